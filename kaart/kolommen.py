@@ -1,0 +1,123 @@
+"""The canonical statistics columns and the names they carry in each source schema.
+
+The definitions live in ``kolommen.toml`` beside this module, so an analyst can
+add a column or an alias without touching Python. This module reads them and
+renames a source's columns to the one internal naming.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+SOORTEN = ("aantal", "percentage", "gemiddelde", "dichtheid", "oppervlakte", "klasse")
+_ODATA_SUFFIX = re.compile(r"_\d+$")
+
+
+@dataclass(frozen=True)
+class Kolom:
+    """One canonical statistics column: its name, Dutch label and how it aggregates."""
+
+    naam: str
+    label: str
+    soort: str
+    eenheid: str
+    noemer: str | None = None
+    teller: str | None = None
+    aliassen: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Schema:
+    """All canonical columns plus the identity-column candidates."""
+
+    kolommen: dict[str, Kolom]
+    code_paren: tuple[tuple[str, str], ...]
+    gemeentenaam: tuple[str, ...]
+    jaar: tuple[str, ...]
+    water: tuple[str, ...]
+
+    def alias_index(self) -> dict[str, str]:
+        """Lower-cased alias (and canonical name) -> canonical name."""
+        index = {}
+        for kolom in self.kolommen.values():
+            index[kolom.naam.lower()] = kolom.naam
+            for alias in kolom.aliassen:
+                index[alias.lower()] = kolom.naam
+        return index
+
+
+@cache
+def schema(path: Path | None = None) -> Schema:
+    """Read and check the column definitions (cached: the file is read once)."""
+    path = path or Path(__file__).with_name("kolommen.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    kolommen = {}
+    for naam, spec in data["kolom"].items():
+        kolom = Kolom(
+            naam=naam,
+            label=spec["label"],
+            soort=spec["soort"],
+            eenheid=spec.get("eenheid", ""),
+            noemer=spec.get("noemer"),
+            teller=spec.get("teller"),
+            aliassen=tuple(spec.get("aliassen", ())),
+        )
+        if kolom.soort not in SOORTEN:
+            raise ValueError(f"{path}: column {naam} has unknown soort {kolom.soort!r}")
+        if kolom.soort in ("percentage", "gemiddelde") and not kolom.noemer:
+            raise ValueError(f"{path}: column {naam} ({kolom.soort}) needs a noemer")
+        if kolom.soort == "dichtheid" and not kolom.teller:
+            raise ValueError(f"{path}: column {naam} (dichtheid) needs a teller")
+        kolommen[naam] = kolom
+    for kolom in kolommen.values():
+        for ref in (kolom.noemer, kolom.teller):
+            if ref and ref not in kolommen:
+                raise ValueError(f"{path}: column {kolom.naam} refers to unknown column {ref}")
+    sleutel = data["sleutel"]
+    return Schema(
+        kolommen=kolommen,
+        code_paren=tuple(tuple(p) for p in sleutel["code"]),
+        gemeentenaam=tuple(sleutel["gemeentenaam"]),
+        jaar=tuple(sleutel["jaar"]),
+        water=tuple(sleutel["water"]),
+    )
+
+
+def canonical_name(source_column: str) -> str | None:
+    """The canonical column a source column maps to, or ``None``.
+
+    An exact (case-insensitive) alias wins; otherwise a CBS OData key is tried
+    without its numeric suffix (``AantalInwoners_5`` -> ``AantalInwoners``).
+    """
+    index = schema().alias_index()
+    key = source_column.lower()
+    if key in index:
+        return index[key]
+    stripped = _ODATA_SUFFIX.sub("", key)
+    if stripped != key:
+        return index.get(stripped)
+    return None
+
+
+def statistics_mapping(columns: list[str]) -> dict[str, str]:
+    """Map the source columns that carry a known statistic to their canonical names.
+
+    When two source columns map to one canonical column, the first one wins.
+    """
+    mapping: dict[str, str] = {}
+    for column in columns:
+        target = canonical_name(str(column))
+        if target and target not in mapping.values():
+            mapping[column] = target
+    return mapping
+
+
+def statistic_columns(frame: pd.DataFrame) -> list[str]:
+    """The canonical statistics columns present in a frame, in definition order."""
+    return [naam for naam in schema().kolommen if naam in frame.columns]

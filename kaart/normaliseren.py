@@ -1,0 +1,130 @@
+"""Bring a source table in any known KWB schema to the canonical row shape.
+
+Every loader (CBS OData, PDOK, local files) ends here, so the rest of the
+engine sees one naming: ``code`` (CBS code, padding stripped), ``niveau``,
+``naam``, ``gemeentecode``, ``gemeentenaam``, ``wijkcode``, ``jaar``, ``water``
+and the canonical statistics of ``kolommen.toml`` as floats with every CBS
+sentinel turned into NA. A GeoDataFrame keeps its geometry.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from kaart import codes
+from kaart.errors import InputError
+from kaart.kolommen import schema, statistics_mapping
+from kaart.waarden import to_number
+
+log = logging.getLogger(__name__)
+
+IDENTITY = ["code", "niveau", "naam", "gemeentecode", "gemeentenaam", "wijkcode", "jaar", "water"]
+
+
+@dataclass
+class Normalisatie:
+    """What normalising a source did, for the build report."""
+
+    bron: str
+    rijen: int = 0
+    kolommen: dict[str, str] = field(default_factory=dict)
+    niet_herkend: list[str] = field(default_factory=list)
+    ongeldige_codes: list[str] = field(default_factory=list)
+    onleesbare_getallen: dict[str, int] = field(default_factory=dict)
+
+
+def _find(columns: list[str], candidates) -> str | None:
+    lower = {str(c).lower(): c for c in columns}
+    for candidate in candidates:
+        if candidate.lower() in lower:
+            return lower[candidate.lower()]
+    return None
+
+
+def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[pd.DataFrame, Normalisatie]:
+    """Rename, clean and classify the rows of one source table.
+
+    Parameters
+    ----------
+    frame
+        A table in any schema ``kolommen.toml`` knows; a GeoDataFrame keeps its geometry.
+    bron
+        The source's name, used in messages ("buurten_2023.geojson", "CBS 85618NED").
+    jaar
+        The year, when the table has no ``jaar`` column.
+
+    Raises
+    ------
+    InputError
+        When no column holds CBS codes, or no year is known.
+    """
+    s = schema()
+    report = Normalisatie(bron=bron, rijen=len(frame))
+    columns = [str(c) for c in frame.columns]
+    code_col = naam_col = None
+    for code_candidate, naam_candidate in s.code_paren:
+        found = _find(columns, [code_candidate])
+        if found is None:
+            continue
+        sample = frame[found].map(codes.clean).dropna()
+        if len(sample) and sample.map(codes.is_valid).mean() > 0.5:
+            code_col, naam_col = found, _find(columns, [naam_candidate])
+            break
+    if code_col is None:
+        raise InputError(
+            f"{bron}: no column with CBS area codes (GM0505, WK050501, BU05050101) found "
+            f"among {', '.join(columns[:12])}{'…' if len(columns) > 12 else ''}.",
+            "Give a file with a buurtcode, wijkcode, gemeentecode, statcode or code column.",
+        )
+
+    out = pd.DataFrame(index=frame.index)
+    out["code"] = frame[code_col].map(codes.clean)
+    valid = out["code"].map(codes.is_valid)
+    report.ongeldige_codes = sorted(str(c) for c in out.loc[~valid, "code"].dropna().unique())
+    if report.ongeldige_codes:
+        log.warning("%s: %d rows without a valid CBS code skipped: %s", bron, (~valid).sum(),
+                    ", ".join(report.ongeldige_codes[:10]))
+    frame, out = frame.loc[valid], out.loc[valid]
+
+    out["niveau"] = out["code"].map(codes.niveau)
+    out["naam"] = frame[naam_col].astype("string").str.strip() if naam_col else pd.NA
+    out["gemeentecode"] = out["code"].map(codes.gemeentecode)
+    gemeentenaam_col = _find(columns, s.gemeentenaam)
+    out["gemeentenaam"] = frame[gemeentenaam_col].astype("string").str.strip() if gemeentenaam_col else pd.NA
+    out.loc[out["niveau"] == "gemeente", "gemeentenaam"] = out["gemeentenaam"].fillna(out["naam"])
+    out["wijkcode"] = out["code"].map(codes.wijkcode)
+
+    jaar_col = _find(columns, s.jaar)
+    if jaar_col is not None:
+        out["jaar"] = pd.to_numeric(frame[jaar_col], errors="coerce").astype("Int64")
+        if jaar is not None:
+            out["jaar"] = out["jaar"].fillna(jaar)
+    elif jaar is not None:
+        out["jaar"] = pd.array([jaar] * len(out), dtype="Int64")
+    else:
+        raise InputError(f"{bron}: the table has no 'jaar' column.", "Give the year with --jaar.")
+
+    water_col = _find(columns, s.water)
+    if water_col is not None:
+        out["water"] = frame[water_col].astype("string").str.strip().str.upper().isin(["JA", "J", "TRUE", "1"])
+    else:
+        out["water"] = False
+
+    mapping = statistics_mapping([c for c in frame.columns if c not in (code_col, naam_col, "geometry")])
+    report.kolommen = dict(mapping)
+    identity_sources = {code_col, naam_col, gemeentenaam_col, jaar_col, water_col, "geometry"}
+    report.niet_herkend = [c for c in columns if c not in mapping and c not in identity_sources]
+    for source, target in mapping.items():
+        numbers, unparsed = to_number(frame[source])
+        out[target] = numbers
+        if unparsed:
+            report.onleesbare_getallen[target] = unparsed
+            log.warning("%s: %d cells of %s are not numbers; they are treated as missing", bron, unparsed, source)
+
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry is not None:
+        out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
+    return out.reset_index(drop=True), report
