@@ -67,7 +67,7 @@ def write_kaart(kaart: Kaart, path: str | os.PathLike) -> Path:
     """Write a kaart as one GeoPackage, atomically (temporary file, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".gpkg.tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp.gpkg", dir=path.parent)
     os.close(fd)
     os.unlink(tmp_name)  # GDAL wants to create the file itself
     tmp = Path(tmp_name)

@@ -1,0 +1,265 @@
+"""The ``kaart`` command: build, demo, serve and describe a maatschappelijke kaart.
+
+The command sits on top of everything (engine, adapters, web app) and turns
+every foreseeable problem into one line naming the problem and the fix, with a
+non-zero exit and no traceback (``--debug`` shows it). Output is only ever
+written whole: a failed build leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from kaart.errors import InputError, KaartError
+
+log = logging.getLogger("kaart")
+
+DEMO_PAD = Path("data/demo/voorbeeldregio.gpkg")
+
+
+class Voortgang:
+    """Numbered progress lines on stderr, and the total time at the end."""
+
+    def __init__(self, stappen: int):
+        self.stappen, self.stap, self.start = stappen, 0, time.perf_counter()
+
+    def __call__(self, tekst: str) -> None:
+        self.stap += 1
+        click.echo(f"[{self.stap}/{self.stappen}] {tekst} …", err=True)
+
+    def klaar(self) -> None:
+        click.echo(f"Klaar in {time.perf_counter() - self.start:.1f} s.", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.version_option(package_name="maatschappelijke-kaart")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Maatschappelijke kaart: CBS- en PDOK-gegevens per gemeente, wijk en buurt."""
+    ctx.obj = {"debug": debug}
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _split_values(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "kaart"
+
+
+@cli.command()
+@click.option("--gemeente", "-g", "gemeenten", multiple=True,
+              help="Gemeente code (GM0505) or name; repeat or separate with commas. Files: default all.")
+@click.option("--jaar", type=int, help="Year of the figures (CBS: 2019-2025).")
+@click.option("--bron", type=click.Choice(["cbs", "bestanden"]),
+              help="cbs: CBS OData + PDOK (online); bestanden: local files given with --bestand. "
+                   "Default: bestanden when --bestand is given, else cbs.")
+@click.option("--bestand", "-b", "bestanden", multiple=True,
+              help="A GeoPackage[:layer], GeoJSON, TopoJSON, shapefile or CSV with KWB figures and/or geometry.")
+@click.option("--uit", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output GeoPackage (default data/kaart/<titel>-<jaar>.gpkg).")
+@click.option("--titel", help="Title of the kaart (default: the gemeente names).")
+def build(gemeenten, jaar, bron, bestanden, uit, titel) -> None:
+    """Build the kaart of a region as one GeoPackage."""
+    from kaart.bouwen import Bron, build_kaart
+    from kaart.kaartbestand import write_kaart
+    from kaart.regio import gemeenten_in, resolve_gemeenten
+
+    gevraagd = _split_values(gemeenten)
+    bron = bron or ("bestanden" if bestanden else "cbs")
+    if bron == "bestanden":
+        if not bestanden:
+            raise InputError("--bron bestanden needs at least one --bestand.", "Give the files with --bestand PATH.")
+        from layers.bestanden import load_bestand, parse_spec
+
+        stap = Voortgang(2)
+        stap(f"Bestanden lezen ({len(bestanden)})")
+        bronnen = [Bron(laag.rijen, laag.info) for spec in bestanden
+                   for laag in load_bestand(*parse_spec(spec), jaar=jaar)]
+        alle = pd_concat_rows([b.rijen for b in bronnen])
+        if jaar is None:
+            jaren = sorted(int(j) for j in alle["jaar"].dropna().unique())
+            if len(jaren) != 1:
+                raise InputError(f"The files hold several years ({', '.join(map(str, jaren))}).",
+                                 "Choose one with --jaar.")
+            jaar = jaren[0]
+        bekend = gemeenten_in(alle)
+        codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend["code"])
+    else:
+        if bestanden:
+            raise InputError("--bestand is only used with --bron bestanden.", "Add --bron bestanden.")
+        if jaar is None:
+            raise InputError("--jaar is required with --bron cbs.", "Give the year, e.g. --jaar 2023.")
+        if not gevraagd:
+            raise InputError("No gemeente given.", "Name at least one with --gemeente (code or name).")
+        from layers import cbs, pdok
+
+        stap = Voortgang(4)
+        stap(f"Gemeenten van {jaar} opvragen bij CBS")
+        bekend = cbs.gemeenten(jaar)
+        codes = resolve_gemeenten(gevraagd, bekend)
+        stap(f"Kerncijfers wijken en buurten {jaar} ophalen ({cbs.KWB_TABELLEN[jaar]})")
+        statistieken, _, stats_info = cbs.load_statistieken(jaar, codes)
+        stap("Wijk- en buurtgrenzen ophalen bij PDOK")
+        geometrie, _, geo_info = pdok.load_geometrie(jaar, codes)
+        bronnen = [Bron(statistieken, stats_info), Bron(geometrie, geo_info)]
+    namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd_series(codes)).tolist()
+    titel = titel or (", ".join(namen) if len(namen) <= 3 else f"{namen[0]} e.a. ({len(namen)} gemeenten)")
+    stap(f"Kaart samenstellen: {titel} ({jaar})")
+    kaart = build_kaart(bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bron)
+    uit = uit or Path("data/kaart") / f"{_slug(titel)}-{jaar}.gpkg"
+    write_kaart(kaart, uit)
+    stap.klaar()
+    _print_summary(kaart, uit)
+
+
+def pd_concat_rows(frames):
+    import pandas as pd
+
+    return pd.concat([pd.DataFrame(f).drop(columns="geometry", errors="ignore") for f in frames], ignore_index=True)
+
+
+def pd_series(values):
+    import pandas as pd
+
+    return pd.Series(values, index=values)
+
+
+_MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
+
+
+def _getal(x: float) -> str:
+    """A whole number the Dutch way: 121.434."""
+    return f"{x:,.0f}".replace(",", ".")
+
+
+def _print_summary(kaart, pad: Path) -> None:
+    aantallen = ", ".join(f"{len(f)} {_MEERVOUD[n]}" for n, f in kaart.gebieden.items())
+    click.echo(f"Kaart geschreven: {pad} ({aantallen}).")
+    if len(kaart.koppeling):
+        per = kaart.koppeling.groupby("probleem").size()
+        click.echo("Niet gekoppeld: " + "; ".join(f"{n} met {p}" for p, n in per.items())
+                   + f" (zie 'kaart info {pad}').")
+
+
+@cli.command()
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+def info(kaart_pad: Path) -> None:
+    """Show what a kaart holds: region, year, sources, levels, unmatched codes, checks."""
+    from kaart.kaartbestand import read_kaart
+    from kaart.kolommen import statistic_columns
+
+    kaart = read_kaart(kaart_pad)
+    m = kaart.metadata
+    click.echo(f"{m.get('titel')} — {m.get('jaar')}{'  [FICTIEF]' if m.get('fictief') else ''}")
+    click.echo(f"Gemeenten: {', '.join(m.get('gemeenten', []))}")
+    click.echo(f"Gebouwd op: {m.get('gebouwd_op')}")
+    for niveau, frame in kaart.gebieden.items():
+        herkomst = frame["cijfers"].value_counts().to_dict() if "cijfers" in frame else {}
+        click.echo(f"  {niveau:9s} {len(frame):6d} gebieden, {len(statistic_columns(frame))} kolommen, cijfers: "
+                   + ", ".join(f"{k} {v}" for k, v in herkomst.items()))
+    for name, layer in kaart.extra.items():
+        click.echo(f"  {name:9s} {len(layer):6d} objecten")
+    click.echo("Bronnen:")
+    for b in m.get("bronnen", []):
+        click.echo("  - " + ", ".join(f"{k}: {v}" for k, v in b.items()))
+    click.echo(f"{m.get('attributie')}; licentie: {m.get('licentie')}")
+    if len(kaart.koppeling):
+        click.echo(f"Niet gekoppeld ({len(kaart.koppeling)}):")
+        for row in kaart.koppeling.head(20).itertuples():
+            click.echo(f"  {row.code} ({row.niveau}, {row.jaar}): {row.probleem}")
+    if len(kaart.controle):
+        inw = kaart.controle[kaart.controle["kolom"] == "inwoners"]
+        click.echo("Officiële cijfers tegenover de som van de onderliggende gebieden (inwoners):")
+        for row in inw.head(20).itertuples():
+            teken = "+" if row.verschil > 0 else ""
+            click.echo(f"  {row.code}: officieel {_getal(row.officieel)}, som {_getal(row.som_onderliggend)}, "
+                       f"verschil {teken}{_getal(row.verschil)}")
+
+
+def _serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:
+    from webapp.serve import serve as run
+
+    click.echo(f"De kaart draait op http://{host}:{port}  (stoppen: Ctrl+C)", err=True)
+    run(kaart_pad, host=host, port=port, dev=dev)
+
+
+_host = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+_port = click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+_dev = click.option("--dev", is_flag=True, help="Flask's development server (auto-reload, debugger) instead of waitress.")
+
+
+@cli.command()
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+@_host
+@_port
+@_dev
+def serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:
+    """Serve a built kaart in the web app."""
+    from kaart.kaartbestand import read_kaart
+
+    read_kaart(kaart_pad)  # fail here, with a clear message, rather than in the server
+    _serve(kaart_pad, host, port, dev)
+
+
+@cli.command()
+@click.option("--uit", "-o", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_PAD, show_default=True)
+@click.option("--alleen-bouwen", is_flag=True, help="Build the demo kaart without serving it.")
+@_host
+@_port
+@_dev
+def demo(uit: Path, alleen_bouwen: bool, host: str, port: int, dev: bool) -> None:
+    """Build the fictitious Voorbeeldregio and serve it."""
+    from kaart.kaartbestand import write_kaart
+    from layers.demo import build_demo
+
+    stap = Voortgang(1)
+    stap("Fictieve Voorbeeldregio genereren")
+    kaart = build_demo()
+    write_kaart(kaart, uit)
+    stap.klaar()
+    _print_summary(kaart, uit)
+    if not alleen_bouwen:
+        _serve(uit, host, port, dev)
+
+
+def main() -> None:
+    """Entry point: run the command, turning known problems into one line and an exit code."""
+    debug = "--debug" in sys.argv
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("\nAfgebroken; er is niets half geschreven.", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except KaartError as err:
+        if debug:
+            raise
+        click.echo(f"fout: {err}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("\nAfgebroken; er is niets half geschreven.", err=True)
+        sys.exit(130)
+    except OSError as err:
+        if debug:
+            raise
+        click.echo(f"fout: {err.strerror or err} ({getattr(err, 'filename', '') or ''}). "
+                   "Check the path and permissions.", err=True)
+        sys.exit(1)
+    except Exception as err:  # the last resort: one line, never a traceback unless asked
+        if debug:
+            raise
+        click.echo(f"fout (onverwacht): {type(err).__name__}: {err}. "
+                   "Run again with --debug for details and report it.", err=True)
+        sys.exit(1)

@@ -1,0 +1,180 @@
+"""The canonical area frame: every gemeente, wijk and buurt of a region, per level.
+
+Sources give rows at whatever levels they have. Here they become one frame per
+level, indexed by CBS code, with parent codes and geometry in EPSG:28992:
+
+- where CBS publishes a level (its own gemeente or wijk rows), those official
+  figures are kept, and their difference from the sum of the areas below
+  (CBS rounds buurt counts to 5) is recorded in a ``controle`` table;
+- where a level is missing, it is built from the level below: counts summed,
+  percentages and means recomputed from summed numerators and denominators
+  (never averaged), densities from summed counts and land area, geometry
+  dissolved. Each row says which of the two it is in the ``cijfers`` column.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from kaart.codes import NIVEAUS
+from kaart.kolommen import Kolom, schema, statistic_columns
+
+RD_NEW = "EPSG:28992"
+
+OFFICIEEL = "officieel"
+OPGETELD = "opgeteld"
+
+MIN_DEKKING = 0.9
+"""A recomputed percentage or mean needs known values for at least this share
+of the denominator below it; otherwise it is missing rather than biased by the
+suppressed small areas."""
+
+_PARENT = {"buurt": "wijkcode", "wijk": "gemeentecode"}
+_CHILD = {"gemeente": "wijk", "wijk": "buurt"}
+
+
+def aggregate(children: pd.DataFrame, parent_column: str) -> pd.DataFrame:
+    """Aggregate the statistics of ``children`` to the codes in ``parent_column``.
+
+    Counts and areas are summed (missing cells skipped, all-missing stays
+    missing); a percentage or mean is recomputed as sum(value x denominator) /
+    sum(denominator) over the children where both are known, when those cover
+    at least ``MIN_DEKKING`` of the denominator; a density is the summed
+    numerator over the summed land area; classes are not aggregated.
+    """
+    kolommen = schema().kolommen
+    groups = children.groupby(parent_column, sort=True)
+    result = pd.DataFrame(index=pd.Index(sorted(children[parent_column].dropna().unique()), name="code"))
+    present = statistic_columns(children)
+    for naam in present:
+        kolom: Kolom = kolommen[naam]
+        if kolom.soort in ("aantal", "oppervlakte"):
+            result[naam] = groups[naam].sum(min_count=1)
+        elif kolom.soort in ("percentage", "gemiddelde") and kolom.noemer in children:
+            result[naam] = _weighted(children, parent_column, naam, kolom.noemer)
+        elif kolom.soort == "dichtheid" and kolom.teller in children and "oppervlakte_land_ha" in children:
+            teller = groups[kolom.teller].sum(min_count=1)
+            land_km2 = groups["oppervlakte_land_ha"].sum(min_count=1) / 100
+            result[naam] = (teller / land_km2.where(land_km2 > 0)).round(0)
+        else:
+            result[naam] = np.nan
+    return result
+
+
+def _weighted(children: pd.DataFrame, parent_column: str, naam: str, noemer: str) -> pd.Series:
+    value, weight = children[naam], children[noemer]
+    known = value.notna() & weight.notna()
+    frame = pd.DataFrame({
+        "parent": children[parent_column],
+        "product": (value * weight).where(known),
+        "gewicht_bekend": weight.where(known),
+        "gewicht": weight,
+    })
+    sums = frame.groupby("parent", sort=True).sum(min_count=1)
+    dekking = sums["gewicht_bekend"] / sums["gewicht"]
+    ratio = sums["product"] / sums["gewicht_bekend"].where(sums["gewicht_bekend"] > 0)
+    return ratio.where(dekking >= MIN_DEKKING).round(1)
+
+
+def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame]:
+    """Build one frame per level from canonical rows of any levels.
+
+    Parameters
+    ----------
+    rows
+        Canonical rows (see ``kaart.normaliseren``) of one region and one year,
+        codes unique per level, geometry in any CRS (made EPSG:28992 here).
+
+    Returns
+    -------
+    (gebieden, controle)
+        ``gebieden`` maps each level that has or can get rows to its frame,
+        indexed by code; ``controle`` lists official counts next to the sum of
+        the areas below them.
+    """
+    rows = rows.to_crs(RD_NEW) if rows.crs else rows.set_crs(RD_NEW)
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    for niveau in NIVEAUS:
+        level = rows[rows["niveau"] == niveau].set_index("code")
+        level = level.assign(cijfers=OFFICIEEL)
+        frames[niveau] = gpd.GeoDataFrame(level, geometry="geometry", crs=RD_NEW)
+
+    controle: list[pd.DataFrame] = []
+    for niveau in ("wijk", "gemeente"):
+        child = frames[_CHILD[niveau]]
+        if child.empty:
+            continue
+        parent_column = _PARENT[_CHILD[niveau]]
+        derived = _derive(child, parent_column, niveau)
+        official = frames[niveau]
+        if not official.empty:
+            controle.append(_compare(official, derived, niveau))
+            official = _fill_geometry(official, derived)
+        missing = derived.index.difference(official.index)
+        frames[niveau] = pd.concat([official, derived.loc[missing]]) if len(missing) else official
+        frames[niveau] = gpd.GeoDataFrame(frames[niveau], geometry="geometry", crs=RD_NEW).sort_index()
+
+    gebieden = {n: _order_columns(f) for n, f in frames.items() if not f.empty}
+    table = pd.concat(controle, ignore_index=True) if controle else _empty_controle()
+    return gebieden, table
+
+
+def _derive(child: gpd.GeoDataFrame, parent_column: str, niveau: str) -> gpd.GeoDataFrame:
+    stats = aggregate(child.reset_index(), parent_column)
+    first = child.reset_index().groupby(parent_column, sort=True).first()
+    stats["niveau"] = niveau
+    stats["gemeentecode"] = [c if niveau == "gemeente" else "GM" + c[2:6] for c in stats.index]
+    stats["gemeentenaam"] = first["gemeentenaam"].reindex(stats.index)
+    stats["wijkcode"] = None
+    stats["jaar"] = first["jaar"].reindex(stats.index)
+    stats["water"] = child.groupby(parent_column)["water"].all().reindex(stats.index).astype(bool)
+    if niveau == "gemeente":
+        stats["naam"] = stats["gemeentenaam"]
+    else:
+        stats["naam"] = [f"Wijk {c[-2:]} ({g})" if isinstance(g, str) else f"Wijk {c}"
+                         for c, g in zip(stats.index, stats["gemeentenaam"])]
+    stats["cijfers"] = OPGETELD
+    geometry = child.geometry.groupby(child[parent_column]).agg(lambda g: g.union_all())
+    return gpd.GeoDataFrame(stats, geometry=geometry.reindex(stats.index).values, crs=RD_NEW)
+
+
+def _fill_geometry(official: gpd.GeoDataFrame, derived: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Official rows without a geometry get the dissolved geometry of their areas."""
+    empty = official.geometry.isna() | official.geometry.is_empty
+    if empty.any():
+        official = official.copy()
+        fill = derived.geometry.reindex(official.index[empty])
+        official.loc[empty, "geometry"] = fill.values
+    return official
+
+
+def _compare(official: pd.DataFrame, derived: pd.DataFrame, niveau: str) -> pd.DataFrame:
+    kolommen = schema().kolommen
+    parts = []
+    for naam in statistic_columns(official):
+        if kolommen[naam].soort != "aantal" or naam not in derived:
+            continue
+        both = pd.DataFrame({"officieel": official[naam], "som_onderliggend": derived[naam]}).dropna()
+        if both.empty:
+            continue
+        both["verschil"] = both["officieel"] - both["som_onderliggend"]
+        both["kolom"] = naam
+        both["niveau"] = niveau
+        parts.append(both.rename_axis("code").reset_index())
+    columns = ["code", "niveau", "kolom", "officieel", "som_onderliggend", "verschil"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else _empty_controle()
+
+
+def _empty_controle() -> pd.DataFrame:
+    return pd.DataFrame(columns=["code", "niveau", "kolom", "officieel", "som_onderliggend", "verschil"])
+
+
+def _order_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    identity = ["niveau", "naam", "gemeentecode", "gemeentenaam", "wijkcode", "jaar", "water", "cijfers"]
+    stats = statistic_columns(frame)
+    rest = [c for c in frame.columns if c not in identity + stats + ["geometry"]]
+    frame = frame[identity + stats + rest + ["geometry"]]
+    frame.index.name = "code"
+    return frame

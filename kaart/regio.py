@@ -1,0 +1,65 @@
+"""Which gemeenten the user means: codes or names, checked against what a source has."""
+
+from __future__ import annotations
+
+import difflib
+
+import pandas as pd
+
+from kaart import codes
+from kaart.errors import InputError
+
+
+def resolve_gemeenten(values: list[str], bekend: pd.DataFrame) -> list[str]:
+    """Turn gemeente codes or names into codes, checking each against ``bekend``.
+
+    Parameters
+    ----------
+    values
+        As typed: ``GM0505``, ``0505``, ``505`` or ``Dordrecht`` (case-insensitive).
+    bekend
+        The gemeenten of the source, with columns ``code`` and ``naam``.
+
+    Raises
+    ------
+    InputError
+        Naming every value that matched no gemeente, with the nearest names.
+    """
+    names = {str(n).strip().lower(): c for c, n in zip(bekend["code"], bekend["naam"]) if isinstance(n, str)}
+    known_codes = set(bekend["code"])
+    resolved, unknown = [], []
+    for value in values:
+        text = str(value).strip()
+        if not text:
+            continue
+        looks_like_code = text.upper().startswith("GM") or text.isdigit()
+        if looks_like_code:
+            code = codes.gemeente(text)
+            if code in known_codes:
+                resolved.append(code)
+                continue
+        elif text.lower() in names:
+            resolved.append(names[text.lower()])
+            continue
+        unknown.append(text)
+    if unknown:
+        hints = []
+        for text in unknown:
+            close = difflib.get_close_matches(text.lower(), list(names), n=3, cutoff=0.6)
+            if close:
+                hints.append(f"'{text}': did you mean {', '.join(repr(c.title()) for c in close)}?")
+        raise InputError(
+            f"Unknown gemeente: {', '.join(repr(u) for u in unknown)} (not in the source for this year).",
+            " ".join(hints) or "Give a gemeente code such as GM0505 or the name as CBS writes it.",
+        )
+    if not resolved:
+        raise InputError("No gemeente given.", "Name at least one with --gemeente (code or name).")
+    return list(dict.fromkeys(resolved))
+
+
+def gemeenten_in(rows: pd.DataFrame) -> pd.DataFrame:
+    """The gemeenten that canonical rows cover, with the best name known for each."""
+    names = rows.loc[rows["niveau"] == "gemeente"].set_index("gemeentecode")["naam"]
+    names = names.combine_first(rows.dropna(subset=["gemeentenaam"]).groupby("gemeentecode")["gemeentenaam"].first())
+    codes_ = sorted(rows["gemeentecode"].dropna().unique())
+    return pd.DataFrame({"code": codes_, "naam": [names.get(c) for c in codes_]})

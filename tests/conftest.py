@@ -1,0 +1,40 @@
+"""Shared fixtures: the demo kaart, and the real data in ../shared/data.
+
+Tests that need ../shared/data skip with a reason where it is absent; under CI
+(the CI environment variable set) they fail instead, because there it must be.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kaart.kaartbestand import write_kaart
+from layers.demo import build_demo
+
+SHARED_DATA = Path(os.environ.get("KAART_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def shared_file(relative: str) -> Path:
+    """The path of a real data file, or a skip (a failure under CI) when it is absent."""
+    path = SHARED_DATA / relative
+    if not path.exists():
+        reason = f"real data file {path} is absent (set KAART_SHARED_DATA to the shared/data folder)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_kaart():
+    """The Voorbeeldregio as an in-memory kaart."""
+    return build_demo()
+
+
+@pytest.fixture(scope="session")
+def demo_kaart_pad(tmp_path_factory, demo_kaart) -> Path:
+    """The Voorbeeldregio written as a kaart GeoPackage."""
+    return write_kaart(demo_kaart, tmp_path_factory.mktemp("demo") / "voorbeeldregio.gpkg")
