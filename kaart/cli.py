@@ -101,8 +101,12 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel) -> None:
             raise InputError("--jaar is required with --bron cbs.", "Give the year, e.g. --jaar 2023.")
         if not gevraagd:
             raise InputError("No gemeente given.", "Name at least one with --gemeente (code or name).")
+        from kaart import codes as cbs_codes
         from layers import cbs, pdok
 
+        for value in gevraagd:  # a malformed code is refused before anything goes over the network
+            if value.upper().startswith("GM") or value.isdigit():
+                cbs_codes.gemeente(value)
         stap = Voortgang(4)
         stap(f"Gemeenten van {jaar} opvragen bij CBS")
         bekend = cbs.gemeenten(jaar)

@@ -10,6 +10,7 @@ sentinel turned into NA. A GeoDataFrame keeps its geometry.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -38,7 +39,9 @@ class Normalisatie:
 
 
 def _find(columns: list[str], candidates) -> str | None:
-    lower = {str(c).lower(): c for c in columns}
+    """The first candidate present, case-insensitive; CBS OData's numeric suffixes (Codering_3) ignored."""
+    lower = {re.sub(r"_\d+$", "", str(c).lower()): c for c in reversed(columns)}
+    lower.update({str(c).lower(): c for c in columns})
     for candidate in candidates:
         if candidate.lower() in lower:
             return lower[candidate.lower()]

@@ -17,8 +17,7 @@ from layers.demo import build_demo
 SHARED_DATA = Path(os.environ.get("KAART_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
-def shared_file(relative: str) -> Path:
-    """The path of a real data file, or a skip (a failure under CI) when it is absent."""
+def _shared_file(relative: str) -> Path:
     path = SHARED_DATA / relative
     if not path.exists():
         reason = f"real data file {path} is absent (set KAART_SHARED_DATA to the shared/data folder)"
@@ -26,6 +25,12 @@ def shared_file(relative: str) -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return path
+
+
+@pytest.fixture(scope="session")
+def shared_file():
+    """A function giving the path of a real data file, or a skip (a failure under CI) when it is absent."""
+    return _shared_file
 
 
 @pytest.fixture(scope="session")

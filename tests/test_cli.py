@@ -1,0 +1,95 @@
+"""The installed ``kaart`` command, run as a user runs it: output, exit codes, no tracebacks, no partial files."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyogrio
+import pytest
+
+from kaart.kaartbestand import read_kaart
+
+KAART = shutil.which("kaart", path=str(Path(sys.executable).parent)) or "kaart"
+# Every request goes to a closed local port: nothing can reach the internet, and "no network" is what we test.
+NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+              "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+
+
+def run(*args, cwd=None):
+    env = {**os.environ, **NO_NETWORK}
+    return subprocess.run([KAART, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+def assert_clean_failure(result):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip().splitlines()[-1].startswith("fout:")
+
+
+def test_build_from_real_files_then_info(shared_file, tmp_path):
+    out = tmp_path / "drechtsteden.gpkg"
+    result = run("build", "-b", shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"),
+                 "-b", shared_file("nl_gemeenten_2023/gemeenten_2023_kwb_simplified.geojson"),
+                 "-g", "Dordrecht,GM0642", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "[1/2]" in result.stderr and "2 gemeenten" in result.stdout
+    assert {"gemeente", "wijk", "buurt", "metadata"} <= {name for name, _ in pyogrio.list_layers(out)}
+    kaart = read_kaart(out)
+    assert kaart.metadata["gemeenten"] == ["GM0505", "GM0642"]
+    assert kaart.metadata["bronvermelding"] == "Bron: CBS, KWB 2023"
+    assert len(kaart.gebieden["buurt"]) == 133 + 92
+    info = run("info", out)
+    assert info.returncode == 0
+    assert "officieel 121.434, som 121.430, verschil +4" in info.stdout
+
+
+def test_demo_builds_without_serving(tmp_path):
+    result = run("demo", "--alleen-bouwen", "-o", tmp_path / "demo.gpkg")
+    assert result.returncode == 0, result.stderr
+    assert "3 gemeenten, 12 wijken, 61 buurten" in result.stdout
+    assert "FICTIEF" in run("info", tmp_path / "demo.gpkg").stdout
+
+
+def test_unknown_gemeente_names_the_nearest(shared_file, tmp_path):
+    result = run("build", "-b", shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"),
+                 "-g", "Dordrect", "-o", tmp_path / "x.gpkg")
+    assert_clean_failure(result)
+    assert "Dordrecht" in result.stderr
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["build", "-g", "GM0505", "--jaar", "2018"], "2019"),
+    (["build", "-g", "GM0505"], "--jaar"),
+    (["build", "--jaar", "2023"], "--gemeente"),
+    (["build", "-g", "GM05O5", "--jaar", "2023"], "GM0505"),
+    (["build", "--bron", "bestanden"], "--bestand"),
+    (["build", "-b", "geen-bestand.gpkg"], "not found"),
+    (["info", "geen-kaart.gpkg"], "kaart build"),
+    (["serve", "geen-kaart.gpkg"], "kaart build"),
+])
+def test_bad_input_gets_one_line_with_the_fix(args, expected, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert_clean_failure(result)
+    assert expected in result.stderr
+    assert not list(tmp_path.rglob("*.gpkg"))
+
+
+def test_unreadable_file_and_file_without_codes(tmp_path):
+    broken = tmp_path / "kapot.gpkg"
+    broken.write_bytes(b"SQLite format 3\x00 but not really")
+    assert_clean_failure(result := run("build", "-b", broken, cwd=tmp_path))
+    assert "Cannot read" in result.stderr
+    no_codes = tmp_path / "tabel.csv"
+    no_codes.write_text("naam;inwoners\nErgens;100\n", encoding="utf-8")
+    assert_clean_failure(result := run("build", "-b", no_codes, "--jaar", "2023", cwd=tmp_path))
+    assert "no column with CBS area codes" in result.stderr
+
+
+def test_no_network_is_a_clear_error_and_writes_nothing(tmp_path):
+    result = run("build", "-g", "GM0505", "--jaar", "2023", "-o", tmp_path / "x.gpkg")
+    assert_clean_failure(result)
+    assert "Could not reach CBS" in result.stderr and "--bron bestanden" in result.stderr
+    assert not list(tmp_path.iterdir())

@@ -1,0 +1,64 @@
+"""Levels from levels: counts summed, ratios recomputed, official figures kept and checked."""
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from kaart.gebieden import MIN_DEKKING, OFFICIEEL, OPGETELD, aggregate, assemble
+
+
+def _buurt(code, x, inwoners, pct_65plus, huishoudens=None, land_ha=100.0, **extra):
+    return {"code": code, "niveau": "buurt", "naam": code, "gemeentecode": "GM" + code[2:6],
+            "gemeentenaam": "Testgem", "wijkcode": "WK" + code[2:8], "jaar": 2023, "water": False,
+            "inwoners": inwoners, "pct_65plus": pct_65plus, "huishoudens": huishoudens,
+            "oppervlakte_land_ha": land_ha, "bevolkingsdichtheid": None, "geometry": box(x, 0, x + 1000, 1000),
+            **extra}
+
+
+def _rows(*rows):
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:28992")
+
+
+def test_ratios_are_recomputed_from_summed_counts_not_averaged():
+    rows = _rows(_buurt("BU00010101", 0, 100, 10.0), _buurt("BU00010102", 1000, 900, 30.0))
+    wijk = aggregate(rows, "wijkcode").loc["WK000101"]
+    assert wijk["inwoners"] == 1000
+    assert wijk["pct_65plus"] == pytest.approx(28.0)  # (10 + 270) / 1000, not (10 + 30) / 2
+    assert wijk["bevolkingsdichtheid"] == 500  # 1000 inwoners over 2 km² land
+
+
+def test_a_ratio_with_too_little_coverage_is_missing_not_biased():
+    rows = _rows(_buurt("BU00010101", 0, 100, 10.0), _buurt("BU00010102", 1000, 900, None))
+    assert 100 / 1000 < MIN_DEKKING
+    assert pd.isna(aggregate(rows, "wijkcode").loc["WK000101", "pct_65plus"])
+
+
+def test_missing_counts_stay_missing_and_never_become_zero():
+    rows = _rows(_buurt("BU00010101", 0, None, None), _buurt("BU00010102", 1000, None, None))
+    assert pd.isna(aggregate(rows, "wijkcode").loc["WK000101", "inwoners"])
+
+
+def test_missing_levels_are_built_with_dissolved_geometry():
+    rows = _rows(_buurt("BU00010101", 0, 100, 10.0), _buurt("BU00010102", 1000, 900, 30.0),
+                 _buurt("BU00010201", 2000, 50, 40.0))
+    gebieden, controle = assemble(rows)
+    assert list(gebieden) == ["gemeente", "wijk", "buurt"]
+    assert gebieden["wijk"].index.tolist() == ["WK000101", "WK000102"]
+    assert (gebieden["wijk"]["cijfers"] == OPGETELD).all()
+    assert gebieden["gemeente"].loc["GM0001", "inwoners"] == 1050
+    assert gebieden["gemeente"].geometry.iloc[0].area == pytest.approx(3_000_000)
+    assert gebieden["wijk"].loc["WK000101"].geometry.area == pytest.approx(2_000_000)
+    assert controle.empty
+
+
+def test_official_figures_win_and_their_difference_is_recorded():
+    gemeente = _buurt("BU00010101", 0, 1003, 20.0)
+    gemeente.update(code="GM0001", niveau="gemeente", naam="Testgem", wijkcode=None, geometry=None)
+    rows = _rows(_buurt("BU00010101", 0, 500, 10.0), _buurt("BU00010102", 1000, 500, 30.0), gemeente)
+    gebieden, controle = assemble(rows)
+    official = gebieden["gemeente"].loc["GM0001"]
+    assert official["inwoners"] == 1003 and official["cijfers"] == OFFICIEEL
+    assert official.geometry.area == pytest.approx(2_000_000)  # filled from its buurten
+    check = controle.set_index(["code", "kolom"]).loc[("GM0001", "inwoners")]
+    assert (check["officieel"], check["som_onderliggend"], check["verschil"]) == (1003, 1000, 3)
