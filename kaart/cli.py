@@ -102,11 +102,12 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel) -> None:
         if not gevraagd:
             raise InputError("No gemeente given.", "Name at least one with --gemeente (code or name).")
         from kaart import codes as cbs_codes
-        from layers import cbs, pdok
 
         for value in gevraagd:  # a malformed code is refused before anything goes over the network
             if value.upper().startswith("GM") or value.isdigit():
                 cbs_codes.gemeente(value)
+        from layers import cbs, pdok
+
         stap = Voortgang(4)
         stap(f"Gemeenten van {jaar} opvragen bij CBS")
         bekend = cbs.gemeenten(jaar)

@@ -17,14 +17,19 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from kaart.codes import NIVEAUS
 from kaart.kolommen import Kolom, schema, statistic_columns
+from kaart.normaliseren import repaired
 
 RD_NEW = "EPSG:28992"
 
 OFFICIEEL = "officieel"
 OPGETELD = "opgeteld"
+
+GRID = 0.01
+"""Precision (metres) of dissolved geometry: robust overlays, far below any map's resolution."""
 
 MIN_DEKKING = 0.9
 """A recomputed percentage or mean needs known values for at least this share
@@ -95,6 +100,7 @@ def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.Da
         the areas below them.
     """
     rows = rows.to_crs(RD_NEW) if rows.crs else rows.set_crs(RD_NEW)
+    rows = rows.assign(geometry=repaired(rows.geometry.values)[0])  # reprojection can break validity again
     frames: dict[str, gpd.GeoDataFrame] = {}
     for niveau in NIVEAUS:
         level = rows[rows["niveau"] == niveau].set_index("code")
@@ -136,8 +142,13 @@ def _derive(child: gpd.GeoDataFrame, parent_column: str, niveau: str) -> gpd.Geo
         stats["naam"] = [f"Wijk {c[-2:]} ({g})" if isinstance(g, str) else f"Wijk {c}"
                          for c, g in zip(stats.index, stats["gemeentenaam"])]
     stats["cijfers"] = OPGETELD
-    geometry = child.geometry.groupby(child[parent_column]).agg(lambda g: g.union_all())
+    geometry = child.geometry.groupby(child[parent_column]).agg(_dissolve)
     return gpd.GeoDataFrame(stats, geometry=geometry.reindex(stats.index).values, crs=RD_NEW)
+
+
+def _dissolve(parts: gpd.GeoSeries):
+    """Union of the parts, snapped to 1 cm so slightly invalid inputs cannot break the overlay."""
+    return shapely.union_all(parts.dropna().values, grid_size=GRID)
 
 
 def _fill_geometry(official: gpd.GeoDataFrame, derived: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from kaart import codes
 from kaart.errors import InputError
@@ -36,6 +38,7 @@ class Normalisatie:
     niet_herkend: list[str] = field(default_factory=list)
     ongeldige_codes: list[str] = field(default_factory=list)
     onleesbare_getallen: dict[str, int] = field(default_factory=dict)
+    gerepareerde_geometrieen: int = 0
 
 
 def _find(columns: list[str], candidates) -> str | None:
@@ -129,5 +132,22 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
             log.warning("%s: %d cells of %s are not numbers; they are treated as missing", bron, unparsed, source)
 
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry is not None:
-        out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
+        geometry, report.gerepareerde_geometrieen = repaired(frame.geometry.values)
+        if report.gerepareerde_geometrieen:
+            log.info("%s: %d invalid geometries repaired", bron, report.gerepareerde_geometrieen)
+        out = gpd.GeoDataFrame(out, geometry=geometry, crs=frame.crs)
     return out.reset_index(drop=True), report
+
+
+def repaired(geometry: np.ndarray) -> tuple[np.ndarray, int]:
+    """Make invalid polygons valid (simplified sources have self-intersections), and empty ones missing.
+
+    GEOS's "structure" method keeps the polygonal structure and drops collapsed
+    parts, so a repaired buurt stays a (multi)polygon that unions cleanly.
+    """
+    geometry = geometry.copy()
+    geometry[shapely.is_empty(geometry)] = None
+    invalid = ~shapely.is_valid(geometry) & ~shapely.is_missing(geometry)
+    if invalid.any():
+        geometry[invalid] = shapely.make_valid(geometry[invalid], method="structure", keep_collapsed=False)
+    return geometry, int(invalid.sum())

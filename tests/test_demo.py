@@ -60,7 +60,8 @@ def test_geometry_nests_without_gaps(demo_kaart):
     assert buurten.area.sum() == pytest.approx(gemeenten.area.sum(), rel=1e-6)
     for code, gemeente in gemeenten.iterrows():
         inside = buurten[buurten["gemeentecode"] == code]
-        assert inside.union_all().symmetric_difference(gemeente.geometry).area < 1
+        # Dissolved borders are snapped to 1 cm (kaart.gebieden.GRID): a few m² on 100 km².
+        assert inside.union_all().symmetric_difference(gemeente.geometry).area < 1e-6 * gemeente.geometry.area
 
 
 def test_the_water_buurt_is_kept_without_figures(demo_kaart):
