@@ -25,14 +25,20 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Bron:
-    """One loaded source: canonical rows, and whether they carry statistics and/or geometry."""
+    """One loaded source: canonical rows, and whether they carry statistics and/or geometry.
+
+    ``alleen_geometrie`` marks a geometry source whose own attributes should not
+    count as statistics (PDOK's features repeat KWB figures; CBS is the source of
+    record for those, and a code CBS lacks must show up as unmatched).
+    """
 
     rijen: pd.DataFrame
     info: dict
+    alleen_geometrie: bool = False
 
     @property
     def heeft_statistieken(self) -> bool:
-        return bool(statistic_columns(self.rijen))
+        return not self.alleen_geometrie and bool(statistic_columns(self.rijen))
 
     @property
     def heeft_geometrie(self) -> bool:

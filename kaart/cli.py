@@ -116,7 +116,7 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel) -> None:
         statistieken, _, stats_info = cbs.load_statistieken(jaar, codes)
         stap("Wijk- en buurtgrenzen ophalen bij PDOK")
         geometrie, _, geo_info = pdok.load_geometrie(jaar, codes)
-        bronnen = [Bron(statistieken, stats_info), Bron(geometrie, geo_info)]
+        bronnen = [Bron(statistieken, stats_info), Bron(geometrie, geo_info, alleen_geometrie=True)]
     namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd_series(codes)).tolist()
     titel = titel or (", ".join(namen) if len(namen) <= 3 else f"{namen[0]} e.a. ({len(namen)} gemeenten)")
     stap(f"Kaart samenstellen: {titel} ({jaar})")
