@@ -43,8 +43,8 @@ _CHILD = {"gemeente": "wijk", "wijk": "buurt"}
 def aggregate(children: pd.DataFrame, parent_column: str) -> pd.DataFrame:
     """Aggregate the statistics of ``children`` to the codes in ``parent_column``.
 
-    Counts and areas are summed (missing cells skipped, all-missing stays
-    missing); a percentage or mean is recomputed as sum(value x denominator) /
+    Counts and areas are summed, and missing when a land area below misses them;
+    a percentage or mean is recomputed as sum(value x denominator) /
     sum(denominator) over the children where both are known, when those cover
     at least ``MIN_DEKKING`` of the denominator; a density is the summed
     numerator over the summed land area; classes are not aggregated.
@@ -56,7 +56,7 @@ def aggregate(children: pd.DataFrame, parent_column: str) -> pd.DataFrame:
     for naam in present:
         kolom: Kolom = kolommen[naam]
         if kolom.soort in ("aantal", "oppervlakte"):
-            result[naam] = groups[naam].sum(min_count=1)
+            result[naam] = _complete_sum(children, parent_column, naam)
         elif kolom.soort in ("percentage", "gemiddelde") and kolom.noemer in children:
             result[naam] = _weighted(children, parent_column, naam, kolom.noemer)
         elif kolom.soort == "dichtheid" and kolom.teller in children and "oppervlakte_land_ha" in children:
@@ -66,6 +66,17 @@ def aggregate(children: pd.DataFrame, parent_column: str) -> pd.DataFrame:
         else:
             result[naam] = np.nan
     return result
+
+
+def _complete_sum(children: pd.DataFrame, parent_column: str, naam: str) -> pd.Series:
+    """Sum of a count, missing when any land area below is missing it (a suppressed
+    cell stays suppressed up the hierarchy). Water-only areas have no figures and
+    are left out of that check."""
+    land = ~children["water"].astype(bool) if "water" in children else pd.Series(True, index=children.index)
+    frame = pd.DataFrame({"parent": children[parent_column], "value": children[naam],
+                          "gap": children[naam].isna() & land})
+    groups = frame.groupby("parent", sort=True)
+    return groups["value"].sum(min_count=1).where(~groups["gap"].any())
 
 
 def _weighted(children: pd.DataFrame, parent_column: str, naam: str, noemer: str) -> pd.Series:

@@ -39,6 +39,14 @@ def test_missing_counts_stay_missing_and_never_become_zero():
     assert pd.isna(aggregate(rows, "wijkcode").loc["WK000101", "inwoners"])
 
 
+def test_a_suppressed_count_keeps_the_sum_missing_but_water_areas_do_not():
+    rows = _rows(_buurt("BU00010101", 0, 100, 10.0), _buurt("BU00010102", 1000, None, None),
+                 _buurt("BU00010201", 2000, 100, 10.0), dict(_buurt("BU00010202", 3000, None, None), water=True))
+    wijken = aggregate(rows, "wijkcode")
+    assert pd.isna(wijken.loc["WK000101", "inwoners"])
+    assert wijken.loc["WK000102", "inwoners"] == 100
+
+
 def test_missing_levels_are_built_with_dissolved_geometry():
     rows = _rows(_buurt("BU00010101", 0, 100, 10.0), _buurt("BU00010102", 1000, 900, 30.0),
                  _buurt("BU00010201", 2000, 50, 40.0))
