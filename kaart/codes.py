@@ -24,7 +24,7 @@ _PATTERN = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 
 def clean(code: object) -> str | None:
     """Strip CBS's space padding and upper-case; ``None`` for empty values."""
-    if code is None or (isinstance(code, float) and pd.isna(code)):
+    if code is None or (pd.api.types.is_scalar(code) and pd.isna(code)):
         return None
     text = str(code).strip().upper()
     return text or None
@@ -32,7 +32,7 @@ def clean(code: object) -> str | None:
 
 def is_valid(code: str | None) -> bool:
     """True for a well-formed gemeente, wijk or buurt code."""
-    return bool(code) and _PATTERN.match(code) is not None
+    return isinstance(code, str) and _PATTERN.match(code) is not None
 
 
 def niveau(code: str) -> str:

@@ -51,6 +51,33 @@ def _find(columns: list[str], candidates) -> str | None:
     return None
 
 
+def _codes_and_names(frame: pd.DataFrame, columns: list[str], pairs) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Per row, the finest valid code among the code columns, and the name paired with it.
+
+    A buurt file has buurtcode, wijkcode and gemeentecode: each row is its
+    buurt. A file mixing levels (gemeente rows without a buurtcode) gives each
+    row the finest code it has, so no level's rows are lost.
+    """
+    code = pd.Series(None, index=frame.index, dtype=object)
+    naam = pd.Series(None, index=frame.index, dtype=object)
+    used: list[str] = []
+    for code_candidate, naam_candidate in pairs:
+        found = _find(columns, [code_candidate])
+        if found is None or found in used:
+            continue
+        cleaned = frame[found].map(codes.clean)
+        valid = cleaned.map(codes.is_valid).astype(bool)
+        if not valid.any() or valid[cleaned.notna()].mean() <= 0.5:
+            continue
+        used.append(found)
+        take = valid & code.isna()
+        code[take] = cleaned[take]
+        naam_col = _find(columns, [naam_candidate])
+        if naam_col is not None:
+            naam[take] = frame.loc[take, naam_col]
+    return code, naam, used
+
+
 def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[pd.DataFrame, Normalisatie]:
     """Rename, clean and classify the rows of one source table.
 
@@ -71,16 +98,8 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
     s = schema()
     report = Normalisatie(bron=bron, rijen=len(frame))
     columns = [str(c) for c in frame.columns]
-    code_col = naam_col = None
-    for code_candidate, naam_candidate in s.code_paren:
-        found = _find(columns, [code_candidate])
-        if found is None:
-            continue
-        sample = frame[found].map(codes.clean).dropna()
-        if len(sample) and sample.map(codes.is_valid).mean() > 0.5:
-            code_col, naam_col = found, _find(columns, [naam_candidate])
-            break
-    if code_col is None:
+    code_series, naam_series, used = _codes_and_names(frame, columns, s.code_paren)
+    if not used:
         raise InputError(
             f"{bron}: no column with CBS area codes (GM0505, WK050501, BU05050101) found "
             f"among {', '.join(columns[:12])}{'…' if len(columns) > 12 else ''}.",
@@ -88,16 +107,17 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
         )
 
     out = pd.DataFrame(index=frame.index)
-    out["code"] = frame[code_col].map(codes.clean)
-    valid = out["code"].map(codes.is_valid)
-    report.ongeldige_codes = sorted(str(c) for c in out.loc[~valid, "code"].dropna().unique())
-    if report.ongeldige_codes:
+    out["code"] = code_series
+    valid = out["code"].map(codes.is_valid).astype(bool)
+    raw_first = frame[used[0]].map(codes.clean)
+    report.ongeldige_codes = sorted(str(c) for c in raw_first[~valid].dropna().unique())
+    if (~valid).any():
         log.warning("%s: %d rows without a valid CBS code skipped: %s", bron, (~valid).sum(),
                     ", ".join(report.ongeldige_codes[:10]))
-    frame, out = frame.loc[valid], out.loc[valid]
+    frame, out, naam_series = frame.loc[valid], out.loc[valid], naam_series.loc[valid]
 
     out["niveau"] = out["code"].map(codes.niveau)
-    out["naam"] = frame[naam_col].astype("string").str.strip() if naam_col else pd.NA
+    out["naam"] = naam_series.astype("string").str.strip()
     out["gemeentecode"] = out["code"].map(codes.gemeentecode)
     gemeentenaam_col = _find(columns, s.gemeentenaam)
     out["gemeentenaam"] = frame[gemeentenaam_col].astype("string").str.strip() if gemeentenaam_col else pd.NA
@@ -120,9 +140,10 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
     else:
         out["water"] = False
 
-    mapping = statistics_mapping([c for c in frame.columns if c not in (code_col, naam_col, "geometry")])
+    mapping = statistics_mapping([c for c in frame.columns if c not in set(used) | {"geometry"}])
     report.kolommen = dict(mapping)
-    identity_sources = {code_col, naam_col, gemeentenaam_col, jaar_col, water_col, "geometry"}
+    identity_sources = set(used) | {gemeentenaam_col, jaar_col, water_col, "geometry"}
+    identity_sources |= {_find(columns, [n]) for _, n in s.code_paren}
     report.niet_herkend = [c for c in columns if c not in mapping and c not in identity_sources]
     for source, target in mapping.items():
         numbers, unparsed = to_number(frame[source])
