@@ -1,0 +1,73 @@
+"""The web app: the built kaart as maps in the browser.
+
+:func:`create_app` is the application factory. It reads the kaart once, at
+start-up, and every page works from that copy in memory; heavy work (a map per
+level and indicator) is done once and cached, never on every request.
+
+Settings:
+
+``KAART_PAD``
+    The built kaart (GeoPackage) to serve. Required.
+``NODE_MODULES``
+    Where ``npm ci --prefix webapp`` installed the front-end packages
+    (default: ``webapp/node_modules``).
+
+They come from, each overriding the one before: the defaults, ``config.py`` in
+the instance folder, the ``KAART_PAD`` environment variable, and the mapping
+passed to :func:`create_app`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, url_for
+
+from kaart.errors import InputError
+from kaart.kaartbestand import read_kaart
+from webapp import assets, errors, kaartpagina
+from webapp.choropleth import MapCache
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create the web app for one built kaart.
+
+    Parameters
+    ----------
+    test_config
+        Configuration that overrides every other source, e.g.
+        ``{"KAART_PAD": "data/demo/voorbeeldregio.gpkg"}``. ``kaart serve``
+        passes the kaart this way too, so the instance file is read either way.
+
+    Raises
+    ------
+    InputError
+        When no kaart is configured, or the file is missing or not a kaart.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.config.from_mapping(KAART_PAD=None, NODE_MODULES=str(assets.NODE_MODULES))
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("KAART_PAD"):
+        app.config["KAART_PAD"] = os.environ["KAART_PAD"]
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    if not app.config["KAART_PAD"]:
+        raise InputError("No kaart to serve.",
+                         "Set KAART_PAD to a built kaart (GeoPackage), or run 'kaart serve PAD' or 'kaart demo'.")
+    kaart = read_kaart(app.config["KAART_PAD"])
+    app.extensions["kaart"] = kaart
+    app.extensions["kaart_maps"] = MapCache(kaart, lambda path: url_for("assets.vendor", filename=path))
+
+    missing = app.extensions["missing_assets"] = assets.missing_assets(app.config["NODE_MODULES"])
+    if missing:
+        app.logger.error("The front-end packages are not installed in %s (missing %s): the map cannot draw. "
+                         "Run %s.", app.config["NODE_MODULES"], ", ".join(missing), assets.INSTALL_COMMAND)
+
+    app.register_blueprint(assets.bp)
+    app.register_blueprint(kaartpagina.bp)
+    errors.register(app)
+    return app

@@ -1,0 +1,169 @@
+"""The kaart page in headless Chromium, on a closed network: only 127.0.0.1 answers.
+
+Every request to another host is blocked, as on a municipal network that blocks
+CDNs, so the basemap tiles fail; the map, its legend and its tooltips must work
+without them. Uses Debian's /usr/bin/chromium (never ``playwright install``);
+without it the tests skip, or fail when the CI environment variable is set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from _server import running
+
+from webapp import create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path("/tmp/kaart.png")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(demo_kaart_pad):
+    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
+        yield url
+
+
+class ClosedNetworkPage:
+    """A page whose requests reach 127.0.0.1 only, recording what went wrong."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="nl-NL")
+        self.blocked: list[str] = []
+        self.local_failures: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda err: self.errors.append(str(err)))
+        self.page.on("response", self._response)
+
+    def _route(self, route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.local_failures.append(f"{response.status} {response.url}")
+
+    def open(self, url: str):
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+        return self.page
+
+
+@pytest.fixture
+def closed(browser):
+    page = ClosedNetworkPage(browser)
+    yield page
+    page.context.close()
+
+
+def _areas_with_geometry(frame) -> int:
+    return int((frame.geometry.notna() & ~frame.geometry.is_empty).sum())
+
+
+@pytest.mark.parametrize("niveau", ["gemeente", "wijk", "buurt"])
+def test_map_draws_every_area_without_internet(closed, site, demo_kaart, niveau):
+    page = closed.open(f"{site}/?niveau={niveau}&indicator=inwoners")
+    assert page.evaluate("typeof window.L") == "object"
+    filled = page.locator(".leaflet-overlay-pane path.leaflet-interactive").evaluate_all(
+        "paths => paths.filter(p => (p.getAttribute('fill') || 'none') !== 'none').length")
+    assert filled == _areas_with_geometry(demo_kaart.gebieden[niveau])
+    legend = page.locator(".legend.leaflet-control svg")
+    assert legend.is_visible()
+    assert "Bron: fictieve voorbeeldgegevens (2023)" in legend.locator(".caption").text_content()
+    assert page.locator(".melding.fictief").is_visible()
+    assert closed.errors == []
+    assert closed.local_failures == []
+    assert any("service.pdok.nl" in url for url in closed.blocked)  # the tiles really were unreachable
+    if niveau == "buurt":
+        page.screenshot(path=str(SCREENSHOT))
+
+
+def test_legend_numbers_are_dutch(closed, site):
+    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
+    ticks = page.locator(".legend.leaflet-control .tick text").all_text_contents()
+    assert any("." in tick for tick in ticks), ticks  # thousands separator: 1.234, not 1,234
+    assert not any("," in tick for tick in ticks), ticks
+
+
+def test_missing_values_have_their_own_legend_line(closed, site):
+    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")  # the water-only buurt has no figures
+    assert page.locator(".legenda-geen-gegevens").inner_text().strip() == "geen gegevens"
+
+
+def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
+    buurten = demo_kaart.gebieden["buurt"]
+    buurten = buurten[buurten["inwoners"].notna()]
+    # The area farthest from any voorziening, so no marker cluster covers the point we hover.
+    punten = demo_kaart.extra["voorzieningen"].geometry.union_all()
+    binnen = buurten.geometry.representative_point()
+    code = binnen.distance(punten).idxmax()
+    buurt = buurten.loc[code]
+    punt = binnen.to_crs("EPSG:4326").loc[code]
+
+    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
+    x, y = page.evaluate(
+        """([lat, lon]) => {
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [punt.y, punt.x],
+    )
+    page.mouse.move(x, y)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible")
+    text = tooltip.inner_text()
+    assert buurt["naam"] in text
+    assert buurt["gemeentenaam"] in text
+    assert f"{int(buurt['inwoners']):,} inwoners".replace(",", ".") in text
+    assert closed.errors == []
+
+
+def test_voorzieningen_cluster_and_open_a_popup(closed, site):
+    page = closed.open(f"{site}/")
+    clusters = page.locator(".leaflet-marker-pane .marker-cluster")
+    markers = page.locator(".leaflet-marker-pane img.leaflet-marker-icon")
+    assert clusters.count() + markers.count() > 0
+    # Zoom in until a single marker shows, then open its popup.
+    for _ in range(12):
+        if markers.count():
+            break
+        clusters.first.click()
+        # Leaflet animates the zoom; on a busy machine that takes a while.
+        page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')", timeout=10_000)
+        page.wait_for_timeout(300)
+    assert markers.count(), "no single facility marker after zooming into the clusters"
+    markers.first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible")
+    assert "(fictief)" in popup.inner_text()
+    assert closed.errors == []

@@ -1,0 +1,275 @@
+"""The web app over real HTTP: the kaart page, its assets, its errors and its map cache.
+
+The app runs in waitress (as in production) on a free local port; the tests talk
+to it with requests. The demo kaart is the fictitious Voorbeeldregio.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import folium
+import numpy as np
+import pandas as pd
+import pytest
+import requests
+from _server import running
+from folium.plugins import Draw
+
+from kaart.errors import InputError
+from kaart.kaartbestand import write_kaart
+from kaart.kolommen import schema
+from webapp import create_app
+from webapp.assets import PACKAGES, VENDOR, UnknownAssetError, missing_assets
+from webapp.choropleth import OSM, PDOK_GRIJS, class_breaks, format_value, render_parts
+
+WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
+
+
+@pytest.fixture(scope="module")
+def site(demo_kaart_pad):
+    """(base URL, app) of the demo kaart served by waitress."""
+    app = create_app({"KAART_PAD": demo_kaart_pad})
+    with running(app) as url:
+        yield url, app
+
+
+@pytest.fixture(scope="module")
+def page(site) -> str:
+    url, _ = site
+    response = requests.get(url + "/", timeout=60)
+    assert response.status_code == 200
+    return response.text
+
+
+class _Assets(HTMLParser):
+    """Collects the URLs of <script src> and <link href>."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.urls.append(attrs["href"])
+
+
+def _asset_urls(html: str) -> list[str]:
+    parser = _Assets()
+    parser.feed(html)
+    return parser.urls
+
+
+def test_page_is_dutch(page):
+    assert '<html lang="nl">' in page
+    for text in ("Maatschappelijke kaart", "Niveau", "Indicator", "Tonen", "Aantal inwoners", "Buurt"):
+        assert text in page
+    assert "Fictieve voorbeeldregio — geen echte gegevens" in page
+    assert "Bron: fictieve voorbeeldgegevens (2023)" in page
+
+
+def test_page_shows_legend_source_and_basemap(page):
+    # Text in the map script is JSON: non-ASCII and HTML specials as \u escapes.
+    assert json.dumps("Aantal inwoners (inwoners) — Bron: fictieve voorbeeldgegevens (2023)") in page  # legend
+    assert PDOK_GRIJS in page
+    assert '"Kaartgegevens \\u0026copy; Kadaster"' in page
+    assert "geen gegevens" in page  # the water-only buurt has no figures
+
+
+def test_every_script_and_stylesheet_is_local(page):
+    assets = _asset_urls(page)
+    assert any("leaflet.js" in a for a in assets) and any("leaflet.css" in a for a in assets)
+    for asset in assets:
+        parts = urlsplit(asset)
+        assert not parts.netloc or parts.hostname == "127.0.0.1", asset
+    # The tile URL templates are the one external resource; the OSM link is attribution text.
+    external = {u.rstrip("\\") for u in re.findall(r"https?://[^\s\"'<>)\\]+", page)}
+    assert external <= {PDOK_GRIJS, OSM, "https://www.openstreetmap.org/copyright"}
+
+
+def test_every_asset_answers(site, page):
+    url, _ = site
+    for asset in _asset_urls(page):
+        response = requests.get(urljoin(url + "/", asset), timeout=10)
+        assert response.status_code == 200, asset
+        assert response.content
+
+
+def test_leaflet_marker_images_are_served(site):
+    # Leaflet finds its default marker icon relative to leaflet.css.
+    url, _ = site
+    response = requests.get(url + "/vendor/leaflet/dist/images/marker-icon.png", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/png"
+
+
+@pytest.mark.parametrize("path", ["/vendor/bootstrap/dist/css/bootstrap.min.css", "/vendor/.package-lock.json",
+                                  "/vendor/leaflet/../../package.json", "/vendor/leaflet/dist/bestaat-niet.js"])
+def test_vendor_serves_only_the_listed_packages(site, path):
+    url, _ = site
+    response = requests.get(url + path, timeout=10)
+    assert response.status_code == 404
+    assert "Niet gevonden" in response.text
+
+
+@pytest.mark.parametrize("query, fragment", [
+    ("niveau=provincie", "Het niveau ‘provincie’ bestaat niet"),
+    ("indicator=bestaat_niet", "De indicator ‘bestaat_niet’ bestaat niet op het niveau buurt"),
+    ("indicator=naam", "De indicator ‘naam’ bestaat niet"),  # a column, but not a statistic
+    ("niveau=gemeente&indicator=stedelijkheid", "bestaat niet op het niveau gemeente"),
+])
+def test_bad_choice_is_a_dutch_400(site, query, fragment):
+    url, _ = site
+    response = requests.get(f"{url}/?{query}", timeout=10)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "Ongeldige keuze" in response.text
+    assert fragment in response.text
+    assert "Traceback" not in response.text
+
+
+def test_bad_choice_is_escaped(site):
+    url, _ = site
+    response = requests.get(url + "/", params={"indicator": "<script>alert(1)</script>"}, timeout=10)
+    assert response.status_code == 400
+    assert "<script>alert(1)" not in response.text
+    assert "&lt;script&gt;alert(1)" in response.text
+
+
+def test_unknown_page_is_a_dutch_404(site):
+    url, _ = site
+    response = requests.get(url + "/bestaat-niet", timeout=10)
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet." in response.text
+
+
+def test_every_level_and_indicator_is_offered(page):
+    kolommen = schema().kolommen
+    for label in ("Gemeente", "Wijk", "Buurt"):
+        assert f">{label}</option>" in page
+    for kolom in ("inwoners", "pct_65plus", "woz_gemiddeld"):
+        assert f'<option value="{kolom}"' in page
+        assert kolommen[kolom].label in page
+
+
+def test_map_is_built_once_per_level_and_indicator(site):
+    url, app = site
+    maps = app.extensions["kaart_maps"]
+    first = requests.get(url + "/?niveau=wijk&indicator=pct_65plus", timeout=60)
+    builds = maps.builds
+    second = requests.get(url + "/?niveau=wijk&indicator=pct_65plus", timeout=60)
+    assert first.status_code == second.status_code == 200
+    assert maps.builds == builds
+    # The same rendered map, element ids included: it was not rebuilt.
+    assert re.findall(r"map_[0-9a-f]{32}", first.text) == re.findall(r"map_[0-9a-f]{32}", second.text)
+    requests.get(url + "/?niveau=gemeente&indicator=pct_65plus", timeout=60)
+    assert maps.builds == builds + 1
+
+
+def test_each_level_draws_every_area_with_geometry(site, demo_kaart):
+    url, _ = site
+    for niveau, frame in demo_kaart.gebieden.items():
+        html = requests.get(f"{url}/?niveau={niveau}&indicator=inwoners", timeout=60).text
+        features = json.loads(re.search(r"geo_json_\w+_add\((\{.*\})\);", html).group(1))["features"]
+        assert len(features) == int((frame.geometry.notna() & ~frame.geometry.is_empty).sum())
+        assert {f["id"] for f in features} == set(frame.index)
+
+
+def test_names_are_escaped(tmp_path, demo_kaart):
+    kaart = copy.deepcopy(demo_kaart)
+    buurten = kaart.gebieden["buurt"]
+    buurten.iloc[0, buurten.columns.get_loc("naam")] = '<script>alert("buurt")</script>'
+    buurten.iloc[0, buurten.columns.get_loc("gemeentenaam")] = "<img src=x onerror=alert(2)>"
+    voorzieningen = kaart.extra["voorzieningen"]
+    voorzieningen.iloc[0, voorzieningen.columns.get_loc("naam")] = "<b>x</b>${alert(3)}`\\u"
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "kwaad.gpkg")})) as url:
+        page = requests.get(url + "/", timeout=60).text
+    assert '<script>alert("buurt")' not in page
+    assert "<img src=x" not in page
+    assert "<b>x</b>" not in page and "${alert(3)}" not in page
+    # Escaped once: as HTML entities, inside JSON also with < > & as \u escapes.
+    assert "\\u0026lt;script\\u0026gt;alert" in page
+    assert "&lt;b&gt;x&lt;/b&gt;&#36;{alert(3)}&#96;&#92;u" in page
+
+
+def test_missing_node_modules_says_run_make_assets(tmp_path, demo_kaart_pad, caplog):
+    app = create_app({"KAART_PAD": demo_kaart_pad, "NODE_MODULES": str(tmp_path)})
+    assert "make assets" in caplog.text
+    with running(app) as url:
+        response = requests.get(url + "/", timeout=60)
+    assert response.status_code == 200
+    assert "make assets" in response.text and "npm ci --prefix webapp" in response.text
+
+
+def test_kaart_path_from_environment(monkeypatch, demo_kaart_pad):
+    monkeypatch.setenv("KAART_PAD", str(demo_kaart_pad))
+    app = create_app()
+    assert app.extensions["kaart"].metadata["fictief"] is True
+
+
+def test_no_kaart_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.delenv("KAART_PAD", raising=False)
+    with pytest.raises(InputError, match="KAART_PAD"):
+        create_app({"KAART_PAD": None})
+    with pytest.raises(InputError, match="No kaart at"):
+        create_app({"KAART_PAD": tmp_path / "bestaat-niet.gpkg"})
+
+
+def test_front_end_packages_are_installed():
+    assert missing_assets() == [], "run `make assets` (npm ci --prefix webapp)"
+
+
+def test_package_json_pins_every_vendored_package():
+    dependencies = json.loads((WEBAPP / "package.json").read_text())["dependencies"]
+    assert PACKAGES <= set(dependencies)
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in dependencies.values()), dependencies
+    lock = json.loads((WEBAPP / "package-lock.json").read_text())["packages"]
+    for package, version in dependencies.items():
+        assert lock[f"node_modules/{package}"]["version"] == version
+
+
+def test_every_cdn_asset_of_the_page_elements_is_in_the_table():
+    # What folium and the plugins we use declare; branca's d3 is added at render time (covered by the page tests).
+    declared = folium.Map.default_js + folium.Map.default_css
+    declared += folium.plugins.MarkerCluster.default_js + folium.plugins.MarkerCluster.default_css
+    assert {url for _, url in declared} <= set(VENDOR)
+
+
+def test_unknown_cdn_asset_fails_loudly():
+    m = folium.Map(tiles=None)
+    Draw().add_to(m)  # leaflet.draw from cdnjs: not in the table
+    with pytest.raises(UnknownAssetError, match="leaflet.draw"):
+        render_parts(m, lambda path: f"/vendor/{path}")
+
+
+@pytest.mark.parametrize("values, bounds", [
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5),
+    ([1, 1, 2, 2, 3], 3),
+    ([7, 7, np.nan], 1),
+])
+def test_class_breaks(values, bounds):
+    classes = class_breaks(pd.Series(values, dtype=float))
+    assert len(classes.upper_bounds) == len(classes.colours) == bounds
+    assert classes.upper_bounds[-1] == np.nanmax(values)
+    assert classes.colour(np.nan) == "#bdbdbd"
+    assert len({classes.colour(v) for v in values if not np.isnan(v)}) == bounds
+
+
+def test_class_breaks_without_values():
+    assert class_breaks(pd.Series([np.nan, np.nan])) is None
+
+
+def test_values_are_formatted_in_dutch():
+    kolommen = schema().kolommen
+    assert format_value(12345, kolommen["inwoners"]) == "12.345 inwoners"
+    assert format_value(23.56, kolommen["pct_65plus"]) == "23,6%"
+    assert format_value(412.0, kolommen["woz_gemiddeld"]) == "412 x 1.000 euro"
+    assert format_value(np.nan, kolommen["inwoners"]) == "geen gegevens"

@@ -1,0 +1,292 @@
+"""The kaart page's map: one indicator at one level as a folium choropleth.
+
+A map is built and rendered once per (niveau, indicator) by :class:`MapCache`
+and kept for the life of the process: the kaart does not change while the app
+runs, and building a map (classifying, simplifying, reprojecting, serialising
+the GeoJSON) is far too slow to repeat on every request.
+
+Geometry stays in EPSG:28992 until here; it is simplified in metres and only
+then reprojected to EPSG:4326 for Leaflet. folium puts tooltip and popup text
+into the page as HTML, so every name from the data is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import folium
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+from branca.colormap import StepColormap
+from branca.element import MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+
+from kaart.kaartbestand import Kaart
+from kaart.kolommen import Kolom, schema
+from webapp.assets import localize
+
+NIVEAU_LABELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
+COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # ColorBrewer YlGnBu, 5 classes
+NO_DATA_COLOUR = "#bdbdbd"
+CLASSES = len(COLOURS)
+# Pure-Python FisherJenks (mapclassify without numba) is quadratic: 3,000 values
+# take about ten seconds here, a national buurt layer minutes. Above this many
+# values the breaks come from evenly spaced quantiles of the values instead.
+FISHER_JENKS_MAX = 1000
+SIMPLIFY_M = 5.0
+COORDINATE_DECIMALS = 6  # about 0.1 m: finer only makes the page bigger
+
+PDOK_GRIJS = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
+PDOK_ATTRIBUTIE = "Kaartgegevens &copy; Kadaster"
+OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTIE = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers'
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A rendered map in the three parts a page of our own embeds.
+
+    ``header`` goes in ``<head>`` (asset links, map styles), ``html`` where the
+    map should appear, ``script`` (plain JavaScript) in a ``<script>`` at the end
+    of ``<body>``.
+    """
+
+    header: str
+    html: str
+    script: str
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class breaks of one indicator and how its legend shows them."""
+
+    upper_bounds: list[float]
+    legend_index: list[float]
+    tick_labels: list[float]
+
+    @cached_property
+    def colours(self) -> list[str]:
+        """One colour per class, spread over the whole palette when there are fewer than five."""
+        picks = np.linspace(0, len(COLOURS) - 1, len(self.upper_bounds)).round().astype(int)
+        return [COLOURS[i] for i in picks]
+
+    def colour(self, value: float) -> str:
+        """The fill colour of a value; grey for a missing one."""
+        if pd.isna(value):
+            return NO_DATA_COLOUR
+        return self.colours[int(np.searchsorted(self.upper_bounds, value, side="left"))]
+
+
+def indicators(frame: pd.DataFrame) -> list[str]:
+    """The numeric canonical statistics columns of an area frame, in kolommen.toml order."""
+    return [naam for naam in schema().kolommen
+            if naam in frame.columns and pd.api.types.is_numeric_dtype(frame[naam])]
+
+
+def class_breaks(values: pd.Series) -> Classes | None:
+    """Classes for the non-missing values, or ``None`` when every value is missing.
+
+    FisherJenks with five classes; with five or fewer distinct values (a class
+    code such as stedelijkheid, or a tiny region) each value is its own class,
+    because natural breaks and quantiles both merge or empty classes there.
+    """
+    y = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    if not len(y):
+        return None
+    distinct = np.unique(y)
+    if len(distinct) <= CLASSES:
+        # Each value its own class: legend edges halfway between values, a tick on each value.
+        gap = float(np.diff(distinct).min()) if len(distinct) > 1 else 1.0
+        edges = [distinct[0] - gap / 2, *((distinct[:-1] + distinct[1:]) / 2), distinct[-1] + gap / 2]
+        return Classes(upper_bounds=[float(v) for v in distinct], legend_index=[float(e) for e in edges],
+                       tick_labels=[float(v) for v in distinct])
+    sample = y if len(y) <= FISHER_JENKS_MAX else np.quantile(y, np.linspace(0, 1, FISHER_JENKS_MAX))
+    with warnings.catch_warnings():
+        # With the sample bounded, the pure-Python version is fast enough: no warning on every new map.
+        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
+        bins = mapclassify.FisherJenks(sample, k=CLASSES).bins
+    # Round the inner breaks to what a reader can tell apart; colours use the same rounded breaks.
+    spread = float(y.max() - y.min())
+    decimals = 0 if spread >= 100 else 1 if spread >= 10 else 2
+    inner = sorted(b for b in {float(round(b, decimals)) for b in bins[:-1]} if b < y.max())
+    low, high = float(y.min()), float(y.max())
+    return Classes(upper_bounds=[*inner, high], legend_index=[low, *inner, high],
+                   tick_labels=[round(low, decimals), *inner, round(high, decimals)])
+
+
+def format_value(value: float, kolom: Kolom) -> str:
+    """A value as a Dutch reader expects it, with its unit: ``2.345 inwoners``, ``23,5%``."""
+    if pd.isna(value):
+        return "geen gegevens"
+    number = float(value)
+    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+    text = text.translate(str.maketrans(",.", ".,"))
+    if kolom.eenheid == "%":
+        return f"{text}%"
+    if kolom.eenheid == "klasse":
+        return f"klasse {text}"
+    return f"{text} {kolom.eenheid}".strip()
+
+
+def escape_text(value: object) -> str:
+    """Data text made safe for folium's tooltips and popups.
+
+    Beyond HTML escaping: folium puts popup HTML inside a JavaScript template
+    literal, where ``${`` would run code and a backslash could break the script.
+    """
+    text = html.escape("" if value is None or pd.isna(value) else str(value))
+    return text.replace("$", "&#36;").replace("\\", "&#92;").replace("`", "&#96;")
+
+
+class NoDataLegend(MacroElement):
+    """The legend line for areas without a value, under branca's legend (same corner)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "topright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "legenda-geen-gegevens leaflet-control");
+            div.innerHTML = '<span class="vlak" style="background: {{ this.colour }}"></span> geen gegevens';
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, colour: str = NO_DATA_COLOUR):
+        super().__init__()
+        self._name = "NoDataLegend"
+        self.colour = colour
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres only (folium's ``control_scale`` adds miles too)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
+    """The choropleth of one indicator at one level, with legend, tooltips, basemaps and voorzieningen.
+
+    ``niveau`` and ``indicator`` must have been checked against the kaart.
+    """
+    kolom = schema().kolommen[indicator]
+    frame = kaart.gebieden[niveau]
+    areas = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    values = pd.to_numeric(areas[indicator], errors="coerce")
+    classes = class_breaks(values)
+
+    # Fractional zoom so fitting the region to the window leaves no wide empty margins.
+    m = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5)
+    MetricScale().add_to(m)
+    folium.TileLayer(PDOK_GRIJS, attr=PDOK_ATTRIBUTIE, name="BRT-Achtergrondkaart grijs (PDOK)",
+                     max_zoom=19, max_native_zoom=19).add_to(m)
+    folium.TileLayer(OSM, attr=OSM_ATTRIBUTIE, name="OpenStreetMap", max_zoom=19, show=False).add_to(m)
+
+    tooltip_fields = ["naam", "waarde"] + (["gemeente"] if niveau != "gemeente" else [])
+    tooltip_labels = [NIVEAU_LABELS[niveau], kolom.label, "Gemeente"][: len(tooltip_fields)]
+    data = gpd.GeoDataFrame(
+        {
+            "naam": areas["naam"].map(escape_text),
+            "waarde": values.map(lambda v: escape_text(format_value(v, kolom))),
+            "gemeente": areas["gemeentenaam"].map(escape_text),
+            "kleur": values.map(classes.colour if classes else lambda _: NO_DATA_COLOUR),
+        },
+        geometry=_web_geometry(areas.geometry),
+        index=areas.index,
+    )
+    folium.GeoJson(
+        data.to_geo_dict(drop_id=False),
+        name=escape_text(kolom.label),
+        style_function=lambda f: {"fillColor": f["properties"]["kleur"], "fillOpacity": 0.75,
+                                  "color": "#4d4d4d", "weight": 0.6},
+        highlight_function=lambda f: {"weight": 2.5, "color": "#000000", "fillOpacity": 0.9},
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[escape_text(a) for a in tooltip_labels],
+                                      sticky=True),
+        zoom_on_click=False,
+    ).add_to(m)
+
+    if classes:
+        legend = StepColormap(classes.colours, index=classes.legend_index,
+                              vmin=classes.legend_index[0], vmax=classes.legend_index[-1],
+                              caption=_caption(kolom, kaart.bronvermelding), tick_labels=classes.tick_labels)
+        # branca draws the caption in a fixed-width SVG; widen it so a long label is not cut off.
+        legend.width = max(legend.width, int(7.5 * len(legend.caption)) + 60)
+        legend.add_to(m)
+    if values.isna().any():
+        NoDataLegend().add_to(m)
+
+    voorzieningen = kaart.extra.get("voorzieningen")
+    if voorzieningen is not None and len(voorzieningen):
+        _add_voorzieningen(m, voorzieningen)
+
+    folium.LayerControl(collapsed=False).add_to(m)
+    west, south, east, north = data.total_bounds
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def _caption(kolom: Kolom, bronvermelding: str) -> str:
+    return f"{kolom.label} ({kolom.eenheid}) — {bronvermelding}" if kolom.eenheid else f"{kolom.label} — {bronvermelding}"
+
+
+def _web_geometry(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Simplify in metres (RD), then reproject to EPSG:4326 and round the coordinates."""
+    simplified = geometry.simplify(SIMPLIFY_M, preserve_topology=True).to_crs("EPSG:4326")
+    return gpd.GeoSeries(shapely.transform(simplified.values, lambda xy: np.round(xy, COORDINATE_DECIMALS)),
+                         index=geometry.index, crs="EPSG:4326")
+
+
+def _add_voorzieningen(m: folium.Map, punten: gpd.GeoDataFrame) -> None:
+    punten = punten[punten.geometry.notna() & ~punten.geometry.is_empty].to_crs("EPSG:4326")
+    cluster = MarkerCluster(name="Voorzieningen").add_to(m)
+    for punt in punten.itertuples():
+        soort = escape_text(getattr(punt, "categorie", "")).replace("_", " ")
+        popup = f"<strong>{escape_text(getattr(punt, 'naam', ''))}</strong><br>{soort}"
+        folium.Marker([punt.geometry.y, punt.geometry.x], popup=folium.Popup(popup, max_width=300)).add_to(cluster)
+
+
+def render_parts(m: folium.Map, asset_url: Callable[[str], str]) -> MapParts:
+    """Render a map with every asset pointing at the app's own copy (see :func:`webapp.assets.localize`)."""
+    root = m.get_root()
+    root.render()
+    localize(root, asset_url)
+    return MapParts(header=root.header.render(), html=root.html.render(), script=root.script.render())
+
+
+class MapCache:
+    """Rendered maps per (niveau, indicator), each built on first request and then kept.
+
+    ``builds`` counts the maps built, so tests can see that a second request
+    reuses the first one's map. One lock serialises building: two first requests
+    for the same map must not build it twice.
+    """
+
+    def __init__(self, kaart: Kaart, asset_url: Callable[[str], str]):
+        self._kaart = kaart
+        self._asset_url = asset_url
+        self._parts: dict[tuple[str, str], MapParts] = {}
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def get(self, niveau: str, indicator: str) -> MapParts:
+        """The rendered map of ``indicator`` at ``niveau`` (both already checked against the kaart)."""
+        key = (niveau, indicator)
+        with self._lock:
+            if key not in self._parts:
+                self._parts[key] = render_parts(build_map(self._kaart, niveau, indicator), self._asset_url)
+                self.builds += 1
+            return self._parts[key]

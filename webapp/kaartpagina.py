@@ -1,0 +1,61 @@
+"""The kaart page: one indicator at one level on the map, chosen with two selects.
+
+``GET /?niveau=wijk&indicator=pct_65plus``. Without parameters it shows
+inwoners per buurt (or at the finest level the kaart has). A level or indicator
+the kaart does not have is a 400 with a Dutch message.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from kaart.codes import NIVEAUS
+from kaart.kaartbestand import Kaart
+from kaart.kolommen import schema
+from webapp.choropleth import NIVEAU_LABELS, MapCache, indicators
+from webapp.errors import InvalidChoice
+
+bp = Blueprint("kaartpagina", __name__)
+
+DEFAULT_INDICATOR = "inwoners"
+
+
+@bp.get("/")
+def index():
+    """The kaart page for the ``niveau`` and ``indicator`` query parameters."""
+    kaart: Kaart = current_app.extensions["kaart"]
+    niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
+    maps: MapCache = current_app.extensions["kaart_maps"]
+    kolommen = schema().kolommen
+    return render_template(
+        "kaart.html",
+        kaart=kaart,
+        kaartbeeld=maps.get(niveau, indicator),
+        niveau=niveau,
+        indicator=indicator,
+        niveaus=[(n, NIVEAU_LABELS[n]) for n in NIVEAUS if n in kaart.gebieden],
+        indicatoren=[(naam, kolommen[naam].label) for naam in indicators(kaart.gebieden[niveau])],
+        ontbrekende_bestanden=current_app.extensions["missing_assets"],
+    )
+
+
+def choice(kaart: Kaart, niveau: str | None, indicator: str | None) -> tuple[str, str]:
+    """The level and indicator to show: the requested ones, checked, or the defaults.
+
+    Raises
+    ------
+    InvalidChoice
+        When the kaart has no such level, or no such numeric indicator at that level.
+    """
+    niveaus = [n for n in NIVEAUS if n in kaart.gebieden]
+    niveau = niveau or ("buurt" if "buurt" in niveaus else niveaus[-1])
+    if niveau not in niveaus:
+        raise InvalidChoice(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. Kies uit: {', '.join(niveaus)}.")
+    beschikbaar = indicators(kaart.gebieden[niveau])
+    if not beschikbaar:
+        raise InvalidChoice(f"Op het niveau {niveau} heeft deze kaart geen cijfers om te tonen.")
+    indicator = indicator or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in beschikbaar else beschikbaar[0])
+    if indicator not in beschikbaar:
+        raise InvalidChoice(f"De indicator ‘{indicator}’ bestaat niet op het niveau {niveau}. "
+                            "Kies een indicator uit de lijst op de kaartpagina.")
+    return niveau, indicator
