@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import geopandas as gpd
 import pandas as pd
 
+from kaart.drukpunten import verrijk
 from kaart.errors import InputError
 from kaart.gebieden import assemble
 from kaart.kaartbestand import ATTRIBUTIE, LICENTIE, Kaart
@@ -46,12 +47,13 @@ class Bron:
 
 
 def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: str, bron: str,
-                gebouwd_op: datetime | None = None) -> Kaart:
+                profiel: str | None = None, gebouwd_op: datetime | None = None) -> Kaart:
     """Combine sources into the kaart of the gemeenten ``gemeenten`` for ``jaar``.
 
     Rows outside the region are left out (they are not the region's); rows of
     another year are left out and listed in the koppeling table, as are codes
-    that have statistics but no geometry or the other way round.
+    that have statistics but no geometry or the other way round. The drukpunt
+    analysis (indicators, scores, clusters) is built in with ``profiel``.
 
     Raises
     ------
@@ -102,4 +104,6 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
         "gebouwd_op": (gebouwd_op or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
         "aantallen": {niveau: len(frame) for niveau, frame in gebieden.items()},
     }
-    return Kaart(gebieden=gebieden, metadata=metadata, koppeling=koppeling, controle=controle)
+    kaart = Kaart(gebieden=gebieden, metadata=metadata, koppeling=koppeling, controle=controle)
+    verrijk(kaart, profiel)
+    return kaart

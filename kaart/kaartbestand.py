@@ -32,8 +32,6 @@ FORMAT_VERSION = 1
 ATTRIBUTIE = "Bron: CBS, Kadaster"
 LICENTIE = "CC BY 4.0 (CBS en Kadaster, wijk- en buurtkaart en Kerncijfers wijken en buurten)"
 
-_TABLES = ("metadata", "koppeling", "controle")
-
 
 @dataclass
 class Kaart:
@@ -52,6 +50,7 @@ class Kaart:
         )
     )
     extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    tabellen: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def jaar(self) -> int:
@@ -86,8 +85,9 @@ def write_kaart(kaart: Kaart, path: str | os.PathLike) -> Path:
             {"sleutel": list(meta), "waarde": [json.dumps(v, ensure_ascii=False, default=str) for v in meta.values()]}
         )
         pyogrio.write_dataframe(rows, tmp, layer="metadata")
-        pyogrio.write_dataframe(_as_text_safe(kaart.koppeling), tmp, layer="koppeling")
-        pyogrio.write_dataframe(_as_text_safe(kaart.controle), tmp, layer="controle")
+        tables = {"koppeling": kaart.koppeling, "controle": kaart.controle, **kaart.tabellen}
+        for name, table in tables.items():
+            pyogrio.write_dataframe(_as_text_safe(table), tmp, layer=name)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -118,7 +118,9 @@ def read_kaart(path: str | os.PathLike) -> Kaart:
     if not path.exists():
         raise InputError(f"No kaart at {path}.", "Build one with 'kaart build' or 'kaart demo'.")
     try:
-        layers = {name for name, _ in pyogrio.list_layers(path)}
+        listed = pyogrio.list_layers(path)
+        layers = {name for name, _ in listed}
+        spatial = {name for name, kind in listed if kind is not None}
     except Exception as err:  # GDAL raises several types for unreadable files
         raise InputError(f"{path} is not a readable GeoPackage ({err}).", "Rebuild it with 'kaart build'.") from err
     if "metadata" not in layers or not layers & set(NIVEAUS):
@@ -130,13 +132,11 @@ def read_kaart(path: str | os.PathLike) -> Kaart:
     for niveau in NIVEAUS:
         if niveau in layers:
             gebieden[niveau] = gpd.read_file(path, layer=niveau, engine="pyogrio").set_index("code")
-    extra = {
-        name: gpd.read_file(path, layer=name, engine="pyogrio")
-        for name in sorted(layers - set(NIVEAUS) - set(_TABLES))
-    }
-    tables = {t: pyogrio.read_dataframe(path, layer=t) if t in layers else None for t in ("koppeling", "controle")}
+    extra = {name: gpd.read_file(path, layer=name, engine="pyogrio") for name in sorted(spatial - set(NIVEAUS))}
+    tables = {name: pyogrio.read_dataframe(path, layer=name) for name in sorted(layers - spatial - {"metadata"})}
     kaart = Kaart(gebieden=gebieden, metadata=metadata, extra=extra)
-    for name, table in tables.items():
-        if table is not None:
-            setattr(kaart, name, table)
+    for name in ("koppeling", "controle"):
+        if name in tables:
+            setattr(kaart, name, tables.pop(name))
+    kaart.tabellen = tables
     return kaart

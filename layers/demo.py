@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Point, box
 
+from kaart.drukpunten import verrijk
 from kaart.gebieden import assemble
 from kaart.kaartbestand import Kaart
 
@@ -44,6 +45,11 @@ BUURTNAMEN = [
     "Schoolbuurt", "De Hoven", "Parkzoom", "Singel", "Bloemenbuurt", "De Akkers", "Vaartkant",
     "Sluispad", "Wilgenhof", "De Kreek", "Beukenlaan", "Stationsbuurt", "Eiland", "Zandpad",
 ]
+# Two places where needs pile up, so the demo shows drukpunten that cluster:
+# an old harbour area with much social housing and low incomes, straddling the
+# border of Voorbeeldstad and Polderwaard, and an ageing village core in Dijkdorp.
+HAVENDRUK = (0.46, 0.40)
+VERGRIJZING = (0.80, 0.78)
 VOORZIENINGEN = [
     ("huisarts", "Huisartsenpraktijk", 6), ("apotheek", "Apotheek", 3), ("wijkcentrum", "Wijkcentrum", 3),
     ("verpleeghuis", "Zorgcentrum", 2), ("beschermd_wonen", "Beschermd wonen", 1),
@@ -72,8 +78,9 @@ def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
         "toelichting": FICTIEF,
         "gebouwd_op": (gebouwd_op or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
     }
-    return Kaart(gebieden=gebieden, metadata=metadata, controle=controle,
-                 extra={"voorzieningen": voorzieningen})
+    kaart = Kaart(gebieden=gebieden, metadata=metadata, controle=controle, extra={"voorzieningen": voorzieningen})
+    verrijk(kaart)
+    return kaart
 
 
 def _wijknamen() -> dict[str, str]:
@@ -117,7 +124,8 @@ def _buurten(rng: np.random.Generator) -> gpd.GeoDataFrame:
                 code = f"BU{wk[2:]}{b:02d}"
                 naam = f"{wijk_naam}-{next(names)}" if b else wijk_naam
                 afstand = shape.centroid.distance(centre) / 1000
-                rows.append(_figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand, shape))
+                druk, vergrijzing = (_nabij(shape.centroid, punt) for punt in (HAVENDRUK, VERGRIJZING))
+                rows.append(_figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand, druk, vergrijzing, shape))
     # One water-only buurt, as CBS has them: kept, marked, and without figures.
     last = rows[-1]
     last.update({k: np.nan for k in last if k not in _IDENTITY})
@@ -134,6 +142,13 @@ _KARAKTER = {  # inhabitants range, rental share range, household size, distance
 }
 
 
+def _nabij(punt: Point, fractie: tuple[float, float], straal_km: float = 3.0) -> float:
+    """1 at a hotspot (given as a fraction of the extent), falling off smoothly to 0 a few km away."""
+    minx, miny, maxx, maxy = EXTENT
+    centrum = Point(minx + fractie[0] * (maxx - minx), miny + fractie[1] * (maxy - miny))
+    return float(np.exp(-((punt.distance(centrum) / 1000 / straal_km) ** 2)))
+
+
 def _round5(x: float) -> int:
     """CBS rounds buurt counts to 5; the demo does too."""
     return int(5 * round(x / 5))
@@ -147,23 +162,26 @@ def _split_count(total: int, shares: np.ndarray) -> np.ndarray:
     return parts
 
 
-def _figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand_km, shape) -> dict:
+def _figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand_km, druk, vergrijzing, shape) -> dict:
     (lo, hi), (huur_lo, huur_hi), hh_grootte, schaal = _KARAKTER[karakter]
     centraal = np.exp(-afstand_km / 4)
     inwoners = _round5(rng.uniform(lo, hi) * (0.6 + 0.6 * centraal))
-    leeftijd = rng.dirichlet([16, 11, 25, 27, 21 + 10 * (karakter != "stad")])
+    leeftijd = rng.dirichlet([16, 11, 25, 27, 21 + 10 * (karakter != "stad") + 25 * vergrijzing])
     groepen = _split_count(inwoners, leeftijd)
     mannen = int(round(inwoners * rng.uniform(0.48, 0.51)))
-    grootte = hh_grootte * rng.uniform(0.9, 1.1) - 0.2 * centraal
+    burgerlijke_staat = _split_count(inwoners, rng.dirichlet([46, 40, 8 + 6 * druk, 6 + 8 * vergrijzing]))
+    grootte = hh_grootte * rng.uniform(0.9, 1.1) - 0.2 * centraal - 0.3 * druk
     huishoudens = _round5(inwoners / grootte)
-    eenpersoons_aandeel = np.clip(0.22 + 0.3 * centraal + rng.normal(0, 0.04), 0.15, 0.6)
-    kinderen_aandeel = np.clip(0.38 - 0.15 * centraal + rng.normal(0, 0.04), 0.12, 0.45)
+    eenpersoons_aandeel = np.clip(0.18 + 0.3 * centraal + 0.2 * druk + 0.15 * vergrijzing
+                                  + rng.normal(0, 0.05), 0.12, 0.7)
+    kinderen_aandeel = np.clip(0.38 - 0.15 * centraal - 0.1 * vergrijzing + rng.normal(0, 0.04), 0.08, 0.45)
     hh = _split_count(huishoudens, np.array([eenpersoons_aandeel, kinderen_aandeel,
                                                1 - eenpersoons_aandeel - kinderen_aandeel]))
     woningen = _round5(huishoudens * rng.uniform(1.01, 1.06))
-    huur = rng.uniform(huur_lo, huur_hi)
-    corporatie = huur * rng.uniform(0.55, 0.85)
-    laag_inkomen = np.clip(2 + 25 * corporatie * rng.uniform(0.6, 1.2), 1, 30)
+    huur = np.clip(rng.uniform(huur_lo, huur_hi) + 0.3 * druk, 0, 0.95)
+    corporatie = huur * np.clip(rng.uniform(0.55, 0.85) + 0.1 * druk, 0, 1)
+    laag_inkomen = np.clip(2 + 22 * corporatie * rng.uniform(0.6, 1.2) + 8 * druk, 1, 35)
+    kinderen = groepen[0] + groepen[1]
     land_ha = shape.area / 10_000
     return {
         "code": code, "niveau": "buurt", "naam": naam, "gemeentecode": gm, "gemeentenaam": gm_naam,
@@ -173,6 +191,7 @@ def _figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand_km, shape) -> d
         "inwoners_45_64": groepen[3], "inwoners_65plus": groepen[4],
         **{f"pct_{k}": round(100 * g / inwoners) for k, g in
            zip(("0_14", "15_24", "25_44", "45_64", "65plus"), groepen)},
+        **dict(zip(("ongehuwd", "gehuwd", "gescheiden", "verweduwd"), burgerlijke_staat)),
         "huishoudens": huishoudens, "eenpersoonshuishoudens": hh[0], "huishoudens_met_kinderen": hh[1],
         "huishoudens_zonder_kinderen": hh[2],
         "pct_eenpersoonshuishoudens": round(100 * hh[0] / huishoudens),
@@ -182,11 +201,14 @@ def _figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand_km, shape) -> d
         "woningen": woningen,
         "pct_huurwoningen": round(100 * huur), "pct_koopwoningen": 100 - round(100 * huur),
         "pct_corporatiewoningen": round(100 * corporatie),
-        "woz_gemiddeld": round(420 - 260 * corporatie + rng.normal(0, 25)),
+        "pct_bouwjaar_voor_2000": round(np.clip(55 + 30 * centraal + 15 * druk + rng.normal(0, 8), 5, 98)),
+        "woz_gemiddeld": round(430 - 260 * corporatie - 40 * druk + rng.normal(0, 25)),
         "pct_huishoudens_laag_inkomen": round(laag_inkomen, 1),
         "bijstand": _round5(inwoners * laag_inkomen / 100 * rng.uniform(0.2, 0.35)),
-        "wmo_clienten": _round5(inwoners * (0.03 + 0.1 * leeftijd[4]) * rng.uniform(0.8, 1.2)),
+        "jongeren_met_jeugdzorg": _round5(kinderen * (0.06 + 0.08 * druk) * rng.uniform(0.8, 1.2)),
+        "wmo_clienten": _round5(inwoners * (0.03 + 0.1 * leeftijd[4] + 0.03 * druk) * rng.uniform(0.8, 1.2)),
         "afstand_huisarts_km": round(schaal * (0.4 + afstand_km / 6) * rng.uniform(0.7, 1.3), 1),
+        "afstand_grote_supermarkt_km": round(schaal * (0.5 + afstand_km / 5) * rng.uniform(0.7, 1.3), 1),
         "oppervlakte_totaal_ha": round(land_ha), "oppervlakte_land_ha": round(land_ha),
         "oppervlakte_water_ha": 0.0,
         "bevolkingsdichtheid": round(inwoners / (land_ha / 100)),

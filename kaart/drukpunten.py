@@ -1,0 +1,291 @@
+"""Drukpunten: which areas stand out, on which indicators, and how firmly.
+
+Per level, every indicator is standardised within the region with a robust z
+score (median and MAD, so one extreme buurt does not flatten the rest), signed
+so that positive always means more pressure. Rates on small areas are first
+stabilised with Empirical Bayes (esda), so a buurt of 60 inhabitants does not
+top the list by chance. A profile weighs the indicators into theme scores and
+one overall score; an area is a drukpunt when that score passes the threshold
+and its population is above the minimum. Each drukpunt says, in words, which
+two or three indicators drive it. A rank-stability check shows whether a
+drukpunt survives when the weights vary within a band.
+
+Missing is missing: an area without a value is left out of the standardisation
+(it gets no z score), exactly as if it were not there, never counted as 0.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from esda.smoothing import Empirical_Bayes
+
+from kaart.errors import InputError
+from kaart.indicatoren import Catalogus, Indicator, beschikbaarheid, catalogus, teller_noemer, waarden
+
+PROFIELEN = Path(__file__).resolve().parents[1] / "layers" / "profielen.toml"
+STANDAARDPROFIEL = "algemeen"
+DREMPEL = 1.0
+"""An area is a drukpunt when its overall score is at least this (robust z units)."""
+MIN_INWONERS = 100
+"""Areas with fewer inhabitants are never flagged: their figures are too fragile."""
+Z_GRENS = 3.0
+"""Robust z scores are clipped here, so one indicator cannot carry an area alone."""
+MIN_GEWICHT = 0.5
+"""An overall score needs indicators covering at least half the profile's weight."""
+
+
+@dataclass(frozen=True)
+class Profiel:
+    """A preset weighting of indicators for a common question."""
+
+    naam: str
+    label: str
+    uitleg: str
+    gewichten: dict[str, float]
+
+
+@cache
+def profielen(path: Path = PROFIELEN) -> dict[str, Profiel]:
+    """Read and check the profiles (cached)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    cat = catalogus()
+    result = {}
+    for naam, spec in data["profiel"].items():
+        unknown = [i for i in spec["gewichten"] if i not in cat.indicatoren]
+        neutral = [i for i in spec["gewichten"] if i in cat.indicatoren and not cat[i].telt_mee]
+        if unknown or neutral:
+            raise ValueError(f"{path}: profile {naam}: unknown indicators {unknown}, neutral indicators {neutral}")
+        result[naam] = Profiel(naam, spec["label"], spec.get("uitleg", ""),
+                               {k: float(v) for k, v in spec["gewichten"].items()})
+    return result
+
+
+def profiel(naam: str | None) -> Profiel:
+    """A profile by name; an unknown name is an InputError that lists the ones there are."""
+    alle = profielen()
+    naam = naam or STANDAARDPROFIEL
+    if naam not in alle:
+        raise InputError(f"Unknown profiel '{naam}'.", f"Choose one of: {', '.join(alle)}.")
+    return alle[naam]
+
+
+def robust_z(values: pd.Series) -> pd.Series:
+    """(x - median) / (1.4826 MAD) over the known values, clipped to ±Z_GRENS.
+
+    When more than half the values are equal (MAD 0), the mean absolute
+    deviation from the median takes the MAD's place; when all are equal, every
+    known value scores 0.
+    """
+    known = values.dropna()
+    z = pd.Series(np.nan, index=values.index)
+    if known.empty:
+        return z
+    median = known.median()
+    spread = 1.4826 * (known - median).abs().median()
+    if spread == 0:
+        spread = 1.2533 * (known - median).abs().mean()
+    z[known.index] = 0.0 if spread == 0 else ((known - median) / spread).clip(-Z_GRENS, Z_GRENS)
+    return z
+
+
+def gestabiliseerd(frame: pd.DataFrame, ind: Indicator) -> pd.Series:
+    """The indicator with rates on small areas shrunk towards the regional rate (Empirical Bayes).
+
+    Only count ratios are smoothed; means (WOZ, distances) and suppressed
+    values are returned as they are.
+    """
+    values = waarden(frame, Catalogus({ind.id: ind}, {}))[ind.kolom]
+    if ind.waarde:
+        return values
+    teller, noemer, _ = teller_noemer(frame, ind)
+    usable = values.notna() & (noemer > 0) & teller.notna()
+    if usable.sum() < 3 or teller[usable].sum() <= 0:
+        return values
+    rates = Empirical_Bayes(teller[usable].to_numpy().reshape(-1, 1), noemer[usable].to_numpy().reshape(-1, 1)).r
+    smoothed = values.copy()
+    smoothed[usable] = np.asarray(rates).ravel() * ind.schaal
+    return smoothed
+
+
+def z_scores(frame: pd.DataFrame, cat: Catalogus | None = None) -> pd.DataFrame:
+    """Signed robust z of every scoring indicator (positive = more pressure), NA where unknown."""
+    cat = cat or catalogus()
+    return pd.DataFrame({ind.id: ind.teken * robust_z(gestabiliseerd(frame, ind)) for ind in cat if ind.telt_mee},
+                        index=frame.index)
+
+
+def samengesteld(z: pd.DataFrame, gewichten: dict[str, float], cat: Catalogus | None = None) -> pd.DataFrame:
+    """Theme scores and the overall score: weighted means of the available z scores.
+
+    An area whose known indicators carry less than MIN_GEWICHT of the
+    profile's weight gets no overall score.
+    """
+    cat = cat or catalogus()
+    w = pd.Series({i: gewichten.get(i, 0.0) for i in z.columns}, dtype=float)
+    out = pd.DataFrame(index=z.index)
+    for thema in cat.themas:
+        ids = [i for i in z.columns if cat[i].thema == thema]
+        if ids:
+            # The profile's weights where it weighs this theme, else equal weights: every theme keeps a score.
+            tw = w[ids] if w[ids].sum() > 0 else pd.Series(1.0, index=ids)
+            out[f"thema_{thema}"] = _weighted_mean(z[ids], tw)
+    available = z.notna().mul(w, axis=1).sum(axis=1)
+    overall = _weighted_mean(z, w)
+    out["drukpuntscore"] = overall.where(available >= MIN_GEWICHT * w.sum())
+    return out
+
+
+def _weighted_mean(z: pd.DataFrame, w: pd.Series) -> pd.Series:
+    known = z.notna()
+    total = known.mul(w, axis=1).sum(axis=1)
+    return (z.fillna(0).mul(w, axis=1).sum(axis=1) / total.where(total > 0)).round(3)
+
+
+def markeer(score: pd.Series, inwoners: pd.Series, drempel: float = DREMPEL,
+            min_inwoners: float = MIN_INWONERS) -> pd.Series:
+    """True where the score passes the threshold and the population is known and large enough."""
+    return (score >= drempel) & (inwoners.fillna(0) >= min_inwoners)
+
+
+def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], referentie: pd.Series,
+            cat: Catalogus | None = None, aantal: int = 3) -> pd.Series:
+    """The indicators that drive each area's score most, in Dutch words with the reference value.
+
+    E.g. "Corporatiewoningen 62,0% (regio 31,5%); Bijstandsuitkeringen per 1.000 inwoners 48,2 (regio 22,0)".
+    """
+    cat = cat or catalogus()
+    w = pd.Series({i: gewichten.get(i, 0.0) for i in z.columns})
+    bijdrage = z.mul(w, axis=1)
+    values = waarden(frame, cat)
+    texts = {}
+    for code, row in bijdrage.iterrows():
+        top = row[row > 0].sort_values(ascending=False).head(aantal)
+        parts = []
+        for ind_id in top.index:
+            ind = cat[ind_id]
+            parts.append(f"{ind.label} {_getal(values.at[code, ind.kolom], ind)} "
+                         f"(regio {_getal(referentie.get(ind.kolom), ind)})")
+        texts[code] = "; ".join(parts)
+    return pd.Series(texts, dtype="object").reindex(frame.index)
+
+
+def _getal(value, ind: Indicator) -> str:
+    if value is None or pd.isna(value):
+        return "onbekend"
+    text = f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{text}%" if ind.eenheid == "%" else f"{text} {ind.eenheid}"
+
+
+def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 0.5, trekkingen: int = 200,
+                    seed: int = 0, drempel: float = DREMPEL) -> pd.DataFrame:
+    """How stable each area's rank is when every weight varies within ±``band`` (uniformly).
+
+    Returns the rank under the given weights, the best and worst rank over the
+    draws, and the share of draws in which the area's score passes the
+    threshold, so a room sees whether a drukpunt rests on one contested choice.
+    """
+    ids = [i for i in z.columns if gewichten.get(i, 0) > 0]
+    base = np.array([gewichten[i] for i in ids])
+    rng = np.random.default_rng(seed)
+    draws = base[:, None] * rng.uniform(1 - band, 1 + band, size=(len(ids), trekkingen))
+    values = z[ids].to_numpy()
+    known = ~np.isnan(values)
+    weight_known = known.astype(float) @ draws
+    scores = np.nan_to_num(values) @ draws / np.where(weight_known > 0, weight_known, np.nan)
+    scores[(known.astype(float) @ base) < MIN_GEWICHT * base.sum()] = np.nan
+    ranks = pd.DataFrame(scores, index=z.index).rank(ascending=False, method="min")
+    current = samengesteld(z[ids], gewichten)["drukpuntscore"].rank(ascending=False, method="min")
+    return pd.DataFrame({
+        "rang": current,
+        "rang_min": ranks.min(axis=1),
+        "rang_max": ranks.max(axis=1),
+        "kans_drukpunt": pd.DataFrame(np.where(np.isnan(scores), np.nan, scores >= drempel), index=z.index)
+                         .mean(axis=1).round(2),
+    })
+
+
+REGIOCODE = "REGIO"
+
+
+@dataclass
+class Analyse:
+    """What the drukpunt analysis adds to a kaart."""
+
+    gebieden: dict[str, pd.DataFrame]
+    regio: pd.DataFrame
+    drukpuntgebieden: pd.DataFrame
+    beschikbaarheid: pd.DataFrame
+    profiel: Profiel
+
+
+def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
+    """The region as one area: its gemeenten's counts summed, ratios recomputed, geometry dissolved."""
+    from kaart.gebieden import aggregate
+
+    gemeenten = gebieden["gemeente"]
+    rij = aggregate(gemeenten.reset_index().assign(regio=REGIOCODE), "regio")
+    rij = rij.assign(niveau="regio", naam=naam, jaar=gemeenten["jaar"].iloc[0], cijfers="opgeteld")
+    rij = rij.join(waarden(rij))
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(rij, geometry=[gemeenten.geometry.union_all()], crs=gemeenten.crs)
+
+
+def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: str | None = None,
+              clusters: bool = True) -> Analyse:
+    """Indicators, scores, drukpunten, stability and clusters for every level of a kaart.
+
+    The comparison frame of a level is the region: every area is scored
+    against the other areas of its level. Clusters are sought at every level
+    with enough areas; the drukpuntgebieden layer comes from the finest level.
+    """
+    from kaart.clusters import drukpuntgebieden, hotspots
+
+    p = profiel(profielnaam)
+    cat = catalogus()
+    regio_rij = regio(gebieden, regionaam)
+    referentie = regio_rij.iloc[0]
+    verrijkt = {}
+    gebieden_laag = None
+    for niveau, frame in gebieden.items():
+        frame = frame.drop(columns=[c for c in frame.columns if c.startswith(("ind_", "thema_"))], errors="ignore")
+        z = z_scores(frame, cat)
+        scores = samengesteld(z, p.gewichten, cat)
+        frame = frame.join(waarden(frame, cat)).join(scores)
+        frame["drukpunt"] = markeer(frame["drukpuntscore"], frame["inwoners"] if "inwoners" in frame
+                                    else pd.Series(np.nan, index=frame.index))
+        frame["drukpunt_redenen"] = redenen(frame, z, p.gewichten, referentie, cat).where(frame["drukpunt"])
+        frame = frame.join(rangstabiliteit(z, p.gewichten))
+        if clusters:
+            frame = frame.join(hotspots(frame))
+            gebieden_laag = frame
+        verrijkt[niveau] = frame
+    gebieden_kaart = drukpuntgebieden(gebieden_laag) if gebieden_laag is not None else None
+    return Analyse(gebieden=verrijkt, regio=regio_rij, drukpuntgebieden=gebieden_kaart,
+                   beschikbaarheid=beschikbaarheid(verrijkt, cat), profiel=p)
+
+
+def verrijk(kaart, profielnaam: str | None = None) -> None:
+    """Add the drukpunt analysis to a kaart in place (levels, regio, drukpuntgebieden, indicator table).
+
+    Run at build time, so the web app only reads.
+    """
+    cat = catalogus()
+    analyse = analyseer(kaart.gebieden, kaart.metadata.get("regio") or kaart.metadata.get("titel", "Regio"),
+                        profielnaam)
+    kaart.gebieden = analyse.gebieden
+    kaart.extra["regio"] = analyse.regio
+    if analyse.drukpuntgebieden is not None:
+        kaart.extra["drukpuntgebieden"] = analyse.drukpuntgebieden
+    definities = pd.DataFrame([{"indicator": i.id, "eenheid": i.eenheid, "richting": i.richting,
+                                "minimum": i.minimum, "bron": i.bron, "uitleg": i.uitleg} for i in cat])
+    kaart.tabellen["indicatoren"] = analyse.beschikbaarheid.merge(definities, on="indicator")
+    kaart.metadata["profiel"] = analyse.profiel.naam
+    kaart.metadata["drempel"] = DREMPEL
+    kaart.metadata["min_inwoners"] = MIN_INWONERS

@@ -1,0 +1,168 @@
+"""Drukpunt indicators: read their definitions and compute them for every area.
+
+The definitions are data (``layers/indicatoren.toml``): each indicator is a
+ratio of two counts (or a mean with its weight), so the value at any level is
+the summed numerator over the summed denominator, never an average of ratios.
+Where a source gives only a percentage, the numerator count is reconstructed
+from it and the denominator, and the result says so.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DEFINITIES = Path(__file__).resolve().parents[1] / "layers" / "indicatoren.toml"
+RICHTINGEN = ("meer", "minder", "neutraal")
+PREFIX = "ind_"
+"""Indicator values are stored in the kaart as columns ``ind_<id>``."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: what it measures, how it is computed and which way means pressure."""
+
+    id: str
+    label: str
+    thema: str
+    noemer: str
+    schaal: float
+    eenheid: str
+    richting: str
+    minimum: float
+    bron: str
+    uitleg: str
+    teller: str | None = None
+    percentage: str | None = None
+    waarde: str | None = None
+
+    @property
+    def kolom(self) -> str:
+        return PREFIX + self.id
+
+    @property
+    def telt_mee(self) -> bool:
+        """Whether the indicator can be part of a drukpunt score (neutral ones are context)."""
+        return self.richting != "neutraal"
+
+    @property
+    def teken(self) -> int:
+        """+1 when a higher value means more pressure, -1 when a lower one does."""
+        return -1 if self.richting == "minder" else 1
+
+    def bronnen(self) -> list[str]:
+        """The canonical columns this indicator can be computed from."""
+        return [c for c in (self.teller, self.percentage, self.waarde, self.noemer) if c]
+
+
+@dataclass(frozen=True)
+class Catalogus:
+    """All indicators and the themes they are grouped in."""
+
+    indicatoren: dict[str, Indicator]
+    themas: dict[str, str]
+
+    def __iter__(self):
+        return iter(self.indicatoren.values())
+
+    def __getitem__(self, key: str) -> Indicator:
+        return self.indicatoren[key]
+
+
+@cache
+def catalogus(path: Path = DEFINITIES) -> Catalogus:
+    """Read and check the indicator definitions (cached)."""
+    from kaart.kolommen import schema
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    themas = dict(data["thema"])
+    known = set(schema().kolommen)
+    indicatoren: dict[str, Indicator] = {}
+    problems: list[str] = []
+    for id_, spec in data["indicator"].items():
+        noemer = spec.get("noemer") or spec.get("gewicht")
+        ind = Indicator(
+            id=id_, label=spec["label"], thema=spec["thema"], noemer=noemer, schaal=float(spec.get("schaal", 1)),
+            eenheid=spec.get("eenheid", ""), richting=spec.get("richting", "neutraal"),
+            minimum=float(spec.get("minimum", 0)), bron=spec.get("bron", "CBS"), uitleg=spec.get("uitleg", ""),
+            teller=spec.get("teller"), percentage=spec.get("percentage"), waarde=spec.get("waarde"),
+        )
+        if ind.thema not in themas:
+            problems.append(f"{id_}: unknown thema {ind.thema!r}")
+        if ind.richting not in RICHTINGEN:
+            problems.append(f"{id_}: richting must be one of {RICHTINGEN}")
+        if not noemer or not (ind.teller or ind.percentage or ind.waarde):
+            problems.append(f"{id_}: needs noemer with teller/percentage, or waarde with gewicht")
+        problems += [f"{id_}: unknown column {c!r}" for c in ind.bronnen() if c not in known]
+        indicatoren[id_] = ind
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    return Catalogus(indicatoren=indicatoren, themas=themas)
+
+
+def teller_noemer(frame: pd.DataFrame, ind: Indicator) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numerator and denominator counts of an indicator for each row.
+
+    Returns
+    -------
+    (teller, noemer, gereconstrueerd)
+        Counts as floats (NA where unknown) and, per row, whether the numerator
+        was reconstructed from a percentage.
+    """
+    nan = pd.Series(np.nan, index=frame.index)
+    noemer = frame[ind.noemer].astype(float) if ind.noemer in frame else nan
+    if ind.waarde:
+        waarde = frame[ind.waarde].astype(float) if ind.waarde in frame else nan
+        return waarde * noemer, noemer, pd.Series(False, index=frame.index)
+    teller = frame[ind.teller].astype(float) if ind.teller in frame else nan
+    gereconstrueerd = pd.Series(False, index=frame.index)
+    if ind.percentage in frame:
+        uit_percentage = frame[ind.percentage].astype(float) * noemer / 100
+        gereconstrueerd = teller.isna() & uit_percentage.notna()
+        teller = teller.fillna(uit_percentage)
+    return teller, noemer, gereconstrueerd
+
+
+def waarden(frame: pd.DataFrame, cat: Catalogus | None = None) -> pd.DataFrame:
+    """The value of every indicator for every row of a level.
+
+    A value is missing where its numerator or denominator is, and suppressed
+    (missing) where the denominator is below the indicator's minimum.
+    """
+    cat = cat or catalogus()
+    out = pd.DataFrame(index=frame.index)
+    for ind in cat:
+        teller, noemer, _ = teller_noemer(frame, ind)
+        shown = noemer >= max(ind.minimum, np.finfo(float).tiny)
+        out[ind.kolom] = (teller / noemer.where(shown) * ind.schaal).round(2)
+    return out
+
+
+def beschikbaarheid(gebieden: dict[str, pd.DataFrame], cat: Catalogus | None = None) -> pd.DataFrame:
+    """Per indicator and level: available (with how many areas), suppressed, or not in the source.
+
+    So a user sees at once which indicators a year's data can carry, instead of an empty map.
+    """
+    cat = cat or catalogus()
+    rows = []
+    for ind in cat:
+        for niveau, frame in gebieden.items():
+            if ind.kolom in frame:
+                n = int(frame[ind.kolom].notna().sum())
+            else:
+                n = int(waarden(frame, Catalogus({ind.id: ind}, cat.themas))[ind.kolom].notna().sum())
+            needed = [c for c in ([ind.waarde] if ind.waarde else [ind.teller, ind.percentage]) if c]
+            if ind.noemer not in frame or not any(c in frame for c in needed):
+                status = "niet in de bron"
+            elif n == 0:
+                status = "onderdrukt of leeg"
+            else:
+                status = "beschikbaar"
+            rows.append({"indicator": ind.id, "label": ind.label, "thema": ind.thema, "niveau": niveau,
+                         "status": status, "gebieden_met_waarde": n, "gebieden": len(frame)})
+    return pd.DataFrame(rows)
