@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from kaart.errors import InputError, KaartError
 
@@ -68,12 +69,15 @@ def _slug(text: str) -> str:
 @click.option("--uit", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Output GeoPackage (default data/kaart/<titel>-<jaar>.gpkg).")
 @click.option("--titel", help="Title of the kaart (default: the gemeente names).")
-def build(gemeenten, jaar, bron, bestanden, uit, titel) -> None:
+@click.option("--profiel", help="Weighting of the drukpunt scores built into the kaart (default: algemeen).")
+def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
     """Build the kaart of a region as one GeoPackage."""
     from kaart.bouwen import Bron, build_kaart
+    from kaart.drukpunten import profiel as check_profiel
     from kaart.kaartbestand import write_kaart
     from kaart.regio import gemeenten_in, resolve_gemeenten
 
+    check_profiel(profiel)  # an unknown profile is refused before any work
     gevraagd = _split_values(gemeenten)
     bron = bron or ("bestanden" if bestanden else "cbs")
     if bron == "bestanden":
@@ -85,7 +89,8 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel) -> None:
         stap(f"Bestanden lezen ({len(bestanden)})")
         bronnen = [Bron(laag.rijen, laag.info) for spec in bestanden
                    for laag in load_bestand(*parse_spec(spec), jaar=jaar)]
-        alle = pd_concat_rows([b.rijen for b in bronnen])
+        alle = pd.concat([pd.DataFrame(b.rijen).drop(columns="geometry", errors="ignore") for b in bronnen],
+                         ignore_index=True)
         if jaar is None:
             jaren = sorted(int(j) for j in alle["jaar"].dropna().unique())
             if len(jaren) != 1:
@@ -117,26 +122,14 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel) -> None:
         stap("Wijk- en buurtgrenzen ophalen bij PDOK")
         geometrie, _, geo_info = pdok.load_geometrie(jaar, codes)
         bronnen = [Bron(statistieken, stats_info), Bron(geometrie, geo_info, alleen_geometrie=True)]
-    namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd_series(codes)).tolist()
+    namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd.Series(codes, index=codes)).tolist()
     titel = titel or (", ".join(namen) if len(namen) <= 3 else f"{namen[0]} e.a. ({len(namen)} gemeenten)")
     stap(f"Kaart samenstellen: {titel} ({jaar})")
-    kaart = build_kaart(bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bron)
+    kaart = build_kaart(bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bron, profiel=profiel)
     uit = uit or Path("data/kaart") / f"{_slug(titel)}-{jaar}.gpkg"
     write_kaart(kaart, uit)
     stap.klaar()
     _print_summary(kaart, uit)
-
-
-def pd_concat_rows(frames):
-    import pandas as pd
-
-    return pd.concat([pd.DataFrame(f).drop(columns="geometry", errors="ignore") for f in frames], ignore_index=True)
-
-
-def pd_series(values):
-    import pandas as pd
-
-    return pd.Series(values, index=values)
 
 
 _MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
@@ -148,7 +141,7 @@ def _getal(x: float) -> str:
 
 
 def _print_summary(kaart, pad: Path) -> None:
-    aantallen = ", ".join(f"{len(f)} {_MEERVOUD[n]}" for n, f in kaart.gebieden.items())
+    aantallen = ", ".join(f"{len(f)} {n if len(f) == 1 else _MEERVOUD[n]}" for n, f in kaart.gebieden.items())
     click.echo(f"Kaart geschreven: {pad} ({aantallen}).")
     if len(kaart.koppeling):
         per = kaart.koppeling.groupby("probleem").size()
@@ -189,6 +182,51 @@ def info(kaart_pad: Path) -> None:
             teken = "+" if row.verschil > 0 else ""
             click.echo(f"  {row.code}: officieel {_getal(row.officieel)}, som {_getal(row.som_onderliggend)}, "
                        f"verschil {teken}{_getal(row.verschil)}")
+
+
+@cli.command()
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--niveau", type=click.Choice(["buurt", "wijk", "gemeente"]), default="buurt", show_default=True)
+@click.option("--profiel", help="Weighting (default: the one the kaart was built with). See --profielen.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many areas to list.")
+@click.option("--csv", "csv_pad", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the whole ranking as CSV (';'-separated, UTF-8 with BOM, for Excel).")
+@click.option("--profielen", is_flag=True, help="List the profiles and stop.")
+def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_pad: Path | None,
+               profielen: bool) -> None:
+    """Rank the areas of a level by drukpunt score, with the indicators that drive each."""
+    from kaart import drukpunten as dp
+    from kaart.export import write_csv
+    from kaart.kaartbestand import read_kaart
+
+    if profielen:
+        for p in dp.profielen().values():
+            click.echo(f"{p.naam:22s} {p.label}: {p.uitleg}")
+        return
+    kaart = read_kaart(kaart_pad)
+    lijst = dp.ranglijst(kaart, niveau, profiel or kaart.metadata.get("profiel"))
+    p = dp.profiel(profiel or kaart.metadata.get("profiel"))
+    flagged = int(lijst["drukpunt"].sum())
+    fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
+    click.echo(f"{kaart.metadata.get('titel')} — {niveau}, profiel '{p.label}'{fictief}: "
+               f"{flagged} drukpunt(en) van {len(lijst)} gebieden (drempel {dp.DREMPEL}, "
+               f"minimaal {dp.MIN_INWONERS} inwoners). {kaart.bronvermelding}.")
+    for row in lijst.head(top).itertuples():
+        inwoners = "?" if pd.isna(row.inwoners) else _getal(row.inwoners)
+        score = "geen" if pd.isna(row.drukpuntscore) else f"{row.drukpuntscore:+.2f}".replace(".", ",")
+        if pd.isna(row.rang_min):
+            bereik = ""
+        elif row.rang_min == row.rang_max:
+            bereik = " (rang gelijk bij andere gewichten)"
+        else:
+            bereik = f" (rang {row.rang_min:.0f}-{row.rang_max:.0f} bij andere gewichten)"
+        click.echo(f"{row.rang:4.0f}. {row.naam} ({row.Index}, {row.gemeentenaam}), {inwoners} inwoners: "
+                   f"score {score}{' DRUKPUNT' if row.drukpunt else ''}{bereik}")
+        if isinstance(row.redenen, str) and row.redenen:
+            click.echo(f"      {row.redenen}")
+    if csv_pad:
+        write_csv(lijst, csv_pad)
+        click.echo(f"Ranglijst geschreven: {csv_pad}")
 
 
 def _serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:

@@ -40,7 +40,8 @@ def hotspots(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore", alpha: float
     """
     out = pd.DataFrame({"lisa_i": np.nan, "lisa_p": np.nan, "lisa_kwadrant": pd.Series(dtype="object"),
                         "drukpuntgebied": pd.Series(dtype="Int64")}, index=frame.index)
-    scored = frame[frame[kolom].notna() & frame.geometry.notna() & ~frame.geometry.is_empty]
+    has_shape = ~frame.geometry.is_empty & frame.geometry.notna()
+    scored = frame[frame[kolom].notna() & has_shape]
     if len(scored) < 5:
         return out
     with warnings.catch_warnings():

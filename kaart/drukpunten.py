@@ -127,7 +127,7 @@ def samengesteld(z: pd.DataFrame, gewichten: dict[str, float], cat: Catalogus | 
     profile's weight gets no overall score.
     """
     cat = cat or catalogus()
-    w = pd.Series({i: gewichten.get(i, 0.0) for i in z.columns}, dtype=float)
+    w = _available_weights(z, gewichten)
     out = pd.DataFrame(index=z.index)
     for thema in cat.themas:
         ids = [i for i in z.columns if cat[i].thema == thema]
@@ -139,6 +139,16 @@ def samengesteld(z: pd.DataFrame, gewichten: dict[str, float], cat: Catalogus | 
     overall = _weighted_mean(z, w)
     out["drukpuntscore"] = overall.where(available >= MIN_GEWICHT * w.sum())
     return out
+
+
+def _available_weights(z: pd.DataFrame, gewichten: dict[str, float]) -> pd.Series:
+    """The profile's weights of the indicators this level has at all; the rest weigh 0.
+
+    A year or source without, say, income figures still gets scores from what
+    it has; MIN_GEWICHT then applies to the weight of what it has.
+    """
+    present = z.notna().any()
+    return pd.Series({i: gewichten.get(i, 0.0) if present[i] else 0.0 for i in z.columns}, dtype=float)
 
 
 def _weighted_mean(z: pd.DataFrame, w: pd.Series) -> pd.Series:
@@ -179,7 +189,9 @@ def _getal(value, ind: Indicator) -> str:
     if value is None or pd.isna(value):
         return "onbekend"
     text = f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"{text}%" if ind.eenheid == "%" else f"{text} {ind.eenheid}"
+    if ind.eenheid == "%":
+        return f"{text}%"
+    return text if ind.eenheid in ind.label else f"{text} {ind.eenheid}"
 
 
 def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 0.5, trekkingen: int = 200,
@@ -190,8 +202,9 @@ def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 
     draws, and the share of draws in which the area's score passes the
     threshold, so a room sees whether a drukpunt rests on one contested choice.
     """
-    ids = [i for i in z.columns if gewichten.get(i, 0) > 0]
-    base = np.array([gewichten[i] for i in ids])
+    available = _available_weights(z, gewichten)
+    ids = [i for i in z.columns if available[i] > 0]
+    base = available[ids].to_numpy()
     rng = np.random.default_rng(seed)
     draws = base[:, None] * rng.uniform(1 - band, 1 + band, size=(len(ids), trekkingen))
     values = z[ids].to_numpy()
@@ -289,3 +302,27 @@ def verrijk(kaart, profielnaam: str | None = None) -> None:
     kaart.metadata["profiel"] = analyse.profiel.naam
     kaart.metadata["drempel"] = DREMPEL
     kaart.metadata["min_inwoners"] = MIN_INWONERS
+
+
+def ranglijst(kaart, niveau: str, profielnaam: str | None = None) -> pd.DataFrame:
+    """The areas of a level ranked by drukpunt score under a profile, each with its driving indicators.
+
+    Uses the scores built into the kaart when the profile is the built one;
+    otherwise recomputes them from the stored figures (cheap: no clusters).
+    """
+    if niveau not in kaart.gebieden:
+        raise InputError(f"The kaart has no level '{niveau}'.", f"Choose one of: {', '.join(kaart.gebieden)}.")
+    p = profiel(profielnaam)
+    frame = kaart.gebieden[niveau]
+    cat = catalogus()
+    z = z_scores(frame, cat)
+    scores = samengesteld(z, p.gewichten, cat)
+    referentie = kaart.extra["regio"].iloc[0] if "regio" in kaart.extra else regio(kaart.gebieden, "regio").iloc[0]
+    lijst = pd.DataFrame({
+        "naam": frame["naam"], "gemeentenaam": frame["gemeentenaam"], "inwoners": frame.get("inwoners"),
+        "drukpuntscore": scores["drukpuntscore"],
+    }, index=frame.index)
+    lijst["drukpunt"] = markeer(lijst["drukpuntscore"], lijst["inwoners"])
+    lijst = lijst.join(rangstabiliteit(z, p.gewichten)[["rang", "rang_min", "rang_max", "kans_drukpunt"]])
+    lijst["redenen"] = redenen(frame, z, p.gewichten, referentie, cat)
+    return lijst.sort_values(["drukpuntscore", "inwoners"], ascending=False, na_position="last")

@@ -36,8 +36,7 @@ MIN_DEKKING = 0.9
 of the denominator below it; otherwise it is missing rather than biased by the
 suppressed small areas."""
 
-_PARENT = {"buurt": "wijkcode", "wijk": "gemeentecode"}
-_CHILD = {"gemeente": "wijk", "wijk": "buurt"}
+_PARENT_COLUMN = {"wijk": "wijkcode", "gemeente": "gemeentecode"}
 
 
 def aggregate(children: pd.DataFrame, parent_column: str) -> pd.DataFrame:
@@ -111,7 +110,8 @@ def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.Da
         the areas below them.
     """
     rows = rows.to_crs(RD_NEW) if rows.crs else rows.set_crs(RD_NEW)
-    rows = rows.assign(geometry=repaired(rows.geometry.values)[0])  # reprojection can break validity again
+    rows = rows.assign(geometry=repaired(rows.geometry.values)[0],  # reprojection can break validity again
+                       water=rows["water"].fillna(False).astype(bool))
     frames: dict[str, gpd.GeoDataFrame] = {}
     for niveau in NIVEAUS:
         level = rows[rows["niveau"] == niveau].set_index("code")
@@ -120,11 +120,10 @@ def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.Da
 
     controle: list[pd.DataFrame] = []
     for niveau in ("wijk", "gemeente"):
-        child = frames[_CHILD[niveau]]
-        if child.empty:
+        source = _source_level(frames, niveau)
+        if source is None:
             continue
-        parent_column = _PARENT[_CHILD[niveau]]
-        derived = _derive(child, parent_column, niveau)
+        derived = _derive(frames[source], _PARENT_COLUMN[niveau], niveau)
         official = frames[niveau]
         if not official.empty:
             controle.append(_compare(official, derived, niveau))
@@ -136,6 +135,16 @@ def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.Da
     gebieden = {n: _order_columns(f) for n, f in frames.items() if not f.empty}
     table = pd.concat(controle, ignore_index=True) if controle else _empty_controle()
     return gebieden, table
+
+
+def _source_level(frames: dict[str, gpd.GeoDataFrame], niveau: str) -> str | None:
+    """The level to build ``niveau`` from: the level just below when CBS published all of it,
+    else the buurten, so figures are never aggregated from already rounded aggregates."""
+    below = [n for n in ("wijk", "buurt") if NIVEAUS.index(n) > NIVEAUS.index(niveau) and not frames[n].empty]
+    for n in below:
+        if (frames[n]["cijfers"] == OFFICIEEL).all():
+            return n
+    return below[-1] if below else None
 
 
 def _derive(child: gpd.GeoDataFrame, parent_column: str, niveau: str) -> gpd.GeoDataFrame:

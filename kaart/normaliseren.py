@@ -138,7 +138,7 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
     if water_col is not None:
         out["water"] = frame[water_col].astype("string").str.strip().str.upper().isin(["JA", "J", "TRUE", "1"])
     else:
-        out["water"] = False
+        out["water"] = pd.array([pd.NA] * len(out), dtype="boolean")  # unknown: another source may know
 
     mapping = statistics_mapping([c for c in frame.columns if c not in set(used) | {"geometry"}])
     report.kolommen = dict(mapping)

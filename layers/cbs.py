@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import cbsodata
 import pandas as pd
-import requests
 
 from kaart import codes
-from kaart.errors import InputError, NetworkError, SourceError
+from kaart.errors import InputError, SourceError
 from kaart.kolommen import statistics_mapping
 from kaart.normaliseren import Normalisatie, normalise
+from layers._http import http_errors
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +47,6 @@ TIMEOUT = (10, 120)
 DIMENSIE = "WijkenEnBuurten"
 """The area dimension; its keys are the padded codes ("GM0505    ") the filter matches on."""
 
-_NO_NETWORK_FIX = "Check the network connection, or build from files with --bron bestanden."
 _SUFFIX = re.compile(r"_\d+$")
 
 
@@ -231,24 +228,7 @@ def _unknown_gemeenten(missing: list[str], tabel: str, jaar: int) -> InputError:
     )
 
 
-@contextmanager
-def _cbs_errors(tabel: str) -> Iterator[None]:
-    """Turn what ``requests``/``cbsodata`` raise into the project's errors, with the fix."""
-    try:
-        yield
-    except requests.Timeout as err:
-        raise NetworkError(f"Could not reach CBS (opendata.cbs.nl): no answer within {TIMEOUT[1]} seconds.",
-                           _NO_NETWORK_FIX) from err
-    except requests.ConnectionError as err:
-        raise NetworkError(f"Could not reach CBS (opendata.cbs.nl): the connection failed ({type(err).__name__}).",
-                           _NO_NETWORK_FIX) from err
-    except requests.HTTPError as err:
-        # cbsodata re-raises a new HTTPError without the response; the original is its cause.
-        response = err.response if err.response is not None else getattr(err.__cause__, "response", None)
-        status = f"HTTP {response.status_code} {response.reason or ''}".strip() if response is not None else str(err)
-        fix = ("Check the table id in KWB_TABELLEN (layers/cbs.py)." if response is not None and response.status_code == 404
-               else "CBS may be unavailable: try again later, or build from files with --bron bestanden.")
-        raise SourceError(f"CBS answered {status} for table {tabel}.", fix) from err
-    except (requests.RequestException, ValueError, KeyError, TypeError) as err:
-        raise SourceError(f"CBS sent an unexpected answer for table {tabel} ({type(err).__name__}: {err}).",
-                          "Try again later, or build from files with --bron bestanden.") from err
+def _cbs_errors(tabel: str):
+    """CBS's failures in the user's terms (see layers._http)."""
+    return http_errors("CBS", "opendata.cbs.nl", f"table {tabel}", TIMEOUT[1],
+                       fix_404="Check the table id in KWB_TABELLEN (layers/cbs.py).")

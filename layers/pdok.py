@@ -21,8 +21,9 @@ import pandas as pd
 import requests
 
 from kaart import __version__, codes
-from kaart.errors import InputError, NetworkError, SourceError
+from kaart.errors import InputError, SourceError
 from kaart.normaliseren import Normalisatie, normalise
+from layers._http import RETRY_FIX, http_errors
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,6 @@ PAGINA = 1000
 """Features per page: PDOK's maximum, so a gemeente's buurten usually come in one request."""
 TIMEOUT = (10, 60)
 USER_AGENT = f"maatschappelijke-kaart/{__version__} python-requests/{requests.__version__}"
-_NO_NETWORK_FIX = "Check the network connection, or build from files with --bron bestanden."
 # RD New's area of use (EPSG:28992), with a margin: coordinates outside it are not RD.
 _RD_BOUNDS = (-10_000, 280_000, 310_000, 640_000)
 
@@ -171,7 +171,7 @@ def _features(session: requests.Session, bron: PdokDataset, niveau: str, gemeent
         url = next((link.get("href") for link in page.get("links") or [] if link.get("rel") == "next"), None)
         params = None  # a next link carries every parameter itself
         if url in seen:
-            raise SourceError(f"PDOK's paging loops ({url}).", "Try again later, or build from files with --bron bestanden.")
+            raise SourceError(f"PDOK's paging loops ({url}).", RETRY_FIX)
         if url is not None:
             seen.add(url)
     return features
@@ -179,26 +179,13 @@ def _features(session: requests.Session, bron: PdokDataset, niveau: str, gemeent
 
 def _get_page(session: requests.Session, url: str, params: dict | None) -> dict:
     """One page, checked to be a GeoJSON FeatureCollection; requests' errors become the project's."""
-    try:
+    with http_errors("PDOK", "api.pdok.nl", url, TIMEOUT[1]):
         response = session.get(url, params=params, timeout=TIMEOUT)
         response.raise_for_status()
         page = response.json()
-    except requests.Timeout as err:
-        raise NetworkError(f"Could not reach PDOK (api.pdok.nl): no answer within {TIMEOUT[1]} seconds.",
-                           _NO_NETWORK_FIX) from err
-    except requests.ConnectionError as err:
-        raise NetworkError(f"Could not reach PDOK (api.pdok.nl): the connection failed ({type(err).__name__}).",
-                           _NO_NETWORK_FIX) from err
-    except requests.HTTPError as err:
-        status = f"HTTP {err.response.status_code} {err.response.reason or ''}".strip()
-        raise SourceError(f"PDOK answered {status} for {err.response.url}.",
-                          "PDOK may be unavailable: try again later, or build from files with --bron bestanden.") from err
-    except (requests.RequestException, ValueError) as err:
-        raise SourceError(f"PDOK sent an unreadable answer for {url} ({type(err).__name__}).",
-                          "Try again later, or build from files with --bron bestanden.") from err
     if not (isinstance(page, dict) and page.get("type") == "FeatureCollection" and isinstance(page.get("features"), list)):
         raise SourceError(f"PDOK's answer for {response.url} is not a GeoJSON FeatureCollection.",
-                          "Try again later, or build from files with --bron bestanden.")
+                          RETRY_FIX)
     return page
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo kaart, and the real data in ../shared/data.
+"""Shared fixtures: the demo kaart, the real data in ../shared/data, and the fake CBS and PDOK services.
 
 Tests that need ../shared/data skip with a reason where it is absent; under CI
 (the CI environment variable set) they fail instead, because there it must be.
@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+import responses
+from fakes import serve_cbs, serve_pdok
 
 from kaart.kaartbestand import write_kaart
 from layers.demo import build_demo
@@ -43,3 +45,26 @@ def demo_kaart():
 def demo_kaart_pad(tmp_path_factory, demo_kaart) -> Path:
     """The Voorbeeldregio written as a kaart GeoPackage."""
     return write_kaart(demo_kaart, tmp_path_factory.mktemp("demo") / "voorbeeldregio.gpkg")
+
+
+@pytest.fixture
+def http_mock():
+    """The mocked HTTP layer of one test, shared by ``fake_cbs`` and ``fake_pdok``.
+
+    It answers only the URLs registered on it and refuses every other with a
+    ConnectionError, so no request reaches the internet.
+    """
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def fake_cbs(http_mock):
+    """The fake CBS Feed of 85618NED (tests/fakes.py) on ``http_mock``, which it returns."""
+    return serve_cbs(http_mock)
+
+
+@pytest.fixture
+def fake_pdok(http_mock):
+    """The fake 2023 PDOK API (tests/fakes.py) on ``http_mock``, which it returns."""
+    return serve_pdok(http_mock)

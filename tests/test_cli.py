@@ -93,3 +93,25 @@ def test_no_network_is_a_clear_error_and_writes_nothing(tmp_path):
     assert_clean_failure(result)
     assert "Could not reach CBS" in result.stderr and "--bron bestanden" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_drukpunten_ranks_with_reasons_and_writes_excel_csv(tmp_path):
+    kaart = tmp_path / "demo.gpkg"
+    assert run("demo", "--alleen-bouwen", "-o", kaart).returncode == 0
+    result = run("drukpunten", kaart, "--top", "5", "--csv", tmp_path / "lijst.csv")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "profiel 'Algemeen beeld'" in lines[0] and "FICTIEF" in lines[0]
+    assert lines[1].lstrip().startswith("1.") and "DRUKPUNT" in lines[1]
+    assert "(regio " in lines[2]
+    raw = (tmp_path / "lijst.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode()) and b";drukpuntscore;" in raw.splitlines()[0]
+    other = run("drukpunten", kaart, "--profiel", "ouderen-langer-thuis", "--niveau", "wijk", "--top", "3")
+    assert "Ouderen langer thuis" in other.stdout and other.stdout.count("\n") >= 4
+
+
+def test_drukpunten_bad_profile_is_a_clear_error(tmp_path):
+    kaart = tmp_path / "demo.gpkg"
+    run("demo", "--alleen-bouwen", "-o", kaart)
+    assert_clean_failure(result := run("drukpunten", kaart, "--profiel", "onbekend"))
+    assert "gezinnen" in result.stderr

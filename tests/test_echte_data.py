@@ -1,7 +1,6 @@
 """The loaders on the real CBS/PDOK files in ../shared/data (read in place, never copied)."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from kaart.bouwen import Bron, build_kaart
