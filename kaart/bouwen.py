@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 import geopandas as gpd
 import pandas as pd
 
+from kaart.codes import BUITENLAND
 from kaart.drukpunten import verrijk
 from kaart.errors import InputError
 from kaart.gebieden import assemble
@@ -46,20 +47,31 @@ class Bron:
         return isinstance(self.rijen, gpd.GeoDataFrame) and self.rijen.geometry.notna().any()
 
 
+NATIONAAL = 300
+"""A source with at least this many gemeenten of the year covers the country: the
+national reference is computed from it when CBS's own national row is not given."""
+
+
 def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: str, bron: str,
-                profiel: str | None = None, gebouwd_op: datetime | None = None) -> Kaart:
+                profiel: str | None = None, nederland: pd.Series | None = None,
+                gebouwd_op: datetime | None = None) -> Kaart:
     """Combine sources into the kaart of the gemeenten ``gemeenten`` for ``jaar``.
 
     Rows outside the region are left out (they are not the region's); rows of
     another year are left out and listed in the koppeling table, as are codes
     that have statistics but no geometry or the other way round. The drukpunt
     analysis (indicators, scores, clusters) is built in with ``profiel``.
+    ``nederland`` holds CBS's national figures (canonical names); without it,
+    a source that covers every gemeente provides them.
 
     Raises
     ------
     InputError
         When no source has statistics or geometry for the region and year.
     """
+    nederland_bron = "CBS (landelijke rij van de KWB-tabel)" if nederland is not None else None
+    if nederland is None:
+        nederland, nederland_bron = _national(bronnen, jaar)
     stats, geos, other_year = [], [], []
     for b in bronnen:
         rows = b.rijen[b.rijen["gemeentecode"].isin(gemeenten)]
@@ -105,5 +117,25 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
         "aantallen": {niveau: len(frame) for niveau, frame in gebieden.items()},
     }
     kaart = Kaart(gebieden=gebieden, metadata=metadata, koppeling=koppeling, controle=controle)
+    if nederland is not None:
+        kaart.tabellen["nederland"] = nederland.to_frame().T.rename_axis("code").reset_index()
+        kaart.metadata["nederland_bron"] = nederland_bron
     verrijk(kaart, profiel)
     return kaart
+
+
+def _national(bronnen: list[Bron], jaar: int) -> tuple[pd.Series | None, str | None]:
+    """National figures summed from a source that has (nearly) every gemeente of the year, and where from."""
+    from kaart.gebieden import aggregate
+
+    for b in bronnen:
+        if not b.heeft_statistieken:
+            continue
+        rows = pd.DataFrame(b.rijen).drop(columns="geometry", errors="ignore")
+        rows = rows[(rows["niveau"] == "gemeente") & (rows["jaar"] == jaar) & (rows["code"] != BUITENLAND)]
+        if rows["code"].nunique() >= NATIONAAL:
+            log.info("national reference computed from the %d gemeenten in %s", rows["code"].nunique(),
+                     b.info.get("bron"))
+            row = aggregate(rows.assign(land="NL00"), "land").iloc[0]
+            return row.rename("NL00"), f"opgeteld uit {rows['code'].nunique()} gemeenten in {b.info.get('bron')}"
+    return None, None

@@ -98,7 +98,8 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
                                  "Choose one with --jaar.")
             jaar = jaren[0]
         bekend = gemeenten_in(alle)
-        codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend["code"])
+        codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend.loc[bekend["fijnst"], "code"])
+        nederland = None  # computed from the files when one covers the whole country
     else:
         if bestanden:
             raise InputError("--bestand is only used with --bron bestanden.", "Add --bron bestanden.")
@@ -120,12 +121,14 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
         stap(f"Kerncijfers wijken en buurten {jaar} ophalen ({cbs.KWB_TABELLEN[jaar]})")
         statistieken, _, stats_info = cbs.load_statistieken(jaar, codes)
         stap("Wijk- en buurtgrenzen ophalen bij PDOK")
+        nederland = cbs.load_nederland(jaar)
         geometrie, _, geo_info = pdok.load_geometrie(jaar, codes)
         bronnen = [Bron(statistieken, stats_info), Bron(geometrie, geo_info, alleen_geometrie=True)]
     namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd.Series(codes, index=codes)).tolist()
     titel = titel or (", ".join(namen) if len(namen) <= 3 else f"{namen[0]} e.a. ({len(namen)} gemeenten)")
     stap(f"Kaart samenstellen: {titel} ({jaar})")
-    kaart = build_kaart(bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bron, profiel=profiel)
+    kaart = build_kaart(bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bron, profiel=profiel,
+                        nederland=nederland)
     uit = uit or Path("data/kaart") / f"{_slug(titel)}-{jaar}.gpkg"
     write_kaart(kaart, uit)
     stap.klaar()
@@ -159,7 +162,8 @@ def info(kaart_pad: Path) -> None:
     kaart = read_kaart(kaart_pad)
     m = kaart.metadata
     click.echo(f"{m.get('titel')} — {m.get('jaar')}{'  [FICTIEF]' if m.get('fictief') else ''}")
-    click.echo(f"Gemeenten: {', '.join(m.get('gemeenten', []))}")
+    gemeenten = m.get("gemeenten", [])
+    click.echo(f"Gemeenten ({len(gemeenten)}): {', '.join(gemeenten[:20])}{' …' if len(gemeenten) > 20 else ''}")
     click.echo(f"Gebouwd op: {m.get('gebouwd_op')}")
     for niveau, frame in kaart.gebieden.items():
         herkomst = frame["cijfers"].value_counts().to_dict() if "cijfers" in frame else {}
@@ -171,6 +175,18 @@ def info(kaart_pad: Path) -> None:
     for b in m.get("bronnen", []):
         click.echo("  - " + ", ".join(f"{k}: {v}" for k, v in b.items()))
     click.echo(f"{m.get('attributie')}; licentie: {m.get('licentie')}")
+    if m.get("profiel"):
+        telling = ", ".join(f"{niveau} {int(f['drukpunt'].sum())} van {len(f)}"
+                            for niveau, f in kaart.gebieden.items() if "drukpunt" in f)
+        clusters = len(kaart.extra.get("drukpuntgebieden", []))
+        click.echo(f"Drukpunten (profiel {m['profiel']}): {telling}; drukpuntgebieden (clusters): {clusters}")
+    if "indicatoren" in kaart.tabellen:
+        tabel = kaart.tabellen["indicatoren"]
+        beschikbaar = tabel[tabel["status"] == "beschikbaar"].groupby("niveau").size()
+        totaal = tabel.groupby("niveau").size()
+        click.echo("Indicatoren met cijfers: " + ", ".join(
+            f"{n} {beschikbaar.get(n, 0)} van {totaal[n]}" for n in kaart.gebieden if n in totaal))
+    click.echo(f"Nederland als referentie: {m.get('nederland_bron') or 'niet bekend'}")
     if len(kaart.koppeling):
         click.echo(f"Niet gekoppeld ({len(kaart.koppeling)}):")
         for row in kaart.koppeling.head(20).itertuples():

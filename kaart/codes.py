@@ -18,6 +18,9 @@ NIVEAUS = ("gemeente", "wijk", "buurt")
 """The CBS levels, from coarse to fine."""
 
 PREFIX = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}
+BUITENLAND = "GM0998"
+"""CBS's pseudo-gemeente for people registered abroad: no area, no figures, never part of a region or the country."""
+
 _NIVEAU_BY_PREFIX = {v: k for k, v in PREFIX.items()}
 _PATTERN = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 

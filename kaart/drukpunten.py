@@ -26,7 +26,7 @@ import pandas as pd
 from esda.smoothing import Empirical_Bayes
 
 from kaart.errors import InputError
-from kaart.indicatoren import Catalogus, Indicator, beschikbaarheid, catalogus, teller_noemer, waarden
+from kaart.indicatoren import PREFIX, Catalogus, Indicator, beschikbaarheid, catalogus, teller_noemer, waarden
 
 PROFIELEN = Path(__file__).resolve().parents[1] / "layers" / "profielen.toml"
 STANDAARDPROFIEL = "algemeen"
@@ -164,10 +164,13 @@ def markeer(score: pd.Series, inwoners: pd.Series, drempel: float = DREMPEL,
 
 
 def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], referentie: pd.Series,
-            cat: Catalogus | None = None, aantal: int = 3) -> pd.Series:
-    """The indicators that drive each area's score most, in Dutch words with the reference value.
+            cat: Catalogus | None = None, aantal: int = 3, gemeenten: pd.DataFrame | None = None,
+            nederland: pd.Series | None = None) -> pd.Series:
+    """The indicators that drive each area's score most, in Dutch words with the reference values.
 
-    E.g. "Corporatiewoningen 62,0% (regio 31,5%); Bijstandsuitkeringen per 1.000 inwoners 48,2 (regio 22,0)".
+    E.g. "Corporatiewoningen 62,0% (gemeente 40,2%, regio 31,5%); Bijstandsuitkeringen per 1.000
+    inwoners 48,2 (gemeente 30,1, regio 22,0)". ``gemeenten`` holds the indicator values of the
+    gemeenten (indexed by code), for areas below gemeente level.
     """
     cat = cat or catalogus()
     w = pd.Series({i: gewichten.get(i, 0.0) for i in z.columns})
@@ -179,8 +182,13 @@ def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], r
         parts = []
         for ind_id in top.index:
             ind = cat[ind_id]
-            parts.append(f"{ind.label} {_getal(values.at[code, ind.kolom], ind)} "
-                         f"(regio {_getal(referentie.get(ind.kolom), ind)})")
+            vergelijk = f"regio {_getal(referentie.get(ind.kolom), ind)}"
+            gemeente = frame.at[code, "gemeentecode"] if "gemeentecode" in frame else None
+            if gemeenten is not None and gemeente in gemeenten.index and gemeente != code:
+                vergelijk = f"gemeente {_getal(gemeenten.at[gemeente, ind.kolom], ind)}, {vergelijk}"
+            if nederland is not None and pd.notna(nederland.get(ind.kolom)):
+                vergelijk = f"{vergelijk}, Nederland {_getal(nederland.get(ind.kolom), ind)}"
+            parts.append(f"{ind.label} {_getal(values.at[code, ind.kolom], ind)} ({vergelijk})")
         texts[code] = "; ".join(parts)
     return pd.Series(texts, dtype="object").reindex(frame.index)
 
@@ -251,7 +259,7 @@ def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
 
 
 def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: str | None = None,
-              clusters: bool = True) -> Analyse:
+              clusters: bool = True, nederland: pd.Series | None = None) -> Analyse:
     """Indicators, scores, drukpunten, stability and clusters for every level of a kaart.
 
     The comparison frame of a level is the region: every area is scored
@@ -266,6 +274,7 @@ def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: st
     referentie = regio_rij.iloc[0]
     verrijkt = {}
     gebieden_laag = None
+    gemeenten = waarden(gebieden["gemeente"], cat) if "gemeente" in gebieden else None
     for niveau, frame in gebieden.items():
         frame = frame.drop(columns=[c for c in frame.columns if c.startswith(("ind_", "thema_"))], errors="ignore")
         z = z_scores(frame, cat)
@@ -273,7 +282,8 @@ def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: st
         frame = frame.join(waarden(frame, cat)).join(scores)
         frame["drukpunt"] = markeer(frame["drukpuntscore"], frame["inwoners"] if "inwoners" in frame
                                     else pd.Series(np.nan, index=frame.index))
-        frame["drukpunt_redenen"] = redenen(frame, z, p.gewichten, referentie, cat).where(frame["drukpunt"])
+        frame["drukpunt_redenen"] = redenen(frame, z, p.gewichten, referentie, cat, gemeenten=gemeenten,
+                                            nederland=nederland).where(frame["drukpunt"])
         frame = frame.join(rangstabiliteit(z, p.gewichten))
         if clusters:
             frame = frame.join(hotspots(frame))
@@ -290,8 +300,12 @@ def verrijk(kaart, profielnaam: str | None = None) -> None:
     Run at build time, so the web app only reads.
     """
     cat = catalogus()
+    nederland = kaart.tabellen.get("nederland")
+    if nederland is not None:
+        kaart.tabellen["nederland"] = nederland = nederland.drop(
+            columns=[c for c in nederland if c.startswith(PREFIX)]).join(waarden(nederland, cat))
     analyse = analyseer(kaart.gebieden, kaart.metadata.get("regio") or kaart.metadata.get("titel", "Regio"),
-                        profielnaam)
+                        profielnaam, nederland=None if nederland is None else nederland.iloc[0])
     kaart.gebieden = analyse.gebieden
     kaart.extra["regio"] = analyse.regio
     if analyse.drukpuntgebieden is not None:
@@ -324,5 +338,7 @@ def ranglijst(kaart, niveau: str, profielnaam: str | None = None) -> pd.DataFram
     }, index=frame.index)
     lijst["drukpunt"] = markeer(lijst["drukpuntscore"], lijst["inwoners"])
     lijst = lijst.join(rangstabiliteit(z, p.gewichten)[["rang", "rang_min", "rang_max", "kans_drukpunt"]])
-    lijst["redenen"] = redenen(frame, z, p.gewichten, referentie, cat)
+    gemeenten = waarden(kaart.gebieden["gemeente"], cat) if "gemeente" in kaart.gebieden else None
+    nederland = kaart.tabellen["nederland"].iloc[0] if "nederland" in kaart.tabellen else None
+    lijst["redenen"] = redenen(frame, z, p.gewichten, referentie, cat, gemeenten=gemeenten, nederland=nederland)
     return lijst.sort_values(["drukpuntscore", "inwoners"], ascending=False, na_position="last")

@@ -71,7 +71,7 @@ def _complete_sum(children: pd.DataFrame, parent_column: str, naam: str) -> pd.S
     """Sum of a count, missing when any land area below is missing it (a suppressed
     cell stays suppressed up the hierarchy). Water-only areas have no figures and
     are left out of that check."""
-    land = ~children["water"].astype(bool) if "water" in children else pd.Series(True, index=children.index)
+    land = ~children["water"].fillna(False).astype(bool) if "water" in children else pd.Series(True, index=children.index)
     frame = pd.DataFrame({"parent": children[parent_column], "value": children[naam],
                           "gap": children[naam].isna() & land})
     groups = frame.groupby("parent", sort=True)

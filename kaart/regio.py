@@ -58,8 +58,14 @@ def resolve_gemeenten(values: list[str], bekend: pd.DataFrame) -> list[str]:
 
 
 def gemeenten_in(rows: pd.DataFrame) -> pd.DataFrame:
-    """The gemeenten that canonical rows cover, with the best name known for each."""
-    names = rows.loc[rows["niveau"] == "gemeente"].set_index("gemeentecode")["naam"]
+    """The gemeenten that canonical rows cover, with the best name known for each and
+    whether the rows reach their finest level (``fijnst``): a buurt file beside a national
+    gemeente file makes the buurten's gemeenten the natural region."""
+    rows = rows[rows["gemeentecode"] != codes.BUITENLAND]
+    names = rows.loc[rows["niveau"] == "gemeente"].drop_duplicates("gemeentecode").set_index("gemeentecode")["naam"]
     names = names.combine_first(rows.dropna(subset=["gemeentenaam"]).groupby("gemeentecode")["gemeentenaam"].first())
+    finest = next(n for n in reversed(codes.NIVEAUS) if (rows["niveau"] == n).any()) if len(rows) else None
     codes_ = sorted(rows["gemeentecode"].dropna().unique())
-    return pd.DataFrame({"code": codes_, "naam": [names.get(c) for c in codes_]})
+    with_finest = set(rows.loc[rows["niveau"] == finest, "gemeentecode"])
+    return pd.DataFrame({"code": codes_, "naam": [names.get(c) for c in codes_],
+                         "fijnst": [c in with_finest for c in codes_]})

@@ -24,6 +24,7 @@ from kaart import codes
 from kaart.errors import InputError, SourceError
 from kaart.kolommen import statistics_mapping
 from kaart.normaliseren import Normalisatie, normalise
+from kaart.waarden import to_number
 from layers._http import http_errors
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,24 @@ def load_statistieken(jaar: int, gemeentecodes: list[str]) -> tuple[pd.DataFrame
         "rijen": len(rows),
     }
     return rows, report, info
+
+
+def load_nederland(jaar: int) -> pd.Series | None:
+    """CBS's own figures for the Netherlands as a whole (the table's ``NL00`` row), canonical names.
+
+    The reference every area is compared with. ``None`` when the table has no
+    such row, so a build goes on without a national comparison instead of failing.
+    """
+    tabel = kwb_tabel(jaar)
+    codering, _, statistieken = _keys(tabel)
+    frame = download_tabel(tabel, select=[codering, *statistieken], filters="startswith(WijkenEnBuurten,'NL')")
+    frame = frame[frame[codering].astype(str).str.upper().str.startswith("NL")]
+    if frame.empty:
+        log.warning("CBS %s has no row for the Netherlands; no national comparison", tabel)
+        return None
+    mapping = statistics_mapping(statistieken)
+    row = frame.iloc[[0]]
+    return pd.Series({naam: to_number(row[bron])[0].iloc[0] for bron, naam in mapping.items()}, name="NL00")
 
 
 def region_filter(gemeentecodes: list[str]) -> str:

@@ -48,6 +48,8 @@ def cbs_typed_dataset(request) -> tuple[int, dict, str]:
         body = cbs_fixture("85618NED_TypedDataSet_2.json")
     elif q.get("$filter") == "startswith(WijkenEnBuurten,'GM')":
         body = cbs_fixture("85618NED_TypedDataSet_gemeenten.json")
+    elif q.get("$filter") == "startswith(WijkenEnBuurten,'NL')":
+        body = cbs_fixture("85618NED_TypedDataSet_nederland.json")
     elif "'GM0505'" in q.get("$filter", ""):
         body = cbs_fixture("85618NED_TypedDataSet_1.json")
     else:

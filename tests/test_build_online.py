@@ -93,6 +93,8 @@ def test_build_joins_cbs_figures_to_pdok_geometry(fake_cbs, fake_pdok, http_mock
         else:
             assert buurt.geometry is None or buurt.geometry.is_empty, code
     assert buurten.loc["BU05050101", "inwoners"] == 815 and buurten.loc["BU05050201", "woz_gemiddeld"] == 244
+    nederland = kaart.tabellen["nederland"].iloc[0]  # CBS's own row for the country, from the NL00 fixture
+    assert nederland["inwoners"] == 17811291 and kaart.metadata["nederland_bron"].startswith("CBS")
     # CBS's rows do not say which buurten are water; PDOK's do, and that must survive the join.
     assert buurten.loc["BU05050209", "water"] and not buurten.loc["BU05050101", "water"]
 

@@ -103,7 +103,7 @@ def test_drukpunten_ranks_with_reasons_and_writes_excel_csv(tmp_path):
     lines = result.stdout.splitlines()
     assert "profiel 'Algemeen beeld'" in lines[0] and "FICTIEF" in lines[0]
     assert lines[1].lstrip().startswith("1.") and "DRUKPUNT" in lines[1]
-    assert "(regio " in lines[2]
+    assert "(gemeente " in lines[2] and ", regio " in lines[2]
     raw = (tmp_path / "lijst.csv").read_bytes()
     assert raw.startswith("\ufeff".encode()) and b";drukpuntscore;" in raw.splitlines()[0]
     other = run("drukpunten", kaart, "--profiel", "ouderen-langer-thuis", "--niveau", "wijk", "--top", "3")
@@ -115,3 +115,14 @@ def test_drukpunten_bad_profile_is_a_clear_error(tmp_path):
     run("demo", "--alleen-bouwen", "-o", kaart)
     assert_clean_failure(result := run("drukpunten", kaart, "--profiel", "onbekend"))
     assert "gezinnen" in result.stderr
+
+
+def test_without_gemeente_the_region_is_where_the_finest_level_is(shared_file, tmp_path):
+    out = tmp_path / "d.gpkg"
+    result = run("build", "-b", shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"),
+                 "-b", shared_file("nl_gemeenten_2023/gemeenten_2023_kwb_simplified.geojson"), "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "7 gemeenten, 51 wijken, 358 buurten" in result.stdout
+    info = run("info", out).stdout
+    assert "Nederland als referentie: opgeteld uit 342 gemeenten" in info
+    assert "Drukpunten (profiel algemeen)" in info

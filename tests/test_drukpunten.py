@@ -139,5 +139,5 @@ def test_every_flagged_demo_buurt_says_why(demo_kaart):
     flagged = buurten[buurten["drukpunt"]]
     assert len(flagged) >= 1
     for text in flagged["drukpunt_redenen"]:
-        assert 1 <= text.count("(regio ") <= 3
+        assert 1 <= text.count("(gemeente ") == text.count(", regio ") <= 3
     assert buurten.loc[~buurten["drukpunt"], "drukpunt_redenen"].isna().all()

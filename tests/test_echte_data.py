@@ -109,3 +109,14 @@ def test_a_year_mismatch_between_sources_is_reported_not_hidden(shared_file):
     other = kaart.koppeling[kaart.koppeling["probleem"].str.startswith("ander jaar")]
     assert sorted(other["code"]) == sorted(DRECHTSTEDEN)
     assert (kaart.gebieden["gemeente"]["cijfers"] == "opgeteld").all()
+
+
+def test_a_national_gemeente_file_gives_the_national_reference(with_official_gemeenten, shared_file):
+    import json
+
+    raw = json.loads(shared_file(GEMEENTEN_2023).read_text(encoding="utf-8"))["features"]
+    total = sum(f["properties"]["aantalInwoners"] for f in raw if f["properties"]["gemeentecode"] != "GM0998")
+    nederland = with_official_gemeenten.tabellen["nederland"].iloc[0]
+    assert nederland["inwoners"] == total
+    assert 15 < nederland["ind_aandeel_65plus"] < 25
+    assert "342 gemeenten" in with_official_gemeenten.metadata["nederland_bron"]

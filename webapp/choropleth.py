@@ -31,7 +31,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from kaart.kaartbestand import Kaart
-from kaart.kolommen import Kolom, schema
+from kaart.variabelen import Variabele, kaartbaar, variabelen
 from webapp.assets import localize
 
 NIVEAU_LABELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
@@ -87,9 +87,8 @@ class Classes:
 
 
 def indicators(frame: pd.DataFrame) -> list[str]:
-    """The numeric canonical statistics columns of an area frame, in kolommen.toml order."""
-    return [naam for naam in schema().kolommen
-            if naam in frame.columns and pd.api.types.is_numeric_dtype(frame[naam])]
+    """What a level can be coloured by: scores, indicators and statistics with values (see kaart.variabelen)."""
+    return kaartbaar(frame)
 
 
 def class_breaks(values: pd.Series) -> Classes | None:
@@ -123,11 +122,15 @@ def class_breaks(values: pd.Series) -> Classes | None:
                    tick_labels=[round(low, decimals), *inner, round(high, decimals)])
 
 
-def format_value(value: float, kolom: Kolom) -> str:
+def format_value(value: float, kolom: Variabele) -> str:
     """A value as a Dutch reader expects it, with its unit: ``2.345 inwoners``, ``23,5%``."""
     if pd.isna(value):
         return "geen gegevens"
     number = float(value)
+    if kolom.eenheid == "aandeel":
+        return f"{100 * number:.0f}%"
+    if kolom.eenheid == "score":
+        return f"{number:+.2f}".replace(".", ",")
     text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
     text = text.translate(str.maketrans(",.", ".,"))
     if kolom.eenheid == "%":
@@ -183,7 +186,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
 
     ``niveau`` and ``indicator`` must have been checked against the kaart.
     """
-    kolom = schema().kolommen[indicator]
+    kolom = variabelen()[indicator]
     frame = kaart.gebieden[niveau]
     areas = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     values = pd.to_numeric(areas[indicator], errors="coerce")
@@ -204,6 +207,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
             "waarde": values.map(lambda v: escape_text(format_value(v, kolom))),
             "gemeente": areas["gemeentenaam"].map(escape_text),
             "kleur": values.map(classes.colour if classes else lambda _: NO_DATA_COLOUR),
+            "drukpunt": areas["drukpunt"].fillna(False).astype(bool) if "drukpunt" in areas else False,
         },
         geometry=_web_geometry(areas.geometry),
         index=areas.index,
@@ -211,8 +215,10 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     folium.GeoJson(
         data.to_geo_dict(drop_id=False),
         name=escape_text(kolom.label),
+        # Drukpunten get a heavy dark outline, whatever the map is coloured by.
         style_function=lambda f: {"fillColor": f["properties"]["kleur"], "fillOpacity": 0.75,
-                                  "color": "#4d4d4d", "weight": 0.6},
+                                  "color": "#1a1a1a" if f["properties"]["drukpunt"] else "#4d4d4d",
+                                  "weight": 2.5 if f["properties"]["drukpunt"] else 0.6},
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000", "fillOpacity": 0.9},
         tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[escape_text(a) for a in tooltip_labels],
                                       sticky=True),
@@ -229,6 +235,10 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     if values.isna().any():
         NoDataLegend().add_to(m)
 
+    clusters = kaart.extra.get("drukpuntgebieden")
+    if clusters is not None and len(clusters):
+        _add_drukpuntgebieden(m, clusters)
+
     voorzieningen = kaart.extra.get("voorzieningen")
     if voorzieningen is not None and len(voorzieningen):
         _add_voorzieningen(m, voorzieningen)
@@ -239,7 +249,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     return m
 
 
-def _caption(kolom: Kolom, bronvermelding: str) -> str:
+def _caption(kolom: Variabele, bronvermelding: str) -> str:
     return f"{kolom.label} ({kolom.eenheid}) — {bronvermelding}" if kolom.eenheid else f"{kolom.label} — {bronvermelding}"
 
 
@@ -248,6 +258,20 @@ def _web_geometry(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
     simplified = geometry.simplify(SIMPLIFY_M, preserve_topology=True).to_crs("EPSG:4326")
     return gpd.GeoSeries(shapely.transform(simplified.values, lambda xy: np.round(xy, COORDINATE_DECIMALS)),
                          index=geometry.index, crs="EPSG:4326")
+
+
+def _add_drukpuntgebieden(m: folium.Map, clusters: gpd.GeoDataFrame) -> None:
+    """Clusters of adjacent drukpunten (Local Moran hot spots) as dashed outlines, on top of the colours."""
+    data = gpd.GeoDataFrame(
+        {"gebied": clusters["drukpuntgebied"].map(lambda n: f"Drukpuntgebied {int(n)}"),
+         "uitleg": [escape_text(f"{n} aangrenzende gebieden met een hoge drukpuntscore ({g})")
+                    for n, g in zip(clusters["gebieden"], clusters["gemeenten"])]},
+        geometry=_web_geometry(clusters.geometry), index=clusters.index)
+    folium.GeoJson(
+        data.to_geo_dict(), name="Drukpuntgebieden (clusters)",
+        style_function=lambda f: {"fill": False, "color": "#b2182b", "weight": 3.5, "dashArray": "8 6"},
+        tooltip=folium.GeoJsonTooltip(fields=["gebied", "uitleg"], labels=False),
+    ).add_to(m)
 
 
 def _add_voorzieningen(m: folium.Map, punten: gpd.GeoDataFrame) -> None:

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from kaart.codes import NIVEAUS
 from kaart.kaartbestand import Kaart
-from kaart.kolommen import schema
+from kaart.variabelen import variabelen
 from webapp.choropleth import NIVEAU_LABELS, MapCache, indicators
 from webapp.errors import InvalidChoice
 
@@ -26,7 +26,7 @@ def index():
     kaart: Kaart = current_app.extensions["kaart"]
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
     maps: MapCache = current_app.extensions["kaart_maps"]
-    kolommen = schema().kolommen
+    catalogus = variabelen()
     return render_template(
         "kaart.html",
         kaart=kaart,
@@ -34,7 +34,8 @@ def index():
         niveau=niveau,
         indicator=indicator,
         niveaus=[(n, NIVEAU_LABELS[n]) for n in NIVEAUS if n in kaart.gebieden],
-        indicatoren=[(naam, kolommen[naam].label) for naam in indicators(kaart.gebieden[niveau])],
+        indicatoren=[(naam, catalogus[naam].label, catalogus[naam].groep)
+                     for naam in indicators(kaart.gebieden[niveau])],
         ontbrekende_bestanden=current_app.extensions["missing_assets"],
     )
 

@@ -1,0 +1,59 @@
+"""Everything a kaart can show per area, with its Dutch label, unit and group.
+
+Three kinds of column live in a kaart's level layers: the canonical KWB
+statistics (``kolommen.toml``), the drukpunt indicators (``ind_<id>``, from
+``layers/indicatoren.toml``) and the scores the analysis adds. The web app,
+exports and the CLI name them all through this one catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from kaart.indicatoren import catalogus
+from kaart.kolommen import schema
+
+KERNCIJFERS = "Kerncijfers (CBS)"
+DRUKPUNTEN = "Drukpunten"
+
+
+@dataclass(frozen=True)
+class Variabele:
+    """A column that can be mapped: name, Dutch label, unit and the group it is listed under."""
+
+    naam: str
+    label: str
+    eenheid: str
+    groep: str
+    uitleg: str = ""
+
+
+@cache
+def variabelen() -> dict[str, Variabele]:
+    """All mappable columns, scores first, then indicators per theme, then the KWB statistics."""
+    cat = catalogus()
+    result = {"drukpuntscore": Variabele("drukpuntscore", "Drukpuntscore", "score", DRUKPUNTEN,
+                                         "Gewogen robuuste z-score van de drukpuntindicatoren: 0 is het "
+                                         "midden van de regio, 1 of hoger is een drukpunt."),
+              "kans_drukpunt": Variabele("kans_drukpunt", "Kans op drukpunt bij andere gewichten", "aandeel",
+                                         DRUKPUNTEN, "Aandeel van 200 variaties van de gewichten (±50%) "
+                                         "waarin het gebied een drukpunt is.")}
+    for thema, label in cat.themas.items():
+        result[f"thema_{thema}"] = Variabele(f"thema_{thema}", f"Themascore {label.lower()}", "score", DRUKPUNTEN)
+    for thema, label in cat.themas.items():
+        for ind in cat:
+            if ind.thema == thema:
+                result[ind.kolom] = Variabele(ind.kolom, ind.label, ind.eenheid, f"Indicatoren: {label.lower()}",
+                                              ind.uitleg)
+    for kolom in schema().kolommen.values():
+        result[kolom.naam] = Variabele(kolom.naam, kolom.label, kolom.eenheid, KERNCIJFERS)
+    return result
+
+
+def kaartbaar(frame: pd.DataFrame) -> list[str]:
+    """The catalogued numeric columns of a level that have at least one value, in catalogue order."""
+    return [naam for naam in variabelen()
+            if naam in frame.columns and pd.api.types.is_numeric_dtype(frame[naam]) and frame[naam].notna().any()]
