@@ -232,6 +232,9 @@ def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 
 
 
 REGIOCODE = "REGIO"
+_UITKOMST = {"drukpuntscore", "drukpunt", "drukpunt_redenen", "rang", "rang_min", "rang_max", "kans_drukpunt",
+             "lisa_i", "lisa_p", "lisa_kwadrant", "drukpuntgebied"}
+"""The columns an analysis writes, dropped first so a kaart can be analysed again (new facilities, a profile)."""
 
 
 @dataclass
@@ -276,7 +279,7 @@ def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: st
     gebieden_laag = None
     gemeenten = waarden(gebieden["gemeente"], cat) if "gemeente" in gebieden else None
     for niveau, frame in gebieden.items():
-        frame = frame.drop(columns=[c for c in frame.columns if c.startswith(("ind_", "thema_"))], errors="ignore")
+        frame = frame.drop(columns=[c for c in frame.columns if c.startswith(("ind_", "thema_")) or c in _UITKOMST])
         z = z_scores(frame, cat)
         scores = samengesteld(z, p.gewichten, cat)
         frame = frame.join(waarden(frame, cat)).join(scores)
