@@ -79,6 +79,11 @@ def schema(path: Path | None = None) -> Schema:
         for ref in (kolom.noemer, kolom.teller):
             if ref and ref not in kolommen:
                 raise ValueError(f"{path}: column {kolom.naam} refers to unknown column {ref}")
+    from kaart.voorzieningen import kolomdefinities
+
+    for naam, spec in kolomdefinities().items():  # the facility join's columns, defined by the vocabulary
+        kolommen[naam] = Kolom(naam=naam, label=spec["label"], soort=spec["soort"], eenheid=spec["eenheid"],
+                               noemer=spec.get("noemer"))
     sleutel = data["sleutel"]
     return Schema(
         kolommen=kolommen,
