@@ -245,6 +245,92 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
         click.echo(f"Ranglijst geschreven: {csv_pad}")
 
 
+@cli.group()
+def voorzieningen() -> None:
+    """Add facilities (voorzieningen) to a kaart: from a file, or from OpenStreetMap."""
+
+
+@voorzieningen.command("import")
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("bestand")
+@click.option("--categorie", help="Category of every row (e.g. huisarts); default: the file's category column.")
+@click.option("--kolommen", help="Which columns hold what, e.g. naam=Locatie,categorie=Soort,x=X_RD,y=Y_RD. "
+                                 "Fields: naam, categorie, lat, lon, x, y, plaatsen, adres.")
+def voorzieningen_import(kaart_pad: Path, bestand: str, categorie: str | None, kolommen: str | None) -> None:
+    """Import facility points from a CSV, GeoJSON, GeoPackage[:layer] or shapefile into KAART.
+
+    Importing the same file again replaces its points. Rows that cannot be
+    used are listed with their line numbers; the others are loaded.
+    """
+    from layers.bestanden import parse_spec
+    from layers.voorzieningen import load_voorzieningen, parse_kolommen
+
+    mapping = parse_kolommen(kolommen)
+    kaart = _kaart_voor_voorzieningen(kaart_pad)
+    stap = Voortgang(2)
+    stap(f"Voorzieningen lezen uit {Path(bestand).name}")
+    pad, laag = parse_spec(bestand)
+    gelezen = load_voorzieningen(pad, categorie=categorie, kolommen=mapping, laag=laag)
+    for row in gelezen.afgewezen.head(_MAX_REGELS).itertuples():
+        click.echo(f"  regel {row.regel}: {row.probleem}", err=True)
+    if len(gelezen.afgewezen) > _MAX_REGELS:
+        click.echo(f"  … en nog {len(gelezen.afgewezen) - _MAX_REGELS} regels", err=True)
+    _voeg_toe(kaart, kaart_pad, gelezen.punten, gelezen.info["bron"], stap,
+              overgeslagen=len(gelezen.afgewezen))
+
+
+@voorzieningen.command("osm")
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--categorie", "categorieen", multiple=True,
+              help="Only these categories (repeat or separate with commas); default every category with OSM tags.")
+def voorzieningen_osm(kaart_pad: Path, categorieen: tuple[str, ...]) -> None:
+    """Fetch the region's facilities from OpenStreetMap (Overpass; online) into KAART."""
+    from kaart.voorzieningen import RAND_M, regiovorm
+    from layers.osm import load_osm
+
+    kaart = _kaart_voor_voorzieningen(kaart_pad)
+    stap = Voortgang(2)
+    stap("Voorzieningen ophalen bij OpenStreetMap (Overpass)")
+    punten = load_osm(regiovorm(kaart).buffer(RAND_M), _split_values(categorieen) or None)
+    _voeg_toe(kaart, kaart_pad, punten, "OpenStreetMap", stap)
+
+
+_MAX_REGELS = 30
+
+
+def _kaart_voor_voorzieningen(kaart_pad: Path):
+    from kaart.kaartbestand import read_kaart
+
+    kaart = read_kaart(kaart_pad)
+    if kaart.metadata.get("fictief"):
+        click.echo("Let op: dit is de fictieve Voorbeeldregio.", err=True)
+    return kaart
+
+
+def _voeg_toe(kaart, kaart_pad: Path, punten, bron: str, stap: Voortgang, overgeslagen: int = 0) -> None:
+    """Join the points, analyse again, write the kaart whole and say what happened."""
+    from kaart.kaartbestand import write_kaart
+    from kaart.voorzieningen import RAND_M, categorieen, voeg_toe
+
+    stap(f"{len(punten)} voorzieningen koppelen aan de gebieden en de drukpunten opnieuw berekenen")
+    buiten = voeg_toe(kaart, punten, bron)
+    write_kaart(kaart, kaart_pad)
+    stap.klaar()
+    geladen = punten[~punten.index.isin(buiten.index)] if len(buiten) else punten
+    per = geladen.groupby("categorie").size().sort_values(ascending=False)
+    labels = categorieen()
+    click.echo(f"{len(geladen)} voorzieningen uit {bron} in {kaart_pad}: "
+               + (", ".join(f"{n} {labels[c].meervoud if n != 1 else labels[c].label.lower()}"
+                            for c, n in per.items()) or "geen"))
+    if len(buiten):
+        click.echo(f"{len(buiten)} lagen verder dan {RAND_M // 1000} km buiten de regio en zijn niet geladen: "
+                   + "; ".join(f"{r.naam} ({r.afstand_tot_regio_m / 1000:.0f} km)"
+                               for r in buiten.head(10).itertuples())
+                   + (" …" if len(buiten) > 10 else ""))
+    if overgeslagen:
+        click.echo(f"{overgeslagen} regels niet geladen (zie hierboven).")
+
+
 def _serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:
     from webapp.serve import serve as run
 

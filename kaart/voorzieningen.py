@@ -78,6 +78,11 @@ def categorie_van(value: object) -> str | None:
     return None
 
 
+def zorgdruk_categorieen() -> list[str]:
+    """The categories that are existing special housing or care locations (existing zorgdruk)."""
+    return [c.naam for c in categorieen().values() if c.zorgdruk]
+
+
 ZORGDRUK_LOCATIES = "zorgdruk_locaties"
 ZORGDRUK_PLAATSEN = "zorgdruk_plaatsen"
 
@@ -109,32 +114,29 @@ def tellingen(punten: gpd.GeoDataFrame, gebieden: gpd.GeoDataFrame) -> pd.DataFr
     but a category nobody imported is unknown, not 0.
     """
     areas = gebieden[gebieden.geometry.notna() & ~gebieden.geometry.is_empty]
-    out = pd.DataFrame(index=gebieden.index)
     if punten.empty or areas.empty:
-        return out
+        return pd.DataFrame(index=gebieden.index)
     tree = shapely.STRtree(areas.geometry.values)
     point_idx, area_idx = tree.query(punten.geometry.values, predicate="within")
     point_idx, first = np.unique(point_idx, return_index=True)
     area_idx = area_idx[first]
     cats = punten["categorie"].to_numpy()[point_idx]
-    present = [c for c in categorieen().values() if (punten["categorie"] == c.naam).any()]
-    for cat in present:
-        hits = area_idx[cats == cat.naam]
-        counts = np.bincount(hits, minlength=len(areas)).astype(float)
-        out[cat.aantal_kolom] = pd.Series(counts, index=areas.index).reindex(gebieden.index)
-    zorgdruk = [c.naam for c in present if c.zorgdruk]
-    if zorgdruk:
-        mask = np.isin(cats, zorgdruk)
-        out[ZORGDRUK_LOCATIES] = pd.Series(np.bincount(area_idx[mask], minlength=len(areas)).astype(float),
-                                           index=areas.index).reindex(gebieden.index)
+
+    def per_area(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(area_idx[mask], weights=weights, minlength=len(areas)).astype(float)
+
+    columns = {cat.aantal_kolom: per_area(cats == cat.naam) for cat in categorieen().values()
+               if (punten["categorie"] == cat.naam).any()}
+    zorgdruk = np.isin(cats, zorgdruk_categorieen())
+    if punten["categorie"].isin(zorgdruk_categorieen()).any():
+        columns[ZORGDRUK_LOCATIES] = per_area(zorgdruk)
         plaatsen = punten["plaatsen"].to_numpy(dtype=float)[point_idx] if "plaatsen" in punten else \
             np.full(len(point_idx), np.nan)
-        known = np.bincount(area_idx[mask], weights=np.nan_to_num(plaatsen[mask]), minlength=len(areas))
-        unknown = np.bincount(area_idx[mask], weights=np.isnan(plaatsen[mask]).astype(float), minlength=len(areas))
+        known = per_area(zorgdruk, np.nan_to_num(plaatsen[zorgdruk]))
+        unknown = per_area(zorgdruk, np.isnan(plaatsen[zorgdruk]).astype(float))
         # Places are summed where every location says how many it has; otherwise the total is unknown.
-        out[ZORGDRUK_PLAATSEN] = pd.Series(np.where(unknown > 0, np.nan, known), index=areas.index) \
-            .reindex(gebieden.index)
-    return out
+        columns[ZORGDRUK_PLAATSEN] = np.where(unknown > 0, np.nan, known)
+    return pd.DataFrame(columns, index=areas.index).reindex(gebieden.index)
 
 
 def afstanden(punten: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -143,21 +145,21 @@ def afstanden(punten: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> pd.DataFra
     Measured from a point inside the buurt (its representative point: a
     centroid can fall outside a crescent-shaped buurt), straight-line in RD New.
     """
-    out = pd.DataFrame(index=buurten.index)
     shaped = buurten.geometry.notna() & ~buurten.geometry.is_empty
     if punten.empty or not shaped.any():
-        return out
+        return pd.DataFrame(index=buurten.index)
     origins = buurten.geometry[shaped].representative_point().values
+    columns = {}
     for cat in categorieen().values():
         points = punten.geometry[punten["categorie"] == cat.naam].values
         if not len(points):
             continue
         tree = shapely.STRtree(points)
         (origin_idx, _), distance = tree.query_nearest(origins, return_distance=True, all_matches=False)
-        metres = pd.Series(np.nan, index=buurten.index)
-        metres[buurten.index[shaped][origin_idx]] = np.round(distance)
-        out[cat.afstand_kolom] = metres
-    return out
+        metres = np.full(len(origins), np.nan)
+        metres[origin_idx] = np.round(distance)
+        columns[cat.afstand_kolom] = metres
+    return pd.DataFrame(columns, index=buurten.index[shaped]).reindex(buurten.index)
 
 
 def koppel(gebieden: dict[str, gpd.GeoDataFrame], punten: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
@@ -185,5 +187,65 @@ def koppel(gebieden: dict[str, gpd.GeoDataFrame], punten: gpd.GeoDataFrame) -> d
             parent = "wijkcode" if niveau == "wijk" else "gemeentecode"
             buurten = gebieden["buurt"][[parent, "inwoners", "water"]].join(buurt_afstanden)
             frame = frame.join(aggregate(buurten.reset_index(), parent)[list(buurt_afstanden.columns)])
-        result[niveau] = frame
+        result[niveau] = frame.copy()  # one block, not a frame fragmented by the joins
     return {n: result.get(n, f) for n, f in gebieden.items()}
+
+
+RAND_M = 5_000
+"""Facilities this close outside the region are kept: they serve its border buurten (distances), though
+they count in no area. Farther ones are not the region's and are reported."""
+BIJZONDERE_WOONVORMEN = "bijzondere_woonvormen"
+"""The layer of existing special housing and care locations (existing zorgdruk) the planner tools read."""
+
+
+def voeg_toe(kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
+    """Add facility points to a kaart in place, join them to its areas and analyse it again.
+
+    Points from ``bron`` replace those an earlier import of the same source
+    brought, so importing a corrected file twice does not double anything.
+    Points beyond ``RAND_M`` outside the region are left out and returned, so
+    the caller can report them. The layers ``voorzieningen`` and
+    ``bijzondere_woonvormen``, the ``vz_``/``zorgdruk_`` columns of every level,
+    the indicators and the drukpunt analysis all follow.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The points left out (with ``afstand_tot_regio_m``), empty when none.
+    """
+    from kaart.drukpunten import verrijk
+
+    punten = punten.to_crs("EPSG:28992")
+    regio = regiovorm(kaart)
+    shapely.prepare(regio)
+    binnen = shapely.intersects(regio, punten.geometry.values)
+    afstand = pd.Series(0.0, index=punten.index)
+    afstand[~binnen] = punten.geometry[~binnen].distance(regio)  # measured only for the few outside
+    buiten = punten[afstand > RAND_M].assign(afstand_tot_regio_m=afstand[afstand > RAND_M].round())
+    punten = punten[afstand <= RAND_M].assign(in_regio=(afstand[afstand <= RAND_M] == 0).astype(int))
+    bestaand = kaart.extra.get("voorzieningen")
+    if bestaand is not None and len(bestaand):
+        bestaand = bestaand.to_crs("EPSG:28992")
+        if "bron" in bestaand:
+            bestaand = bestaand[bestaand["bron"] != bron]
+        punten = pd.concat([bestaand, punten], ignore_index=True)
+    alle = gpd.GeoDataFrame(punten.reset_index(drop=True), geometry="geometry", crs="EPSG:28992")
+    kaart.extra["voorzieningen"] = alle
+    zorgdruk = alle[alle["categorie"].isin(zorgdruk_categorieen())]
+    if len(zorgdruk):
+        kaart.extra[BIJZONDERE_WOONVORMEN] = zorgdruk.reset_index(drop=True)
+    else:
+        kaart.extra.pop(BIJZONDERE_WOONVORMEN, None)
+    kaart.gebieden = koppel(kaart.gebieden, alle)
+    per_bron = alle.groupby("bron").size() if "bron" in alle else pd.Series(dtype=int)
+    kaart.metadata["voorzieningen"] = [{"bron": b, "punten": int(n)} for b, n in per_bron.items()]
+    verrijk(kaart, kaart.metadata.get("profiel"))
+    return pd.DataFrame(buiten.drop(columns="geometry"))
+
+
+def regiovorm(kaart) -> shapely.Geometry:
+    """The region's outline: the regio layer the analysis wrote, else the union of the coarsest level."""
+    if "regio" in kaart.extra and len(kaart.extra["regio"]):
+        return kaart.extra["regio"].to_crs("EPSG:28992").geometry.union_all()
+    frame = next(iter(kaart.gebieden.values()))
+    return frame.to_crs("EPSG:28992").geometry.union_all()

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Point, box
 
-from kaart.drukpunten import verrijk
+from kaart.voorzieningen import voeg_toe
 from kaart.gebieden import assemble
 from kaart.kaartbestand import Kaart
 
@@ -51,10 +51,14 @@ BUURTNAMEN = [
 HAVENDRUK = (0.46, 0.40)
 VERGRIJZING = (0.80, 0.78)
 VOORZIENINGEN = [
-    ("huisarts", "Huisartsenpraktijk", 6), ("apotheek", "Apotheek", 3), ("wijkcentrum", "Wijkcentrum", 3),
-    ("verpleeghuis", "Zorgcentrum", 2), ("beschermd_wonen", "Beschermd wonen", 1),
-    ("maatschappelijke_opvang", "Nachtopvang", 1),
+    # category, name, how many, places (for existing special housing and care locations)
+    ("huisarts", "Huisartsenpraktijk", 6, None), ("apotheek", "Apotheek", 3, None),
+    ("wijkcentrum", "Wijkcentrum", 3, None), ("verpleeghuis", "Zorgcentrum", 2, None),
+    ("school", "Basisschool", 5, None), ("ov_halte", "Bushalte", 10, None),
+    ("beschermd_wonen", "Beschermd wonen", 1, 24), ("maatschappelijke_opvang", "Nachtopvang", 1, 30),
+    ("skaeve_huse", "Skaeve Huse", 1, 6),
 ]
+DEMO_BRON = "layers.demo (gegenereerd)"
 
 
 def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
@@ -78,8 +82,8 @@ def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
         "toelichting": FICTIEF,
         "gebouwd_op": (gebouwd_op or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
     }
-    kaart = Kaart(gebieden=gebieden, metadata=metadata, controle=controle, extra={"voorzieningen": voorzieningen})
-    verrijk(kaart)
+    kaart = Kaart(gebieden=gebieden, metadata=metadata, controle=controle)
+    voeg_toe(kaart, voorzieningen, bron=DEMO_BRON)  # joins the facilities and runs the drukpunt analysis
     return kaart
 
 
@@ -220,11 +224,12 @@ def _voorzieningen(rng: np.random.Generator, buurten: gpd.GeoDataFrame) -> gpd.G
     """A handful of fictitious care facilities, placed in the most populous buurten."""
     bewoond = buurten[buurten["inwoners"].notna()].sort_values("inwoners", ascending=False)
     rows, i = [], 0
-    for categorie, soort, aantal in VOORZIENINGEN:
+    for categorie, soort, aantal, plaatsen in VOORZIENINGEN:
         for n in range(aantal):
             buurt = bewoond.iloc[(i * 7) % len(bewoond)]
             i += 1
             punt = _points_in(buurt.geometry.buffer(-50) or buurt.geometry, 1, rng)[0]
             rows.append({"naam": f"{soort} {buurt['naam']} (fictief)", "categorie": categorie,
+                         "plaatsen": plaatsen, "bron": DEMO_BRON,
                          "buurtcode": buurt.name, "geometry": punt})
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:28992")

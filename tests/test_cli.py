@@ -126,3 +126,47 @@ def test_without_gemeente_the_region_is_where_the_finest_level_is(shared_file, t
     info = run("info", out).stdout
     assert "Nederland als referentie: opgeteld uit 342 gemeenten" in info
     assert "Drukpunten (profiel algemeen)" in info
+
+
+def test_voorzieningen_import_reports_bad_lines_and_loads_the_rest(tmp_path):
+    kaart_pad = tmp_path / "demo.gpkg"
+    assert run("demo", "--alleen-bouwen", "-o", kaart_pad).returncode == 0
+    before = len(read_kaart(kaart_pad).extra["voorzieningen"])
+    lijst = tmp_path / "apotheken.csv"
+    # The demo region lies in the Markermeer, around 5.2 E, 52.55 N.
+    lijst.write_text("naam,lat,lon\nApotheek Oost (fictief),52.55,5.22\nZonder plek,,\nIn de zee,40.0,2.0\n",
+                     encoding="utf-8")
+    result = run("voorzieningen", "import", kaart_pad, lijst, "--categorie", "apotheek")
+    assert result.returncode == 0, result.stderr
+    assert "regel 3: geen (leesbare) coördinaten" in result.stderr
+    assert "regel 4: coördinaten buiten Nederland" in result.stderr
+    assert "2 regels niet geladen" in result.stdout
+    kaart = read_kaart(kaart_pad)
+    assert len(kaart.extra["voorzieningen"]) == before + 1
+    assert "Apotheek Oost (fictief)" in set(kaart.extra["voorzieningen"]["naam"])
+    assert "voorzieningen" in run("info", kaart_pad).stdout
+
+
+def test_voorzieningen_import_of_a_bad_file_changes_nothing(tmp_path):
+    kaart_pad = tmp_path / "demo.gpkg"
+    assert run("demo", "--alleen-bouwen", "-o", kaart_pad).returncode == 0
+    original = kaart_pad.read_bytes()
+    lijst = tmp_path / "lijst.csv"
+    lijst.write_text("naam,plaats\nA,Dordrecht\n", encoding="utf-8")
+    for args in (["voorzieningen", "import", kaart_pad, lijst, "--categorie", "huisarts"],
+                 ["voorzieningen", "import", kaart_pad, tmp_path / "bestaat-niet.csv"],
+                 ["voorzieningen", "import", kaart_pad, lijst, "--categorie", "kapper"],
+                 ["voorzieningen", "import", kaart_pad, lijst, "--kolommen", "naam"]):
+        assert_clean_failure(run(*args))
+    assert kaart_pad.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.gpkg", "lijst.csv"]
+
+
+def test_voorzieningen_osm_without_network_is_a_clear_error(tmp_path):
+    kaart_pad = tmp_path / "demo.gpkg"
+    assert run("demo", "--alleen-bouwen", "-o", kaart_pad).returncode == 0
+    original = kaart_pad.read_bytes()
+    result = run("voorzieningen", "osm", kaart_pad)
+    assert_clean_failure(result)
+    assert "OpenStreetMap" in result.stderr
+    assert kaart_pad.read_bytes() == original
