@@ -61,6 +61,12 @@ class Kaart:
         """The source line every shown figure carries, e.g. "Bron: CBS, KWB 2023"."""
         return self.metadata.get("bronvermelding") or f"{ATTRIBUTIE}, {self.jaar}"
 
+    @property
+    def voorzieningen_bronvermelding(self) -> str:
+        """The source line of figures computed from the facility layer, naming its imports."""
+        bronnen = [b["bron"] for b in self.metadata.get("voorzieningen", [])]
+        return f"Bron: voorzieningenlaag ({', '.join(bronnen)})" if bronnen else "Bron: voorzieningenlaag"
+
 
 def write_kaart(kaart: Kaart, path: str | os.PathLike) -> Path:
     """Write a kaart as one GeoPackage, atomically (temporary file, then rename)."""

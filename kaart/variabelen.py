@@ -15,9 +15,11 @@ import pandas as pd
 
 from kaart.indicatoren import catalogus
 from kaart.kolommen import schema
+from kaart.voorzieningen import kolomdefinities
 
 KERNCIJFERS = "Kerncijfers (CBS)"
 DRUKPUNTEN = "Drukpunten"
+VOORZIENINGEN = "Voorzieningen (voorzieningenlaag)"
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,15 @@ class Variabele:
     eenheid: str
     groep: str
     uitleg: str = ""
+    uit_voorzieningenlaag: bool = False
+    """Computed from the kaart's facility layer rather than from CBS: its source line differs."""
 
 
 @cache
 def variabelen() -> dict[str, Variabele]:
-    """All mappable columns, scores first, then indicators per theme, then the KWB statistics."""
+    """All mappable columns, scores first, then indicators per theme, then the KWB statistics and facility counts."""
     cat = catalogus()
+    uit_voorzieningen = kolomdefinities()
     result = {"drukpuntscore": Variabele("drukpuntscore", "Drukpuntscore", "score", DRUKPUNTEN,
                                          "Gewogen robuuste z-score van de drukpuntindicatoren: 0 is het "
                                          "midden van de regio, 1 of hoger is een drukpunt."),
@@ -47,9 +52,13 @@ def variabelen() -> dict[str, Variabele]:
         for ind in cat:
             if ind.thema == thema:
                 result[ind.kolom] = Variabele(ind.kolom, ind.label, ind.eenheid, f"Indicatoren: {label.lower()}",
-                                              ind.uitleg)
+                                              ind.uitleg, any(c in uit_voorzieningen for c in ind.bronnen()))
     for kolom in schema().kolommen.values():
-        result[kolom.naam] = Variabele(kolom.naam, kolom.label, kolom.eenheid, KERNCIJFERS)
+        if kolom.naam in uit_voorzieningen:
+            result[kolom.naam] = Variabele(kolom.naam, kolom.label, kolom.eenheid, VOORZIENINGEN,
+                                           uit_voorzieningenlaag=True)
+        else:
+            result[kolom.naam] = Variabele(kolom.naam, kolom.label, kolom.eenheid, KERNCIJFERS)
     return result
 
 

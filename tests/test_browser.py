@@ -9,6 +9,7 @@ without it the tests skip, or fail when the CI environment variable is set.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -150,8 +151,8 @@ def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
 
 def test_voorzieningen_cluster_and_open_a_popup(closed, site):
     page = closed.open(f"{site}/")
-    clusters = page.locator(".leaflet-marker-pane .marker-cluster")
-    markers = page.locator(".leaflet-marker-pane img.leaflet-marker-icon")
+    clusters = page.locator(".leaflet-marker-pane .vz-cluster")
+    markers = page.locator(".leaflet-marker-pane .vz-marker")
     assert clusters.count() + markers.count() > 0
     # Zoom in until a single marker shows, then open its popup.
     for _ in range(12):
@@ -166,4 +167,26 @@ def test_voorzieningen_cluster_and_open_a_popup(closed, site):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(state="visible")
     assert "(fictief)" in popup.inner_text()
+    assert closed.errors == []
+
+
+def test_each_facility_category_is_a_layer_with_its_symbol_in_the_legend(closed, site, demo_kaart):
+    page = closed.open(f"{site}/")
+    per = demo_kaart.extra["voorzieningen"].groupby("categorie").size()
+    legend = page.locator(".legenda-voorzieningen").inner_text()
+    assert "Huisartsenpraktijk (" + str(per["huisarts"]) + ")" in legend
+    assert page.locator(".legenda-voorzieningen .vz-symbool").count() == len(per)
+    overlays = page.locator(".leaflet-control-layers-overlays label")
+    facility_layers = [i for i in range(overlays.count()) 
+                       if re.search(r"\(\d+\)$", overlays.nth(i).inner_text().strip())]
+    assert len(facility_layers) == len(per)
+    symbols = page.locator(".leaflet-marker-pane .vz-marker, .leaflet-marker-pane .vz-cluster")
+    assert symbols.count() > 0
+    for i in facility_layers:  # switch every facility layer off: nothing of them stays on the map
+        overlays.nth(i).locator("input").uncheck()
+    assert symbols.count() == 0
+    huisartsen = next(i for i in facility_layers if "Huisartsenpraktijken" in overlays.nth(i).inner_text())
+    overlays.nth(huisartsen).locator("input").check()
+    assert symbols.count() > 0
+    assert page.locator(".leaflet-marker-pane .vz-marker.vz-apotheek").count() == 0
     assert closed.errors == []

@@ -190,14 +190,25 @@ def test_names_are_escaped(tmp_path, demo_kaart):
     buurten.iloc[0, buurten.columns.get_loc("gemeentenaam")] = "<img src=x onerror=alert(2)>"
     voorzieningen = kaart.extra["voorzieningen"]
     voorzieningen.iloc[0, voorzieningen.columns.get_loc("naam")] = "<b>x</b>${alert(3)}`\\u"
+    voorzieningen["adres"] = "<i>adres</i>"
+    voorzieningen["bron"] = "<u>bron</u>.csv"
     with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "kwaad.gpkg")})) as url:
         page = requests.get(url + "/", timeout=60).text
     assert '<script>alert("buurt")' not in page
     assert "<img src=x" not in page
     assert "<b>x</b>" not in page and "${alert(3)}" not in page
+    assert "<i>adres</i>" not in page and "<u>bron</u>" not in page and "&lt;i&gt;adres" in page
     # Escaped once: as HTML entities, inside JSON also with < > & as \u escapes.
     assert "\\u0026lt;script\\u0026gt;alert" in page
     assert "&lt;b&gt;x&lt;/b&gt;&#36;{alert(3)}&#96;&#92;u" in page
+
+
+def test_figures_from_the_facility_layer_name_it_as_their_source(site):
+    url, _ = site
+    html = requests.get(f"{url}/?niveau=buurt&indicator=ind_afstand_tot_huisarts_m", timeout=60).text
+    assert "Bron: voorzieningenlaag (layers.demo (gegenereerd))" in html
+    html = requests.get(f"{url}/?niveau=buurt&indicator=inwoners", timeout=60).text
+    assert "Bron: fictieve voorbeeldgegevens (2023)" in html and "voorzieningenlaag (" not in html
 
 
 def test_missing_node_modules_says_run_make_assets(tmp_path, demo_kaart_pad, caplog):

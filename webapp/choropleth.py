@@ -32,6 +32,7 @@ from jinja2 import Template
 
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import Variabele, kaartbaar, variabelen
+from kaart.voorzieningen import categorieen
 from webapp.assets import localize
 
 NIVEAU_LABELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
@@ -226,9 +227,10 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     ).add_to(m)
 
     if classes:
+        bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
         legend = StepColormap(classes.colours, index=classes.legend_index,
                               vmin=classes.legend_index[0], vmax=classes.legend_index[-1],
-                              caption=_caption(kolom, kaart.bronvermelding), tick_labels=classes.tick_labels)
+                              caption=_caption(kolom, bron), tick_labels=classes.tick_labels)
         # branca draws the caption in a fixed-width SVG; widen it so a long label is not cut off.
         legend.width = max(legend.width, int(7.5 * len(legend.caption)) + 60)
         legend.add_to(m)
@@ -275,12 +277,79 @@ def _add_drukpuntgebieden(m: folium.Map, clusters: gpd.GeoDataFrame) -> None:
 
 
 def _add_voorzieningen(m: folium.Map, punten: gpd.GeoDataFrame) -> None:
+    """One clustered, toggleable layer per facility category, each marker the category's symbol.
+
+    The symbols are drawn in HTML and CSS (the vocabulary's letters and
+    colours), so no icon font or image has to come from anywhere.
+    """
     punten = punten[punten.geometry.notna() & ~punten.geometry.is_empty].to_crs("EPSG:4326")
-    cluster = MarkerCluster(name="Voorzieningen").add_to(m)
-    for punt in punten.itertuples():
-        soort = escape_text(getattr(punt, "categorie", "")).replace("_", " ")
-        popup = f"<strong>{escape_text(getattr(punt, 'naam', ''))}</strong><br>{soort}"
-        folium.Marker([punt.geometry.y, punt.geometry.x], popup=folium.Popup(popup, max_width=300)).add_to(cluster)
+    labels = categorieen()
+    aanwezig = [c for c in labels.values() if (punten["categorie"] == c.naam).any()]
+    for cat in aanwezig:
+        groep = punten[punten["categorie"] == cat.naam]
+        cluster = MarkerCluster(
+            name=escape_text(f"{cat.meervoud[0].upper()}{cat.meervoud[1:]} ({len(groep)})"),
+            icon_create_function=_CLUSTER_ICON.replace("KLEUR", html.escape(cat.kleur)),
+            options={"showCoverageOnHover": False, "maxClusterRadius": 40},
+        ).add_to(m)
+        icon = _symbool(cat)
+        for punt in groep.itertuples():
+            folium.Marker([punt.geometry.y, punt.geometry.x], icon=folium.DivIcon(**icon),
+                          popup=folium.Popup(_popup(punt, cat), max_width=300),
+                          tooltip=escape_text(getattr(punt, "naam", ""))).add_to(cluster)
+    if aanwezig:
+        VoorzieningenLegend([(_symbool(c)["html"], escape_text(c.label), int((punten["categorie"] == c.naam).sum()))
+                             for c in aanwezig]).add_to(m)
+
+
+_CLUSTER_ICON = """function (cluster) {
+    return L.divIcon({html: '<span style="background:KLEUR">' + cluster.getChildCount() + '</span>',
+                      className: 'vz-cluster', iconSize: [30, 30]});
+}"""
+"""A cluster of one category: its count on the category's colour."""
+
+
+def _symbool(cat) -> dict:
+    """The DivIcon arguments of a category's map symbol: its letters on its colour."""
+    return {"html": f'<span class="vz-symbool" style="background:{html.escape(cat.kleur)}">'
+                    f"{html.escape(cat.afkorting)}</span>",
+            "icon_size": (24, 24), "icon_anchor": (12, 12), "class_name": f"vz-marker vz-{cat.naam}"}
+
+
+def _popup(punt, cat) -> str:
+    """A facility's popup: name, category, and places, address and source where known (all escaped)."""
+    regels = [f"<strong>{escape_text(getattr(punt, 'naam', ''))}</strong>", escape_text(cat.label)]
+    plaatsen = getattr(punt, "plaatsen", None)
+    if plaatsen is not None and pd.notna(plaatsen):
+        regels.append(f"{int(plaatsen)} plaatsen")
+    for veld in ("adres", "bron"):
+        waarde = getattr(punt, veld, None)
+        if waarde is not None and pd.notna(waarde) and str(waarde).strip():
+            regels.append(("Bron: " if veld == "bron" else "") + escape_text(waarde))
+    return "<br>".join(regels)
+
+
+class VoorzieningenLegend(MacroElement):
+    """The legend of the facility layers: each category's symbol, label and count."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "legenda-voorzieningen leaflet-control");
+            div.innerHTML = {{ this.html|tojson }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, rijen: list[tuple[str, str, int]]):
+        super().__init__()
+        self._name = "VoorzieningenLegend"
+        # Every part is escaped by the caller; the counts are integers.
+        self.html = "<strong>Voorzieningen</strong>" + "".join(
+            f'<div class="regel">{symbool} {label} ({n})</div>' for symbool, label, n in rijen)
 
 
 def render_parts(m: folium.Map, asset_url: Callable[[str], str]) -> MapParts:
