@@ -170,7 +170,11 @@ def info(kaart_pad: Path) -> None:
         click.echo(f"  {niveau:9s} {len(frame):6d} gebieden, {len(statistic_columns(frame))} kolommen, cijfers: "
                    + ", ".join(f"{k} {v}" for k, v in herkomst.items()))
     for name, layer in kaart.extra.items():
-        click.echo(f"  {name:9s} {len(layer):6d} objecten")
+        click.echo(f"  {name:22s} {len(layer):6d} objecten")
+    punten = kaart.extra.get("voorzieningen")
+    if punten is not None and len(punten):
+        click.echo(f"Voorzieningen: {_per_categorie(punten)}")
+        click.echo("  uit: " + "; ".join(f"{b['bron']} ({b['punten']})" for b in m.get("voorzieningen", [])))
     click.echo("Bronnen:")
     for b in m.get("bronnen", []):
         click.echo("  - " + ", ".join(f"{k}: {v}" for k, v in b.items()))
@@ -298,6 +302,16 @@ def voorzieningen_osm(kaart_pad: Path, categorieen: tuple[str, ...]) -> None:
 _MAX_REGELS = 30
 
 
+def _per_categorie(punten) -> str:
+    """"6 huisartsenpraktijken, 1 apotheek": facilities counted per category, most first."""
+    from kaart.voorzieningen import categorieen
+
+    labels = categorieen()
+    per = punten.groupby("categorie").size().sort_values(ascending=False)
+    return ", ".join(f"{n} {labels[c].meervoud if n != 1 else labels[c].label.lower()}" if c in labels else f"{n} {c}"
+                     for c, n in per.items()) or "geen"
+
+
 def _kaart_voor_voorzieningen(kaart_pad: Path):
     from kaart.kaartbestand import read_kaart
 
@@ -310,18 +324,14 @@ def _kaart_voor_voorzieningen(kaart_pad: Path):
 def _voeg_toe(kaart, kaart_pad: Path, punten, bron: str, stap: Voortgang, overgeslagen: int = 0) -> None:
     """Join the points, analyse again, write the kaart whole and say what happened."""
     from kaart.kaartbestand import write_kaart
-    from kaart.voorzieningen import RAND_M, categorieen, voeg_toe
+    from kaart.voorzieningen import RAND_M, voeg_toe
 
     stap(f"{len(punten)} voorzieningen koppelen aan de gebieden en de drukpunten opnieuw berekenen")
     buiten = voeg_toe(kaart, punten, bron)
     write_kaart(kaart, kaart_pad)
     stap.klaar()
     geladen = punten[~punten.index.isin(buiten.index)] if len(buiten) else punten
-    per = geladen.groupby("categorie").size().sort_values(ascending=False)
-    labels = categorieen()
-    click.echo(f"{len(geladen)} voorzieningen uit {bron} in {kaart_pad}: "
-               + (", ".join(f"{n} {labels[c].meervoud if n != 1 else labels[c].label.lower()}"
-                            for c, n in per.items()) or "geen"))
+    click.echo(f"{len(geladen)} voorzieningen uit {bron} in {kaart_pad}: {_per_categorie(geladen)}")
     if len(buiten):
         click.echo(f"{len(buiten)} lagen verder dan {RAND_M // 1000} km buiten de regio en zijn niet geladen: "
                    + "; ".join(f"{r.naam} ({r.afstand_tot_regio_m / 1000:.0f} km)"
