@@ -151,25 +151,33 @@ def escape_text(value: object) -> str:
     return text.replace("$", "&#36;").replace("\\", "&#92;").replace("`", "&#96;")
 
 
-class NoDataLegend(MacroElement):
-    """The legend line for areas without a value, under branca's legend (same corner)."""
+class LegendBox(MacroElement):
+    """A legend box of our own as a Leaflet control: the caller's (already escaped) HTML in a styled div.
+
+    Used for the "geen gegevens" line under branca's legend and for the facility legend.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "topright"});
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
         {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "legenda-geen-gegevens leaflet-control");
-            div.innerHTML = '<span class="vlak" style="background: {{ this.colour }}"></span> geen gegevens';
+            var div = L.DomUtil.create("div", {{ (this.css_class ~ " leaflet-control")|tojson }});
+            div.innerHTML = {{ this.html|tojson }};
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, colour: str = NO_DATA_COLOUR):
+    def __init__(self, html: str, css_class: str, position: str = "topright"):
         super().__init__()
-        self._name = "NoDataLegend"
-        self.colour = colour
+        self._name = "LegendBox"
+        self.html, self.css_class, self.position = html, css_class, position
+
+
+def no_data_legend(colour: str = NO_DATA_COLOUR) -> LegendBox:
+    """The legend line for areas without a value, under branca's legend (same corner)."""
+    return LegendBox(f'<span class="vlak" style="background: {colour}"></span> geen gegevens', "legenda-geen-gegevens")
 
 
 class MetricScale(MacroElement):
@@ -235,7 +243,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         legend.width = max(legend.width, int(7.5 * len(legend.caption)) + 60)
         legend.add_to(m)
     if values.isna().any():
-        NoDataLegend().add_to(m)
+        no_data_legend().add_to(m)
 
     clusters = kaart.extra.get("drukpuntgebieden")
     if clusters is not None and len(clusters):
@@ -298,8 +306,10 @@ def _add_voorzieningen(m: folium.Map, punten: gpd.GeoDataFrame) -> None:
                           popup=folium.Popup(_popup(punt, cat), max_width=300),
                           tooltip=escape_text(getattr(punt, "naam", ""))).add_to(cluster)
     if aanwezig:
-        VoorzieningenLegend([(_symbool(c)["html"], escape_text(c.label), int((punten["categorie"] == c.naam).sum()))
-                             for c in aanwezig]).add_to(m)
+        # Every part is escaped: symbols come from _symbool, labels through escape_text, counts are integers.
+        regels = "".join(f'<div class="regel">{_symbool(c)["html"]} {escape_text(c.label)} '
+                         f'({int((punten["categorie"] == c.naam).sum())})</div>' for c in aanwezig)
+        LegendBox(f"<strong>Voorzieningen</strong>{regels}", "legenda-voorzieningen", "bottomright").add_to(m)
 
 
 _CLUSTER_ICON = """function (cluster) {
@@ -327,29 +337,6 @@ def _popup(punt, cat) -> str:
         if waarde is not None and pd.notna(waarde) and str(waarde).strip():
             regels.append(("Bron: " if veld == "bron" else "") + escape_text(waarde))
     return "<br>".join(regels)
-
-
-class VoorzieningenLegend(MacroElement):
-    """The legend of the facility layers: each category's symbol, label and count."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomright"});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create("div", "legenda-voorzieningen leaflet-control");
-            div.innerHTML = {{ this.html|tojson }};
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, rijen: list[tuple[str, str, int]]):
-        super().__init__()
-        self._name = "VoorzieningenLegend"
-        # Every part is escaped by the caller; the counts are integers.
-        self.html = "<strong>Voorzieningen</strong>" + "".join(
-            f'<div class="regel">{symbool} {label} ({n})</div>' for symbool, label, n in rijen)
 
 
 def render_parts(m: folium.Map, asset_url: Callable[[str], str]) -> MapParts:
