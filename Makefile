@@ -44,6 +44,8 @@ browser:
 
 benchmark: install
 	$(BIN)/python benchmarks/bouwen.py
+	$(BIN)/python benchmarks/drukpunten.py
+	$(BIN)/python benchmarks/voorzieningen.py
 
 clean:
 	rm -rf $(VENV) webapp/node_modules data/kaart data/demo .pytest_cache

@@ -19,7 +19,8 @@ RETRY_FIX = "Try again later, or build from files with --bron bestanden."
 
 
 @contextmanager
-def http_errors(dienst: str, host: str, wat: str, wachttijd: float, fix_404: str | None = None) -> Iterator[None]:
+def http_errors(dienst: str, host: str, wat: str, wachttijd: float, fix_404: str | None = None, *,
+                no_network_fix: str = NO_NETWORK_FIX, retry_fix: str = RETRY_FIX) -> Iterator[None]:
     """Turn what ``requests`` (or a client built on it) raises into NetworkError or SourceError.
 
     Parameters
@@ -32,22 +33,25 @@ def http_errors(dienst: str, host: str, wat: str, wachttijd: float, fix_404: str
         The read timeout in seconds, named when it runs out.
     fix_404
         The fix to name when the service says the thing does not exist.
+    no_network_fix, retry_fix
+        The fixes to name when the service is unreachable, or answered with an
+        error or something unusable (by default: work offline from files).
     """
     try:
         yield
     except requests.Timeout as err:
         raise NetworkError(f"Could not reach {dienst} ({host}): no answer within {wachttijd:g} seconds.",
-                           NO_NETWORK_FIX) from err
+                           no_network_fix) from err
     except requests.ConnectionError as err:
         raise NetworkError(f"Could not reach {dienst} ({host}): the connection failed ({type(err).__name__}).",
-                           NO_NETWORK_FIX) from err
+                           no_network_fix) from err
     except requests.HTTPError as err:
         # A client may re-raise a new HTTPError without the response; the original is then its cause.
         response = err.response if err.response is not None else getattr(err.__cause__, "response", None)
         status = f"HTTP {response.status_code} {response.reason or ''}".strip() if response is not None else str(err)
         not_found = response is not None and response.status_code == 404
-        fix = fix_404 if (not_found and fix_404) else f"{dienst} may be unavailable: {RETRY_FIX[0].lower()}{RETRY_FIX[1:]}"
+        fix = fix_404 if (not_found and fix_404) else f"{dienst} may be unavailable: {retry_fix[0].lower()}{retry_fix[1:]}"
         raise SourceError(f"{dienst} answered {status} for {wat}.", fix) from err
     except (requests.RequestException, ValueError, KeyError, TypeError) as err:
         raise SourceError(f"{dienst} sent an unexpected answer for {wat} ({type(err).__name__}: {err}).",
-                          RETRY_FIX) from err
+                          retry_fix) from err

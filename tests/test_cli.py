@@ -14,7 +14,9 @@ from kaart.kaartbestand import read_kaart
 KAART = shutil.which("kaart", path=str(Path(sys.executable).parent)) or "kaart"
 # Every request goes to a closed local port: nothing can reach the internet, and "no network" is what we test.
 NO_NETWORK = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
-              "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+              "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
+              # osmnx looks the Overpass host up before it connects: let that be a name that needs no DNS.
+              "KAART_OVERPASS_URL": "http://127.0.0.1:9/api"}
 
 
 def run(*args, cwd=None):
