@@ -333,10 +333,12 @@ def _voeg_toe(kaart, kaart_pad: Path, punten, bron: str, stap: Voortgang, overge
     geladen = punten[~punten.index.isin(buiten.index)] if len(buiten) else punten
     click.echo(f"{len(geladen)} voorzieningen uit {bron} in {kaart_pad}: {_per_categorie(geladen)}")
     if len(buiten):
-        click.echo(f"{len(buiten)} lagen verder dan {RAND_M // 1000} km buiten de regio en zijn niet geladen: "
-                   + "; ".join(f"{r.naam} ({r.afstand_tot_regio_m / 1000:.0f} km)"
-                               for r in buiten.head(10).itertuples())
-                   + (" …" if len(buiten) > 10 else ""))
+        click.echo(f"{len(buiten)} lagen verder dan {RAND_M // 1000} km buiten de regio en zijn niet geladen:")
+        for r in buiten.head(_MAX_REGELS).itertuples():
+            waar = f"regel {r.regel}: " if hasattr(r, "regel") else ""
+            click.echo(f"  {waar}{r.naam}, {r.afstand_tot_regio_m / 1000:.0f} km buiten de regio")
+        if len(buiten) > _MAX_REGELS:
+            click.echo(f"  … en nog {len(buiten) - _MAX_REGELS}")
     if overgeslagen:
         click.echo(f"{overgeslagen} regels niet geladen (zie hierboven).")
 

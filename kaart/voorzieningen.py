@@ -108,34 +108,36 @@ def kolomdefinities() -> dict[str, dict]:
 def tellingen(punten: gpd.GeoDataFrame, gebieden: gpd.GeoDataFrame) -> pd.DataFrame:
     """Facilities per area and category (``vz_<categorie>``), plus the zorgdruk totals.
 
-    One spatial index over the areas answers which area holds each point; a
-    point on a shared border counts once, in the first area found. Only
-    categories that occur in ``punten`` get a column: an area without any is 0,
-    but a category nobody imported is unknown, not 0.
+    One spatial index over the points, queried with each area (``covers``, so
+    a point on a border is found too); a point that two areas cover (a shared
+    border, overlapping source shapes) counts once, in the first. Only
+    categories that occur in ``punten`` get a column: an area without any is
+    0, but a category nobody imported is unknown, not 0.
     """
     areas = gebieden[gebieden.geometry.notna() & ~gebieden.geometry.is_empty]
     if punten.empty or areas.empty:
         return pd.DataFrame(index=gebieden.index)
-    tree = shapely.STRtree(areas.geometry.values)
-    point_idx, area_idx = tree.query(punten.geometry.values, predicate="within")
+    area_idx, point_idx = shapely.STRtree(punten.geometry.values).query(areas.geometry.values, predicate="covers")
     point_idx, first = np.unique(point_idx, return_index=True)
     area_idx = area_idx[first]
-    cats = punten["categorie"].to_numpy()[point_idx]
-
-    def per_area(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(area_idx[mask], weights=weights, minlength=len(areas)).astype(float)
-
-    columns = {cat.aantal_kolom: per_area(cats == cat.naam) for cat in categorieen().values()
-               if (punten["categorie"] == cat.naam).any()}
-    zorgdruk = np.isin(cats, zorgdruk_categorieen())
-    if punten["categorie"].isin(zorgdruk_categorieen()).any():
-        columns[ZORGDRUK_LOCATIES] = per_area(zorgdruk)
-        plaatsen = punten["plaatsen"].to_numpy(dtype=float)[point_idx] if "plaatsen" in punten else \
-            np.full(len(point_idx), np.nan)
-        known = per_area(zorgdruk, np.nan_to_num(plaatsen[zorgdruk]))
-        unknown = per_area(zorgdruk, np.isnan(plaatsen[zorgdruk]).astype(float))
+    namen = list(categorieen())
+    codes = pd.Categorical(punten["categorie"], categories=namen).codes  # -1: not in the vocabulary
+    known = codes[point_idx] >= 0
+    # One pass: a count per (area, category) cell.
+    cells = np.bincount(area_idx[known] * len(namen) + codes[point_idx][known],
+                        minlength=len(areas) * len(namen)).reshape(len(areas), len(namen)).astype(float)
+    present = np.bincount(codes[codes >= 0], minlength=len(namen)) > 0
+    columns = {categorieen()[naam].aantal_kolom: cells[:, i] for i, naam in enumerate(namen) if present[i]}
+    zorgdruk = [namen.index(naam) for naam in zorgdruk_categorieen()]
+    if present[zorgdruk].any():
+        columns[ZORGDRUK_LOCATIES] = cells[:, zorgdruk].sum(axis=1)
+        mask = np.isin(codes[point_idx], zorgdruk)
+        plaatsen = punten["plaatsen"].to_numpy(dtype=float)[point_idx][mask] if "plaatsen" in punten else \
+            np.full(int(mask.sum()), np.nan)
+        som = np.bincount(area_idx[mask], weights=np.nan_to_num(plaatsen), minlength=len(areas))
+        onbekend = np.bincount(area_idx[mask], weights=np.isnan(plaatsen).astype(float), minlength=len(areas))
         # Places are summed where every location says how many it has; otherwise the total is unknown.
-        columns[ZORGDRUK_PLAATSEN] = np.where(unknown > 0, np.nan, known)
+        columns[ZORGDRUK_PLAATSEN] = np.where(onbekend > 0, np.nan, som)
     return pd.DataFrame(columns, index=areas.index).reindex(gebieden.index)
 
 
@@ -211,7 +213,8 @@ def voeg_toe(kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The points left out (with ``afstand_tot_regio_m``), empty when none.
+        The points left out (with ``afstand_tot_regio_m``, and ``regel`` when
+        the import gave line numbers), empty when none.
     """
     from kaart.drukpunten import verrijk
 
@@ -223,6 +226,7 @@ def voeg_toe(kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
     afstand[~binnen] = punten.geometry[~binnen].distance(regio)  # measured only for the few outside
     buiten = punten[afstand > RAND_M].assign(afstand_tot_regio_m=afstand[afstand > RAND_M].round())
     punten = punten[afstand <= RAND_M].assign(in_regio=(afstand[afstand <= RAND_M] == 0).astype(int))
+    punten = punten.drop(columns=["regel"], errors="ignore")  # the import's line numbers end here
     bestaand = kaart.extra.get("voorzieningen")
     if bestaand is not None and len(bestaand):
         bestaand = bestaand.to_crs("EPSG:28992")

@@ -92,7 +92,8 @@ def load_voorzieningen(path: str | Path, *, categorie: str | None = None,
     Puntenbestand
         ``afgewezen`` has one row per unusable row: ``regel`` (the line in a
         CSV, counting the header as line 1; the feature number in other files)
-        and ``probleem`` in Dutch.
+        and ``probleem`` in Dutch. The points keep their ``regel`` too, so a
+        later step (outside the region) can name it.
 
     Raises
     ------
@@ -139,8 +140,8 @@ def load_voorzieningen(path: str | Path, *, categorie: str | None = None,
         pd.Series(pd.NA, index=frame.index, dtype="string")
     label = cats.map(lambda c: categorieen()[c].label if c in categorieen() else "")
     namen = namen.where(namen.notna() & (namen != ""), label + " (zonder naam)")
-    punten = gpd.GeoDataFrame({"naam": namen, "categorie": cats, "bron": path.name}, geometry=geometrie,
-                              crs="EPSG:28992")
+    punten = gpd.GeoDataFrame({"naam": namen, "categorie": cats, "bron": path.name, "regel": regels},
+                              geometry=geometrie, crs="EPSG:28992")
     if "plaatsen" in velden:
         punten["plaatsen"], _ = to_number(frame[velden["plaatsen"]])
     if "adres" in velden:

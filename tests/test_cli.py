@@ -136,13 +136,14 @@ def test_voorzieningen_import_reports_bad_lines_and_loads_the_rest(tmp_path):
     before = len(read_kaart(kaart_pad).extra["voorzieningen"])
     lijst = tmp_path / "apotheken.csv"
     # The demo region lies in the Markermeer, around 5.2 E, 52.55 N.
-    lijst.write_text("naam,lat,lon\nApotheek Oost (fictief),52.55,5.22\nZonder plek,,\nIn de zee,40.0,2.0\n",
-                     encoding="utf-8")
+    lijst.write_text("naam,lat,lon\nApotheek Oost (fictief),52.55,5.22\nZonder plek,,\nIn de zee,40.0,2.0\n"
+                     "Apotheek Maastricht,50.85,5.69\n", encoding="utf-8")
     result = run("voorzieningen", "import", kaart_pad, lijst, "--categorie", "apotheek")
     assert result.returncode == 0, result.stderr
     assert "regel 3: geen (leesbare) coördinaten" in result.stderr
     assert "regel 4: coördinaten buiten Nederland" in result.stderr
     assert "2 regels niet geladen" in result.stdout
+    assert "regel 5: Apotheek Maastricht, 1" in result.stdout  # some 190 km away: reported, not loaded
     kaart = read_kaart(kaart_pad)
     assert len(kaart.extra["voorzieningen"]) == before + 1
     assert "Apotheek Oost (fictief)" in set(kaart.extra["voorzieningen"]["naam"])

@@ -95,6 +95,9 @@ def test_hospitals_far_outside_the_region_are_reported_not_counted(drechtsteden,
     far = {naam for naam, p in zip(hospitals["Naam"], hospitals.geometry) if p.distance(regio) > RAND_M}
     assert far and "Amphia Breda" in far
     assert set(buiten["naam"]) == far
+    # Each named by its feature number in the file.
+    assert {int(r) for r in buiten["regel"]} == {i + 1 for i, n in enumerate(hospitals["Naam"]) if n in far}
+    assert "regel" not in kaart.extra["voorzieningen"]
     kept = kaart.extra["voorzieningen"]
     assert len(kept) + len(buiten) == len(hospitals) == len(gelezen.punten)
     # Kept points just outside the region serve border buurten but count in no area.
@@ -245,7 +248,7 @@ def test_importing_the_same_source_again_replaces_its_points():
 def test_a_point_on_a_shared_border_counts_once_and_unknown_categories_stay_unknown():
     kaart = _vierkant_kaart()
     counts = tellingen(_punten([("Grens", "apotheek", np.nan, (101_000, 400_500))]), kaart.gebieden["buurt"])
-    assert counts["vz_apotheek"].sum() in (0, 1)  # "within" excludes the boundary itself: never twice
+    assert counts["vz_apotheek"].sum() == 1  # found on the border, counted in one buurt only
     assert "vz_huisarts" not in counts  # nobody imported huisartsen: unknown, not 0
 
 
