@@ -9,41 +9,25 @@ Run: ``.venv/bin/python benchmarks/drukpunten.py``.
 
 from __future__ import annotations
 
-import os
 import resource
 import time
 import tracemalloc
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from _buurten import buurtvormen
+
 from kaart.clusters import hotspots
 from kaart.drukpunten import markeer, profiel, rangstabiliteit, samengesteld, z_scores
 from kaart.indicatoren import waarden
-from layers.bestanden import load_bestand
 
-SHARED = Path(os.environ.get("KAART_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 N = 15_000
 
 
 def buurten() -> gpd.GeoDataFrame:
-    path = SHARED / "nl_buurten_2014_topojson" / "Buurt_2014_layer_q1e3.topojson"
-    if path.exists():
-        frame = load_bestand(path, jaar=2014)[0].rijen.to_crs("EPSG:28992")
-        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].reset_index(drop=True)
-    else:  # a generated grid of 100 m squares, so the benchmark runs anywhere
-        side = int(np.ceil(np.sqrt(N)))
-        from shapely.geometry import box
-        cells = [box(x * 100, y * 100, x * 100 + 100, y * 100 + 100) for x in range(side) for y in range(side)]
-        frame = gpd.GeoDataFrame({"code": [f"BU{i:08d}" for i in range(len(cells))]}, geometry=cells,
-                                 crs="EPSG:28992")
-    if len(frame) < N:
-        extra = frame.sample(N - len(frame), random_state=1).copy()
-        extra["geometry"] = extra.geometry.translate(xoff=300_000)
-        extra["code"] = [f"BU9{i:07d}" for i in range(len(extra))]
-        frame = pd.concat([frame, extra], ignore_index=True)
+    frame = buurtvormen(N)
     rng = np.random.default_rng(42)
     n = len(frame)
     inwoners = rng.integers(0, 6000, n).astype(float)

@@ -27,21 +27,19 @@ Run: ``.venv/bin/python benchmarks/voorzieningen.py``.
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
 import time
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from kaart.voorzieningen import afstanden, categorieen, tellingen
-from layers.bestanden import load_bestand
+from _buurten import buurtvormen
 
-SHARED = Path(os.environ.get("KAART_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+from kaart.voorzieningen import afstanden, categorieen, tellingen
+
 N_BUURTEN = 15_000
 N_PUNTEN = 1_000_000
 BINNEN = 0.95  # share of the points generated inside a buurt
@@ -50,25 +48,8 @@ REPEAT = 3
 
 
 def buurten() -> gpd.GeoDataFrame:
-    """Buurt shapes indexed by code in EPSG:28992, as benchmarks/drukpunten.py builds them (geometry only)."""
-    path = SHARED / "nl_buurten_2014_topojson" / "Buurt_2014_layer_q1e3.topojson"
-    if path.exists():
-        frame = load_bestand(path, jaar=2014)[0].rijen.to_crs("EPSG:28992")
-        shaped = ~(shapely.is_missing(frame.geometry.values) | shapely.is_empty(frame.geometry.values))
-        frame = frame[shaped].reset_index(drop=True)
-        frame = frame[["code", "geometry"]]
-    else:  # a generated grid of 100 m squares, so the benchmark runs anywhere
-        from shapely.geometry import box
-        side = int(np.ceil(np.sqrt(N_BUURTEN)))
-        cells = [box(x * 100, y * 100, x * 100 + 100, y * 100 + 100) for x in range(side) for y in range(side)]
-        frame = gpd.GeoDataFrame({"code": [f"BU{i:08d}" for i in range(len(cells))]}, geometry=cells,
-                                 crs="EPSG:28992")
-    if len(frame) < N_BUURTEN:
-        extra = frame.sample(N_BUURTEN - len(frame), random_state=1).copy()
-        extra["geometry"] = extra.geometry.translate(xoff=300_000)
-        extra["code"] = [f"BU9{i:07d}" for i in range(len(extra))]
-        frame = pd.concat([frame, extra], ignore_index=True)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:28992").set_index("code")
+    """Buurt shapes indexed by code in EPSG:28992 (see benchmarks/_buurten.py)."""
+    return buurtvormen(N_BUURTEN).set_index("code")
 
 
 def punten(gebieden: gpd.GeoDataFrame, n: int = N_PUNTEN, seed: int = 42) -> gpd.GeoDataFrame:
