@@ -27,7 +27,7 @@ from flask import Flask, url_for
 
 from kaart.errors import InputError
 from kaart.kaartbestand import read_kaart
-from webapp import assets, errors, kaartpagina
+from webapp import api, assets, errors, kaartpagina
 from webapp.choropleth import MapCache
 
 
@@ -68,6 +68,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                          "Run %s.", app.config["NODE_MODULES"], ", ".join(missing), assets.INSTALL_COMMAND)
 
     app.register_blueprint(assets.bp)
+    app.extensions["api_geometrie"] = api.Geometrieen(kaart)
     app.register_blueprint(kaartpagina.bp)
+    app.register_blueprint(api.bp)
     errors.register(app)
     return app

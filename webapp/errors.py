@@ -1,13 +1,15 @@
 """HTTP errors as Dutch pages: a user never sees a traceback or an English message.
 
-Views raise :class:`InvalidChoice` (a 400) with a message in Dutch for the
-user; every other HTTP error, including an unhandled exception (a 500, logged
-with its traceback), gets a fixed Dutch message for its status.
+Views raise :class:`InvalidChoice` (a 400) or ``webapp.api.ApiError`` with a
+message in Dutch for the user; every other HTTP error, including an unhandled
+exception (a 500, logged with its traceback), gets a fixed Dutch message for
+its status. Under ``/api/`` the same message comes as JSON in one shape:
+``{"fout": {"status": 404, "melding": "..."}}``.
 """
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 TITELS = {400: "Ongeldige keuze", 404: "Niet gevonden", 405: "Niet toegestaan", 500: "Er ging iets mis"}
@@ -24,8 +26,13 @@ class InvalidChoice(BadRequest):
 
 
 def _page(err: HTTPException):
+    from webapp.api import ApiError
+
     code = err.code or 500
-    melding = err.description if isinstance(err, InvalidChoice) else MELDINGEN.get(code, "Er ging iets mis.")
+    eigen = isinstance(err, InvalidChoice | ApiError)  # our own Dutch message, else a fixed one per status
+    melding = err.description if eigen else MELDINGEN.get(code, "Er ging iets mis.")
+    if request.path.startswith("/api/"):
+        return jsonify({"fout": {"status": code, "melding": melding}}), code
     return render_template("fout.html", titel=TITELS.get(code, "Er ging iets mis"), melding=melding,
                            code=code), code
 

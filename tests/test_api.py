@@ -1,0 +1,149 @@
+"""The JSON API over real HTTP, checked against its own OpenAPI description."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import requests
+import shapely
+from _server import running
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from kaart.kaartbestand import Kaart
+from layers.bestanden import load_bestand
+from webapp import create_app
+from webapp.api import OPENAPI, Geometrieen
+
+SPEC = json.loads(Path(OPENAPI).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def api(demo_kaart_pad):
+    app = create_app({"KAART_PAD": demo_kaart_pad})
+    with running(app) as url:
+        yield url, app
+
+
+def _validate(payload: dict, schema_name: str) -> None:
+    """Check a response against a schema of the OpenAPI file (its $refs resolved within the file)."""
+    registry = Registry().with_resource("urn:openapi", Resource.from_contents(SPEC, default_specification=DRAFT202012))
+    validator = jsonschema.Draft202012Validator({"$ref": f"urn:openapi#/components/schemas/{schema_name}"},
+                                                registry=registry)
+    errors = sorted(validator.iter_errors(payload), key=str)
+    assert not errors, errors[0]
+
+
+def _get(url: str, path: str, status: int = 200):
+    response = requests.get(url + path, timeout=60)
+    assert response.status_code == status, response.text[:300]
+    return response
+
+
+def test_every_api_route_is_documented_and_every_documented_path_exists(api):
+    _, app = api
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/")}
+    assert routes == set(SPEC["paths"])
+    served = json.loads(_get(api[0], "/api/v1/openapi.json").text)
+    assert served == SPEC
+
+
+def test_the_catalogue_lists_what_each_level_can_show(api, demo_kaart):
+    url, _ = api
+    catalogus = _get(url, "/api/v1/indicatoren").json()
+    _validate(catalogus, "Catalogus")
+    assert catalogus["fictief"] is True and catalogus["jaar"] == 2023
+    by_name = {i["naam"]: i for i in catalogus["indicatoren"]}
+    assert by_name["inwoners"]["niveaus"] == ["gemeente", "wijk", "buurt"]
+    assert by_name["drukpuntscore"]["groep"] == "Drukpunten"
+    assert by_name["ind_afstand_tot_huisarts_m"]["bron"].startswith("Bron: voorzieningenlaag")
+    assert by_name["inwoners"]["bron"] == demo_kaart.bronvermelding
+
+
+def test_areas_of_a_level_come_with_the_asked_figures(api, demo_kaart):
+    url, _ = api
+    response = _get(url, "/api/v1/gebieden/buurt?indicator=inwoners,drukpuntscore")
+    assert response.headers["Content-Type"].startswith("application/geo+json")
+    data = response.json()
+    _validate(data, "Gebieden")
+    buurten = demo_kaart.gebieden["buurt"]
+    assert [f["id"] for f in data["features"]] == list(buurten.index)
+    for feature in data["features"]:
+        props = feature["properties"]
+        expected = buurten.at[feature["id"], "inwoners"]
+        assert props["inwoners"] == (None if expected != expected else expected)  # NaN comes as null
+        assert "pct_65plus" not in props
+        assert set(props) >= {"code", "naam", "gemeentecode", "drukpuntscore"}
+
+
+def test_one_gemeente_only(api, demo_kaart):
+    url, _ = api
+    data = _get(url, "/api/v1/gebieden/buurt?gemeente=GM9902&indicator=inwoners").json()
+    buurten = demo_kaart.gebieden["buurt"]
+    assert {f["id"] for f in data["features"]} == set(buurten.index[buurten["gemeentecode"] == "GM9902"])
+
+
+def test_geometry_is_simplified_for_the_zoom_and_neighbours_still_touch(shared_file):
+    rows = load_bestand(shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"), jaar=2023)[0].rijen
+    dordrecht = rows[rows["gemeentecode"] == "GM0505"].set_index("code")
+    kaart = Kaart(gebieden={"buurt": dordrecht}, metadata={"jaar": 2023})
+    vormen = Geometrieen(kaart)
+    coarse, fine = vormen.get("buurt", 10), vormen.get("buurt", 17)
+    assert shapely.get_num_coordinates(coarse.values).sum() < 0.8 * shapely.get_num_coordinates(fine.values).sum()
+    assert vormen.get("buurt", 10) is coarse  # computed once per level and zoom
+    # Coverage simplification keeps shared borders shared: no gaps or overlaps between neighbours.
+    for simplified in (coarse, fine):
+        rd = simplified.to_crs("EPSG:28992")
+        assert rd.area.sum() == pytest.approx(rd.union_all().area, rel=1e-4)
+        assert rd.union_all().area == pytest.approx(dordrecht.to_crs("EPSG:28992").union_all().area, rel=0.01)
+
+
+def test_the_api_serves_the_simplified_geometry_of_its_zoom(api):
+    url, _ = api
+    for zoom in (8, 16):
+        data = _get(url, f"/api/v1/gebieden/buurt?zoom={zoom}&indicator=inwoners").json()
+        assert data["zoom"] == zoom
+        assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in data["features"] if f["geometry"])
+
+
+def test_one_area_with_its_explanation(api, demo_kaart):
+    url, _ = api
+    buurten = demo_kaart.gebieden["buurt"]
+    code = buurten.index[buurten["drukpunt"].astype(bool)][0]
+    data = _get(url, f"/api/v1/gebieden/buurt/{code}").json()
+    _validate(data, "Gebied")
+    props = data["properties"]
+    assert props["code"] == code and props["drukpunt"] is True
+    assert props["drukpunt_redenen"] == buurten.at[code, "drukpunt_redenen"]
+    assert props["inwoners"] == buurten.at[code, "inwoners"]
+    assert props["wijkcode"] == buurten.at[code, "wijkcode"]
+
+
+@pytest.mark.parametrize("path, status, words", [
+    ("/api/v1/gebieden/provincie", 404, "niveau ‘provincie’"),
+    ("/api/v1/gebieden/buurt/BU00000000", 404, "code ‘BU00000000’"),
+    ("/api/v1/gebieden/buurt?indicator=geluk", 400, "geluk"),
+    ("/api/v1/gebieden/buurt?zoom=40", 400, "zoom"),
+    ("/api/v1/gebieden/buurt?zoom=abc", 400, "zoom"),
+    ("/api/v1/gebieden/buurt?gemeente=GM0000", 404, "GM0000"),
+    ("/api/v1/bestaat-niet", 404, "bestaat niet"),
+])
+def test_errors_are_json_in_one_shape_in_dutch(api, path, status, words):
+    url, _ = api
+    response = _get(url, path, status)
+    assert response.headers["Content-Type"].startswith("application/json")
+    _validate(response.json(), "Fout")
+    assert words in response.json()["fout"]["melding"]
+    assert "Traceback" not in response.text
+
+
+def test_a_wrong_method_is_a_json_405(api):
+    url, _ = api
+    response = requests.post(url + "/api/v1/indicatoren", timeout=60)
+    assert response.status_code == 405
+    _validate(response.json(), "Fout")

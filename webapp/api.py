@@ -1,0 +1,210 @@
+"""The JSON API under ``/api/v1/``: areas with their figures, one area, the indicator catalogue.
+
+For maps that fetch their data instead of inlining it, and for anyone who
+wants the kaart's figures in their own tools. Areas come as GeoJSON in
+EPSG:4326, simplified for the requested zoom with shared borders kept intact
+(coverage simplification in RD New, so neighbours never gap or overlap); the
+simplified geometry is computed once per level and zoom and kept. Every
+response is documented in ``webapp/openapi.json``, which the tests check the
+routes and responses against. Errors are JSON too, in one shape:
+``{"fout": {"status": 404, "melding": "..."}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from kaart.codes import NIVEAUS
+from kaart.kaartbestand import Kaart
+from kaart.variabelen import kaartbaar, variabelen
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+ZOOM_MIN, ZOOM_MAX, ZOOM_STANDAARD = 5, 18, 13
+METRES_PER_PIXEL_Z0 = 156_543.03 * math.cos(math.radians(52.2))
+"""Web Mercator's metres per pixel at zoom 0, at the Netherlands' latitude."""
+DECIMALEN = 6  # about 0.1 m
+IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers"]
+"""The descriptive columns every area carries in the API, before its figures."""
+
+
+class ApiError(HTTPException):
+    """An API error whose ``description`` is the Dutch message of the JSON error body (see webapp.errors)."""
+
+    def __init__(self, code: int, melding: str):
+        super().__init__(description=melding)
+        self.code = code
+
+
+def tolerance(zoom: int) -> float:
+    """Half a screen pixel at ``zoom``, in metres: finer detail cannot be seen there."""
+    return METRES_PER_PIXEL_Z0 / 2 ** zoom / 2
+
+
+class Geometrieen:
+    """Per level and zoom: the areas' geometry simplified as a coverage, in EPSG:4326, computed once."""
+
+    def __init__(self, kaart: Kaart):
+        self._kaart = kaart
+        self._cache: dict[tuple[str, int], gpd.GeoSeries] = {}
+        self._lock = threading.Lock()
+
+    def get(self, niveau: str, zoom: int) -> gpd.GeoSeries:
+        key = (niveau, zoom)
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self._simplify(self._kaart.gebieden[niveau].geometry, tolerance(zoom))
+            return self._cache[key]
+
+    @staticmethod
+    def _simplify(geometry: gpd.GeoSeries, tol: float) -> gpd.GeoSeries:
+        geometry = geometry[geometry.notna() & ~geometry.is_empty].to_crs("EPSG:28992")
+        try:
+            simplified = shapely.coverage_simplify(geometry.values, tol)
+        except shapely.errors.GEOSException:  # not a clean coverage (overlapping source shapes): one by one
+            log.warning("level geometry is not a valid coverage; simplifying areas one by one")
+            simplified = shapely.simplify(geometry.values, tol, preserve_topology=True)
+        lonlat = gpd.GeoSeries(simplified, index=geometry.index, crs="EPSG:28992").to_crs("EPSG:4326")
+        return gpd.GeoSeries(shapely.transform(lonlat.values, lambda xy: np.round(xy, DECIMALEN)),
+                             index=geometry.index, crs="EPSG:4326")
+
+
+def _kaart() -> Kaart:
+    return current_app.extensions["kaart"]
+
+
+def _geometrieen() -> Geometrieen:
+    return current_app.extensions["api_geometrie"]
+
+
+def _niveau(niveau: str) -> pd.DataFrame:
+    kaart = _kaart()
+    if niveau not in kaart.gebieden:
+        raise ApiError(404, f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. "
+                            f"Kies uit: {', '.join(n for n in NIVEAUS if n in kaart.gebieden)}.")
+    return kaart.gebieden[niveau]
+
+
+def _kolommen(frame: pd.DataFrame, gevraagd: str | None) -> list[str]:
+    """The figures to return: the asked ones (checked), else every mappable one of the level."""
+    beschikbaar = kaartbaar(frame)
+    if not gevraagd:
+        return beschikbaar
+    namen = [n.strip() for n in gevraagd.split(",") if n.strip()]
+    onbekend = [n for n in namen if n not in beschikbaar]
+    if onbekend:
+        raise ApiError(400, f"Onbekende indicator(en) op dit niveau: {', '.join(onbekend)}. "
+                            "Zie /api/v1/indicatoren voor wat er is.")
+    return namen
+
+
+def _zoom() -> int:
+    text = request.args.get("zoom")
+    if text is None:
+        return ZOOM_STANDAARD
+    try:
+        zoom = int(text)
+    except ValueError:
+        zoom = -1
+    if not ZOOM_MIN <= zoom <= ZOOM_MAX:
+        raise ApiError(400, f"zoom moet een geheel getal van {ZOOM_MIN} tot en met {ZOOM_MAX} zijn.")
+    return zoom
+
+
+def _waarde(value: object) -> object:
+    """A cell as JSON: numbers as numbers, missing as null, flags as booleans."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def _eigenschappen(frame: pd.DataFrame, code: str, kolommen: list[str]) -> dict:
+    row = frame.loc[code]
+    props = {"code": code}
+    props.update({k: _waarde(row[k]) for k in IDENTITEIT if k in frame.columns})
+    props.update({k: _waarde(row[k]) for k in kolommen})
+    return props
+
+
+def _geojson(payload: dict) -> Response:
+    response = current_app.response_class(json.dumps(payload, ensure_ascii=False, allow_nan=False),
+                                          mimetype="application/geo+json")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300  # the kaart does not change while the app runs
+    return response
+
+
+@bp.get("/indicatoren")
+def indicatoren():
+    """The catalogue: every figure the kaart can show, with label, unit, group and the levels it has values at."""
+    kaart = _kaart()
+    per_niveau = {niveau: set(kaartbaar(frame)) for niveau, frame in kaart.gebieden.items()}
+    items = [{"naam": v.naam, "label": v.label, "eenheid": v.eenheid, "groep": v.groep, "uitleg": v.uitleg,
+              "bron": kaart.voorzieningen_bronvermelding if v.uit_voorzieningenlaag else kaart.bronvermelding,
+              "niveaus": [n for n in per_niveau if v.naam in per_niveau[n]]}
+             for v in variabelen().values() if any(v.naam in s for s in per_niveau.values())]
+    return jsonify({"kaart": kaart.metadata.get("titel"), "jaar": kaart.jaar,
+                    "fictief": bool(kaart.metadata.get("fictief")), "indicatoren": items})
+
+
+@bp.get("/gebieden/<niveau>")
+def gebieden(niveau: str):
+    """The areas of a level as GeoJSON, optionally of one gemeente and with only the asked figures."""
+    frame = _niveau(niveau)
+    kolommen = _kolommen(frame, request.args.get("indicator"))
+    zoom = _zoom()
+    gemeente = request.args.get("gemeente")
+    if gemeente:
+        if gemeente not in set(frame.get("gemeentecode", pd.Series(dtype=str))):
+            raise ApiError(404, f"De gemeente ‘{gemeente}’ ligt niet in deze kaart.")
+        frame = frame[frame["gemeentecode"] == gemeente]
+    vormen = _geometrieen().get(niveau, zoom)
+    features = []
+    for code in frame.index:
+        geom = vormen.get(code)
+        features.append({"type": "Feature", "id": code,
+                         "geometry": None if geom is None else shapely.geometry.mapping(geom),
+                         "properties": _eigenschappen(frame, code, kolommen)})
+    return _geojson({"type": "FeatureCollection", "features": features,
+                     "bronvermelding": _kaart().bronvermelding, "zoom": zoom})
+
+
+@bp.get("/gebieden/<niveau>/<code>")
+def gebied(niveau: str, code: str):
+    """One area as a GeoJSON Feature with every figure it has, its drukpunt explanation and its parents."""
+    frame = _niveau(niveau)
+    if code not in frame.index:
+        raise ApiError(404, f"Er is geen {niveau} met code ‘{code}’ in deze kaart.")
+    vorm = _geometrieen().get(niveau, _zoom()).get(code)
+    props = _eigenschappen(frame, code, kaartbaar(frame.loc[[code]]))
+    for extra in ("drukpunt", "drukpunt_redenen", "rang", "rang_min", "rang_max"):
+        if extra in frame.columns:
+            props[extra] = _waarde(frame.at[code, extra])
+    return _geojson({"type": "Feature", "id": code, "geometry": None if vorm is None else
+                     shapely.geometry.mapping(vorm), "properties": props,
+                     "bronvermelding": _kaart().bronvermelding})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """This API's description (OpenAPI 3.1)."""
+    return current_app.response_class(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
