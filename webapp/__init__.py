@@ -27,7 +27,7 @@ from flask import Flask, url_for
 
 from kaart.errors import InputError
 from kaart.kaartbestand import read_kaart
-from webapp import api, assets, errors, kaartpagina
+from webapp import api, assets, errors, gebiedsprofiel, kaartpagina
 from webapp.choropleth import MapCache
 
 
@@ -70,6 +70,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(assets.bp)
     app.extensions["api_geometrie"] = api.Geometrieen(kaart)
     app.register_blueprint(kaartpagina.bp)
+    app.register_blueprint(gebiedsprofiel.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
     return app

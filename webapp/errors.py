@@ -10,7 +10,7 @@ its status. Under ``/api/`` the same message comes as JSON in one shape:
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 TITELS = {400: "Ongeldige keuze", 404: "Niet gevonden", 405: "Niet toegestaan", 500: "Er ging iets mis"}
 MELDINGEN = {
@@ -25,11 +25,15 @@ class InvalidChoice(BadRequest):
     """A query parameter names something the kaart does not have; ``description`` is Dutch."""
 
 
+class UnknownArea(NotFound):
+    """A page asks for an area code the kaart does not have; ``description`` is Dutch."""
+
+
 def _page(err: HTTPException):
     from webapp.api import ApiError
 
     code = err.code or 500
-    eigen = isinstance(err, InvalidChoice | ApiError)  # our own Dutch message, else a fixed one per status
+    eigen = isinstance(err, InvalidChoice | UnknownArea | ApiError)  # our own Dutch message, else a fixed one per status
     melding = err.description if eigen else MELDINGEN.get(code, "Er ging iets mis.")
     if request.path.startswith("/api/"):
         return jsonify({"fout": {"status": code, "melding": melding}}), code

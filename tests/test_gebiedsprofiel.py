@@ -1,0 +1,103 @@
+"""The gebiedsprofiel page over real HTTP: figures against their references, family, facilities, errors."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+import requests
+from _server import running
+
+from kaart.indicatoren import catalogus
+from kaart.kaartbestand import write_kaart
+from webapp import create_app
+
+
+@pytest.fixture(scope="module")
+def site(demo_kaart_pad):
+    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
+        yield url
+
+
+def _page(url: str, status: int = 200) -> str:
+    response = requests.get(url, timeout=60)
+    assert response.status_code == status
+    return response.text
+
+
+def _rows(html: str) -> dict[str, list[str]]:
+    """Indicator label -> the numbers in its row, as the page writes them."""
+    rows = {}
+    for match in re.finditer(r"<span class=\"label\">(.*?)</span>(.*?)</tr>", html, re.S):
+        rows[match.group(1)] = re.findall(r"<span class=\"getal[^\"]*\">(.*?)</span>", match.group(2))
+    return rows
+
+
+def test_a_buurt_against_its_gemeente_and_the_region(site, demo_kaart):
+    buurten = demo_kaart.gebieden["buurt"]
+    code = buurten.index[buurten["drukpunt"].astype(bool)][0]
+    buurt = buurten.loc[code]
+    html = _page(f"{site}/gebied/{code}")
+    assert buurt["naam"] in html and code in html
+    rows = _rows(html)
+    ind = catalogus()["aandeel_65plus"]
+    gemeente = demo_kaart.gebieden["gemeente"].loc[buurt["gemeentecode"]]
+    regio = demo_kaart.extra["regio"].iloc[0]
+    expected = [f"{v:.1f}%".replace(".", ",") for v in (buurt[ind.kolom], gemeente[ind.kolom], regio[ind.kolom])]
+    assert rows[ind.label] == expected
+    # The drukpunt and why, in words.
+    assert "Dit gebied is een drukpunt." in html
+    assert buurt["drukpunt_redenen"].split(";")[0].replace("%", "") in html.replace("%", "")
+    # Every figure carries its source and year.
+    assert html.count('<span class="bron">Bron: ') == len(rows)
+    assert '<span class="bron">Bron: voorzieningenlaag (layers.demo (gegenereerd))</span>' in html
+    # No national figures known for the demo: no column for them.
+    assert "<th scope=\"col\">Nederland</th>" not in html
+
+
+def test_parents_and_children_link_to_their_profiles(site, demo_kaart):
+    buurt = demo_kaart.gebieden["buurt"].iloc[0]
+    html = _page(f"{site}/gebied/{buurt.name}")
+    assert f'href="/gebied/{buurt["wijkcode"]}"' in html and f'href="/gebied/{buurt["gemeentecode"]}"' in html
+    wijk_html = _page(f"{site}/gebied/{buurt['wijkcode']}")
+    buurten = demo_kaart.gebieden["buurt"]
+    kinderen = buurten.index[buurten["wijkcode"] == buurt["wijkcode"]]
+    assert all(f'href="/gebied/{k}"' in wijk_html for k in kinderen)
+    gemeente_html = _page(f"{site}/gebied/{buurt['gemeentecode']}")
+    wijken = demo_kaart.gebieden["wijk"]
+    assert all(f'href="/gebied/{w}"' in gemeente_html
+               for w in wijken.index[wijken["gemeentecode"] == buurt["gemeentecode"]])
+
+
+def test_facilities_in_the_area_and_the_distance_to_the_nearest(site, demo_kaart):
+    punten = demo_kaart.extra["voorzieningen"]
+    punt = punten[punten["categorie"] == "huisarts"].iloc[0]
+    buurten = demo_kaart.gebieden["buurt"]
+    code = buurten.index[buurten.geometry.covers(punt.geometry)][0]
+    html = _page(f"{site}/gebied/{code}")
+    assert punt["naam"] in html
+    assert "<th scope=\"row\">Huisartsenpraktijk</th><td>" in html
+
+
+def test_an_unknown_code_is_a_dutch_404(site):
+    html = _page(f"{site}/gebied/BU00000000", 404)
+    assert "Er is geen gebied met code ‘BU00000000’" in html
+    assert "Traceback" not in html
+
+
+def test_names_on_the_profile_are_escaped(tmp_path, demo_kaart):
+    kaart = copy.deepcopy(demo_kaart)
+    buurten = kaart.gebieden["buurt"]
+    code = buurten.index[0]
+    buurten.loc[code, "naam"] = "<script>alert(1)</script>"
+    kaart.extra["voorzieningen"].loc[0, "naam"] = "<img src=x onerror=alert(2)>"
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")})) as url:
+        html = _page(f"{url}/gebied/{code}") + _page(f"{url}/gebied/{buurten.at[code, 'wijkcode']}")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "<img src=x" not in html
+
+
+def test_the_page_has_a_print_stylesheet(site):
+    css = _page(f"{site}/static/kaart.css")
+    assert "@media print" in css and "size: A4" in css

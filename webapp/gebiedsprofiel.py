@@ -1,0 +1,141 @@
+"""The gebiedsprofiel: one area on one printable page, for a wijkteam's meeting.
+
+``GET /gebied/<code>``: every indicator of the area next to its gemeente, the
+region and the Netherlands (as small bars, with the numbers written out for
+screen readers and print), the drukpunt score and what drives it, the
+facilities in and near the area, and its parent and child areas. Every figure
+names its source and year. The page prints as a clean A4 handout (the print
+rules in ``kaart.css``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import shapely
+from flask import Blueprint, current_app, render_template
+
+from kaart.codes import NIVEAUS
+from kaart.indicatoren import catalogus
+from kaart.kaartbestand import Kaart
+from kaart.variabelen import variabelen
+from kaart.voorzieningen import categorieen
+from webapp.choropleth import NIVEAU_LABELS, format_value
+from webapp.errors import UnknownArea
+
+bp = Blueprint("gebiedsprofiel", __name__)
+
+REFERENTIES = ("gebied", "gemeente", "regio", "nederland")
+
+
+@dataclass(frozen=True)
+class Regel:
+    """One indicator of the profile: the area's value and its references, each with its share of the bar."""
+
+    label: str
+    uitleg: str
+    bron: str
+    waarden: dict[str, str]
+    balken: dict[str, float]
+
+
+def _niveau_van(kaart: Kaart, code: str) -> str:
+    for niveau in NIVEAUS:
+        if niveau in kaart.gebieden and code in kaart.gebieden[niveau].index:
+            return niveau
+    raise UnknownArea(f"Er is geen gebied met code ‘{code}’ in deze kaart. Zoek het gebied op de kaart.")
+
+
+def _referenties(kaart: Kaart, rij: pd.Series) -> dict[str, pd.Series | None]:
+    gemeenten = kaart.gebieden.get("gemeente")
+    gemeente = rij.get("gemeentecode")
+    return {
+        "gebied": rij,
+        "gemeente": gemeenten.loc[gemeente] if gemeenten is not None and gemeente in gemeenten.index
+        and rij.get("niveau") != "gemeente" else None,
+        "regio": kaart.extra["regio"].iloc[0] if "regio" in kaart.extra and len(kaart.extra["regio"]) else None,
+        "nederland": kaart.tabellen["nederland"].iloc[0] if "nederland" in kaart.tabellen else None,
+    }
+
+
+def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
+    """Per theme label, the indicators the area has a value for, with its references."""
+    cat = catalogus()
+    vars_ = variabelen()
+    refs = _referenties(kaart, rij)
+    result: dict[str, list[Regel]] = {}
+    for ind in cat:
+        waarde = rij.get(ind.kolom)
+        if waarde is None or pd.isna(waarde):
+            continue
+        getallen = {k: (None if r is None else r.get(ind.kolom)) for k, r in refs.items()}
+        getallen = {k: float(v) for k, v in getallen.items() if v is not None and pd.notna(v)}
+        grootste = max((abs(v) for v in getallen.values()), default=0) or 1
+        var = vars_[ind.kolom]
+        bron = kaart.voorzieningen_bronvermelding if var.uit_voorzieningenlaag else kaart.bronvermelding
+        result.setdefault(cat.themas[ind.thema], []).append(Regel(
+            label=ind.label, uitleg=ind.uitleg, bron=bron,
+            waarden={k: format_value(v, var) for k, v in getallen.items()},
+            balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()}))
+    return result
+
+
+def familie(kaart: Kaart, niveau: str, rij: pd.Series) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, bool]]]:
+    """(parents as (level label, code, name), children as (code, name, drukpunt))."""
+    ouders = []
+    for ouder_niveau, kolom in (("gemeente", "gemeentecode"), ("wijk", "wijkcode")):
+        if NIVEAUS.index(ouder_niveau) < NIVEAUS.index(niveau) and ouder_niveau in kaart.gebieden:
+            code = rij.get(kolom)
+            if isinstance(code, str) and code in kaart.gebieden[ouder_niveau].index:
+                ouders.append((NIVEAU_LABELS[ouder_niveau], code, kaart.gebieden[ouder_niveau].at[code, "naam"]))
+    kinderen = []
+    if niveau != "buurt":
+        kind_niveau = NIVEAUS[NIVEAUS.index(niveau) + 1]
+        kolom = "gemeentecode" if niveau == "gemeente" else "wijkcode"
+        frame = kaart.gebieden.get(kind_niveau)
+        if frame is not None and kolom in frame:
+            sub = frame[frame[kolom] == rij.name]
+            drukpunt = sub["drukpunt"].fillna(False).astype(bool) if "drukpunt" in sub else pd.Series(False, sub.index)
+            kinderen = [(code, naam, bool(drukpunt[code])) for code, naam in zip(sub.index, sub["naam"])]
+    return ouders, kinderen
+
+
+def voorzieningen(kaart: Kaart, rij: pd.Series) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(facilities inside the area as (name, category label), nearest distance per category as (label, text))."""
+    labels = categorieen()
+    binnen = []
+    punten = kaart.extra.get("voorzieningen")
+    if punten is not None and len(punten) and rij.geometry is not None:
+        punten = punten.to_crs(kaart.gebieden[rij["niveau"]].crs)
+        hits = punten[shapely.covers(rij.geometry, punten.geometry.values)]
+        binnen = sorted((str(p.naam), labels[p.categorie].label if p.categorie in labels else str(p.categorie))
+                        for p in hits.itertuples())
+    afstanden = []
+    for cat in labels.values():
+        meters = rij.get(cat.afstand_kolom)
+        if meters is not None and pd.notna(meters):
+            tekst = f"{meters / 1000:.1f} km".replace(".", ",") if meters >= 1000 else f"{meters:.0f} m"
+            afstanden.append((cat.label, tekst))
+    return binnen, afstanden
+
+
+@bp.get("/gebied/<code>")
+def gebied(code: str):
+    """The profile page of the area with CBS code ``code``."""
+    kaart: Kaart = current_app.extensions["kaart"]
+    niveau = _niveau_van(kaart, code)
+    rij = kaart.gebieden[niveau].loc[code]
+    ouders, kinderen = familie(kaart, niveau, rij)
+    binnen, afstanden = voorzieningen(kaart, rij)
+    score = rij.get("drukpuntscore")
+    return render_template(
+        "profiel.html", kaart=kaart, code=code, niveau=niveau, niveau_label=NIVEAU_LABELS[niveau], rij=rij,
+        regels=regels(kaart, rij), ouders=ouders, kinderen=kinderen, binnen=binnen, afstanden=afstanden,
+        score=None if score is None or pd.isna(score) else f"{score:+.2f}".replace(".", ","),
+        drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
+        redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
+        inwoners=format_value(rij.get("inwoners"), variabelen()["inwoners"]) if "inwoners" in rij else None,
+        kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
+                  "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},
+    )
