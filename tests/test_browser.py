@@ -190,3 +190,29 @@ def test_each_facility_category_is_a_layer_with_its_symbol_in_the_legend(closed,
     assert symbols.count() > 0
     assert page.locator(".leaflet-marker-pane .vz-marker.vz-apotheek").count() == 0
     assert closed.errors == []
+
+
+def test_clicking_a_buurt_opens_its_profile(closed, site, demo_kaart):
+    buurten = demo_kaart.gebieden["buurt"]
+    buurten = buurten[buurten["inwoners"].notna()]
+    punten = demo_kaart.extra["voorzieningen"].geometry.union_all()
+    binnen = buurten.geometry.representative_point()
+    code = binnen.distance(punten).idxmax()  # away from the facility markers
+    punt = binnen.to_crs("EPSG:4326").loc[code]
+    page = closed.open(f"{site}/?niveau=buurt&indicator=drukpuntscore")
+    x, y = page.evaluate(
+        """([lat, lon]) => {
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        [punt.y, punt.x],
+    )
+    page.mouse.click(x, y)
+    link = page.locator(".leaflet-popup-content a.naar-profiel")
+    link.wait_for(state="visible")
+    link.click()
+    page.wait_for_url(f"**/gebied/{code}")
+    assert page.locator("h2").inner_text().startswith(buurten.at[code, "naam"])
+    assert closed.errors == []

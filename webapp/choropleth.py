@@ -217,6 +217,9 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
             "gemeente": areas["gemeentenaam"].map(escape_text),
             "kleur": values.map(classes.colour if classes else lambda _: NO_DATA_COLOUR),
             "drukpunt": areas["drukpunt"].fillna(False).astype(bool) if "drukpunt" in areas else False,
+            # Relative to the kaart page, so the link holds wherever the app is mounted.
+            "profiel": [f'<a class="naar-profiel" href="gebied/{html.escape(code)}">Gebiedsprofiel van '
+                        f"{escape_text(naam)}</a>" for code, naam in zip(areas.index, areas["naam"])],
         },
         geometry=_web_geometry(areas.geometry),
         index=areas.index,
@@ -231,6 +234,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000", "fillOpacity": 0.9},
         tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[escape_text(a) for a in tooltip_labels],
                                       sticky=True),
+        popup=folium.GeoJsonPopup(fields=["profiel"], labels=False),
         zoom_on_click=False,
     ).add_to(m)
 
