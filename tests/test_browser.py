@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pandas as pd
 import pytest
 from _server import running
 
@@ -215,4 +216,16 @@ def test_clicking_a_buurt_opens_its_profile(closed, site, demo_kaart):
     link.click()
     page.wait_for_url(f"**/gebied/{code}")
     assert page.locator("h2").inner_text().startswith(buurten.at[code, "naam"])
+    assert closed.errors == []
+
+
+def test_search_finds_a_buurt_by_name(closed, site, demo_kaart):
+    namen = pd.concat([f["naam"] for f in demo_kaart.gebieden.values()])
+    uniek = namen[~namen.duplicated(keep=False) & namen.index.str.startswith("BU")]
+    code, naam = uniek.index[0], uniek.iloc[0]
+    page = closed.open(f"{site}/")
+    page.get_by_label("Zoek gebied").fill(naam)
+    page.get_by_role("button", name="Zoeken").click()
+    page.wait_for_url(f"**/gebied/{code}")
+    assert page.locator("h2").inner_text().startswith(naam)
     assert closed.errors == []

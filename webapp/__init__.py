@@ -27,7 +27,7 @@ from flask import Flask, url_for
 
 from kaart.errors import InputError
 from kaart.kaartbestand import read_kaart
-from webapp import api, assets, errors, gebiedsprofiel, kaartpagina
+from webapp import api, assets, errors, gebiedsprofiel, kaartpagina, zoeken
 from webapp.choropleth import MapCache
 
 
@@ -69,8 +69,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(assets.bp)
     app.extensions["api_geometrie"] = api.Geometrieen(kaart)
+    app.extensions["gebiedsnamen"] = kaartpagina.gebiedsnamen(kaart)
     app.register_blueprint(kaartpagina.bp)
     app.register_blueprint(gebiedsprofiel.bp)
+    app.register_blueprint(zoeken.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
     return app

@@ -37,7 +37,18 @@ def index():
         indicatoren=[(naam, catalogus[naam].label, catalogus[naam].groep)
                      for naam in indicators(kaart.gebieden[niveau])],
         ontbrekende_bestanden=current_app.extensions["missing_assets"],
+        gebiedsnamen=current_app.extensions["gebiedsnamen"],
     )
+
+
+SUGGESTIES_MAX = 3000
+"""Up to this many areas, the search box suggests their names (a region); beyond, it only searches."""
+
+
+def gebiedsnamen(kaart: Kaart) -> list[str]:
+    """The distinct area names the search box suggests, sorted; none for a national kaart."""
+    namen = sorted({str(n) for frame in kaart.gebieden.values() for n in frame["naam"].dropna()})
+    return namen if len(namen) <= SUGGESTIES_MAX else []
 
 
 def choice(kaart: Kaart, niveau: str | None, indicator: str | None) -> tuple[str, str]:
