@@ -229,3 +229,14 @@ def test_search_finds_a_buurt_by_name(closed, site, demo_kaart):
     page.wait_for_url(f"**/gebied/{code}")
     assert page.locator("h2").inner_text().startswith(naam)
     assert closed.errors == []
+
+
+def test_the_table_view_opens_from_the_keyboard(closed, site, demo_kaart):
+    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
+    summary = page.locator(".tabelweergave summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    rows = page.locator(".tabelweergave tbody tr")
+    rows.first.wait_for(state="visible")
+    assert rows.count() == len(demo_kaart.gebieden["buurt"])
+    assert closed.errors == []

@@ -26,6 +26,7 @@ from kaart.kaartbestand import write_kaart
 from kaart.kolommen import schema
 from webapp import create_app
 from webapp.assets import PACKAGES, VENDOR, UnknownAssetError, missing_assets
+from kaart.variabelen import variabelen
 from webapp.choropleth import OSM, PDOK_GRIJS, class_breaks, format_value, render_parts
 
 WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
@@ -284,3 +285,34 @@ def test_values_are_formatted_in_dutch():
     assert format_value(23.56, kolommen["pct_65plus"]) == "23,6%"
     assert format_value(412.0, kolommen["woz_gemiddeld"]) == "412 x 1.000 euro"
     assert format_value(np.nan, kolommen["inwoners"]) == "geen gegevens"
+
+
+def test_the_table_view_lists_the_values_the_map_shows(site, demo_kaart):
+    url, _ = site
+    html = requests.get(f"{url}/?niveau=wijk&indicator=pct_65plus", timeout=60).text
+    tabel = html[html.index('<section class="tabelweergave"'):]
+    wijken = demo_kaart.gebieden["wijk"]
+    rows = re.findall(r"<tr><td>(\w+)</td>.*?<td class=\"waarde\">(.*?)</td></tr>", tabel)
+    assert [code for code, _ in rows] == list(wijken.index)
+    kolom = variabelen()["pct_65plus"]
+    assert [waarde for _, waarde in rows] == [format_value(v, kolom) for v in wijken["pct_65plus"]]
+    # The tooltips of the map carry the same formatted values.
+    features = json.loads(re.search(r"geo_json_\w+_add\((\{.*\})\);", html).group(1))["features"]
+    assert {f["id"]: f["properties"]["waarde"] for f in features} == dict(rows)
+
+
+def test_the_csv_export_is_what_the_map_shows_in_excel_dutch(site, demo_kaart):
+    url, _ = site
+    response = requests.get(f"{url}/export.csv?niveau=buurt&indicator=pct_65plus", timeout=60)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="buurt-pct_65plus.csv"' in response.headers["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "code;naam;gemeentenaam;" + variabelen()["pct_65plus"].label
+    buurten = demo_kaart.gebieden["buurt"]
+    assert len(lines) == 1 + len(buurten)
+    first = buurten.iloc[0]
+    assert lines[1].split(";")[3] == ("" if pd.isna(first["pct_65plus"]) else f"{first['pct_65plus']}".replace(".", ","))
+    bad = requests.get(f"{url}/export.csv?niveau=buurt&indicator=geluk", timeout=60)
+    assert bad.status_code == 400 and "geluk" in bad.text

@@ -7,12 +7,14 @@ the kaart does not have is a 400 with a Dutch message.
 
 from __future__ import annotations
 
+import pandas as pd
 from flask import Blueprint, current_app, render_template, request
 
 from kaart.codes import NIVEAUS
+from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
-from webapp.choropleth import NIVEAU_LABELS, MapCache, indicators
+from webapp.choropleth import NIVEAU_LABELS, MapCache, format_value, indicators
 from webapp.errors import InvalidChoice
 
 bp = Blueprint("kaartpagina", __name__)
@@ -38,7 +40,40 @@ def index():
                      for naam in indicators(kaart.gebieden[niveau])],
         ontbrekende_bestanden=current_app.extensions["missing_assets"],
         gebiedsnamen=current_app.extensions["gebiedsnamen"],
+        tabel=tabel(kaart, niveau, indicator),
     )
+
+
+TABEL_MAX = 3000
+"""Up to this many areas the page shows the map's values as a table too; beyond, the CSV export has them."""
+
+
+def selectie(kaart: Kaart, niveau: str, indicator: str) -> pd.DataFrame:
+    """What the map shows, as a table: every area of the level with its name, gemeente and value."""
+    frame = kaart.gebieden[niveau]
+    kolommen = ["naam"] + (["gemeentenaam"] if niveau != "gemeente" else []) + [indicator]
+    return frame[kolommen].rename_axis("code")
+
+
+def tabel(kaart: Kaart, niveau: str, indicator: str) -> list[tuple[str, str, str, str]] | None:
+    """The table view's rows (code, name, gemeente, formatted value), or None when there are too many."""
+    rijen = selectie(kaart, niveau, indicator)
+    if len(rijen) > TABEL_MAX:
+        return None
+    kolom = variabelen()[indicator]
+    return [(code, r["naam"], r.get("gemeentenaam", ""), format_value(r[indicator], kolom))
+            for code, r in rijen.iterrows()]
+
+
+@bp.get("/export.csv")
+def export_csv():
+    """What the map shows (level and indicator of the query), as an Excel-friendly CSV download."""
+    kaart: Kaart = current_app.extensions["kaart"]
+    niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
+    data = selectie(kaart, niveau, indicator).rename(columns={indicator: variabelen()[indicator].label})
+    response = current_app.response_class(csv_bytes(data), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{niveau}-{indicator}.csv"'
+    return response
 
 
 SUGGESTIES_MAX = 3000
