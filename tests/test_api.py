@@ -147,3 +147,14 @@ def test_a_wrong_method_is_a_json_405(api):
     response = requests.post(url + "/api/v1/indicatoren", timeout=60)
     assert response.status_code == 405
     _validate(response.json(), "Fout")
+
+
+def test_responses_are_compressed_for_clients_that_accept_it(api):
+    url, _ = api
+    plain = requests.get(url + "/api/v1/gebieden/buurt", headers={"Accept-Encoding": "identity"}, timeout=60)
+    packed = requests.get(url + "/api/v1/gebieden/buurt", headers={"Accept-Encoding": "gzip"}, timeout=60, stream=True)
+    assert packed.headers.get("Content-Encoding") == "gzip"
+    raw = packed.raw.read(decode_content=False)
+    assert len(raw) < len(plain.content) / 3
+    page = requests.get(url + "/", headers={"Accept-Encoding": "gzip"}, timeout=60)
+    assert page.headers.get("Content-Encoding") == "gzip"
