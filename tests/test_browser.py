@@ -240,3 +240,23 @@ def test_the_table_view_opens_from_the_keyboard(closed, site, demo_kaart):
     rows.first.wait_for(state="visible")
     assert rows.count() == len(demo_kaart.gebieden["buurt"])
     assert closed.errors == []
+
+
+def test_the_view_is_kept_in_the_address_so_a_link_reproduces_it(closed, site, demo_kaart):
+    centre = demo_kaart.gebieden["gemeente"].to_crs("EPSG:4326").geometry.union_all().centroid
+    lat, lon = round(centre.y, 5), round(centre.x, 5)
+    page = closed.open(f"{site}/?niveau=wijk&indicator=inwoners#13/{lat:.5f}/{lon:.5f}")
+    view = page.evaluate("""() => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        return [map.getZoom(), map.getCenter().lat, map.getCenter().lng];
+    }""")
+    assert view[0] == 13 and abs(view[1] - lat) < 1e-4 and abs(view[2] - lon) < 1e-4
+    page.evaluate("""([lat, lon]) => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        map.setView([lat, lon], 12, {animate: false});
+    }""", [lat + 0.01, lon + 0.01])
+    expected = f"#12/{lat + 0.01:.5f}/{lon + 0.01:.5f}"
+    page.wait_for_function(f"() => window.location.hash === '{expected}'")
+    # Choosing another indicator keeps the view.
+    assert page.locator("form.keuze").first.evaluate("f => f.action").endswith(expected)
+    assert closed.errors == []
