@@ -308,7 +308,7 @@ def _per_categorie(punten) -> str:
 
     labels = categorieen()
     per = punten.groupby("categorie").size().sort_values(ascending=False)
-    return ", ".join(f"{n} {labels[c].meervoud if n != 1 else labels[c].label.lower()}" if c in labels else f"{n} {c}"
+    return ", ".join(f"{n} {labels[c].meervoud if n != 1 else labels[c].label}" if c in labels else f"{n} {c}"
                      for c, n in per.items()) or "geen"
 
 
