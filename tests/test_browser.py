@@ -120,18 +120,19 @@ def test_missing_values_have_their_own_legend_line(closed, site):
     assert page.locator(".legenda-geen-gegevens").inner_text().strip() == "geen gegevens"
 
 
-def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
+def _open_buurt(demo_kaart):
+    """The inhabited buurt farthest from any voorziening (no marker covers it), and a point inside it (lat/lon)."""
     buurten = demo_kaart.gebieden["buurt"]
     buurten = buurten[buurten["inwoners"].notna()]
-    # The area farthest from any voorziening, so no marker cluster covers the point we hover.
     punten = demo_kaart.extra["voorzieningen"].geometry.union_all()
     binnen = buurten.geometry.representative_point()
     code = binnen.distance(punten).idxmax()
-    buurt = buurten.loc[code]
-    punt = binnen.to_crs("EPSG:4326").loc[code]
+    return buurten.loc[code], binnen.to_crs("EPSG:4326").loc[code]
 
-    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
-    x, y = page.evaluate(
+
+def _screen_point(page, punt) -> tuple[float, float]:
+    """Where a lat/lon point lies on the page."""
+    return page.evaluate(
         """([lat, lon]) => {
             const map = Object.values(window).find(v => v instanceof L.Map);
             const p = map.latLngToContainerPoint([lat, lon]);
@@ -140,6 +141,12 @@ def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
         }""",
         [punt.y, punt.x],
     )
+
+
+def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
+    buurt, punt = _open_buurt(demo_kaart)
+    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
+    x, y = _screen_point(page, punt)
     page.mouse.move(x, y)
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for(state="visible")
@@ -194,28 +201,15 @@ def test_each_facility_category_is_a_layer_with_its_symbol_in_the_legend(closed,
 
 
 def test_clicking_a_buurt_opens_its_profile(closed, site, demo_kaart):
-    buurten = demo_kaart.gebieden["buurt"]
-    buurten = buurten[buurten["inwoners"].notna()]
-    punten = demo_kaart.extra["voorzieningen"].geometry.union_all()
-    binnen = buurten.geometry.representative_point()
-    code = binnen.distance(punten).idxmax()  # away from the facility markers
-    punt = binnen.to_crs("EPSG:4326").loc[code]
+    buurt, punt = _open_buurt(demo_kaart)
     page = closed.open(f"{site}/?niveau=buurt&indicator=drukpuntscore")
-    x, y = page.evaluate(
-        """([lat, lon]) => {
-            const map = Object.values(window).find(v => v instanceof L.Map);
-            const p = map.latLngToContainerPoint([lat, lon]);
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }""",
-        [punt.y, punt.x],
-    )
+    x, y = _screen_point(page, punt)
     page.mouse.click(x, y)
     link = page.locator(".leaflet-popup-content a.naar-profiel")
     link.wait_for(state="visible")
     link.click()
-    page.wait_for_url(f"**/gebied/{code}")
-    assert page.locator("h2").inner_text().startswith(buurten.at[code, "naam"])
+    page.wait_for_url(f"**/gebied/{buurt.name}")
+    assert page.locator("h2").inner_text().startswith(buurt["naam"])
     assert closed.errors == []
 
 
