@@ -41,7 +41,8 @@ def hotspots(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore", alpha: float
     out = pd.DataFrame({"lisa_i": np.nan, "lisa_p": np.nan, "lisa_kwadrant": pd.Series(dtype="object"),
                         "drukpuntgebied": pd.Series(dtype="Int64")}, index=frame.index)
     has_shape = ~frame.geometry.is_empty & frame.geometry.notna()
-    scored = frame[frame[kolom].notna() & has_shape]
+    # In code order: the seeded permutations go by position, so any other order would change the p values.
+    scored = frame[frame[kolom].notna() & has_shape].sort_index()
     if len(scored) < 5:
         return out
     with warnings.catch_warnings():

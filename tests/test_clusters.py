@@ -50,3 +50,10 @@ def test_areas_without_a_score_or_neighbours_get_no_statistic():
     result = hotspots(pd.concat([grid, island]))
     assert pd.isna(result.loc[grid.index[0], "lisa_i"])
     assert pd.isna(result.loc["BU00030101", "lisa_i"]) and pd.isna(result.loc["BU00030101", "drukpuntgebied"])
+
+
+def test_row_order_changes_no_cluster_statistic(demo_kaart):
+    buurten = demo_kaart.gebieden["buurt"]
+    shuffled = buurten.sample(frac=1, random_state=7)
+    a, b = hotspots(buurten), hotspots(shuffled).reindex(buurten.index)
+    pd.testing.assert_frame_equal(a, b)
