@@ -118,13 +118,18 @@ def _with_crs(frame: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:
                      "RD New nor longitude/latitude.", "Save the file with its CRS (e.g. EPSG:28992).")
 
 
-def _load_table(path: Path, jaar: int | None) -> Bestandslaag:
+def read_csv(path: Path) -> pd.DataFrame:
+    """A UTF-8 CSV (``,``, ``;`` or tab, sniffed) as text columns, every cell kept as written."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             sample = handle.read(8192)
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-        frame = pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        return pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     except (OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError) as err:
         raise InputError(f"Cannot read {path.name} as CSV: {err}.", "Give a UTF-8 CSV file with a header row.") from err
+
+
+def _load_table(path: Path, jaar: int | None) -> Bestandslaag:
+    frame = read_csv(path)
     rows, report = normalise(frame, bron=path.name, jaar=jaar)
     return Bestandslaag(rows, report, {"bron": path.name, "pad": str(path.resolve()), "rijen": len(rows)})

@@ -12,7 +12,6 @@ mapping (``naam=Locatie,categorie=Soort``).
 
 from __future__ import annotations
 
-import csv
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import pyogrio
 from kaart.errors import InputError
 from kaart.voorzieningen import categorie_van, categorieen
 from kaart.waarden import to_number
+from layers.bestanden import read_csv
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def load_voorzieningen(path: str | Path, *, categorie: str | None = None,
         if vaste_categorie is None:
             raise InputError(f"Unknown categorie '{categorie}'.", f"Choose one of: {', '.join(categorieen())}.")
     if suffix in (".csv", ".txt"):
-        frame, eerste_regel = _read_csv(path), 2
+        frame, eerste_regel = read_csv(path), 2
     else:
         frame, eerste_regel = _read_vector(path, laag), 1
     velden = _velden(frame, kolommen or {}, path.name)
@@ -152,16 +152,6 @@ def load_voorzieningen(path: str | Path, *, categorie: str | None = None,
             "afgewezen": int((~ok).sum())}
     log.info("%s: %d of %d rows loaded as facilities", path.name, int(ok.sum()), len(frame))
     return Puntenbestand(punten[ok].reset_index(drop=True), afgewezen, info)
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            sample = handle.read(8192)
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-        return pd.read_csv(path, sep=delimiter, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    except (OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError) as err:
-        raise InputError(f"Cannot read {path.name} as CSV: {err}.", "Give a UTF-8 CSV file with a header row.") from err
 
 
 def _read_vector(path: Path, laag: str | None) -> gpd.GeoDataFrame:

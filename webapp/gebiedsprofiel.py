@@ -34,7 +34,6 @@ class Regel:
     """One indicator of the profile: the area's value and its references, each with its share of the bar."""
 
     label: str
-    uitleg: str
     bron: str
     waarden: dict[str, str]
     balken: dict[str, float]
@@ -75,7 +74,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
         var = vars_[ind.kolom]
         bron = kaart.voorzieningen_bronvermelding if var.uit_voorzieningenlaag else kaart.bronvermelding
         result.setdefault(cat.themas[ind.thema], []).append(Regel(
-            label=ind.label, uitleg=ind.uitleg, bron=bron,
+            label=ind.label, bron=bron,
             waarden={k: format_value(v, var) for k, v in getallen.items()},
             balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()}))
     return result
