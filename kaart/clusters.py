@@ -1,11 +1,24 @@
-"""Drukpuntgebieden: clusters of adjacent pressured areas (Local Moran's I hot spots).
+"""Drukpuntgebieden: groups of adjacent drukpunten larger than chance would give.
 
 A single pressured buurt may be chance; a group of adjacent ones is a pattern.
-Local Moran's I (PySAL esda) with conditional permutations finds areas whose
-score is high and whose neighbours' scores are high too; the False Discovery
-Rate corrects for testing every area at once. Adjacent hot spots are joined
-into one drukpuntgebied, across gemeente borders, since the weights span the
-whole region.
+Two statistics, both over contiguity (Queen) weights spanning the whole
+region, so groups run across gemeente borders:
+
+- Local Moran's I (PySAL esda) per area, with conditional permutations and the
+  False Discovery Rate over all areas: the classic hot-spot map (hoog-hoog,
+  laag-laag, ...). It describes each area, but on real regions it rarely finds
+  anything: its local tests are strongly dependent and FDR over hundreds of
+  them is conservative (Drechtsteden 2023: the smallest of 270 pseudo p values
+  is 0.001 even at 99,999 permutations, so no area passes).
+- A cluster test decides the drukpuntgebieden. Adjacent drukpunten form
+  groups; a group's mass is the sum of its members' scores. The scores (with
+  their populations) are permuted over the areas many times and the largest
+  mass anywhere on each permuted map is recorded; a group is a drukpuntgebied
+  when fewer than ``ALPHA`` of the permuted maps hold a group as heavy. Taking
+  the largest mass per map tests all groups at once, so the chance of any false
+  drukpuntgebied in a region stays below ``ALPHA`` (family-wise, the
+  max-statistic correction for multiple testing; Nichols & Holmes 2002).
+  Drechtsteden 2023: 52 drukpunten, one group of 21 buurten with p = 0.001.
 """
 
 from __future__ import annotations
@@ -17,6 +30,7 @@ import numpy as np
 import pandas as pd
 from esda import Moran_Local, fdr
 from libpysal.weights import Queen
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 ALPHA = 0.05
@@ -25,9 +39,9 @@ SEED = 12345
 KWADRANT = {1: "hoog-hoog", 2: "laag-hoog", 3: "laag-laag", 4: "hoog-laag"}
 
 
-def hotspots(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore", alpha: float = ALPHA,
+def hotspots(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore", vlag: str = "drukpunt", alpha: float = ALPHA,
              permutaties: int = PERMUTATIES, seed: int = SEED) -> pd.DataFrame:
-    """Local Moran's I of ``kolom`` with an FDR-corrected significance and cluster ids.
+    """Local Moran's I of ``kolom`` per area, and the drukpuntgebieden formed by the flagged areas (``vlag``).
 
     Areas without a score or without neighbours (islands) get no statistic.
 
@@ -35,55 +49,98 @@ def hotspots(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore", alpha: float
     -------
     DataFrame indexed like ``frame`` with ``lisa_i``, ``lisa_p``, ``lisa_kwadrant``
     (hoog-hoog, laag-laag, ...; "niet significant" where the FDR threshold is
-    not met) and ``drukpuntgebied`` (an id shared by adjacent significant
-    hoog-hoog areas, missing elsewhere).
+    not met), ``drukpuntgebied`` (an id shared by the areas of one significant
+    group, largest first; missing elsewhere) and ``drukpuntgebied_p`` (the
+    group's family-wise p value).
     """
     out = pd.DataFrame({"lisa_i": np.nan, "lisa_p": np.nan, "lisa_kwadrant": pd.Series(dtype="object"),
-                        "drukpuntgebied": pd.Series(dtype="Int64")}, index=frame.index)
+                        "drukpuntgebied": pd.Series(dtype="Int64"), "drukpuntgebied_p": np.nan}, index=frame.index)
     has_shape = ~frame.geometry.is_empty & frame.geometry.notna()
     # In code order: the seeded permutations go by position, so any other order would change the p values.
     scored = frame[frame[kolom].notna() & has_shape].sort_index()
-    if len(scored) < 5:
+    w = _connected_weights(scored)
+    if w is None:
         return out
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # islands and disconnected components are expected in a region
-        w = Queen.from_dataframe(scored, use_index=True, silence_warnings=True)
-    connected = [i for i in scored.index if w.cardinalities[i] > 0]
-    if len(connected) < 5:
-        return out
-    if len(connected) < len(scored):
-        scored = scored.loc[connected]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            w = Queen.from_dataframe(scored, use_index=True, silence_warnings=True)
-    w.transform = "r"
+    scored = scored.loc[w.id_order]
     y = scored[kolom].to_numpy(dtype=float)
     with warnings.catch_warnings():
         # esda 2.x announces a future change of its default alternative; this
         # module asks the directed (one-sided, folded) question esda answers today.
         warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
         lisa = Moran_Local(y, w, permutations=permutaties, seed=seed, n_jobs=1, keep_simulations=False)
-    threshold = fdr(lisa.p_sim, alpha)
-    significant = lisa.p_sim <= threshold
+    significant = lisa.p_sim <= fdr(lisa.p_sim, alpha)
     out.loc[scored.index, "lisa_i"] = lisa.Is
     out.loc[scored.index, "lisa_p"] = lisa.p_sim
     out.loc[scored.index, "lisa_kwadrant"] = np.where(
         significant, pd.Series(lisa.q).map(KWADRANT).to_numpy(), "niet significant")
-    hot = significant & (lisa.q == 1)
-    if hot.any():
-        adjacency = w.sparse.tocsr()[hot][:, hot]
-        _, labels = connected_components(adjacency, directed=False)
-        # Number the areas by size, largest first, so "drukpuntgebied 1" is the biggest.
-        order = pd.Series(labels).value_counts().index
-        renumber = {old: new + 1 for new, old in enumerate(order)}
-        out.loc[scored.index[hot], "drukpuntgebied"] = [renumber[label] for label in labels]
+    if vlag in scored:
+        groep, p = clustertoets(w.sparse.tocsr(), y, scored[vlag].fillna(False).to_numpy(dtype=bool),
+                                alpha, permutaties, seed)
+        out.loc[scored.index, "drukpuntgebied"] = pd.array(groep, dtype="Int64")
+        out.loc[scored.index, "drukpuntgebied_p"] = p
     return out
 
 
+def _connected_weights(scored: gpd.GeoDataFrame):
+    """Queen weights over the areas that have neighbours, or None when fewer than five do."""
+    if len(scored) < 5:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # islands and disconnected components are expected in a region
+        w = Queen.from_dataframe(scored, use_index=True, silence_warnings=True)
+        connected = [i for i in scored.index if w.cardinalities[i] > 0]
+        if len(connected) < 5:
+            return None
+        if len(connected) < len(scored):
+            w = Queen.from_dataframe(scored.loc[connected], use_index=True, silence_warnings=True)
+    w.transform = "r"
+    return w
+
+
+def clustertoets(adjacency: csr_matrix, y: np.ndarray, flagged: np.ndarray, alpha: float = ALPHA,
+                 permutaties: int = PERMUTATIES, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of adjacent flagged areas whose mass (sum of ``y``) beats the permuted maps' largest.
+
+    Returns, per area, the id of its significant group (largest first, 0-based
+    ids turned into 1, 2, ...; NA elsewhere) and that group's p value (NaN for
+    areas in no group; set for every flagged area).
+    """
+    labels, mass = _groups(adjacency, y, flagged)
+    p = np.full(len(y), np.nan)
+    groep = pd.array([pd.NA] * len(y), dtype="Int64")
+    if not len(mass):
+        return groep, p
+    rng = np.random.default_rng(seed)
+    largest = np.empty(permutaties)
+    for r in range(permutaties):
+        order = rng.permutation(len(y))
+        _, permuted = _groups(adjacency, y[order], flagged[order])
+        largest[r] = permuted.max() if len(permuted) else 0.0
+    p_groep = (1 + (largest[None, :] >= mass[:, None] - 1e-12).sum(axis=1)) / (permutaties + 1)
+    p[labels >= 0] = p_groep[labels[labels >= 0]]
+    significant = np.flatnonzero(p_groep <= alpha)
+    size = np.bincount(labels[labels >= 0], minlength=len(mass))
+    for number, label in enumerate(sorted(significant, key=lambda g: (-size[g], -mass[g])), start=1):
+        groep[labels == label] = number
+    return groep, p
+
+
+def _groups(adjacency: csr_matrix, y: np.ndarray, flagged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Connected groups of the flagged areas: per area its group (-1 if not flagged), and each group's mass."""
+    idx = np.flatnonzero(flagged)
+    labels = np.full(len(y), -1)
+    if not len(idx):
+        return labels, np.empty(0)
+    n, sub = connected_components(adjacency[idx][:, idx], directed=False)
+    labels[idx] = sub
+    return labels, np.bincount(sub, weights=y[idx], minlength=n)
+
+
 def drukpuntgebieden(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore") -> gpd.GeoDataFrame:
-    """One polygon per drukpuntgebied: its areas dissolved, with their count, population and mean score."""
+    """One polygon per drukpuntgebied: its areas dissolved, with their count, population, mean score and p value."""
     members = frame[frame["drukpuntgebied"].notna()]
-    columns = ["drukpuntgebied", "gebieden", "codes", "gemeenten", "inwoners", "gemiddelde_score", "geometry"]
+    columns = ["drukpuntgebied", "gebieden", "codes", "gemeenten", "inwoners", "gemiddelde_score", "p_waarde",
+               "geometry"]
     if members.empty:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=frame.crs)
     rows = []
@@ -92,6 +149,7 @@ def drukpuntgebieden(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore") -> g
             "drukpuntgebied": int(gebied), "gebieden": len(group), "codes": ", ".join(group.index),
             "gemeenten": ", ".join(sorted(group["gemeentenaam"].dropna().unique())),
             "inwoners": group["inwoners"].sum(min_count=1), "gemiddelde_score": round(group[kolom].mean(), 2),
+            "p_waarde": float(group["drukpuntgebied_p"].iloc[0]),
             "geometry": group.geometry.union_all(),
         })
     return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=frame.crs)

@@ -16,6 +16,7 @@ Missing is missing: an area without a value is left out of the standardisation
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +27,10 @@ import pandas as pd
 from esda.smoothing import Empirical_Bayes
 
 from kaart.errors import InputError
-from kaart.indicatoren import PREFIX, Catalogus, Indicator, beschikbaarheid, catalogus, teller_noemer, waarden
+from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
+                               catalogus, teller_noemer, waarden)
+
+log = logging.getLogger(__name__)
 
 PROFIELEN = Path(__file__).resolve().parents[1] / "layers" / "profielen.toml"
 STANDAARDPROFIEL = "algemeen"
@@ -36,8 +40,11 @@ MIN_INWONERS = 100
 """Areas with fewer inhabitants are never flagged: their figures are too fragile."""
 Z_GRENS = 3.0
 """Robust z scores are clipped here, so one indicator cannot carry an area alone."""
+VOETNOOT = "* afgeleid uit een percentage"
+"""Ends a reason text whose starred values rest on counts reconstructed from percentages."""
 MIN_GEWICHT = 0.5
-"""An overall score needs indicators covering at least half the profile's weight."""
+"""An overall score needs known indicators carrying at least half the profile's whole weight, so a
+profile whose indicators a source lacks gives no score rather than one that rests on what is left."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +73,46 @@ def profielen(path: Path = PROFIELEN) -> dict[str, Profiel]:
     return result
 
 
-def profiel(naam: str | None) -> Profiel:
-    """A profile by name; an unknown name is an InputError that lists the ones there are."""
+def profiel(naam: str | None, gewichten: dict[str, float] | None = None) -> Profiel:
+    """A profile by name, its weights changed or extended by ``gewichten`` (user-set weights).
+
+    An unknown name, an unknown or neutral indicator, or a negative weight is
+    an InputError naming what there is to choose from.
+    """
     alle = profielen()
     naam = naam or STANDAARDPROFIEL
     if naam not in alle:
         raise InputError(f"Unknown profiel '{naam}'.", f"Choose one of: {', '.join(alle)}.")
-    return alle[naam]
+    if not gewichten:
+        return alle[naam]
+    cat = catalogus()
+    scoring = [i.id for i in cat if i.telt_mee]
+    for ind_id, gewicht in gewichten.items():
+        if ind_id not in scoring:
+            soort = "is context (neutral) and never scores" if ind_id in cat.indicatoren else "is not an indicator"
+            raise InputError(f"'{ind_id}' {soort}.", f"Weigh one of: {', '.join(scoring)}.")
+        if not gewicht >= 0:
+            raise InputError(f"The weight of '{ind_id}' is {gewicht}.", "Give a weight of 0 or more.")
+    basis = alle[naam]
+    merged = {k: v for k, v in {**basis.gewichten, **gewichten}.items() if v > 0}
+    if not merged:
+        raise InputError("Every weight is 0.", "Give at least one indicator a weight above 0.")
+    aangepast = ", ".join(f"{k}={v:g}" for k, v in gewichten.items())
+    return Profiel(naam, f"{basis.label} (aangepast: {aangepast})", basis.uitleg, merged)
+
+
+def profieldekking(beschikbaarheid: pd.DataFrame, niveau: str) -> dict[str, float]:
+    """Per profile, the share of its weight that has indicators at ``niveau``, from a kaart's
+    indicator table; a profile below MIN_GEWICHT cannot score there."""
+    rows = beschikbaarheid[(beschikbaarheid["niveau"] == niveau) & (beschikbaarheid["status"] == "beschikbaar")]
+    present = set(rows["indicator"])
+    return {p.naam: sum(w for i, w in p.gewichten.items() if i in present) / sum(p.gewichten.values())
+            for p in profielen().values()}
+
+
+def ontbrekend(z: pd.DataFrame, gewichten: dict[str, float]) -> list[str]:
+    """The profile's indicators that no area of this level has a value for (the source lacks them)."""
+    return [i for i, g in gewichten.items() if g > 0 and (i not in z or z[i].isna().all())]
 
 
 def robust_z(values: pd.Series) -> pd.Series:
@@ -124,31 +164,28 @@ def samengesteld(z: pd.DataFrame, gewichten: dict[str, float], cat: Catalogus | 
     """Theme scores and the overall score: weighted means of the available z scores.
 
     An area whose known indicators carry less than MIN_GEWICHT of the
-    profile's weight gets no overall score.
+    profile's whole weight gets no overall score (see :func:`ontbrekend` for
+    the indicators a source lacks altogether).
     """
     cat = cat or catalogus()
-    w = _available_weights(z, gewichten)
+    w = _gewichten(z, gewichten)
     out = pd.DataFrame(index=z.index)
     for thema in cat.themas:
         ids = [i for i in z.columns if cat[i].thema == thema]
         if ids:
-            # The profile's weights where it weighs this theme, else equal weights: every theme keeps a score.
-            tw = w[ids] if w[ids].sum() > 0 else pd.Series(1.0, index=ids)
+            # The profile's weights where it weighs a known indicator of this theme, else equal weights:
+            # every theme keeps a score, whatever the profile.
+            weighed = (w[ids] > 0) & z[ids].notna().any()
+            tw = w[ids] if weighed.any() else pd.Series(1.0, index=ids)
             out[f"thema_{thema}"] = _weighted_mean(z[ids], tw)
     available = z.notna().mul(w, axis=1).sum(axis=1)
     overall = _weighted_mean(z, w)
-    out["drukpuntscore"] = overall.where(available >= MIN_GEWICHT * w.sum())
+    out["drukpuntscore"] = overall.where(available >= MIN_GEWICHT * sum(gewichten.values()))
     return out
 
 
-def _available_weights(z: pd.DataFrame, gewichten: dict[str, float]) -> pd.Series:
-    """The profile's weights of the indicators this level has at all; the rest weigh 0.
-
-    A year or source without, say, income figures still gets scores from what
-    it has; MIN_GEWICHT then applies to the weight of what it has.
-    """
-    present = z.notna().any()
-    return pd.Series({i: gewichten.get(i, 0.0) if present[i] else 0.0 for i in z.columns}, dtype=float)
+def _gewichten(z: pd.DataFrame, gewichten: dict[str, float]) -> pd.Series:
+    return pd.Series({i: gewichten.get(i, 0.0) for i in z.columns}, dtype=float)
 
 
 def _weighted_mean(z: pd.DataFrame, w: pd.Series) -> pd.Series:
@@ -169,27 +206,32 @@ def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], r
     """The indicators that drive each area's score most, in Dutch words with the reference values.
 
     E.g. "Corporatiewoningen 62,0% (gemeente 40,2%, regio 31,5%); Bijstandsuitkeringen per 1.000
-    inwoners 48,2 (gemeente 30,1, regio 22,0)". ``gemeenten`` holds the indicator values of the
-    gemeenten (indexed by code), for areas below gemeente level.
+    inwoners 48,2 (gemeente 30,1, regio 22,0)". A value resting on a count reconstructed from a
+    percentage carries a star and the text ends with VOETNOOT. ``gemeenten`` holds the indicator
+    values of the gemeenten (indexed by code), for areas below gemeente level.
     """
     cat = cat or catalogus()
-    w = pd.Series({i: gewichten.get(i, 0.0) for i in z.columns})
-    bijdrage = z.mul(w, axis=1)
+    bijdrage = z.mul(_gewichten(z, gewichten), axis=1).to_numpy()
     values = waarden(frame, cat)
+    afgeleid = afgeleid_uit_percentage(frame, cat)
+    # Largest positive contributions first, per row, in one sort rather than one per area.
+    order = np.argsort(-np.nan_to_num(bijdrage, nan=0.0), axis=1, kind="stable")[:, :aantal]
     texts = {}
-    for code, row in bijdrage.iterrows():
-        top = row[row > 0].sort_values(ascending=False).head(aantal)
+    for r, code in enumerate(frame.index):
         parts = []
-        for ind_id in top.index:
-            ind = cat[ind_id]
+        for c in order[r]:
+            if not bijdrage[r, c] > 0:
+                break
+            ind = cat[z.columns[c]]
             vergelijk = f"regio {_getal(referentie.get(ind.kolom), ind)}"
             gemeente = frame.at[code, "gemeentecode"] if "gemeentecode" in frame else None
             if gemeenten is not None and gemeente in gemeenten.index and gemeente != code:
                 vergelijk = f"gemeente {_getal(gemeenten.at[gemeente, ind.kolom], ind)}, {vergelijk}"
             if nederland is not None and pd.notna(nederland.get(ind.kolom)):
                 vergelijk = f"{vergelijk}, Nederland {_getal(nederland.get(ind.kolom), ind)}"
-            parts.append(f"{ind.label} {_getal(values.at[code, ind.kolom], ind)} ({vergelijk})")
-        texts[code] = "; ".join(parts)
+            ster = "*" if ind.id in afgeleid.at[code].split(", ") else ""
+            parts.append(f"{ind.label} {_getal(values.at[code, ind.kolom], ind)}{ster} ({vergelijk})")
+        texts[code] = "; ".join(parts) + (f" ({VOETNOOT})" if "*" in "".join(parts) else "")
     return pd.Series(texts, dtype="object").reindex(frame.index)
 
 
@@ -210,18 +252,18 @@ def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 
     draws, and the share of draws in which the area's score passes the
     threshold, so a room sees whether a drukpunt rests on one contested choice.
     """
-    available = _available_weights(z, gewichten)
-    ids = [i for i in z.columns if available[i] > 0]
-    base = available[ids].to_numpy()
+    weights = _gewichten(z, gewichten)
+    ids = [i for i in z.columns if weights[i] > 0]
+    base = weights[ids].to_numpy()
     rng = np.random.default_rng(seed)
     draws = base[:, None] * rng.uniform(1 - band, 1 + band, size=(len(ids), trekkingen))
     values = z[ids].to_numpy()
     known = ~np.isnan(values)
     weight_known = known.astype(float) @ draws
     scores = np.nan_to_num(values) @ draws / np.where(weight_known > 0, weight_known, np.nan)
-    scores[(known.astype(float) @ base) < MIN_GEWICHT * base.sum()] = np.nan
+    scores[(known.astype(float) @ base) < MIN_GEWICHT * sum(gewichten.values())] = np.nan
     ranks = pd.DataFrame(scores, index=z.index).rank(ascending=False, method="min")
-    current = samengesteld(z[ids], gewichten)["drukpuntscore"].rank(ascending=False, method="min")
+    current = samengesteld(z, gewichten)["drukpuntscore"].rank(ascending=False, method="min")
     return pd.DataFrame({
         "rang": current,
         "rang_min": ranks.min(axis=1),
@@ -232,8 +274,10 @@ def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 
 
 
 REGIOCODE = "REGIO"
+Z_PREFIX = "z_"
+"""The signed robust z score of indicator ``id`` is stored as ``z_<id>``."""
 _UITKOMST = {"drukpuntscore", "drukpunt", "drukpunt_redenen", "rang", "rang_min", "rang_max", "kans_drukpunt",
-             "lisa_i", "lisa_p", "lisa_kwadrant", "drukpuntgebied"}
+             "lisa_i", "lisa_p", "lisa_kwadrant", "drukpuntgebied", "drukpuntgebied_p", AFGELEID}
 """The columns an analysis writes, dropped first so a kaart can be analysed again (new facilities, a profile)."""
 
 
@@ -246,6 +290,8 @@ class Analyse:
     drukpuntgebieden: pd.DataFrame
     beschikbaarheid: pd.DataFrame
     profiel: Profiel
+    ontbrekend: dict[str, list[str]]
+    """Per level, the profile's indicators the source lacks (they weigh in, but no area has them)."""
 
 
 def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
@@ -262,31 +308,42 @@ def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
 
 
 def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: str | None = None,
-              clusters: bool = True, nederland: pd.Series | None = None) -> Analyse:
+              clusters: bool = True, nederland: pd.Series | None = None,
+              gewichten: dict[str, float] | None = None) -> Analyse:
     """Indicators, scores, drukpunten, stability and clusters for every level of a kaart.
 
     The comparison frame of a level is the region: every area is scored
     against the other areas of its level. Clusters are sought at every level
     with enough areas; the drukpuntgebieden layer comes from the finest level.
+    Every level keeps the signed robust z score of each indicator (``z_<id>``)
+    next to its value, so a score can be traced back to its parts.
     """
     from kaart.clusters import drukpuntgebieden, hotspots
 
-    p = profiel(profielnaam)
+    p = profiel(profielnaam, gewichten)
     cat = catalogus()
     regio_rij = regio(gebieden, regionaam)
     referentie = regio_rij.iloc[0]
-    verrijkt = {}
+    verrijkt, missing = {}, {}
     gebieden_laag = None
     gemeenten = waarden(gebieden["gemeente"], cat) if "gemeente" in gebieden else None
     for niveau, frame in gebieden.items():
-        frame = frame.drop(columns=[c for c in frame.columns if c.startswith(("ind_", "thema_")) or c in _UITKOMST])
+        frame = frame.drop(columns=[c for c in frame.columns
+                                    if c.startswith((PREFIX, "thema_", Z_PREFIX)) or c in _UITKOMST])
         z = z_scores(frame, cat)
+        missing[niveau] = ontbrekend(z, p.gewichten)
+        if missing[niveau]:
+            log.warning("Profile %s at %s level: the source lacks %s; areas need known indicators carrying "
+                        "%.0f%% of the profile's weight to score.", p.naam, niveau, ", ".join(missing[niveau]),
+                        100 * MIN_GEWICHT)
         scores = samengesteld(z, p.gewichten, cat)
-        frame = frame.join(waarden(frame, cat)).join(scores)
+        frame = frame.join(waarden(frame, cat)).join(scores).join(z.add_prefix(Z_PREFIX).round(3))
+        frame[AFGELEID] = afgeleid_uit_percentage(frame, cat)
         frame["drukpunt"] = markeer(frame["drukpuntscore"], frame["inwoners"] if "inwoners" in frame
                                     else pd.Series(np.nan, index=frame.index))
-        frame["drukpunt_redenen"] = redenen(frame, z, p.gewichten, referentie, cat, gemeenten=gemeenten,
-                                            nederland=nederland).where(frame["drukpunt"])
+        flagged = frame.index[frame["drukpunt"]]
+        frame["drukpunt_redenen"] = redenen(frame.loc[flagged], z.loc[flagged], p.gewichten, referentie, cat,
+                                            gemeenten=gemeenten, nederland=nederland).reindex(frame.index)
         frame = frame.join(rangstabiliteit(z, p.gewichten))
         if clusters:
             frame = frame.join(hotspots(frame))
@@ -294,7 +351,7 @@ def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: st
         verrijkt[niveau] = frame
     gebieden_kaart = drukpuntgebieden(gebieden_laag) if gebieden_laag is not None else None
     return Analyse(gebieden=verrijkt, regio=regio_rij, drukpuntgebieden=gebieden_kaart,
-                   beschikbaarheid=beschikbaarheid(verrijkt, cat), profiel=p)
+                   beschikbaarheid=beschikbaarheid(verrijkt, cat), profiel=p, ontbrekend=missing)
 
 
 def verrijk(kaart, profielnaam: str | None = None) -> None:
@@ -317,19 +374,26 @@ def verrijk(kaart, profielnaam: str | None = None) -> None:
                                 "minimum": i.minimum, "bron": i.bron, "uitleg": i.uitleg} for i in cat])
     kaart.tabellen["indicatoren"] = analyse.beschikbaarheid.merge(definities, on="indicator")
     kaart.metadata["profiel"] = analyse.profiel.naam
+    kaart.metadata["ontbrekend"] = analyse.ontbrekend
     kaart.metadata["drempel"] = DREMPEL
     kaart.metadata["min_inwoners"] = MIN_INWONERS
 
 
-def ranglijst(kaart, niveau: str, profielnaam: str | None = None) -> pd.DataFrame:
+def ranglijst(kaart, niveau: str, profielnaam: str | None = None,
+              gewichten: dict[str, float] | None = None) -> tuple[pd.DataFrame, Profiel, list[str]]:
     """The areas of a level ranked by drukpunt score under a profile, each with its driving indicators.
 
-    Uses the scores built into the kaart when the profile is the built one;
-    otherwise recomputes them from the stored figures (cheap: no clusters).
+    Recomputes the scores from the stored figures, so any profile and any
+    user-set ``gewichten`` work on a built kaart (cheap: no clusters).
+
+    Returns
+    -------
+    (lijst, profiel, ontbrekend)
+        The ranking, the profile used, and the profile's indicators the kaart lacks at this level.
     """
     if niveau not in kaart.gebieden:
         raise InputError(f"The kaart has no level '{niveau}'.", f"Choose one of: {', '.join(kaart.gebieden)}.")
-    p = profiel(profielnaam)
+    p = profiel(profielnaam, gewichten)
     frame = kaart.gebieden[niveau]
     cat = catalogus()
     z = z_scores(frame, cat)
@@ -343,5 +407,8 @@ def ranglijst(kaart, niveau: str, profielnaam: str | None = None) -> pd.DataFram
     lijst = lijst.join(rangstabiliteit(z, p.gewichten)[["rang", "rang_min", "rang_max", "kans_drukpunt"]])
     gemeenten = waarden(kaart.gebieden["gemeente"], cat) if "gemeente" in kaart.gebieden else None
     nederland = kaart.tabellen["nederland"].iloc[0] if "nederland" in kaart.tabellen else None
-    lijst["redenen"] = redenen(frame, z, p.gewichten, referentie, cat, gemeenten=gemeenten, nederland=nederland)
-    return lijst.sort_values(["drukpuntscore", "inwoners"], ascending=False, na_position="last")
+    scored = lijst.index[lijst["drukpuntscore"].notna()]
+    lijst["redenen"] = redenen(frame.loc[scored], z.loc[scored], p.gewichten, referentie, cat, gemeenten=gemeenten,
+                               nederland=nederland).reindex(lijst.index)
+    lijst = lijst.sort_values(["drukpuntscore", "inwoners"], ascending=False, na_position="last")
+    return lijst, p, ontbrekend(z, p.gewichten)

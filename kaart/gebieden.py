@@ -45,7 +45,8 @@ def aggregate(children: pd.DataFrame, parent_column: str) -> pd.DataFrame:
     Counts and areas are summed, and missing when a land area below misses them;
     a percentage or mean is recomputed as sum(value x denominator) /
     sum(denominator) over the children where both are known, when those cover
-    at least ``MIN_DEKKING`` of the denominator; a density is the summed
+    at least ``MIN_DEKKING`` of the denominator and, for a percentage of a
+    count the children have, when that count's sum is complete; a density is the summed
     numerator over the summed land area; classes are not aggregated.
     """
     kolommen = schema().kolommen
@@ -58,6 +59,9 @@ def aggregate(children: pd.DataFrame, parent_column: str) -> pd.DataFrame:
             result[naam] = _complete_sum(children, parent_column, naam)
         elif kolom.soort in ("percentage", "gemiddelde") and kolom.noemer in children:
             result[naam] = _weighted(children, parent_column, naam, kolom.noemer)
+            if kolom.teller in children and children[kolom.teller].notna().any():
+                # The count itself is there below: where its sum is suppressed, so is its share.
+                result[naam] = result[naam].where(_complete_sum(children, parent_column, kolom.teller).notna())
         elif kolom.soort == "dichtheid" and kolom.teller in children and "oppervlakte_land_ha" in children:
             teller = groups[kolom.teller].sum(min_count=1)
             land_km2 = groups["oppervlakte_land_ha"].sum(min_count=1) / 100

@@ -21,6 +21,8 @@ DEFINITIES = Path(__file__).resolve().parents[1] / "layers" / "indicatoren.toml"
 RICHTINGEN = ("meer", "minder", "neutraal")
 PREFIX = "ind_"
 """Indicator values are stored in the kaart as columns ``ind_<id>``."""
+AFGELEID = "afgeleid_uit_percentage"
+"""Column listing, per area, the indicators whose numerator was reconstructed from a percentage."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,10 @@ def catalogus(path: Path = DEFINITIES) -> Catalogus:
 def teller_noemer(frame: pd.DataFrame, ind: Indicator) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numerator and denominator counts of an indicator for each row.
 
+    Where the numerator count is missing but a percentage is known, the count
+    is reconstructed from it. (A summed level never has such a percentage where
+    the count's sum is suppressed: see ``kaart.gebieden.aggregate``.)
+
     Returns
     -------
     (teller, noemer, gereconstrueerd)
@@ -141,6 +147,15 @@ def waarden(frame: pd.DataFrame, cat: Catalogus | None = None) -> pd.DataFrame:
         shown = noemer >= max(ind.minimum, np.finfo(float).tiny)
         out[ind.kolom] = (teller / noemer.where(shown) * ind.schaal).round(2)
     return out
+
+
+def afgeleid_uit_percentage(frame: pd.DataFrame, cat: Catalogus | None = None) -> pd.Series:
+    """Per row, the ids of the indicators whose value rests on a count reconstructed from a percentage
+    (comma-separated, "" for none), so every page and table can say so."""
+    cat = cat or catalogus()
+    ids = [(ind.id, teller_noemer(frame, ind)[2]) for ind in cat if ind.percentage]
+    return pd.Series([", ".join(i for i, flag in ids if flag.iat[r]) for r in range(len(frame))],
+                     index=frame.index, dtype="object")
 
 
 def beschikbaarheid(gebieden: dict[str, pd.DataFrame], cat: Catalogus | None = None) -> pd.DataFrame:

@@ -1,24 +1,28 @@
-"""Local Moran hot spots: adjacent pressured areas form one drukpuntgebied, across gemeente borders."""
+"""Drukpuntgebieden: adjacent drukpunten form one group, across gemeente borders, when chance cannot explain it."""
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from libpysal.weights import lat2W
 from shapely.geometry import box
 
-from kaart.clusters import drukpuntgebieden, hotspots
+from kaart.clusters import clustertoets, drukpuntgebieden, hotspots
+from kaart.drukpunten import markeer
 
 
-def _grid(n=12, hot=None, seed=1):
+def _grid(n=12, hot=None, seed=1, spread=0.3):
     """An n x n grid of 500 m squares; the left half in one gemeente, the right half in another."""
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
         for j in range(n):
-            score = rng.normal(0, 0.3) + (2.5 if hot and (i, j) in hot else 0)
+            score = rng.normal(0, spread) + (2.5 if hot and (i, j) in hot else 0)
             gemeente = "GM0001" if j < n // 2 else "GM0002"
             rows.append({"code": f"BU{gemeente[2:]}{i:02d}{j:02d}", "gemeentenaam": gemeente, "inwoners": 500.0,
                          "drukpuntscore": score, "geometry": box(j * 500, i * 500, (j + 1) * 500, (i + 1) * 500)})
-    return gpd.GeoDataFrame(pd.DataFrame(rows).set_index("code"), geometry="geometry", crs="EPSG:28992")
+    frame = pd.DataFrame(rows).set_index("code")
+    frame["drukpunt"] = markeer(frame["drukpuntscore"], frame["inwoners"])
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:28992")
 
 
 def test_a_block_of_pressured_buurten_across_a_border_is_one_drukpuntgebied():
@@ -29,17 +33,40 @@ def test_a_block_of_pressured_buurten_across_a_border_is_one_drukpuntgebied():
     assert len(ids) == 1
     members = result[result["drukpuntgebied"] == ids[0]]
     in_block = {c for c in result.index if (int(c[6:8]), int(c[8:10])) in block}
-    assert set(members.index) <= in_block and len(members) >= len(in_block) // 2
+    assert set(members.index) == in_block
     assert set(members["gemeentenaam"]) == {"GM0001", "GM0002"}
-    assert (members["lisa_kwadrant"] == "hoog-hoog").all()
+    assert (members["drukpuntgebied_p"] <= 0.05).all()
+    assert (members.loc[members["lisa_kwadrant"] != "niet significant", "lisa_kwadrant"] == "hoog-hoog").all()
     gebieden = drukpuntgebieden(result)
     assert len(gebieden) == 1 and gebieden.iloc[0]["gebieden"] == len(members)
     assert gebieden.iloc[0]["gemeenten"] == "GM0001, GM0002"
+    assert gebieden.iloc[0]["p_waarde"] == members["drukpuntgebied_p"].iloc[0]
 
 
-def test_noise_alone_gives_no_drukpuntgebied_after_the_fdr_correction():
-    grid = _grid(seed=7)
-    assert hotspots(grid)["drukpuntgebied"].isna().all()
+def test_a_small_area_inside_a_block_stays_out_of_the_drukpuntgebied():
+    block = {(i, j) for i in range(4, 8) for j in range(4, 8)}
+    grid = _grid(hot=block)
+    small = "BU0001" + "0505"
+    grid.loc[small, "inwoners"] = 40.0
+    grid["drukpunt"] = markeer(grid["drukpuntscore"], grid["inwoners"])
+    result = grid.join(hotspots(grid))
+    assert result["drukpuntgebied"].notna().sum() == len(block) - 1
+    assert pd.isna(result.loc[small, "drukpuntgebied"])
+    assert result.loc[result["drukpuntgebied"].notna(), "drukpunt"].all()
+
+
+def test_noise_gives_a_false_drukpuntgebied_in_few_regions():
+    """Family-wise error: on maps of pure noise (about 16% of areas flagged, some adjacent by chance),
+    a drukpuntgebied should turn up in about ALPHA = 5% of them; more than 4 of 30 would be a broken test."""
+    n = 12
+    adjacency = lat2W(n, n, rook=False).sparse.tocsr()
+    false = 0
+    for seed in range(30):
+        y = np.random.default_rng(seed).normal(0, 1, n * n)
+        groep, p = clustertoets(adjacency, y, y >= 1.0, permutaties=199, seed=seed)
+        assert np.isfinite(p[y >= 1.0]).all() and np.isnan(p[y < 1.0]).all()
+        false += bool(pd.Series(groep).notna().any())
+    assert false <= 4
 
 
 def test_areas_without_a_score_or_neighbours_get_no_statistic():
@@ -57,3 +84,26 @@ def test_row_order_changes_no_cluster_statistic(demo_kaart):
     shuffled = buurten.sample(frac=1, random_state=7)
     a, b = hotspots(buurten), hotspots(shuffled).reindex(buurten.index)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_drechtsteden_has_a_drukpuntgebied_across_gemeente_borders(shared_file):
+    """The real 2023 buurten carry the 'bevolking' profile: one group of adjacent drukpunten beats chance."""
+    from kaart.bouwen import Bron, build_kaart
+    from kaart.drukpunten import analyseer
+    from layers.bestanden import load_bestand
+
+    lagen = load_bestand(shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"), jaar=2023)
+    kaart = build_kaart([Bron(l.rijen, l.info) for l in lagen], gemeenten=["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"],
+                        jaar=2023, titel="Drechtsteden", bron="bestanden")
+    analyse = analyseer(kaart.gebieden, "Drechtsteden", "bevolking")
+    gebieden = analyse.drukpuntgebieden
+    assert len(gebieden) >= 1 and (gebieden["p_waarde"] <= 0.05).all()
+    assert (gebieden["gebieden"] >= 2).all()
+    buurten = analyse.gebieden["buurt"]
+    members = buurten[buurten["drukpuntgebied"].notna()]
+    assert members["drukpunt"].all()
+    assert len(set(members["gemeentenaam"])) >= 2
+    assert not analyse.ontbrekend["buurt"]
+    algemeen = analyseer(kaart.gebieden, "Drechtsteden", "algemeen", clusters=False)
+    assert "aandeel_corporatiewoningen" in algemeen.ontbrekend["buurt"]  # the 2023 file has no housing figures
+    assert algemeen.gebieden["buurt"]["drukpuntscore"].isna().all()

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaart.drukpunten import (MIN_INWONERS, markeer, profiel, profielen, rangstabiliteit, robust_z,
-                              samengesteld, z_scores)
+from kaart.drukpunten import (MIN_GEWICHT, MIN_INWONERS, analyseer, markeer, ontbrekend, profiel, profielen,
+                              rangstabiliteit, robust_z, samengesteld, z_scores)
 from kaart.errors import InputError
 from kaart.gebieden import aggregate
 from kaart.indicatoren import catalogus, waarden
@@ -99,6 +99,57 @@ def test_a_suppressed_or_small_area_is_never_flagged(frame):
     assert not flag[frame["inwoners"] < MIN_INWONERS].any()
     assert not flag[score.isna()].any()
     assert flag[(frame["inwoners"] >= MIN_INWONERS) & score.notna()].all()
+
+
+def test_no_area_under_the_minimum_or_without_a_figure_is_flagged_by_the_analysis(demo_kaart):
+    gebieden = {n: f.copy() for n, f in demo_kaart.gebieden.items()}
+    buurten = gebieden["buurt"]
+    before = analyseer(gebieden, "Voorbeeldregio", "gezinnen", clusters=False).gebieden["buurt"]
+    top = before["drukpuntscore"].sort_values(ascending=False).index[:2]
+    assert before.loc[top, "drukpunt"].all()
+    buurten.loc[top, "inwoners"] = [MIN_INWONERS - 1, np.nan]  # the two most pressured become tiny / unknown
+    result = analyseer(gebieden, "Voorbeeldregio", "gezinnen", clusters=True)
+    buurten = result.gebieden["buurt"]
+    assert not buurten.loc[top, "drukpunt"].any() and buurten["drukpunt"].sum() >= 3
+    assert buurten.loc[top, "drukpunt_redenen"].isna().all()
+    assert (buurten.loc[buurten["drukpunt"], "inwoners"] >= MIN_INWONERS).all()
+    members = buurten[buurten["drukpuntgebied"].notna()]
+    assert (members["inwoners"] >= MIN_INWONERS).all() and members["drukpunt"].all()
+
+
+def test_a_profile_the_source_cannot_carry_gives_no_score_and_says_what_is_missing():
+    frame = pd.DataFrame({"inwoners": np.linspace(500, 5000, 12), "inwoners_65plus": np.linspace(50, 1500, 12)})
+    gewichten = {"aandeel_65plus": 1, "bijstand_per_1000": 2, "wmo_per_1000": 1}  # 65+ is a quarter of it
+    z = z_scores(frame)
+    assert ontbrekend(z, gewichten) == ["bijstand_per_1000", "wmo_per_1000"]
+    assert samengesteld(z, gewichten)["drukpuntscore"].isna().all()
+    assert rangstabiliteit(z, gewichten)["rang_min"].isna().all()
+    enough = {"aandeel_65plus": 1, "bijstand_per_1000": 1}  # half the weight: scores, on what there is
+    assert 1 / 2 >= MIN_GEWICHT and samengesteld(z, enough)["drukpuntscore"].notna().all()
+
+
+def test_user_set_weights_change_the_profile_and_bad_ones_are_refused():
+    p = profiel("gezinnen", {"jeugdzorg_per_1000": 0, "aandeel_65plus": 2.5})
+    assert "jeugdzorg_per_1000" not in p.gewichten and p.gewichten["aandeel_65plus"] == 2.5
+    assert p.gewichten["bijstand_per_1000"] == profiel("gezinnen").gewichten["bijstand_per_1000"]
+    assert "aangepast" in p.label
+    with pytest.raises(InputError, match="not an indicator"):
+        profiel("gezinnen", {"bestaat_niet": 1})
+    with pytest.raises(InputError, match="neutral"):
+        profiel("gezinnen", {"bevolkingsdichtheid": 1})
+    with pytest.raises(InputError, match="0 or more"):
+        profiel("gezinnen", {"aandeel_65plus": -1})
+
+
+def test_the_score_is_traceable_to_the_stored_z_scores(demo_kaart):
+    buurten = demo_kaart.gebieden["buurt"]
+    p = profiel(demo_kaart.metadata["profiel"])
+    z = buurten[[f"z_{i}" for i in p.gewichten]].set_axis(list(p.gewichten), axis=1)
+    w = pd.Series(p.gewichten)
+    recomputed = z.fillna(0).mul(w).sum(axis=1) / z.notna().mul(w).sum(axis=1)
+    scored = buurten["drukpuntscore"].notna()
+    assert scored.sum() > 10
+    assert recomputed[scored].to_numpy() == pytest.approx(buurten.loc[scored, "drukpuntscore"].to_numpy(), abs=2e-3)
 
 
 def test_robust_z_is_not_flattened_by_one_outlier_and_is_clipped():

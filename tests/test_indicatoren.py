@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from kaart.bouwen import Bron, build_kaart
-from kaart.indicatoren import catalogus, teller_noemer, waarden
+from kaart.gebieden import aggregate
+from kaart.indicatoren import AFGELEID, afgeleid_uit_percentage, catalogus, teller_noemer, waarden
 from kaart.waarden import SENTINEL_MAX
 from layers.bestanden import load_bestand
 
@@ -29,6 +30,24 @@ def test_a_percentage_only_source_gets_its_counts_reconstructed_and_says_so():
     teller, noemer, gereconstrueerd = teller_noemer(frame, catalogus()["aandeel_65plus"])
     assert teller.tolist() == [200.0, 61.0]
     assert gereconstrueerd.tolist() == [True, False]
+
+
+def test_a_suppressed_count_stays_suppressed_in_the_summed_level_above():
+    """A wijk summed from its buurten, one of which has its 65+ count suppressed: the wijk's count is
+    missing, and the percentage recomputed from the other buurten must not bring it back."""
+    buurten = pd.DataFrame({
+        "code": ["BU00010001", "BU00010002", "BU00010003"], "wijkcode": "WK000100", "water": False,
+        "inwoners": [2000.0, 2000.0, 60.0], "inwoners_65plus": [400.0, 300.0, np.nan],
+        "pct_65plus": [20.0, 15.0, np.nan]})
+    wijk = aggregate(buurten, "wijkcode")
+    assert pd.isna(wijk["inwoners_65plus"].iloc[0]) and pd.isna(wijk["pct_65plus"].iloc[0])
+    ind = catalogus()["aandeel_65plus"]
+    assert pd.isna(waarden(wijk)[ind.kolom].iloc[0])
+    assert afgeleid_uit_percentage(wijk).iloc[0] == ""
+    without_counts = aggregate(buurten.drop(columns="inwoners_65plus"), "wijkcode")  # a percentage-only source
+    assert without_counts["pct_65plus"].iloc[0] == 17.5  # 98.5% of the inhabitants known: at least MIN_DEKKING
+    assert waarden(without_counts)[ind.kolom].iloc[0] == 17.5
+    assert "aandeel_65plus" in afgeleid_uit_percentage(without_counts).iloc[0].split(", ")
 
 
 def test_values_under_the_minimum_are_suppressed_and_missing_stays_missing():
@@ -77,6 +96,17 @@ def test_dordrechts_share_65plus_is_the_inhabitant_weighted_value_of_its_buurten
     weighted = sum(pct * n for pct, n in known) / sum(n for _, n in known)
     assert kaart.gebieden["gemeente"].loc["GM0505", "ind_aandeel_65plus"] == pytest.approx(weighted, abs=0.06)
     assert 15 < weighted < 30
+
+
+def test_values_from_percentages_are_marked_in_the_kaart(drechtsteden):
+    kaart, _ = drechtsteden
+    buurten = kaart.gebieden["buurt"]
+    marked = buurten[AFGELEID].str.split(", ")
+    assert "inwoners_65plus" not in buurten  # the 2023 file gives the 65+ share as a percentage only
+    with_65 = buurten["ind_aandeel_65plus"].notna()
+    assert with_65.sum() > 200
+    assert marked[with_65].map(lambda ids: "aandeel_65plus" in ids).all()
+    assert not marked.map(lambda ids: "bevolkingsdichtheid" in ids).any()
 
 
 def test_availability_is_clear_per_indicator_and_level(drechtsteden):
