@@ -144,12 +144,35 @@ def _getal(x: float) -> str:
 
 
 def _print_summary(kaart, pad: Path) -> None:
+    from kaart.drukpunten import profiel
+
     aantallen = ", ".join(f"{len(f)} {n if len(f) == 1 else _MEERVOUD[n]}" for n, f in kaart.gebieden.items())
     click.echo(f"Kaart geschreven: {pad} ({aantallen}).")
+    fijnste = list(kaart.gebieden)[-1]
+    _profielwaarschuwing(kaart, fijnste, profiel(kaart.metadata.get("profiel")),
+                         kaart.metadata.get("ontbrekend", {}).get(fijnste, []))
     if len(kaart.koppeling):
         per = kaart.koppeling.groupby("probleem").size()
         click.echo("Niet gekoppeld: " + "; ".join(f"{n} met {p}" for p, n in per.items())
                    + f" (zie 'kaart info {pad}').")
+
+
+def _profielwaarschuwing(kaart, niveau: str, p, ontbrekend: list[str]) -> None:
+    """Say which of a profile's indicators the source lacks and which profiles it can carry."""
+    from kaart import drukpunten as dp
+
+    if not ontbrekend:
+        return
+    heeft = 1 - sum(p.gewichten[i] for i in ontbrekend) / sum(p.gewichten.values())
+    gevolg = ("te weinig: geen enkel gebied krijgt een score" if heeft < dp.MIN_GEWICHT
+              else f"een gebied krijgt een score met indicatoren voor minstens {dp.MIN_GEWICHT:.0%} van het gewicht")
+    click.echo(f"Let op: de bron mist voor profiel '{p.naam}' {', '.join(ontbrekend)}; "
+               f"er is {heeft:.0%} van het gewicht, {gevolg}.")
+    if "indicatoren" in kaart.tabellen:
+        dekking = dp.profieldekking(kaart.tabellen["indicatoren"], niveau)
+        passend = [f"{n} ({d:.0%})" for n, d in sorted(dekking.items(), key=lambda x: -x[1]) if d >= dp.MIN_GEWICHT]
+        if passend:
+            click.echo(f"Profielen die deze bron wel kan dragen: {', '.join(passend)} (kies met --profiel).")
 
 
 @cli.command()
@@ -211,9 +234,11 @@ def info(kaart_pad: Path) -> None:
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many areas to list.")
 @click.option("--csv", "csv_pad", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the whole ranking as CSV (';'-separated, UTF-8 with BOM, for Excel).")
+@click.option("--gewicht", "gewichten", multiple=True, metavar="INDICATOR=GEWICHT",
+              help="Set one indicator's weight (0 drops it), e.g. --gewicht wmo_per_1000=3; repeatable.")
 @click.option("--profielen", is_flag=True, help="List the profiles and stop.")
 def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_pad: Path | None,
-               profielen: bool) -> None:
+               gewichten: tuple[str, ...], profielen: bool) -> None:
     """Rank the areas of a level by drukpunt score, with the indicators that drive each."""
     from kaart import drukpunten as dp
     from kaart.export import write_csv
@@ -223,14 +248,15 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
         for p in dp.profielen().values():
             click.echo(f"{p.naam:22s} {p.label}: {p.uitleg}")
         return
+    gewicht = _gewichten(gewichten)
     kaart = read_kaart(kaart_pad)
-    lijst = dp.ranglijst(kaart, niveau, profiel or kaart.metadata.get("profiel"))
-    p = dp.profiel(profiel or kaart.metadata.get("profiel"))
+    lijst, p, ontbrekend = dp.ranglijst(kaart, niveau, profiel or kaart.metadata.get("profiel"), gewicht)
     flagged = int(lijst["drukpunt"].sum())
     fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
     click.echo(f"{kaart.metadata.get('titel')} — {niveau}, profiel '{p.label}'{fictief}: "
                f"{flagged} drukpunt(en) van {len(lijst)} gebieden (drempel {dp.DREMPEL}, "
                f"minimaal {dp.MIN_INWONERS} inwoners). {kaart.bronvermelding}.")
+    _profielwaarschuwing(kaart, niveau, p, ontbrekend)
     for row in lijst.head(top).itertuples():
         inwoners = "?" if pd.isna(row.inwoners) else _getal(row.inwoners)
         score = "geen" if pd.isna(row.drukpuntscore) else f"{row.drukpuntscore:+.2f}".replace(".", ",")
@@ -247,6 +273,20 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
     if csv_pad:
         write_csv(lijst, csv_pad)
         click.echo(f"Ranglijst geschreven: {csv_pad}")
+
+
+def _gewichten(values: tuple[str, ...]) -> dict[str, float]:
+    """``--gewicht id=3`` options as a mapping; a malformed one is an InputError showing the form."""
+    result = {}
+    for value in _split_values(values):
+        naam, _, getal = value.partition("=")
+        try:
+            result[naam.strip()] = float(getal.replace(",", "."))
+        except ValueError:
+            raise InputError(f"--gewicht {value!r} is not INDICATOR=GEWICHT.",
+                             "Write it like --gewicht wmo_per_1000=3 (see 'kaart info KAART' for the indicators).") \
+                from None
+    return result
 
 
 @cli.group()

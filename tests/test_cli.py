@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
 
@@ -104,8 +105,11 @@ def test_drukpunten_ranks_with_reasons_and_writes_excel_csv(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "profiel 'Algemeen beeld'" in lines[0] and "FICTIEF" in lines[0]
-    assert lines[1].lstrip().startswith("1.") and "DRUKPUNT" in lines[1]
-    assert "(gemeente " in lines[2] and ", regio " in lines[2]
+    # The demo has no income distribution figures: the ranking says so, and how much weight is left.
+    assert lines[1].startswith("Let op: de bron mist voor profiel 'algemeen'") and "80% van het gewicht" in lines[1]
+    assert lines[2].startswith("Profielen die deze bron wel kan dragen:") and "gezinnen (100%)" in lines[2]
+    assert lines[3].lstrip().startswith("1.") and "DRUKPUNT" in lines[3]
+    assert "(gemeente " in lines[4] and ", regio " in lines[4]
     raw = (tmp_path / "lijst.csv").read_bytes()
     assert raw.startswith("\ufeff".encode()) and b";drukpuntscore;" in raw.splitlines()[0]
     other = run("drukpunten", kaart, "--profiel", "ouderen-langer-thuis", "--niveau", "wijk", "--top", "3")
@@ -117,6 +121,25 @@ def test_drukpunten_bad_profile_is_a_clear_error(tmp_path):
     run("demo", "--alleen-bouwen", "-o", kaart)
     assert_clean_failure(result := run("drukpunten", kaart, "--profiel", "onbekend"))
     assert "gezinnen" in result.stderr
+    assert_clean_failure(result := run("drukpunten", kaart, "--gewicht", "bevolkingsdichtheid=2"))
+    assert "neutral" in result.stderr
+    assert_clean_failure(result := run("drukpunten", kaart, "--gewicht", "wmo_per_1000"))
+    assert "INDICATOR=GEWICHT" in result.stderr
+
+
+def test_drukpunten_with_user_set_weights_ranks_differently(tmp_path):
+    kaart = tmp_path / "demo.gpkg"
+    run("demo", "--alleen-bouwen", "-o", kaart)
+    plain = run("drukpunten", kaart, "--profiel", "gezinnen", "--csv", tmp_path / "a.csv")
+    weighted = run("drukpunten", kaart, "--profiel", "gezinnen", "--gewicht", "jeugdzorg_per_1000=0",
+                   "--gewicht", "aandeel_65plus=6", "--csv", tmp_path / "b.csv")
+    assert weighted.returncode == 0, weighted.stderr
+    assert "aangepast: jeugdzorg_per_1000=0, aandeel_65plus=6" in weighted.stdout
+    a = pd.read_csv(tmp_path / "a.csv", sep=";", encoding="utf-8-sig", index_col=0)
+    b = pd.read_csv(tmp_path / "b.csv", sep=";", encoding="utf-8-sig", index_col=0)
+    assert list(a.index[:5]) != list(b.index[:5])
+    old = b.index[b["redenen"].fillna("").str.contains("65 jaar")]
+    assert len(old) and not b["redenen"].fillna("").str.contains("Jeugdzorg").any()
 
 
 def test_without_gemeente_the_region_is_where_the_finest_level_is(shared_file, tmp_path):
@@ -125,6 +148,9 @@ def test_without_gemeente_the_region_is_where_the_finest_level_is(shared_file, t
                  "-b", shared_file("nl_gemeenten_2023/gemeenten_2023_kwb_simplified.geojson"), "-o", out)
     assert result.returncode == 0, result.stderr
     assert "7 gemeenten, 51 wijken, 358 buurten" in result.stdout
+    # The 2023 file carries only demographic figures: the build says the default profile cannot score.
+    assert "Let op: de bron mist voor profiel 'algemeen'" in result.stdout and "geen enkel gebied" in result.stdout
+    assert "bevolking (100%)" in result.stdout
     info = run("info", out).stdout
     assert "Nederland als referentie: opgeteld uit 342 gemeenten" in info
     assert "Drukpunten (profiel algemeen)" in info

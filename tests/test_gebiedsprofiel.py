@@ -101,3 +101,23 @@ def test_names_on_the_profile_are_escaped(tmp_path, demo_kaart):
 def test_the_page_has_a_print_stylesheet(site):
     css = _page(f"{site}/static/kaart.css")
     assert "@media print" in css and "size: A4" in css
+
+
+def test_values_from_percentages_and_missing_profile_indicators_are_said(shared_file, tmp_path):
+    """Real 2023 buurten give the 65+ share as a percentage only: the page stars it and explains the star;
+    the default profile's housing and income indicators are not in that file, and the page says so."""
+    from kaart.bouwen import Bron, build_kaart
+    from layers.bestanden import load_bestand
+
+    lagen = load_bestand(shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"), jaar=2023)
+    kaart = build_kaart([Bron(l.rijen, l.info) for l in lagen], gemeenten=["GM0505"], jaar=2023,
+                        titel="Dordrecht", bron="bestanden")
+    pad = write_kaart(kaart, tmp_path / "dordrecht.gpkg")
+    buurten = kaart.gebieden["buurt"]
+    code = buurten.index[buurten["ind_aandeel_65plus"].notna()][0]
+    with running(create_app({"KAART_PAD": pad})) as url:
+        html = _page(f"{url}/gebied/{code}")
+    rows = _rows(html)
+    assert rows[catalogus()["aandeel_65plus"].label][0].endswith('<abbr title="afgeleid uit een percentage">*</abbr>')
+    assert "* afgeleid uit een percentage: de bron geeft hier alleen het percentage" in html
+    assert "Corporatiewoningen" in html.split('class="ontbrekend"')[1].split("</p>")[0]

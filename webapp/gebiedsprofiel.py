@@ -17,7 +17,8 @@ import shapely
 from flask import Blueprint, current_app, render_template
 
 from kaart.codes import NIVEAUS
-from kaart.indicatoren import catalogus
+from kaart.drukpunten import VOETNOOT, Z_PREFIX
+from kaart.indicatoren import AFGELEID, catalogus
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from kaart.voorzieningen import categorieen
@@ -37,6 +38,10 @@ class Regel:
     bron: str
     waarden: dict[str, str]
     balken: dict[str, float]
+    afgeleid: bool
+    """The area's value rests on a count reconstructed from a percentage (marked with a star)."""
+    z: str | None
+    """The signed robust z score within the region (positive: more pressure), for scoring indicators."""
 
 
 def _niveau_van(kaart: Kaart, code: str) -> str:
@@ -63,6 +68,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
     cat = catalogus()
     vars_ = variabelen()
     refs = _referenties(kaart, rij)
+    afgeleid = set(str(rij.get(AFGELEID) or "").split(", "))
     result: dict[str, list[Regel]] = {}
     for ind in cat:
         waarde = rij.get(ind.kolom)
@@ -76,8 +82,13 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
         result.setdefault(cat.themas[ind.thema], []).append(Regel(
             label=ind.label, bron=bron,
             waarden={k: format_value(v, var) for k, v in getallen.items()},
-            balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()}))
+            balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()},
+            afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id))))
     return result
+
+
+def _z(value) -> str | None:
+    return None if value is None or pd.isna(value) else f"{value:+.1f}".replace(".", ",")
 
 
 def familie(kaart: Kaart, niveau: str, rij: pd.Series) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, bool]]]:
@@ -130,7 +141,8 @@ def gebied(code: str):
     score = rij.get("drukpuntscore")
     return render_template(
         "profiel.html", kaart=kaart, code=code, niveau=niveau, niveau_label=NIVEAU_LABELS[niveau], rij=rij,
-        regels=regels(kaart, rij), ouders=ouders, kinderen=kinderen, binnen=binnen, afstanden=afstanden,
+        regels=regels(kaart, rij), voetnoot=VOETNOOT, ouders=ouders,
+        ontbrekend=[catalogus()[i].label for i in kaart.metadata.get("ontbrekend", {}).get(niveau, [])], kinderen=kinderen, binnen=binnen, afstanden=afstanden,
         score=None if score is None or pd.isna(score) else f"{score:+.2f}".replace(".", ","),
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
