@@ -1,12 +1,15 @@
-"""Write tables the way Dutch users open them: Excel-friendly CSV, written whole or not at all."""
+"""Write tables and areas the way users open them: Excel-friendly CSV, GeoJSON, GeoPackage; whole or not at all."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
+import pyogrio
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -27,3 +30,22 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def geojson_bytes(frame: gpd.GeoDataFrame, **kenmerken) -> bytes:
+    """RFC 7946 GeoJSON in WGS84 longitude/latitude; ``kenmerken`` (source, year, a fictitious-data
+    label) become members of the FeatureCollection, so they travel with the file."""
+    collection = json.loads(frame.to_crs("EPSG:4326").reset_index().to_json(drop_id=True, na="null"))
+    return json.dumps({"type": "FeatureCollection", **kenmerken, "features": collection["features"]},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def geopackage_bytes(frame: gpd.GeoDataFrame, layer: str, **kenmerken) -> bytes:
+    """One GeoPackage layer in RD New (EPSG:28992), the projection Dutch GIS users work in, and a
+    table ``bron`` holding ``kenmerken`` (source, year, a fictitious-data label)."""
+    with tempfile.TemporaryDirectory(prefix="kaart-export-") as folder:
+        path = Path(folder) / f"{layer}.gpkg"
+        frame.to_crs("EPSG:28992").reset_index().to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+        bron = pd.DataFrame({"sleutel": list(kenmerken), "waarde": [str(v) for v in kenmerken.values()]})
+        pyogrio.write_dataframe(bron, path, layer="bron")
+        return path.read_bytes()

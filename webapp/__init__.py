@@ -28,7 +28,7 @@ from flask_compress import Compress
 
 from kaart.errors import InputError
 from kaart.kaartbestand import read_kaart
-from webapp import api, assets, errors, gebiedsprofiel, kaartpagina, zoeken
+from webapp import api, assets, errors, exports, gebiedsprofiel, kaartpagina, vergelijken, zoeken
 from webapp.choropleth import MapCache
 
 
@@ -74,6 +74,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(kaartpagina.bp)
     app.register_blueprint(gebiedsprofiel.bp)
     app.register_blueprint(zoeken.bp)
+    app.register_blueprint(vergelijken.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
     # Pages with an inlined map and API GeoJSON shrink five- to tenfold: a municipal network notices.

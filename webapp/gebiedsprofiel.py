@@ -44,7 +44,7 @@ class Regel:
     """The signed robust z score within the region (positive: more pressure), for scoring indicators."""
 
 
-def _niveau_van(kaart: Kaart, code: str) -> str:
+def niveau_van(kaart: Kaart, code: str) -> str:
     for niveau in NIVEAUS:
         if niveau in kaart.gebieden and code in kaart.gebieden[niveau].index:
             return niveau
@@ -134,7 +134,7 @@ def voorzieningen(kaart: Kaart, rij: pd.Series) -> tuple[list[tuple[str, str]], 
 def gebied(code: str):
     """The profile page of the area with CBS code ``code``."""
     kaart: Kaart = current_app.extensions["kaart"]
-    niveau = _niveau_van(kaart, code)
+    niveau = niveau_van(kaart, code)
     rij = kaart.gebieden[niveau].loc[code]
     ouders, kinderen = familie(kaart, niveau, rij)
     binnen, afstanden = voorzieningen(kaart, rij)

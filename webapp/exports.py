@@ -1,0 +1,66 @@
+"""Downloads of what the map shows: GeoJSON and GeoPackage of the selected areas.
+
+``GET /export.geojson`` and ``GET /export.gpkg`` take the map's own query
+parameters (``niveau``, ``indicator``) and an optional ``gemeente`` (a CBS
+code) to narrow the selection to one gemeente. Each area comes with its code,
+name, gemeente, the indicator's value and its drukpunt flag; the source and
+year travel with the file (and the fictitious-data label for the demo).
+The CSV download of the same selection is ``/export.csv`` on the kaart page.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from flask import Blueprint, current_app, request
+
+from kaart.export import geojson_bytes, geopackage_bytes
+from kaart.kaartbestand import Kaart
+from webapp.errors import InvalidChoice
+from webapp.kaartpagina import choice
+
+bp = Blueprint("exports", __name__)
+
+
+def selectie(kaart: Kaart, niveau: str, indicator: str, gemeente: str | None) -> gpd.GeoDataFrame:
+    """The areas of ``niveau`` (of one gemeente when given) with the columns a download carries."""
+    frame = kaart.gebieden[niveau]
+    if gemeente:
+        if "gemeente" in kaart.gebieden and gemeente not in kaart.gebieden["gemeente"].index:
+            raise InvalidChoice(f"De gemeente ‘{gemeente}’ hoort niet bij deze kaart. "
+                                "Geef een gemeentecode uit de kaart, zoals GM0505, of laat de gemeente weg.")
+        frame = frame[frame["gemeentecode"] == gemeente]
+    kolommen = ["naam", "gemeentecode", "gemeentenaam", indicator] + (["drukpunt"] if "drukpunt" in frame else [])
+    return gpd.GeoDataFrame(frame[list(dict.fromkeys(kolommen))], geometry=frame.geometry, crs=frame.crs)
+
+
+def _download(data: bytes, mimetype: str, naam: str):
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{naam}"'
+    return response
+
+
+def _request() -> tuple[gpd.GeoDataFrame, str, dict]:
+    kaart: Kaart = current_app.extensions["kaart"]
+    niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
+    gemeente = request.args.get("gemeente") or None
+    frame = selectie(kaart, niveau, indicator, gemeente)
+    kenmerken = {"titel": kaart.metadata.get("titel"), "bron": kaart.bronvermelding, "jaar": kaart.jaar,
+                 "niveau": niveau, "indicator": indicator}
+    if kaart.metadata.get("fictief"):
+        kenmerken["fictief"] = "Fictieve voorbeeldregio — geen echte gegevens."
+    naam = "-".join(part for part in (niveau, gemeente, indicator) if part)
+    return frame, naam, kenmerken
+
+
+@bp.get("/export.geojson")
+def export_geojson():
+    """The selection as GeoJSON (WGS84), for web maps and QGIS."""
+    frame, naam, kenmerken = _request()
+    return _download(geojson_bytes(frame, **kenmerken), "application/geo+json", f"{naam}.geojson")
+
+
+@bp.get("/export.gpkg")
+def export_gpkg():
+    """The selection as a GeoPackage (RD New), for GIS."""
+    frame, naam, kenmerken = _request()
+    return _download(geopackage_bytes(frame, naam, **kenmerken), "application/geopackage+sqlite3", f"{naam}.gpkg")

@@ -1,0 +1,114 @@
+"""Vergelijken: two to four areas side by side, every indicator in one table.
+
+``GET /vergelijk?code=BU05050101&code=BU05050102`` (or ``codes=`` separated by
+commas). Areas of different levels may be compared (a buurt with its gemeente),
+and the region stands beside them as the reference. Per indicator the bars are
+scaled to the largest value in the row, so the eye compares across areas; the
+numbers are written out for screen readers and print. With one area or none
+the page shows the form to choose more (``erbij=`` a name or code); more
+than four is a 400, an unknown code a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from kaart.indicatoren import AFGELEID, catalogus
+from kaart.kaartbestand import Kaart
+from kaart.variabelen import variabelen
+from webapp.choropleth import NIVEAU_LABELS, format_value
+from webapp.errors import InvalidChoice
+from webapp.gebiedsprofiel import niveau_van
+from webapp.zoeken import zoek
+
+bp = Blueprint("vergelijken", __name__)
+
+MAXIMUM = 4
+
+
+@dataclass(frozen=True)
+class Gebied:
+    code: str
+    naam: str
+    niveau: str
+    gemeente: str
+    score: str | None
+    drukpunt: bool
+
+
+@dataclass(frozen=True)
+class Rij:
+    """One indicator across the areas: per column its text, bar width and whether it came from a percentage."""
+
+    label: str
+    eenheid: str
+    waarden: list[str | None]
+    balken: list[float]
+    afgeleid: list[bool]
+
+
+def codes_uit(args) -> list[str]:
+    """The requested codes in order, without repeats, from ``code=`` (repeatable) and ``codes=a,b``."""
+    ruw = args.getlist("code") + [c for v in args.getlist("codes") for c in v.split(",")]
+    return list(dict.fromkeys(c.strip().upper() for c in ruw if c.strip()))
+
+
+def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> dict[str, list[Rij]]:
+    """Per theme label, the indicators any of the areas has, with the region as the last column."""
+    cat = catalogus()
+    vars_ = variabelen()
+    kolommen = gebieden + ([regio] if regio is not None else [])
+    result: dict[str, list[Rij]] = {}
+    for ind in cat:
+        getallen = [r.get(ind.kolom) for r in kolommen]
+        getallen = [float(v) if v is not None and pd.notna(v) else None for v in getallen]
+        if all(v is None for v in getallen[:len(gebieden)]):
+            continue
+        grootste = max((abs(v) for v in getallen if v is not None), default=0) or 1
+        var = vars_[ind.kolom]
+        result.setdefault(cat.themas[ind.thema], []).append(Rij(
+            label=ind.label, eenheid=ind.eenheid,
+            waarden=[None if v is None else format_value(v, var) for v in getallen],
+            balken=[0.0 if v is None else round(100 * abs(v) / grootste, 1) for v in getallen],
+            afgeleid=[ind.id in str(r.get(AFGELEID) or "").split(", ") for r in kolommen]))
+    return result
+
+
+@bp.get("/vergelijk")
+def vergelijk():
+    """The comparison page for the codes of the query."""
+    kaart: Kaart = current_app.extensions["kaart"]
+    codes = codes_uit(request.args)
+    erbij = request.args.get("erbij", "").strip()
+    suggesties, melding = [], None
+    if erbij:  # a name or code typed in the form: one clear match joins the list, several are offered
+        treffers = zoek(kaart, erbij)
+        beste = treffers[treffers["rang"] // 10 == 1] if len(treffers) else treffers
+        kandidaten = beste if len(beste) else treffers
+        if len(kandidaten) == 1:
+            return redirect(url_for("vergelijken.vergelijk", code=codes + [kandidaten["code"].iloc[0]]))
+        suggesties = [(r.code, r.naam, NIVEAU_LABELS[r.niveau].lower(), r.gemeentenaam)
+                      for r in kandidaten.head(20).itertuples() if r.code not in codes]
+        melding = (f"Meerdere gebieden heten ‘{erbij}’; kies er een." if suggesties
+                   else f"Geen gebied gevonden voor ‘{erbij}’. Typ een deel van de naam of de CBS-code.")
+    if len(codes) > MAXIMUM:
+        raise InvalidChoice(f"Vergelijk twee tot vier gebieden; u koos er {len(codes)}. Laat er een paar weg.")
+    gekozen = []
+    for code in codes:
+        niveau = niveau_van(kaart, code)  # an unknown code is a Dutch 404
+        gekozen.append((code, niveau, kaart.gebieden[niveau].loc[code]))
+    gebieden = [Gebied(code=code, naam=str(rij["naam"]), niveau=NIVEAU_LABELS[niveau].lower(),
+                       gemeente=str(rij.get("gemeentenaam") or ""),
+                       score=None if pd.isna(rij.get("drukpuntscore", float("nan")))
+                       else f"{rij['drukpuntscore']:+.2f}".replace(".", ","),
+                       drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False)
+                for code, niveau, rij in gekozen]
+    regio = kaart.extra["regio"].iloc[0] if "regio" in kaart.extra and len(kaart.extra["regio"]) else None
+    tabel = rijen(kaart, [rij for _, _, rij in gekozen], regio) if len(gekozen) >= 2 else {}
+    return render_template("vergelijk.html", kaart=kaart, gebieden=gebieden, codes=codes, tabel=tabel,
+                           regio=regio is not None, maximum=MAXIMUM, suggesties=suggesties, melding=melding,
+                           erbij=erbij, gebiedsnamen=current_app.extensions["gebiedsnamen"]), \
+        404 if melding and not suggesties else 200
