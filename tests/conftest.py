@@ -68,3 +68,24 @@ def fake_cbs(http_mock):
 def fake_pdok(http_mock):
     """The fake 2023 PDOK API (tests/fakes.py) on ``http_mock``, which it returns."""
     return serve_pdok(http_mock)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's headless chromium through playwright (never ``playwright install``, which cannot download here);
+    skips without it, or fails when the CI environment variable is set."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()

@@ -267,3 +267,15 @@ def test_the_demo_has_its_facilities_joined(demo_kaart):
         assert buurten[f"vz_{cat}"].sum() == n
         assert buurten[f"vz_{cat}_afstand_m"].notna().sum() == buurten.geometry.notna().sum()
     assert json.dumps(demo_kaart.metadata["voorzieningen"])
+
+
+def _luminance(kleur: str) -> float:
+    channels = [int(kleur.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_symbol_colour_carries_white_text_at_wcag_aa_contrast():
+    for cat in categorieen().values():
+        contrast = (1 + 0.05) / (_luminance(cat.kleur) + 0.05)
+        assert contrast >= 4.5, f"{cat.naam}: {cat.kleur} gives {contrast:.2f}:1 against white"
