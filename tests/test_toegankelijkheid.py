@@ -44,6 +44,7 @@ def _violations(chromium, url: str) -> list[str]:
     "/gebied/GM9901",
     "/vergelijk?code=BU99010005&code=BU99010002&code=GM9901",
     "/zoek?q=buurt",
+    "/drukpunten?profiel=gezinnen&basis=gezinnen&gewicht_aandeel_65plus=2",
     "/bestaat-niet",
 ])
 def test_pages_meet_wcag_21_aa(chromium, site, path):

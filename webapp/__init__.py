@@ -28,7 +28,7 @@ from flask_compress import Compress
 
 from kaart.errors import InputError
 from kaart.kaartbestand import read_kaart
-from webapp import api, assets, errors, exports, gebiedsprofiel, kaartpagina, vergelijken, zoeken
+from webapp import api, assets, errors, exports, gebiedsprofiel, kaartpagina, ranglijst, vergelijken, zoeken
 from webapp.choropleth import MapCache
 
 
@@ -75,6 +75,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(gebiedsprofiel.bp)
     app.register_blueprint(zoeken.bp)
     app.register_blueprint(vergelijken.bp)
+    app.register_blueprint(ranglijst.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
     errors.register(app)

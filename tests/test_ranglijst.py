@@ -1,0 +1,89 @@
+"""The drukpunten ranking page over real HTTP: profiles, user-set weights, the CSV, errors."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+
+import pandas as pd
+import pytest
+import requests
+from _server import running
+
+from kaart.drukpunten import ranglijst
+from kaart.kaartbestand import write_kaart
+from webapp import create_app
+
+
+@pytest.fixture(scope="module")
+def site(demo_kaart_pad):
+    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
+        yield url
+
+
+def _get(url: str, **params) -> requests.Response:
+    return requests.get(url, params=params, timeout=60)
+
+
+def _codes(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="/gebied/(\w+)">', html)
+
+
+def test_the_page_ranks_as_the_engine_does(site, demo_kaart):
+    response = _get(f"{site}/drukpunten", niveau="buurt", profiel="gezinnen")
+    assert response.status_code == 200
+    lijst, p, _ = ranglijst(demo_kaart, "buurt", "gezinnen")
+    codes = _codes(response.text)
+    assert codes == list(lijst.index[:len(codes)]) and len(codes) == min(25, len(lijst))
+    flagged = int(lijst["drukpunt"].sum())
+    assert f"{p.label}: {flagged} drukpunten van {len(lijst)} buurten" in response.text
+    first = lijst.iloc[0]
+    assert f"{first['drukpuntscore']:+.2f}".replace(".", ",") in response.text
+    assert 'value="3"' in response.text  # the profile's weight of jeugdzorg fills its field
+
+
+def test_user_set_weights_reorder_and_switching_profile_starts_afresh(site, demo_kaart):
+    plain = _codes(_get(f"{site}/drukpunten", profiel="gezinnen").text)
+    weighted = _get(f"{site}/drukpunten", profiel="gezinnen", basis="gezinnen", gewicht_jeugdzorg_per_1000="0",
+                    gewicht_aandeel_65plus="6")
+    assert weighted.status_code == 200 and "(2 aangepast)" in weighted.text
+    expected, _, _ = ranglijst(demo_kaart, "buurt", "gezinnen", {"jeugdzorg_per_1000": 0, "aandeel_65plus": 6})
+    assert _codes(weighted.text) == list(expected.index[:25]) != plain
+    # The same fields sent with another profile chosen belong to the old profile: ignored.
+    switched = _get(f"{site}/drukpunten", profiel="ouderen-langer-thuis", basis="gezinnen",
+                    gewicht_jeugdzorg_per_1000="0", gewicht_aandeel_65plus="6")
+    assert "aangepast" not in switched.text
+    assert _codes(switched.text) == _codes(_get(f"{site}/drukpunten", profiel="ouderen-langer-thuis").text)
+
+
+def test_the_csv_is_the_whole_ranking(site, demo_kaart):
+    response = _get(f"{site}/drukpunten.csv", niveau="wijk", profiel="gezinnen", basis="gezinnen",
+                    gewicht_aandeel_65plus="2")
+    assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
+    frame = pd.read_csv(io.BytesIO(response.content), sep=";", decimal=",", encoding="utf-8-sig", index_col=0)
+    expected, _, _ = ranglijst(demo_kaart, "wijk", "gezinnen", {"aandeel_65plus": 2})
+    assert list(frame.index) == list(expected.index)
+    assert frame["drukpuntscore"].tolist() == pytest.approx(expected["drukpuntscore"].tolist(), nan_ok=True)
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"niveau": "provincie"}, "provincie"),
+    ({"profiel": "onbekend"}, "gezinnen"),
+    ({"gewicht_bevolkingsdichtheid": "2"}, "bevolkingsdichtheid"),
+    ({"gewicht_aandeel_65plus": "veel"}, "veel"),
+    ({"gewicht_aandeel_65plus": "-1"}, "0 tot en met 100"),
+])
+def test_bad_choices_are_dutch_400s(site, params, fragment):
+    for path in ("/drukpunten", "/drukpunten.csv"):
+        response = _get(site + path, **params)
+        assert response.status_code == 400 and fragment in response.text and "Traceback" not in response.text
+
+
+def test_names_are_escaped(tmp_path, demo_kaart):
+    kaart = copy.deepcopy(demo_kaart)
+    lijst, _, _ = ranglijst(kaart, "buurt", "gezinnen")
+    kaart.gebieden["buurt"].loc[lijst.index[0], "naam"] = "<img src=x onerror=alert(1)>"
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")})) as url:
+        html = _get(f"{url}/drukpunten", profiel="gezinnen").text
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
