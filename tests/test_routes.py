@@ -12,7 +12,8 @@ import pytest
 
 from webapp import create_app
 
-# endpoint -> [(url, expected status)]; the first is the good case.
+# endpoint -> [(url, expected status)] or [(method, url, status)]; the first is the good case where one exists
+# without a werksessie; the werksessie's own good cases (which need a link's cookie) are in test_werksessies.py.
 ROUTES = {
     "static": [("/static/kaart.css", 200), ("/static/bestaat-niet.js", 404)],
     "assets.vendor": [("/vendor/leaflet/dist/leaflet.js", 200), ("/vendor/../pyproject.toml", 404),
@@ -35,28 +36,52 @@ ROUTES = {
                      ("/api/v1/gebieden/buurt?indicator=x", 400), ("/api/v1/gebieden/buurt?gemeente=GM0000", 404)],
     "api.gebied": [("/api/v1/gebieden/gemeente/GM9901", 200), ("/api/v1/gebieden/gemeente/BU99010001", 404)],
     "api.openapi": [("/api/v1/openapi.json", 200)],
+    "werksessiebeheer.nieuw": [("/werksessies/nieuw", 200), ("POST", "/werksessies/nieuw", 400)],
+    "werksessiebeheer.importeren": [("/werksessies/importeer", 200), ("POST", "/werksessies/importeer", 400)],
+    "werksessies.open_": [("/w/onbekende-link", 404)],
+    "werksessies.werksessie": [("/werksessies/1", 404)],
+    "werksessies.annotaties": [("/werksessies/1/api/annotaties", 404)],
+    "werksessies.plaats": [("POST", "/werksessies/1/api/annotaties", 400)],
+    "werksessies.annotatie": [("PATCH", "/werksessies/1/api/annotaties/1", 400),
+                              ("DELETE", "/werksessies/1/api/annotaties/1", 400)],
+    "werksessies.herstel": [("POST", "/werksessies/1/api/annotaties/1/herstel", 400)],
+    "werksessies.status": [("POST", "/werksessies/1/api/annotaties/1/status", 400)],
+    "werksessies.geschiedenis": [("/werksessies/1/api/annotaties/1/geschiedenis", 404)],
+    "werksessies.stem": [("PUT", "/werksessies/1/api/stemmen", 400)],
+    "werksessies.ranglijst": [("/werksessies/1/api/ranglijst", 404)],
+    "werksessies.afspraken": [("/werksessies/1/api/afspraken", 404), ("POST", "/werksessies/1/api/afspraken", 400)],
+    "werksessies.afspraak_status": [("PATCH", "/werksessies/1/api/afspraken/1", 400)],
+    "werksessies.instellingen": [("POST", "/werksessies/1/api/instellingen", 400)],
+    "werksessies.vervang_link": [("POST", "/werksessies/1/api/links/deelnemer", 400)],
+    "werksessies.wis_tekst": [("POST", "/werksessies/1/api/wis-tekst", 400)],
+    "werksessies.export_gpkg": [("/werksessies/1/export.gpkg", 404)],
+    "werksessies.export_geojson": [("/werksessies/1/export.geojson", 404)],
+    "werksessies.afspraken_csv": [("/werksessies/1/afspraken.csv", 404)],
 }
-CASES = [(endpoint, url, status) for endpoint, cases in ROUTES.items() for url, status in cases]
+CASES = [(endpoint, *(case if len(case) == 3 else ("GET", *case))) for endpoint, cases in ROUTES.items()
+         for case in cases]
 
 
 @pytest.fixture(scope="module")
-def app(demo_kaart_pad):
-    return create_app({"KAART_PAD": demo_kaart_pad})
+def app(demo_kaart_pad, tmp_path_factory):
+    return create_app({"KAART_PAD": demo_kaart_pad,
+                       "WERKSESSIE_DB": f"sqlite:///{tmp_path_factory.mktemp('routes') / 'w.sqlite'}"})
 
 
 def test_every_route_is_in_the_table(app):
     assert {rule.endpoint for rule in app.url_map.iter_rules()} == set(ROUTES)
 
 
-@pytest.mark.parametrize("endpoint, url, status", CASES, ids=[f"{e}:{u}" for e, u, _ in CASES])
-def test_route_answers_as_expected(app, endpoint, url, status):
-    response = app.test_client().get(url)
+@pytest.mark.parametrize("endpoint, method, url, status", CASES, ids=[f"{e}:{m}:{u}" for e, m, u, _ in CASES])
+def test_route_answers_as_expected(app, endpoint, method, url, status):
+    """POSTs without the CSRF token are refused (400) before anything else; pages answer in Dutch."""
+    response = app.test_client().open(url, method=method)
     assert response.status_code == status, response.get_data(as_text=True)[:300]
     if status != 404:  # the case exercises the endpoint it is listed under
-        assert app.url_map.bind("localhost").match(url.split("?")[0])[0] == endpoint
+        assert app.url_map.bind("localhost").match(url.split("?")[0], method=method)[0] == endpoint
     body = response.get_data(as_text=True) if response.mimetype.startswith(("text/", "application/json")) else ""
     assert "Traceback" not in body
-    if status >= 400 and url.startswith("/api/"):
+    if status >= 400 and "/api/" in url:
         assert response.is_json and response.get_json()["fout"]["status"] == status
-    elif status >= 400 and endpoint not in ("static", "assets.vendor"):
+    elif status >= 400 and endpoint not in ("static", "assets.vendor") and not url.endswith((".gpkg", ".geojson")):
         assert response.mimetype == "text/html" and '<html lang="nl">' in body

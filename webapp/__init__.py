@@ -28,7 +28,18 @@ from flask_compress import Compress
 
 from kaart.errors import InputError
 from kaart.kaartbestand import read_kaart
-from webapp import api, assets, errors, exports, gebiedsprofiel, kaartpagina, ranglijst, vergelijken, zoeken
+from webapp import (
+    api,
+    assets,
+    errors,
+    exports,
+    gebiedsprofiel,
+    kaartpagina,
+    ranglijst,
+    vergelijken,
+    werksessies,
+    zoeken,
+)
 from webapp.choropleth import MapCache
 
 
@@ -78,6 +89,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ranglijst.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
+    werksessies.init_app(app, kaart)
     errors.register(app)
     # Pages with an inlined map and API GeoJSON shrink five- to tenfold: a municipal network notices.
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",

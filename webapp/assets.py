@@ -62,6 +62,10 @@ VENDOR: dict[str, Asset | None] = {
         Asset("leaflet.markercluster", "dist/MarkerCluster.css"),
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css":
         Asset("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
+    # folium.plugins.Draw, and the werksessie page's drawing tools (webapp/werksessies), Leaflet.draw.
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": Asset("leaflet-draw", "dist/leaflet.draw.js"),
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css":
+        Asset("leaflet-draw", "dist/leaflet.draw.css"),
     # branca.colormap legends draw with d3 version 3.
     "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": Asset("d3", "d3.min.js"),
 }

@@ -12,11 +12,15 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
-TITELS = {400: "Ongeldige keuze", 404: "Niet gevonden", 405: "Niet toegestaan", 500: "Er ging iets mis"}
+TITELS = {400: "Ongeldige keuze", 403: "Geen toegang", 404: "Niet gevonden", 405: "Niet toegestaan",
+          413: "Te groot", 429: "Even wachten", 500: "Er ging iets mis"}
 MELDINGEN = {
     400: "Het verzoek is niet geldig.",
     404: "Deze pagina bestaat niet.",
+    403: "U heeft geen toegang tot deze pagina.",
     405: "Deze pagina kan zo niet worden opgevraagd.",
+    413: "Wat u stuurt is te groot. Maak het kleiner (een tekening met minder punten, een kleiner bestand).",
+    429: "U stuurt te veel wijzigingen kort na elkaar. Wacht een minuut en probeer het opnieuw.",
     500: "De server kon deze pagina niet maken. De beheerder vindt de oorzaak in het logboek.",
 }
 
@@ -35,7 +39,7 @@ def _page(err: HTTPException):
     code = err.code or 500
     eigen = isinstance(err, InvalidChoice | UnknownArea | ApiError)  # our own Dutch message, else a fixed one per status
     melding = err.description if eigen else MELDINGEN.get(code, "Er ging iets mis.")
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or "/api/" in request.path:  # also a werksessie's JSON endpoints
         return jsonify({"fout": {"status": code, "melding": melding}}), code
     return render_template("fout.html", titel=TITELS.get(code, "Er ging iets mis"), melding=melding,
                            code=code), code

@@ -1,0 +1,120 @@
+"""Werksessies: professionals and residents annotate the map together, weigh the drukpunten with dots,
+and record afspraken per area (phases 2, 3 and 4 of the maatschappelijk inrichtingsplan).
+
+:func:`init_app` wires them into the web app: the database (``WERKSESSIE_DB``,
+default SQLite in the instance folder, migrated at start-up), the secret key
+that signs the participants' session cookies (``SECRET_KEY``, else a random one
+kept in the instance folder), CSRF protection on every state-changing request
+(Flask-WTF), rate limits on writes (Flask-Limiter), a 256 KB cap on request
+bodies, and the purge of free text whose retention period has passed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from flask import Flask, jsonify, render_template, request
+from flask_limiter import Limiter
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from kaart.indicatoren import catalogus
+from kaart.kaartbestand import Kaart
+from webapp.werksessies.annotaties import wis_verlopen
+from webapp.werksessies.geometrie import Gebiedsindex
+from webapp.werksessies.opslag import Opslag
+from webapp.werksessies.pagina import beheer, bp, sleutel
+
+MAX_VERZOEK = 256 * 1024
+SCHRIJFMETHODEN = ["POST", "PUT", "PATCH", "DELETE"]
+
+
+@dataclass
+class Omgeving:
+    """What the werksessie views need of the app: the kaart, the database, the region's areas."""
+
+    kaart: Kaart
+    opslag: Opslag
+    index: Gebiedsindex
+    regio: str
+    grens_wgs84: list[float]
+    drukpunten: list[str]
+    drukpunten_geojson: dict
+    namen: dict[str, str] = field(default_factory=dict)
+
+    def huidige_waarde(self, code: str, indicator: str) -> float | None:
+        """An indicator's value for an area of the kaart (None when unknown); KeyError for an unknown indicator."""
+        kolom = catalogus()[indicator].kolom
+        for frame in self.kaart.gebieden.values():
+            if code in frame.index:
+                value = frame.at[code, kolom] if kolom in frame else None
+                return None if value is None or pd.isna(value) else float(value)
+        return None
+
+
+def _geheime_sleutel(app: Flask) -> str:
+    """The configured SECRET_KEY, else a random one kept in the instance folder (so cookies survive a restart)."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    os.replace(tmp, path)
+    return path.read_text().strip()
+
+
+def _omgeving(kaart: Kaart, opslag: Opslag) -> Omgeving:
+    fijnste = kaart.gebieden[list(kaart.gebieden)[-1]]
+    regio = kaart.extra["regio"].geometry.iloc[0] if "regio" in kaart.extra else fijnste.geometry.union_all()
+    flagged = fijnste[fijnste["drukpunt"].fillna(False).astype(bool)] if "drukpunt" in fijnste else fijnste.iloc[:0]
+    vorm = flagged[["naam", "gemeentenaam", "drukpuntscore", "geometry"]].copy()
+    vorm["geometry"] = vorm.geometry.simplify(10)
+    vorm = vorm.to_crs("EPSG:4326").reset_index()
+    minx, miny, maxx, maxy = kaart.gebieden[list(kaart.gebieden)[0]].to_crs("EPSG:4326").total_bounds
+    namen = {code: str(naam) for frame in kaart.gebieden.values() for code, naam in frame["naam"].items()}
+    return Omgeving(kaart=kaart, opslag=opslag, index=Gebiedsindex(fijnste, regio),
+                    regio=str(kaart.metadata.get("regio") or kaart.metadata.get("titel") or "Regio"),
+                    grens_wgs84=[float(miny), float(minx), float(maxy), float(maxx)],
+                    drukpunten=list(flagged.index), drukpunten_geojson=vorm.__geo_interface__, namen=namen)
+
+
+def init_app(app: Flask, kaart: Kaart) -> None:
+    app.config.setdefault("WERKSESSIE_DB", f"sqlite:///{Path(app.instance_path) / 'werksessies.sqlite'}")
+    app.config.setdefault("WERKSESSIE_SCHRIJFLIMIET", "120 per minute")
+    app.config.setdefault("WERKSESSIE_AANMAAKLIMIET", "20 per minute")
+    # Flask's own defaults for these are None, so setdefault would keep them.
+    app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or MAX_VERZOEK
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _geheime_sleutel(app)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a werksessie lasts longer than an hour
+    if app.config["WERKSESSIE_DB"].startswith("sqlite:///"):
+        Path(app.config["WERKSESSIE_DB"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    opslag = Opslag(app.config["WERKSESSIE_DB"])
+    with opslag.schrijf() as s:
+        gewist = wis_verlopen(s, date.today())
+    if gewist:
+        app.logger.info("Purged the free text of werksessies %s: their retention period has passed.", gewist)
+    app.extensions["werksessies"] = _omgeving(kaart, opslag)
+
+    CSRFProtect(app)
+    limiter = Limiter(key_func=sleutel, app=app, storage_uri="memory://", default_limits=[])
+    limiter.limit(lambda: app.config["WERKSESSIE_SCHRIJFLIMIET"], methods=SCHRIJFMETHODEN)(bp)
+    limiter.limit(lambda: app.config["WERKSESSIE_AANMAAKLIMIET"], methods=["POST"])(beheer)
+    app.register_blueprint(beheer)
+    app.register_blueprint(bp)
+    app.register_error_handler(CSRFError, _csrf)
+
+
+def _csrf(err: CSRFError):
+    melding = "De beveiligingscode van het formulier ontbreekt of klopt niet. Laad de pagina opnieuw en probeer het nog eens."
+    if "/api/" in request.path or request.is_json:
+        return jsonify({"fout": {"status": 400, "melding": melding}}), 400
+    return render_template("fout.html", titel="Formulier verlopen", melding=melding, code=400), 400

@@ -1,0 +1,11 @@
+"""Alembic's entry point: run the migrations on the connection the app hands over (see ``opslag.migreer``)."""
+
+from alembic import context
+
+from webapp.werksessies.model import Basis
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Basis.metadata,
+                  render_as_batch=connection.dialect.name == "sqlite")  # SQLite alters tables by copying them
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,399 @@
+"""The werksessie pages and their JSON endpoints.
+
+Pages: ``/werksessies/nieuw`` (create, then the links), ``/w/<token>`` (open a
+link: a session cookie, then a redirect to the clean ``/werksessies/<id>``),
+``/werksessies/<id>`` (the map, drawing tools, dots, ranking and afspraken),
+``/werksessies/importeer``. JSON under ``/werksessies/<id>/api/``: annotations
+(poll with ``?sinds=``), votes, ranking, afspraken, settings, links. Exports:
+``/werksessies/<id>/export.gpkg|.geojson``, ``afspraken.csv``.
+
+Every state-changing request needs the CSRF token (a form field, or the
+``X-CSRFToken`` header from the page's meta tag); writes are rate-limited per
+participant; bodies are capped (``MAX_CONTENT_LENGTH``, 256 KB; an import may
+send ``MAX_IMPORT``). Each change is one short write transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from kaart.export import csv_bytes
+from kaart.indicatoren import catalogus
+from webapp.werksessies import afspraken as afspraken_
+from webapp.werksessies import annotaties as annotaties_
+from webapp.werksessies import stemmen as stemmen_
+from webapp.werksessies.fouten import Weigering
+from webapp.werksessies.model import (
+    CATEGORIEEN,
+    FASEN,
+    ROLLEN,
+    ROLLEN_PARTIJ,
+    STATUS_AFSPRAAK,
+    Deelnemer,
+    Werksessie,
+)
+from webapp.werksessies.toegang import (
+    bezoeker,
+    maak_werksessie,
+    nieuwe_link,
+    nu,
+    open_link,
+    trek_in,
+)
+from webapp.werksessies.uitwisseling import (
+    importeer,
+    naar_geojson,
+    naar_geopackage,
+    pakket,
+    uit_bestand,
+)
+
+bp = Blueprint("werksessies", __name__)
+beheer = Blueprint("werksessiebeheer", __name__)
+"""Creating and importing: rate-limited per address, more strictly than the writes inside a werksessie."""
+
+MAX_IMPORT = 20 * 2**20
+
+
+def _omgeving():
+    """The app's werksessie context (see ``webapp.werksessies.init_app``)."""
+    return current_app.extensions["werksessies"]
+
+
+def sleutel() -> str:
+    """Rate-limit key: the participant when known (thirty people behind one municipal address
+    each get their own budget), else the address."""
+    ws = (request.view_args or {}).get("ws")
+    deelnemer = _sessies().get(str(ws)) if ws is not None else None
+    return f"deelnemer:{ws}:{deelnemer}" if deelnemer else f"adres:{request.remote_addr}"
+
+
+def _sessies() -> dict:
+    return session.get("werksessies", {})
+
+
+def _onthoud(deelnemer: Deelnemer) -> None:
+    sessies = dict(_sessies())
+    sessies[str(deelnemer.werksessie_id)] = deelnemer.id
+    session["werksessies"] = sessies
+    session.permanent = True
+
+
+def _laad(s, ws: int) -> tuple[Werksessie, Deelnemer]:
+    werksessie = s.get(Werksessie, ws)
+    if werksessie is None:
+        raise Weigering("Deze werksessie bestaat niet.", 404)
+    return werksessie, bezoeker(s, ws, _sessies().get(str(ws)))
+
+
+def _json() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Weigering("Stuur de gegevens als een JSON-object.")
+    return data
+
+
+@bp.errorhandler(Weigering)
+@beheer.errorhandler(Weigering)
+def _weigering(err: Weigering):
+    if "/api/" in request.path or request.is_json:
+        return jsonify({"fout": {"status": err.status, "melding": err.melding}}), err.status
+    return render_template("fout.html", titel="Werksessie", melding=err.melding, code=err.status), err.status
+
+
+# --- creating, opening, importing ------------------------------------------------------------------------------
+
+
+@beheer.route("/werksessies/nieuw", methods=["GET", "POST"])
+def nieuw():
+    omgeving = _omgeving()
+    fout = None
+    if request.method == "POST":
+        try:
+            with omgeving.opslag.schrijf() as s:
+                werksessie, links = maak_werksessie(
+                    s, request.form.get("titel", ""), omgeving.regio, request.form.get("fase", ""),
+                    _datum(request.form.get("begin")), _datum(request.form.get("einde")),
+                    stippen=_heel(request.form.get("stippen", "5")), moderatie="moderatie" in request.form,
+                    alleen_eigen="alleen_eigen" in request.form, lezerslink="lezerslink" in request.form,
+                    bewaartermijn_dagen=_heel(request.form.get("bewaartermijn_dagen", "90")))
+                facilitator = open_link(s, links["facilitator"])
+            _onthoud(facilitator)
+            return _links_pagina(werksessie, links, 201)
+        except Weigering as err:
+            fout = err.melding
+    vandaag = date.today()
+    return render_template("werksessie_nieuw.html", kaart=omgeving.kaart, fasen=FASEN, fout=fout,
+                           vandaag=vandaag.isoformat(), form=request.form), 400 if fout else 200
+
+
+def _links_pagina(werksessie: Werksessie, links: dict[str, str], status: int = 200):
+    urls = {rol: url_for("werksessies.open_", token=token, _external=True) for rol, token in links.items()}
+    response = current_app.make_response((render_template(
+        "werksessie_links.html", kaart=_omgeving().kaart, werksessie=werksessie, urls=urls, rollen=ROLLEN), status))
+    response.headers["Cache-Control"] = "no-store"  # the links are shown once; no cache keeps them
+    return response
+
+
+def _datum(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise Weigering("Geef een begin- en einddatum (jjjj-mm-dd).") from None
+
+
+def _heel(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Weigering(f"‘{value}’ is geen heel getal.") from None
+
+
+@bp.get("/w/<token>")
+def open_(token: str):
+    """Exchange a link's token for a session cookie, then go to the clean URL."""
+    with _omgeving().opslag.schrijf() as s:
+        deelnemer = open_link(s, token)
+    _onthoud(deelnemer)
+    response = redirect(url_for("werksessies.werksessie", ws=deelnemer.werksessie_id), 303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@beheer.route("/werksessies/importeer", methods=["GET", "POST"])
+def importeren():
+    omgeving = _omgeving()
+    fout = None
+    if request.method == "POST":
+        request.max_content_length = MAX_IMPORT
+        bestand = request.files.get("bestand")
+        try:
+            if bestand is None or not bestand.filename:
+                raise Weigering("Kies een bestand: een GeoPackage of GeoJSON die een werksessie exporteerde.")
+            inhoud = uit_bestand(bestand.read())
+            with omgeving.opslag.schrijf() as s:
+                werksessie, links = importeer(s, inhoud, omgeving.index)
+                facilitator = open_link(s, links["facilitator"])
+            _onthoud(facilitator)
+            return _links_pagina(werksessie, links, 201)
+        except Weigering as err:
+            fout = err.melding
+    return render_template("werksessie_import.html", kaart=omgeving.kaart, fout=fout), 400 if fout else 200
+
+
+# --- the werksessie page -----------------------------------------------------------------------------------------
+
+
+@bp.get("/werksessies/<int:ws>")
+def werksessie(ws: int):
+    omgeving = _omgeving()
+    with omgeving.opslag.lees() as s:
+        werksessie, deelnemer = _laad(s, ws)
+    response = current_app.make_response(render_template(
+        "werksessie.html", kaart=omgeving.kaart, werksessie=werksessie, deelnemer=deelnemer, fasen=FASEN,
+        rollen=ROLLEN, categorieen=CATEGORIEEN, rollen_partij=ROLLEN_PARTIJ, status_afspraak=STATUS_AFSPRAAK,
+        indicatoren=[(i.id, i.label) for i in catalogus()],
+        instellingen={"ws": ws, "rol": deelnemer.rol, "grens": omgeving.grens_wgs84,
+                      "drukpunten": omgeving.drukpunten_geojson, "categorieen": CATEGORIEEN,
+                      "stippen": werksessie.stippen}))
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.get("/werksessies/<int:ws>/api/annotaties")
+def annotaties(ws: int):
+    try:
+        sinds = int(request.args.get("sinds", "0"))
+    except ValueError:
+        raise Weigering("‘sinds’ moet een revisienummer zijn.") from None
+    with _omgeving().opslag.lees() as s:
+        werksessie, deelnemer = _laad(s, ws)
+        return jsonify(annotaties_.sinds(s, werksessie, deelnemer, sinds))
+
+
+def _schrijf(ws: int, actie):
+    """Run ``actie(session, werksessie, deelnemer)`` in one write transaction; its result as JSON."""
+    with _omgeving().opslag.schrijf() as s:
+        werksessie, deelnemer = _laad(s, ws)
+        return actie(s, werksessie, deelnemer)
+
+
+@bp.post("/werksessies/<int:ws>/api/annotaties")
+def plaats(ws: int):
+    data = _json()
+    return _schrijf(ws, lambda s, w, d: (jsonify(annotaties_.als_json(
+        w, annotaties_.plaats(s, w, d, data, _omgeving().index), d)), 201))
+
+
+@bp.route("/werksessies/<int:ws>/api/annotaties/<int:aid>", methods=["PATCH", "DELETE"])
+def annotatie(ws: int, aid: int):
+    if request.method == "DELETE":
+        return _schrijf(ws, lambda s, w, d: jsonify(annotaties_.als_json(w, annotaties_.verwijder(s, w, d, aid), d)))
+    data = _json()
+    return _schrijf(ws, lambda s, w, d: jsonify(annotaties_.als_json(
+        w, annotaties_.wijzig(s, w, d, aid, data, _omgeving().index), d)))
+
+
+@bp.post("/werksessies/<int:ws>/api/annotaties/<int:aid>/herstel")
+def herstel(ws: int, aid: int):
+    return _schrijf(ws, lambda s, w, d: jsonify(annotaties_.als_json(w, annotaties_.herstel(s, w, d, aid), d)))
+
+
+@bp.post("/werksessies/<int:ws>/api/annotaties/<int:aid>/status")
+def status(ws: int, aid: int):
+    data = _json()
+    return _schrijf(ws, lambda s, w, d: jsonify(annotaties_.als_json(
+        w, annotaties_.modereer(s, w, d, aid, data.get("status")), d)))
+
+
+@bp.get("/werksessies/<int:ws>/api/annotaties/<int:aid>/geschiedenis")
+def geschiedenis(ws: int, aid: int):
+    with _omgeving().opslag.lees() as s:
+        werksessie, deelnemer = _laad(s, ws)
+        return jsonify(annotaties_.geschiedenis(s, werksessie, deelnemer, aid))
+
+
+@bp.put("/werksessies/<int:ws>/api/stemmen")
+def stem(ws: int):
+    data = _json()
+    return _schrijf(ws, lambda s, w, d: jsonify(stemmen_.stem(
+        s, w, d, data.get("doel_soort"), data.get("doel", ""), data.get("aantal"), set(_omgeving().drukpunten))))
+
+
+@bp.get("/werksessies/<int:ws>/api/ranglijst")
+def ranglijst(ws: int):
+    with _omgeving().opslag.lees() as s:
+        werksessie, deelnemer = _laad(s, ws)
+        besteed = sum(stemmen_.besteed(s, deelnemer).values())
+        return jsonify({"ranglijst": stemmen_.ranglijst(s, werksessie, deelnemer, _omgeving().namen),
+                        "over": werksessie.stippen - besteed, "stippen": werksessie.stippen})
+
+
+@bp.route("/werksessies/<int:ws>/api/afspraken", methods=["GET", "POST"])
+def afspraken(ws: int):
+    omgeving = _omgeving()
+    if request.method == "POST":
+        data = _json()
+        return _schrijf(ws, lambda s, w, d: (jsonify(afspraken_.als_json(
+            afspraken_.leg_vast(s, w, d, data, omgeving.namen, omgeving.huidige_waarde), omgeving.namen)), 201))
+    with omgeving.opslag.lees() as s:
+        werksessie, _ = _laad(s, ws)
+        return jsonify([afspraken_.als_json(a, omgeving.namen) for a in werksessie.afspraken])
+
+
+@bp.patch("/werksessies/<int:ws>/api/afspraken/<int:afid>")
+def afspraak_status(ws: int, afid: int):
+    data = _json()
+    return _schrijf(ws, lambda s, w, d: jsonify(afspraken_.als_json(
+        afspraken_.zet_status(s, w, d, afid, data.get("status")), _omgeving().namen)))
+
+
+def _facilitator(deelnemer: Deelnemer) -> None:
+    if deelnemer.rol != "facilitator":
+        raise Weigering("Alleen de facilitator kan dit.", 403)
+
+
+@bp.post("/werksessies/<int:ws>/api/instellingen")
+def instellingen(ws: int):
+    data = _json()
+
+    def actie(s, werksessie, deelnemer):
+        _facilitator(deelnemer)
+        if "fase" in data:
+            if data["fase"] not in FASEN:
+                raise Weigering(f"Kies een fase: {', '.join(FASEN)}.")
+            werksessie.fase = data["fase"]
+        for veld in ("moderatie", "alleen_eigen"):
+            if veld in data:
+                setattr(werksessie, veld, bool(data[veld]))
+        if "stippen" in data:
+            if not isinstance(data["stippen"], int) or not 0 <= data["stippen"] <= 50:
+                raise Weigering("Geef elke deelnemer 0 tot 50 stippen om te verdelen.")
+            werksessie.stippen = data["stippen"]
+        werksessie.revisie += 1
+        return jsonify({k: getattr(werksessie, k) for k in ("fase", "moderatie", "alleen_eigen", "stippen")})
+
+    return _schrijf(ws, actie)
+
+
+@bp.post("/werksessies/<int:ws>/api/links/<rol>")
+def vervang_link(ws: int, rol: str):
+    """Revoke every link of a role and make a new one (shown once)."""
+
+    def actie(s, werksessie, deelnemer):
+        _facilitator(deelnemer)
+        if rol == "facilitator":
+            raise Weigering("De facilitatorlink trekt u niet in vanuit de werksessie zelf.")
+        ingetrokken = trek_in(s, werksessie, rol)
+        token = nieuwe_link(s, werksessie, rol)
+        return jsonify({"rol": rol, "ingetrokken": ingetrokken,
+                        "link": url_for("werksessies.open_", token=token, _external=True)})
+
+    return _schrijf(ws, actie)
+
+
+@bp.post("/werksessies/<int:ws>/api/wis-tekst")
+def wis_tekst(ws: int):
+    def actie(s, werksessie, deelnemer):
+        _facilitator(deelnemer)
+        return jsonify({"gewist": annotaties_.wis_tekst(s, werksessie, nu())})
+
+    return _schrijf(ws, actie)
+
+
+# --- exports ---------------------------------------------------------------------------------------------------
+
+
+def _export(ws: int) -> tuple[Werksessie, dict]:
+    with _omgeving().opslag.lees() as s:
+        werksessie, deelnemer = _laad(s, ws)
+        _facilitator(deelnemer)
+        return werksessie, pakket(s, werksessie)
+
+
+def _download(data: bytes, mimetype: str, naam: str):
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{naam}"'
+    return response
+
+
+@bp.get("/werksessies/<int:ws>/export.gpkg")
+def export_gpkg(ws: int):
+    werksessie, p = _export(ws)
+    return _download(naar_geopackage(p), "application/geopackage+sqlite3", f"werksessie-{ws}.gpkg")
+
+
+@bp.get("/werksessies/<int:ws>/export.geojson")
+def export_geojson(ws: int):
+    werksessie, p = _export(ws)
+    return _download(naar_geojson(p), "application/geo+json", f"werksessie-{ws}.geojson")
+
+
+@bp.get("/werksessies/<int:ws>/afspraken.csv")
+def afspraken_csv(ws: int):
+    """The afspraken as an Excel-friendly CSV, for the decision document."""
+    omgeving = _omgeving()
+    with omgeving.opslag.lees() as s:
+        werksessie, _ = _laad(s, ws)
+        rijen = [afspraken_.als_json(a, omgeving.namen) for a in werksessie.afspraken]
+    tabel = pd.DataFrame([{
+        "gebied": r["gebied"], "gebiedsnaam": r["gebiedsnaam"], "wat": r["wat"],
+        "wie": ", ".join(f"{p['partij']} ({ROLLEN_PARTIJ[p['rol']].lower()})" for p in r["wie"]),
+        "wanneer": r["wanneer"], "indicator": r["indicator"], "huidige waarde": r["huidige_waarde"],
+        "doelwaarde": r["doelwaarde"], "doeljaar": r["doeljaar"], "status": STATUS_AFSPRAAK[r["status"]],
+    } for r in rijen], columns=["gebied", "gebiedsnaam", "wat", "wie", "wanneer", "indicator", "huidige waarde",
+                                "doelwaarde", "doeljaar", "status"])
+    return _download(csv_bytes(tabel.set_index("gebied")), "text/csv", f"afspraken-werksessie-{ws}.csv")

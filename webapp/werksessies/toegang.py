@@ -1,0 +1,103 @@
+"""Werksessies and their links: creating them, exchanging a link's token for a participant, revoking.
+
+A link carries a random token (``secrets.token_urlsafe``, 256 bits); the
+database holds only its SHA-256, so a leaked database opens no werksessie. A
+link stops working when revoked or when the werksessie has ended (the day after
+its end date). Opening a link makes a participant with that link's role; the
+view then keeps the participant in a signed session cookie and redirects to a
+clean URL, so the token does not linger in the address bar or in referrers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.werksessies.fouten import Weigering
+from webapp.werksessies.model import FASEN, ROLLEN, Deelnemer, Toegang, Werksessie
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def verloopt(werksessie: Werksessie) -> datetime:
+    """Links expire with the werksessie: at the end of its last day."""
+    return datetime.combine(werksessie.einde + timedelta(days=1), time())
+
+
+def nu() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def nieuwe_link(session: Session, werksessie: Werksessie, rol: str) -> str:
+    """A new link for ``rol``; returns the token (shown once, never stored)."""
+    if rol not in ROLLEN:
+        raise Weigering(f"Onbekende rol ‘{rol}’. Kies uit: {', '.join(ROLLEN)}.")
+    token = secrets.token_urlsafe(32)
+    session.add(Toegang(werksessie=werksessie, rol=rol, token_hash=token_hash(token), verloopt=verloopt(werksessie)))
+    return token
+
+
+def maak_werksessie(session: Session, titel: str, regio: str, fase: str, begin: date, einde: date, *,
+                    stippen: int = 5, moderatie: bool = False, alleen_eigen: bool = True,
+                    bewaartermijn_dagen: int = 90, lezerslink: bool = False,
+                    verleden: bool = False) -> tuple[Werksessie, dict[str, str]]:
+    """A new werksessie and its links (role -> token); ``verleden`` allows one that has ended (an import)."""
+    titel = titel.strip()
+    if not titel or len(titel) > 200:
+        raise Weigering("Geef de werksessie een titel van 1 tot 200 tekens.")
+    if fase not in FASEN:
+        raise Weigering(f"Kies een fase: {', '.join(FASEN)}.")
+    if einde < begin:
+        raise Weigering("De einddatum ligt voor de begindatum. Kies een einddatum op of na de begindatum.")
+    if einde < date.today() and not verleden:
+        raise Weigering("De einddatum ligt in het verleden: de links zouden meteen verlopen. Kies een latere datum.")
+    if not 0 <= stippen <= 50:
+        raise Weigering("Geef elke deelnemer 0 tot 50 stippen om te verdelen.")
+    if not 1 <= bewaartermijn_dagen <= 3650:
+        raise Weigering("Kies een bewaartermijn van 1 tot 3650 dagen.")
+    werksessie = Werksessie(titel=titel, regio=regio, fase=fase, begin=begin, einde=einde, stippen=stippen,
+                            moderatie=moderatie, alleen_eigen=alleen_eigen, bewaartermijn_dagen=bewaartermijn_dagen,
+                            revisie=0, aangemaakt=nu())
+    session.add(werksessie)
+    rollen = ["facilitator", "deelnemer"] + (["lezer"] if lezerslink else [])
+    links = {rol: nieuwe_link(session, werksessie, rol) for rol in rollen}
+    session.flush()
+    return werksessie, links
+
+
+def open_link(session: Session, token: str) -> Deelnemer:
+    """The participant a valid link makes; a Weigering (404) for an unknown, revoked or expired one."""
+    toegang = session.scalar(select(Toegang).where(Toegang.token_hash == token_hash(token)))
+    if toegang is None or toegang.ingetrokken or toegang.verloopt <= nu():
+        raise Weigering("Deze link is onbekend, ingetrokken of verlopen. Vraag de facilitator om een nieuwe.", 404)
+    deelnemer = Deelnemer(werksessie_id=toegang.werksessie_id, toegang_id=toegang.id, rol=toegang.rol,
+                          aangemaakt=nu())
+    session.add(deelnemer)
+    session.flush()
+    return deelnemer
+
+
+def bezoeker(session: Session, werksessie_id: int, deelnemer_id: int | None) -> Deelnemer:
+    """The participant of this request, if their link still holds; else a Weigering (403)."""
+    deelnemer = session.get(Deelnemer, deelnemer_id) if deelnemer_id else None
+    toegang = session.get(Toegang, deelnemer.toegang_id) if deelnemer and deelnemer.toegang_id else None
+    if deelnemer is None or deelnemer.werksessie_id != werksessie_id or toegang is None \
+            or toegang.ingetrokken or toegang.verloopt <= nu():
+        raise Weigering("U heeft (nog) geen toegang tot deze werksessie, of uw link is ingetrokken of verlopen. "
+                        "Open de link die u van de facilitator kreeg.", 403)
+    return deelnemer
+
+
+def trek_in(session: Session, werksessie: Werksessie, rol: str) -> int:
+    """Revoke every link of ``rol``: whoever came in through one loses access at once. Returns how many."""
+    links = [t for t in werksessie.toegangen if t.rol == rol and not t.ingetrokken]
+    for toegang in links:
+        toegang.ingetrokken = True
+    werksessie.revisie += 1
+    return len(links)
