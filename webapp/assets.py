@@ -62,15 +62,17 @@ VENDOR: dict[str, Asset | None] = {
         Asset("leaflet.markercluster", "dist/MarkerCluster.css"),
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css":
         Asset("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
-    # folium.plugins.Draw, and the werksessie page's drawing tools (webapp/werksessies), Leaflet.draw.
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": Asset("leaflet-draw", "dist/leaflet.draw.js"),
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css":
-        Asset("leaflet-draw", "dist/leaflet.draw.css"),
     # branca.colormap legends draw with d3 version 3.
     "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js": Asset("d3", "d3.min.js"),
 }
 
-PACKAGES = frozenset(asset.package for asset in VENDOR.values() if asset)
+EIGEN: tuple[Asset, ...] = (
+    Asset("leaflet-draw", "dist/leaflet.draw.js"),  # the werksessie page's drawing tools (not through folium)
+    Asset("leaflet-draw", "dist/leaflet.draw.css"),
+)
+"""Files our own templates load from ``/vendor/`` besides the ones folium's figures need."""
+
+PACKAGES = frozenset(asset.package for asset in (*VENDOR.values(), *EIGEN) if asset)
 
 
 class UnknownAssetError(RuntimeError):
@@ -79,7 +81,7 @@ class UnknownAssetError(RuntimeError):
 
 def missing_assets(node_modules: str | os.PathLike = NODE_MODULES) -> list[str]:
     """The files of :data:`VENDOR` that are not installed, as paths below ``node_modules``."""
-    return sorted({a.filename for a in VENDOR.values() if a and not Path(node_modules, a.filename).is_file()})
+    return sorted({a.filename for a in (*VENDOR.values(), *EIGEN) if a and not Path(node_modules, a.filename).is_file()})
 
 
 def localize(figure: Figure, asset_url: Callable[[str], str]) -> None:
