@@ -24,13 +24,17 @@ def site(demo_kaart_pad):
         yield url
 
 
-def _violations(chromium, url: str) -> list[str]:
+def _violations(chromium, url: str, voorbereiding=None) -> list[str]:
+    """axe-core's WCAG 2.1 AA violations on the page at ``url`` (after ``voorbereiding(page)``, if given)."""
     context = chromium.new_context(locale="nl-NL")
     # Only the local server answers: basemap tiles fail, as on a closed municipal network.
     context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
     page = context.new_page()
     try:
+        if voorbereiding:
+            voorbereiding(page)
         page.goto(url, wait_until="load")
+        page.wait_for_timeout(500)  # scripts fill lists after load
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
     finally:
@@ -50,3 +54,21 @@ def _violations(chromium, url: str) -> list[str]:
 def test_pages_meet_wcag_21_aa(chromium, site, path):
     assert AXE.exists(), f"{AXE} is missing: run 'make assets'"
     assert _violations(chromium, site + path) == []
+
+
+def test_werksessie_pages_meet_wcag_21_aa(chromium, demo_kaart_pad, tmp_path):
+    from test_werksessies import maak_app
+
+    with running(maak_app(demo_kaart_pad, tmp_path / "a11y.sqlite")) as url:
+        assert _violations(chromium, f"{url}/werksessies/nieuw") == []
+        assert _violations(chromium, f"{url}/werksessies/importeer") == []
+
+        def als_facilitator(page):
+            page.goto(f"{url}/werksessies/nieuw")
+            page.fill("#titel", "Toegankelijk")
+            page.click("button[type=submit]")
+            page.goto(f"{url}/werksessies/1")
+            assert page.locator("#kaart.leaflet-container").count() == 1  # the facilitator's page, map drawn
+            assert page.locator("#instellingen").count() == 1
+
+        assert _violations(chromium, f"{url}/werksessies/1", als_facilitator) == []

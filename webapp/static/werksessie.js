@@ -255,7 +255,7 @@
         var li = el("li", {"data-afspraak": String(a.id)});
         li.appendChild(el("strong", {}, (a.gebiedsnaam || a.gebied) + ": "));
         li.appendChild(el("span", {}, a.wat));
-        var wie = a.wie.map(function (p) { return p.partij + " (" + p.rol + ")"; }).join(", ");
+        var wie = a.wie.map(function (p) { return p.partij + " (" + (cfg.rollen_partij[p.rol] || p.rol) + ")"; }).join(", ");
         var doel = a.indicator ? "; doel " + a.indicator + ": " + (a.huidige_waarde === null ? "?" : a.huidige_waarde) +
           " → " + (a.doelwaarde === null ? "?" : a.doelwaarde) + (a.doeljaar ? " in " + a.doeljaar : "") : "";
         li.appendChild(el("span", {"class": "details"}, " — " + wie + "; uiterlijk " + a.wanneer + doel + "; " + a.status));

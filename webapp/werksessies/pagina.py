@@ -208,6 +208,7 @@ def werksessie(ws: int):
         indicatoren=[(i.id, i.label) for i in catalogus()],
         instellingen={"ws": ws, "rol": deelnemer.rol, "grens": omgeving.grens_wgs84,
                       "drukpunten": omgeving.drukpunten_geojson, "categorieen": CATEGORIEEN,
+                      "rollen_partij": {k: v.lower() for k, v in ROLLEN_PARTIJ.items()},
                       "stippen": werksessie.stippen}))
     response.headers["Referrer-Policy"] = "same-origin"
     return response
