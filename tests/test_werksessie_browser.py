@@ -68,6 +68,9 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         a.click("#annotatieformulier button[type=submit]")
         a.wait_for_selector("#annotaties li[data-annotatie]")
 
+        a.click("#annotaties li[data-annotatie] button:has-text('Geschiedenis')")
+        assert "aangemaakt door u" in a.wait_for_selector("ol.geschiedenis:not([hidden]) li").text_content()
+
         # The other participant sees it within a few seconds, as text (the markup is not run).
         item = b.wait_for_selector("#annotaties li[data-annotatie]", timeout=10_000)
         assert item.query_selector(".tekst").text_content() == EVIL

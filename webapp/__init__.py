@@ -11,6 +11,8 @@ Settings:
 ``NODE_MODULES``
     Where ``npm ci --prefix webapp`` installed the front-end packages
     (default: ``webapp/node_modules``).
+``WERKSESSIE_DB``, ``SECRET_KEY``, ``WERKSESSIE_SCHRIJFLIMIET``, ``WERKSESSIE_AANMAAKLIMIET``
+    The werksessie database and its safeguards; see ``webapp.werksessies``.
 
 They come from, each overriding the one before: the defaults, ``config.py`` in
 the instance folder, the ``KAART_PAD`` environment variable, and the mapping

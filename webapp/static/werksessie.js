@@ -112,6 +112,7 @@
     box.appendChild(el("strong", {}, cfg.categorieen[a.categorie] || a.categorie));
     box.appendChild(el("p", {}, a.tekst));
     if (a.naam) { box.appendChild(el("p", {"class": "naam"}, "— " + a.naam)); }
+    if (a.buurten.length) { box.appendChild(el("p", {"class": "buurten"}, "Buurten: " + a.buurten.join(", "))); }
     if (a.status !== "zichtbaar") { box.appendChild(el("p", {"class": "status"}, "Status: " + a.status)); }
     return box;
   }
@@ -156,10 +157,10 @@
     return span;
   }
 
-  function knop(tekst, actie) {
+  function knop(tekst, actie, verversen) {
     var b = el("button", {type: "button"}, tekst);
     b.addEventListener("click", function () {
-      actie().then(ververs).catch(function (err) { window.alert(err.message); });
+      actie().then(verversen === false ? null : ververs).catch(function (err) { window.alert(err.message); });
     });
     return b;
   }
@@ -190,6 +191,19 @@
         acties.appendChild(knop("Verwijder", function () {
           return verzoek("DELETE", "annotaties/" + id).then(function () { toonHerstel(id); });
         }));
+      }
+      if (a.eigen || cfg.rol === "facilitator") {
+        var geschiedenis = el("ol", {"class": "geschiedenis", hidden: ""});
+        acties.appendChild(knop("Geschiedenis", function () {
+          return verzoek("GET", "annotaties/" + id + "/geschiedenis").then(function (rijen) {
+            geschiedenis.replaceChildren();
+            rijen.forEach(function (h) {
+              geschiedenis.appendChild(el("li", {}, h.tijd.replace("T", " ") + ": " + h.actie + " door " + h.door));
+            });
+            geschiedenis.hidden = false;
+          });
+        }, false));
+        li.appendChild(geschiedenis);
       }
       if (cfg.rol === "facilitator") {
         if (a.status !== "zichtbaar") {
