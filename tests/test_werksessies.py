@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -381,4 +380,3 @@ def test_unknown_werksessie_and_bad_json_are_clear(site):
     response = facilitator.s.post(f"{url}/werksessies/{ws}/api/annotaties", data="niet json",
                                   headers={"X-CSRFToken": facilitator.csrf, "Content-Type": "application/json"})
     assert response.status_code == 400 and "JSON" in response.json()["fout"]["melding"]
-    assert threading.active_count() < 50
