@@ -98,11 +98,23 @@ def init_app(app: Flask, kaart: Kaart) -> None:
     if app.config["WERKSESSIE_DB"].startswith("sqlite:///"):
         Path(app.config["WERKSESSIE_DB"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     opslag = Opslag(app.config["WERKSESSIE_DB"])
-    with opslag.schrijf() as s:
-        gewist = wis_verlopen(s, date.today())
-    if gewist:
-        app.logger.info("Purged the free text of werksessies %s: their retention period has passed.", gewist)
     app.extensions["werksessies"] = _omgeving(kaart, opslag)
+    opgeschoond: list[date] = []
+
+    @app.before_request
+    def _bewaartermijn():
+        """Purge expired free text at start-up and then once a day, so a server that runs for months keeps
+        its promise to participants too."""
+        if opgeschoond and opgeschoond[-1] == date.today():
+            return
+        with opslag.schrijf() as s:
+            gewist = wis_verlopen(s, date.today())
+        opgeschoond.append(date.today())
+        if gewist:
+            app.logger.info("Purged the free text of werksessies %s: their retention period has passed.", gewist)
+
+    with app.app_context():
+        _bewaartermijn()
 
     CSRFProtect(app)
     limiter = Limiter(key_func=sleutel, app=app, storage_uri="memory://", default_limits=[])
