@@ -103,6 +103,8 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         fac.click("#afspraakformulier button[type=submit]")
         fac.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen')")
         a.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen')", timeout=10_000)
+        fac.select_option("#afspraken li:has-text('Speeltuin opknappen') select", "lopend")
+        a.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen'):has-text('; lopend')", timeout=10_000)
 
         with fac.expect_download() as download:
             fac.click("text=GeoPackage")

@@ -272,7 +272,21 @@
         var wie = a.wie.map(function (p) { return p.partij + " (" + (cfg.rollen_partij[p.rol] || p.rol) + ")"; }).join(", ");
         var doel = a.indicator ? "; doel " + a.indicator + ": " + (a.huidige_waarde === null ? "?" : a.huidige_waarde) +
           " → " + (a.doelwaarde === null ? "?" : a.doelwaarde) + (a.doeljaar ? " in " + a.doeljaar : "") : "";
-        li.appendChild(el("span", {"class": "details"}, " — " + wie + "; uiterlijk " + a.wanneer + doel + "; " + a.status));
+        li.appendChild(el("span", {"class": "details"}, " — " + wie + "; uiterlijk " + a.wanneer + doel + "; " +
+          (cfg.status_afspraak[a.status] || a.status).toLowerCase()));
+        if (cfg.rol === "facilitator") {
+          var keuze = el("select", {"aria-label": "Status van de afspraak over " + (a.gebiedsnaam || a.gebied)});
+          Object.keys(cfg.status_afspraak).forEach(function (code) {
+            var optie = el("option", {value: code}, cfg.status_afspraak[code]);
+            if (code === a.status) { optie.selected = true; }
+            keuze.appendChild(optie);
+          });
+          keuze.addEventListener("change", function () {
+            verzoek("PATCH", "afspraken/" + a.id, {status: keuze.value}).then(ververs)
+              .catch(function (err) { window.alert(err.message); });
+          });
+          li.appendChild(keuze);
+        }
         ul.appendChild(li);
       });
     });

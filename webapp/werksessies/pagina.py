@@ -209,6 +209,7 @@ def werksessie(ws: int):
         instellingen={"ws": ws, "rol": deelnemer.rol, "grens": omgeving.grens_wgs84,
                       "drukpunten": omgeving.drukpunten_geojson, "categorieen": CATEGORIEEN,
                       "rollen_partij": {k: v.lower() for k, v in ROLLEN_PARTIJ.items()},
+                      "status_afspraak": STATUS_AFSPRAAK,
                       "stippen": werksessie.stippen}))
     response.headers["Referrer-Policy"] = "same-origin"
     return response
