@@ -254,3 +254,55 @@ def test_the_view_is_kept_in_the_address_so_a_link_reproduces_it(closed, site, d
     # Choosing another indicator keeps the view.
     assert page.locator("form.keuze").first.evaluate("f => f.action").endswith(expected)
     assert closed.errors == []
+
+
+def test_the_browser_formats_values_as_the_server_does(closed, site):
+    """The tooltips format in JavaScript; the table, profile and CSV in Python: they must agree."""
+    from kaart.variabelen import variabelen
+    from webapp.choropleth import format_value
+
+    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
+    kolommen = variabelen()
+    cases = [("inwoners", 12345.0), ("inwoners", 7.0), ("pct_65plus", 23.46), ("drukpuntscore", 1.254),
+             ("drukpuntscore", -0.5), ("kans_drukpunt", 0.35), ("woz_gemiddeld", 412.0), ("inwoners", None)]
+    for naam, waarde in cases:
+        kolom = kolommen[naam]
+        browser = page.evaluate("([v, e]) => KaartGebieden.formatteer(v, e)", [waarde, kolom.eenheid])
+        assert browser == format_value(float("nan") if waarde is None else waarde, kolom), (naam, waarde)
+
+
+def test_names_in_tooltips_and_popups_are_text_not_markup(browser, tmp_path, demo_kaart):
+    import copy
+
+    from kaart.kaartbestand import write_kaart
+
+    kaart = copy.deepcopy(demo_kaart)
+    buurt, punt = _open_buurt(kaart)
+    evil = '<img src=x onerror="document.title=1">Kwaadwijk'
+    kaart.gebieden["buurt"].loc[buurt.name, "naam"] = evil
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "kwaad.gpkg")})) as url:
+        closed = ClosedNetworkPage(browser)
+        page = closed.open(f"{url}/?niveau=buurt&indicator=inwoners")
+        x, y = _screen_point(page, punt)
+        page.mouse.move(x, y)
+        tooltip = page.locator(".leaflet-tooltip")
+        tooltip.wait_for(state="visible")
+        assert evil in tooltip.inner_text() and tooltip.locator("img").count() == 0
+        page.mouse.click(x, y)
+        link = page.locator(".leaflet-popup-content a.naar-profiel")
+        assert link.inner_text() == f"Gebiedsprofiel van {evil}"
+        assert page.title() != "1" and closed.errors == []
+        closed.context.close()
+
+
+def test_zooming_in_fetches_finer_areas_from_the_api(closed, site):
+    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/gebieden/" in r.url else None)
+    start = page.evaluate("() => Object.values(window).find(v => v instanceof L.Map).getZoom()")
+    page.evaluate("() => Object.values(window).find(v => v instanceof L.Map).setZoom(14, {animate: false})")
+    page.wait_for_function("() => true")
+    page.wait_for_timeout(800)
+    assert any("zoom=14" in u for u in asked), (start, asked)
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() > 0
+    assert closed.errors == [] and closed.local_failures == []

@@ -44,6 +44,8 @@ def _violations(chromium, url: str, voorbereiding=None) -> list[str]:
 
 
 @pytest.mark.parametrize("path", [
+    "/?niveau=buurt&indicator=drukpuntscore",
+    "/?niveau=gemeente&indicator=inwoners",
     "/gebied/BU99010005",
     "/gebied/GM9901",
     "/vergelijk?code=BU99010005&code=BU99010002&code=GM9901",

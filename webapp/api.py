@@ -37,8 +37,11 @@ ZOOM_MIN, ZOOM_MAX, ZOOM_STANDAARD = 5, 18, 13
 METRES_PER_PIXEL_Z0 = 156_543.03 * math.cos(math.radians(52.2))
 """Web Mercator's metres per pixel at zoom 0, at the Netherlands' latitude."""
 DECIMALEN = 6  # about 0.1 m
-IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers"]
-"""The descriptive columns every area carries in the API, before its figures."""
+IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers", "drukpunt"]
+"""The descriptive columns every area carries in the API, before its figures (drukpunt: the map's outline)."""
+ANTWOORDEN_BEWAARD = 64
+"""Serialised area responses kept per app (least recently used dropped): the map asks the same ones again."""
+_BEWAARSLOT = threading.Lock()
 
 
 class ApiError(HTTPException):
@@ -137,6 +140,29 @@ def _waarde(value: object) -> object:
     return value
 
 
+def _eigenschappen_alle(frame: pd.DataFrame, kolommen: list[str]) -> list[dict]:
+    """The properties of every area of ``frame`` at once (column-wise: 15,000 buurten in a blink)."""
+    namen = [k for k in IDENTITEIT if k in frame.columns] + [k for k in kolommen if k not in IDENTITEIT]
+    sub = frame[namen].astype(object)
+    sub = sub.where(sub.notna(), None)
+    rows = sub.to_dict("records")
+    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}} for code, row in zip(frame.index, rows)]
+
+
+def _bbox() -> tuple[float, float, float, float] | None:
+    text = request.args.get("bbox")
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        west = south = east = north = math.nan
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ApiError(400, "bbox moet vier getallen zijn: west,zuid,oost,noord in graden (WGS84), "
+                            "met west < oost en zuid < noord.")
+    return west, south, east, north
+
+
 def _eigenschappen(frame: pd.DataFrame, code: str, kolommen: list[str]) -> dict:
     row = frame.loc[code]
     props = {"code": code}
@@ -145,12 +171,13 @@ def _eigenschappen(frame: pd.DataFrame, code: str, kolommen: list[str]) -> dict:
     return props
 
 
-def _geojson(payload: dict) -> Response:
-    response = current_app.response_class(json.dumps(payload, ensure_ascii=False, allow_nan=False),
-                                          mimetype="application/geo+json")
+def _geojson(payload: dict | bytes) -> Response:
+    body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    response = current_app.response_class(body, mimetype="application/geo+json")
     response.cache_control.public = True
     response.cache_control.max_age = 300  # the kaart does not change while the app runs
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/indicatoren")
@@ -173,19 +200,34 @@ def gebieden(niveau: str):
     kolommen = _kolommen(frame, request.args.get("indicator"))
     zoom = _zoom()
     gemeente = request.args.get("gemeente")
+    bbox = _bbox()
+    sleutel = (niveau, tuple(kolommen), gemeente, zoom, bbox)
+    bewaard = current_app.extensions.setdefault("api_antwoorden", {})
+    with _BEWAARSLOT:
+        body = bewaard.pop(sleutel, None)
+        if body is not None:
+            bewaard[sleutel] = body  # most recently used last
+            return _geojson(body)
     if gemeente:
         if gemeente not in set(frame.get("gemeentecode", pd.Series(dtype=str))):
             raise ApiError(404, f"De gemeente ‘{gemeente}’ ligt niet in deze kaart.")
         frame = frame[frame["gemeentecode"] == gemeente]
     vormen = _geometrieen().get(niveau, zoom)
-    features = []
-    for code in frame.index:
-        geom = vormen.get(code)
-        features.append({"type": "Feature", "id": code,
-                         "geometry": None if geom is None else shapely.geometry.mapping(geom),
-                         "properties": _eigenschappen(frame, code, kolommen)})
-    return _geojson({"type": "FeatureCollection", "features": features,
-                     "bronvermelding": _kaart().bronvermelding, "zoom": zoom})
+    if bbox:
+        binnen = vormen.index[vormen.sindex.query(shapely.box(*bbox), predicate="intersects")]
+        frame = frame[frame.index.isin(binnen)]
+    geometrie = vormen.reindex(frame.index)
+    features = [{"type": "Feature", "id": code, "geometry": None if geom is None else shapely.geometry.mapping(geom),
+                 "properties": props}
+                for code, geom, props in zip(frame.index, geometrie.values, _eigenschappen_alle(frame, kolommen))]
+    body = json.dumps({"type": "FeatureCollection", "features": features, "bronvermelding": _kaart().bronvermelding,
+                       "zoom": zoom}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    if bbox is None:  # a view's box is rarely asked twice; whole levels and gemeenten are
+        with _BEWAARSLOT:
+            bewaard[sleutel] = body
+            while len(bewaard) > ANTWOORDEN_BEWAARD:
+                bewaard.pop(next(iter(bewaard)))
+    return _geojson(body)
 
 
 @bp.get("/gebieden/<niveau>/<code>")

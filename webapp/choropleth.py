@@ -13,6 +13,7 @@ into the page as HTML, so every name from the data is escaped here.
 from __future__ import annotations
 
 import html
+import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from jinja2 import Template
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import Variabele, kaartbaar, variabelen
 from kaart.voorzieningen import categorieen
+from webapp.api import METRES_PER_PIXEL_Z0
 from webapp.assets import localize
 
 NIVEAU_LABELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
@@ -208,35 +210,14 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
                      max_zoom=19, max_native_zoom=19).add_to(m)
     folium.TileLayer(OSM, attr=OSM_ATTRIBUTIE, name="OpenStreetMap", max_zoom=19, show=False).add_to(m)
 
-    tooltip_fields = ["naam", "waarde"] + (["gemeente"] if niveau != "gemeente" else [])
-    tooltip_labels = [NIVEAU_LABELS[niveau], kolom.label, "Gemeente"][: len(tooltip_fields)]
-    data = gpd.GeoDataFrame(
-        {
-            "naam": areas["naam"].map(escape_text),
-            "waarde": values.map(lambda v: escape_text(format_value(v, kolom))),
-            "gemeente": areas["gemeentenaam"].map(escape_text),
-            "kleur": values.map(classes.colour if classes else lambda _: NO_DATA_COLOUR),
-            "drukpunt": areas["drukpunt"].fillna(False).astype(bool) if "drukpunt" in areas else False,
-            # Relative to the kaart page, so the link holds wherever the app is mounted.
-            "profiel": [f'<a class="naar-profiel" href="gebied/{html.escape(code)}">Gebiedsprofiel van '
-                        f"{escape_text(naam)}</a>" for code, naam in zip(areas.index, areas["naam"])],
-        },
-        geometry=_web_geometry(areas.geometry),
-        index=areas.index,
-    )
-    folium.GeoJson(
-        data.to_geo_dict(drop_id=False),
-        name=escape_text(kolom.label),
-        # Drukpunten get a heavy dark outline, whatever the map is coloured by.
-        style_function=lambda f: {"fillColor": f["properties"]["kleur"], "fillOpacity": 0.75,
-                                  "color": "#1a1a1a" if f["properties"]["drukpunt"] else "#4d4d4d",
-                                  "weight": 2.5 if f["properties"]["drukpunt"] else 0.6},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000", "fillOpacity": 0.9},
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[escape_text(a) for a in tooltip_labels],
-                                      sticky=True),
-        popup=folium.GeoJsonPopup(fields=["profiel"], labels=False),
-        zoom_on_click=False,
-    ).add_to(m)
+    # The areas come from the API (see static/gebieden.js): the page carries only the legend's classes.
+    groep = folium.FeatureGroup(name=escape_text(kolom.label)).add_to(m)
+    GebiedenLaag(m, {
+        "api": f"api/v1/gebieden/{niveau}", "niveau": niveau, "niveauLabel": NIVEAU_LABELS[niveau],
+        "indicator": indicator, "label": kolom.label, "eenheid": kolom.eenheid, "aantal": len(areas),
+        "grenzen": classes.upper_bounds if classes else [], "kleuren": classes.colours if classes else [],
+        "geenGegevens": NO_DATA_COLOUR, "startZoom": start_zoom(areas),
+    }).add_to(groep)
 
     if classes:
         bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
@@ -258,9 +239,36 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         _add_voorzieningen(m, voorzieningen)
 
     folium.LayerControl(collapsed=False).add_to(m)
-    west, south, east, north = data.total_bounds
+    west, south, east, north = areas.to_crs("EPSG:4326").total_bounds
     m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+SCHERM_PX = 1000
+"""The map's width in pixels that the start zoom is chosen for (a laptop; phones zoom out one step)."""
+
+
+def start_zoom(areas: gpd.GeoDataFrame) -> int:
+    """The web-map zoom at which the level's whole extent fits a map of about SCHERM_PX pixels, 5 to 18:
+    the detail the areas are first fetched in."""
+    minx, _, maxx, _ = areas.to_crs("EPSG:28992").total_bounds
+    breedte = max(float(maxx - minx), 1.0)
+    return int(np.clip(np.floor(np.log2(SCHERM_PX * METRES_PER_PIXEL_Z0 / breedte)), 5, 18))
+
+
+class GebiedenLaag(MacroElement):
+    """The areas layer of the map: filled from the API by ``KaartGebieden.laag`` (static/gebieden.js)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        KaartGebieden.laag({{ this.kaart.get_name() }}, {{ this._parent.get_name() }}, {{ this.instellingen|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, kaart: folium.Map, instellingen: dict):
+        super().__init__()
+        self._name = "GebiedenLaag"
+        self.kaart, self.instellingen = kaart, instellingen
 
 
 def _caption(kolom: Variabele, bronvermelding: str) -> str:
@@ -348,7 +356,9 @@ def render_parts(m: folium.Map, asset_url: Callable[[str], str]) -> MapParts:
     root = m.get_root()
     root.render()
     localize(root, asset_url)
-    return MapParts(header=root.header.render(), html=root.html.render(), script=root.script.render())
+    # folium's viewport meta forbids zooming the page (WCAG 1.4.4); the page's own meta tag allows it.
+    header = re.sub(r"<meta name=\"viewport\"[^>]*>", "", root.header.render())
+    return MapParts(header=header, html=root.html.render(), script=root.script.render())
 
 
 class MapCache:

@@ -1,0 +1,130 @@
+/* The map's areas, fetched from the API instead of inlined in the page.
+ *
+ * The page carries only what the legend needs (class breaks and colours, computed on the server with
+ * mapclassify); the areas come from /api/v1/gebieden/<niveau> as GeoJSON simplified for the zoom, and
+ * again in more detail for the part in view when the user zooms in far enough. Tooltips and popups are
+ * built as DOM nodes with textContent, so no name in the data can inject markup. With many areas the
+ * layer draws on a canvas, which keeps a national map of some 15,000 buurten quick.
+ */
+window.KaartGebieden = (function () {
+  "use strict";
+  var CANVAS_VANAF = 2000;
+  var DETAIL_STAP = 2;  // zoom levels past the loaded detail before the areas in view are fetched again
+
+  function getal(v, decimalen) {
+    return new Intl.NumberFormat("nl-NL", {minimumFractionDigits: decimalen, maximumFractionDigits: decimalen,
+                                           useGrouping: true}).format(v);
+  }
+
+  /* A value as the server's format_value writes it: "2.345 inwoners", "23,5%", "+1,25", "klasse 3". */
+  function formatteer(v, eenheid) {
+    if (v === null || v === undefined || Number.isNaN(v)) { return "geen gegevens"; }
+    if (eenheid === "aandeel") { return getal(100 * v, 0) + "%"; }
+    if (eenheid === "score") { return (v >= 0 ? "+" : "-") + getal(Math.abs(v), 2); }
+    var tekst = getal(v, Number.isInteger(v) ? 0 : 1);
+    if (eenheid === "%") { return tekst + "%"; }
+    if (eenheid === "klasse") { return "klasse " + tekst; }
+    return (tekst + " " + (eenheid || "")).trim();
+  }
+
+  function kleur(cfg, v) {
+    if (v === null || v === undefined) { return cfg.geenGegevens; }
+    for (var i = 0; i < cfg.grenzen.length; i++) {
+      if (v <= cfg.grenzen[i]) { return cfg.kleuren[i]; }
+    }
+    return cfg.kleuren[cfg.kleuren.length - 1];
+  }
+
+  function tooltip(cfg, p) {
+    var box = document.createElement("table");
+    function regel(label, waarde) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th"); th.textContent = label;
+      var td = document.createElement("td"); td.textContent = waarde;
+      tr.appendChild(th); tr.appendChild(td); box.appendChild(tr);
+    }
+    regel(cfg.niveauLabel, p.naam || p.code);
+    regel(cfg.label, formatteer(p[cfg.indicator], cfg.eenheid));
+    if (cfg.niveau !== "gemeente" && p.gemeentenaam) { regel("Gemeente", p.gemeentenaam); }
+    return box;
+  }
+
+  function popup(p) {
+    var a = document.createElement("a");
+    a.className = "naar-profiel";
+    a.href = "gebied/" + encodeURIComponent(p.code);  // relative to the kaart page, wherever it is mounted
+    a.textContent = "Gebiedsprofiel van " + (p.naam || p.code);
+    return a;
+  }
+
+  function laag(map, groep, cfg) {
+    var aantal = cfg.aantal;
+    var opties = {
+      style: function (f) {
+        var p = f.properties;
+        return {fillColor: kleur(cfg, p[cfg.indicator]), fillOpacity: 0.75,
+                color: p.drukpunt ? "#1a1a1a" : "#4d4d4d", weight: p.drukpunt ? 2.5 : 0.6};
+      },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(tooltip(cfg, f.properties), {sticky: true, className: "gebied-tooltip"});
+        l.bindPopup(popup(f.properties));
+        l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#000000", fillOpacity: 0.9}); });
+        l.on("mouseout", function () { geo.resetStyle(l); });
+      }
+    };
+    if (aantal > CANVAS_VANAF) { opties.renderer = L.canvas({padding: 0.2}); }
+    var geo = L.geoJSON(null, opties).addTo(groep);
+    var geladen = null;  // {zoom, bounds} of what is loaded
+
+    function url(zoom, bbox) {
+      var q = "?indicator=" + encodeURIComponent(cfg.indicator) + "&zoom=" + zoom;
+      if (bbox) { q += "&bbox=" + bbox.map(function (x) { return x.toFixed(5); }).join(","); }
+      return cfg.api + q;
+    }
+
+    function haal(zoom, bbox) {
+      return fetch(url(zoom, bbox), {credentials: "same-origin"}).then(function (r) {
+        if (!r.ok) { throw new Error("De gebieden konden niet worden geladen (" + r.status + ")."); }
+        return r.json();
+      }).then(function (data) {
+        geo.clearLayers();
+        geo.addData(data);
+        geladen = {zoom: zoom, bounds: bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]) : null};
+        window.requestAnimationFrame(function () {
+          window.kaartGetekend = performance.now();
+          map.fire("gebiedengeladen", {aantal: data.features.length});
+        });
+      }).catch(function (err) {
+        var melding = document.getElementById("kaartfout");
+        if (melding) { melding.textContent = err.message; melding.hidden = false; }
+      });
+    }
+
+    function zoomNiveau() { return Math.max(5, Math.min(18, Math.round(map.getZoom()))); }
+
+    /* Small kaart: all areas again at the new zoom's detail. Large kaart: all areas at the start zoom,
+       and past it only the areas in view (with a margin), in the detail of the current zoom. */
+    map.on("moveend", function () {
+      if (!geladen) { return; }
+      var zoom = zoomNiveau();
+      var groot = aantal > CANVAS_VANAF;
+      if (!groot) {
+        if (Math.abs(zoom - geladen.zoom) >= DETAIL_STAP) { haal(zoom, null); }
+        return;
+      }
+      if (zoom < cfg.startZoom + DETAIL_STAP) {
+        if (geladen.bounds) { haal(cfg.startZoom, null); }
+        return;
+      }
+      var buiten = !geladen.bounds || !geladen.bounds.contains(map.getBounds());
+      if (buiten || Math.abs(zoom - geladen.zoom) >= DETAIL_STAP) {
+        var b = map.getBounds().pad(0.5);
+        haal(zoom, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+      }
+    });
+    haal(cfg.startZoom, null);
+    return geo;
+  }
+
+  return {laag: laag, formatteer: formatteer};
+}());
