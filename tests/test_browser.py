@@ -154,6 +154,8 @@ def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
     assert buurt["naam"] in text
     assert buurt["gemeentenaam"] in text
     assert f"{int(buurt['inwoners']):,} inwoners".replace(",", ".") in text
+    gemeente = demo_kaart.gebieden["gemeente"].loc[buurt["gemeentecode"], "inwoners"]
+    assert f"{buurt['gemeentenaam']}: {int(gemeente):,} inwoners".replace(",", ".") in text  # the reference
     assert closed.errors == []
 
 

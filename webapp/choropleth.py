@@ -217,6 +217,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         "indicator": indicator, "label": kolom.label, "eenheid": kolom.eenheid, "aantal": len(areas),
         "grenzen": classes.upper_bounds if classes else [], "kleuren": classes.colours if classes else [],
         "geenGegevens": NO_DATA_COLOUR, "startZoom": start_zoom(areas),
+        "gemeenten": _gemeentewaarden(kaart, niveau, indicator),
     }).add_to(groep)
 
     if classes:
@@ -242,6 +243,15 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     west, south, east, north = areas.to_crs("EPSG:4326").total_bounds
     m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+def _gemeentewaarden(kaart: Kaart, niveau: str, indicator: str) -> dict[str, float]:
+    """The indicator's value per gemeente, for the tooltip's reference below gemeente level (a few hundred at most)."""
+    gemeenten = kaart.gebieden.get("gemeente")
+    if niveau == "gemeente" or gemeenten is None or indicator not in gemeenten:
+        return {}
+    values = pd.to_numeric(gemeenten[indicator], errors="coerce").dropna()
+    return {code: float(v) for code, v in values.items()}
 
 
 SCHERM_PX = 1000

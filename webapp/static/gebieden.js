@@ -45,7 +45,10 @@ window.KaartGebieden = (function () {
     }
     regel(cfg.niveauLabel, p.naam || p.code);
     regel(cfg.label, formatteer(p[cfg.indicator], cfg.eenheid));
-    if (cfg.niveau !== "gemeente" && p.gemeentenaam) { regel("Gemeente", p.gemeentenaam); }
+    if (cfg.niveau !== "gemeente" && p.gemeentenaam) {
+      var referentie = cfg.gemeenten[p.gemeentecode];
+      regel("Gemeente", p.gemeentenaam + (referentie === undefined ? "" : ": " + formatteer(referentie, cfg.eenheid)));
+    }
     return box;
   }
 
