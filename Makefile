@@ -46,6 +46,7 @@ benchmark: install
 	$(BIN)/python benchmarks/bouwen.py
 	$(BIN)/python benchmarks/drukpunten.py
 	$(BIN)/python benchmarks/voorzieningen.py
+	$(BIN)/python benchmarks/kaartpagina.py
 
 clean:
 	rm -rf $(VENV) webapp/node_modules data/kaart data/demo .pytest_cache

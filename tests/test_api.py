@@ -158,3 +158,15 @@ def test_responses_are_compressed_for_clients_that_accept_it(api):
     assert len(raw) < len(plain.content) / 3
     page = requests.get(url + "/", headers={"Accept-Encoding": "gzip"}, timeout=60)
     assert page.headers.get("Content-Encoding") == "gzip"
+
+
+def test_coordinates_carry_only_the_precision_the_zoom_can_show(api):
+    from webapp.api import decimalen
+
+    url, _ = api
+    assert [decimalen(z) for z in (5, 7, 13, 16, 18)] == [3, 3, 5, 6, 6]
+    for zoom in (7, 16):
+        text = _get(url, f"/api/v1/gebieden/buurt?zoom={zoom}").text
+        places = {len(n.split(".")[1]) for n in re.findall(r"-?\d+\.\d+", text.split('"features"')[1]
+                                                                     .split('"properties"')[0])}
+        assert max(places) <= decimalen(zoom)

@@ -22,6 +22,7 @@ passed to :func:`create_app`.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,7 +43,7 @@ from webapp import (
     werksessies,
     zoeken,
 )
-from webapp.choropleth import MapCache
+from webapp.choropleth import MapCache, start_zoom
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -83,6 +84,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(assets.bp)
     app.extensions["api_geometrie"] = api.Geometrieen(kaart)
+    # Simplify each level for the zoom its map opens at, in the background: the first visitor need not wait.
+    threading.Thread(target=app.extensions["api_geometrie"].voorbereid, args=(start_zoom,), daemon=True).start()
     app.extensions["gebiedsnamen"] = kaartpagina.gebiedsnamen(kaart)
     app.register_blueprint(kaartpagina.bp)
     app.register_blueprint(gebiedsprofiel.bp)

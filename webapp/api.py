@@ -36,7 +36,7 @@ OPENAPI = Path(__file__).with_name("openapi.json")
 ZOOM_MIN, ZOOM_MAX, ZOOM_STANDAARD = 5, 18, 13
 METRES_PER_PIXEL_Z0 = 156_543.03 * math.cos(math.radians(52.2))
 """Web Mercator's metres per pixel at zoom 0, at the Netherlands' latitude."""
-DECIMALEN = 6  # about 0.1 m
+DECIMALEN_MAX = 6  # about 0.1 m
 IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers", "drukpunt"]
 """The descriptive columns every area carries in the API, before its figures (drukpunt: the map's outline)."""
 ANTWOORDEN_BEWAARD = 64
@@ -57,6 +57,13 @@ def tolerance(zoom: int) -> float:
     return METRES_PER_PIXEL_Z0 / 2 ** zoom / 2
 
 
+def decimalen(zoom: int) -> int:
+    """Decimals of a degree that resolve a tenth of a pixel at ``zoom`` (3 at zoom 7, 5 at 13, 6 from 16):
+    more only makes the response bigger."""
+    graden_per_pixel = 360 / (256 * 2 ** zoom)
+    return int(min(DECIMALEN_MAX, max(3, math.ceil(-math.log10(graden_per_pixel / 10)))))
+
+
 class Geometrieen:
     """Per level and zoom: the areas' geometry simplified as a coverage, in EPSG:4326, computed once."""
 
@@ -69,11 +76,19 @@ class Geometrieen:
         key = (niveau, zoom)
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = self._simplify(self._kaart.gebieden[niveau].geometry, tolerance(zoom))
+                self._cache[key] = self._simplify(self._kaart.gebieden[niveau].geometry, tolerance(zoom),
+                                                  decimalen(zoom))
             return self._cache[key]
 
+    def voorbereid(self, zoom_van) -> None:
+        """Compute every level's geometry for the zoom ``zoom_van(areas)`` says its map opens at."""
+        for niveau, frame in self._kaart.gebieden.items():
+            shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+            if len(shaped):
+                self.get(niveau, zoom_van(shaped))
+
     @staticmethod
-    def _simplify(geometry: gpd.GeoSeries, tol: float) -> gpd.GeoSeries:
+    def _simplify(geometry: gpd.GeoSeries, tol: float, decimals: int) -> gpd.GeoSeries:
         geometry = geometry[geometry.notna() & ~geometry.is_empty].to_crs("EPSG:28992")
         try:
             simplified = shapely.coverage_simplify(geometry.values, tol)
@@ -81,7 +96,7 @@ class Geometrieen:
             log.warning("level geometry is not a valid coverage; simplifying areas one by one")
             simplified = shapely.simplify(geometry.values, tol, preserve_topology=True)
         lonlat = gpd.GeoSeries(simplified, index=geometry.index, crs="EPSG:28992").to_crs("EPSG:4326")
-        return gpd.GeoSeries(shapely.transform(lonlat.values, lambda xy: np.round(xy, DECIMALEN)),
+        return gpd.GeoSeries(shapely.transform(lonlat.values, lambda xy: np.round(xy, decimals)),
                              index=geometry.index, crs="EPSG:4326")
 
 

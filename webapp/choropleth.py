@@ -44,7 +44,7 @@ CLASSES = len(COLOURS)
 # Pure-Python FisherJenks (mapclassify without numba) is quadratic: 3,000 values
 # take about ten seconds here, a national buurt layer minutes. Above this many
 # values the breaks come from evenly spaced quantiles of the values instead.
-FISHER_JENKS_MAX = 1000
+FISHER_JENKS_MAX = 300
 SIMPLIFY_M = 5.0
 COORDINATE_DECIMALS = 6  # about 0.1 m: finer only makes the page bigger
 
@@ -240,7 +240,9 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         _add_voorzieningen(m, voorzieningen)
 
     folium.LayerControl(collapsed=False).add_to(m)
-    west, south, east, north = areas.to_crs("EPSG:4326").total_bounds
+    # The bounding box's corners reprojected, not 15,000 shapes.
+    west, south, east, north = gpd.GeoSeries([shapely.box(*areas.total_bounds)], crs=areas.crs).to_crs(
+        "EPSG:4326").total_bounds
     m.fit_bounds([[south, west], [north, east]])
     return m
 
@@ -261,7 +263,8 @@ SCHERM_PX = 1000
 def start_zoom(areas: gpd.GeoDataFrame) -> int:
     """The web-map zoom at which the level's whole extent fits a map of about SCHERM_PX pixels, 5 to 18:
     the detail the areas are first fetched in."""
-    minx, _, maxx, _ = areas.to_crs("EPSG:28992").total_bounds
+    minx, _, maxx, _ = gpd.GeoSeries([shapely.box(*areas.total_bounds)], crs=areas.crs).to_crs(
+        "EPSG:28992").total_bounds
     breedte = max(float(maxx - minx), 1.0)
     return int(np.clip(np.floor(np.log2(SCHERM_PX * METRES_PER_PIXEL_Z0 / breedte)), 5, 18))
 
