@@ -17,7 +17,6 @@ import time
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from _buurten import buurtvormen
 

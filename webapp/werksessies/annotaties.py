@@ -159,19 +159,20 @@ def wijzig(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, annot
 
 
 def verwijder(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, annotatie_id: int) -> Annotatie:
-    annotatie = _wijzigbaar(session, werksessie, deelnemer, annotatie_id)
-    voor = _snapshot(annotatie)
-    annotatie.verwijderd = True
-    _vastleggen(session, werksessie, annotatie, deelnemer, "verwijderd", voor)
-    return annotatie
+    """Mark an annotation deleted (kept, so the delete can be undone)."""
+    return _markeer_verwijderd(session, werksessie, deelnemer, annotatie_id, True)
 
 
 def herstel(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, annotatie_id: int) -> Annotatie:
     """Undo a delete."""
+    return _markeer_verwijderd(session, werksessie, deelnemer, annotatie_id, False)
+
+
+def _markeer_verwijderd(session, werksessie, deelnemer, annotatie_id: int, verwijderd: bool) -> Annotatie:
     annotatie = _wijzigbaar(session, werksessie, deelnemer, annotatie_id)
     voor = _snapshot(annotatie)
-    annotatie.verwijderd = False
-    _vastleggen(session, werksessie, annotatie, deelnemer, "hersteld", voor)
+    annotatie.verwijderd = verwijderd
+    _vastleggen(session, werksessie, annotatie, deelnemer, "verwijderd" if verwijderd else "hersteld", voor)
     return annotatie
 
 
