@@ -213,7 +213,8 @@ def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], r
     cat = cat or catalogus()
     bijdrage = z.mul(_gewichten(z, gewichten), axis=1).to_numpy()
     values = waarden(frame, cat)
-    afgeleid = afgeleid_uit_percentage(frame, cat)
+    # A built kaart (and the analysis, before it asks for reasons) already holds the marks.
+    afgeleid = frame[AFGELEID].fillna("") if AFGELEID in frame else afgeleid_uit_percentage(frame, cat)
     # Largest positive contributions first, per row, in one sort rather than one per area.
     order = np.argsort(-np.nan_to_num(bijdrage, nan=0.0), axis=1, kind="stable")[:, :aantal]
     texts = {}

@@ -39,10 +39,14 @@ def _page(err: HTTPException):
     code = err.code or 500
     eigen = isinstance(err, InvalidChoice | UnknownArea | ApiError)  # our own Dutch message, else a fixed one per status
     melding = err.description if eigen else MELDINGEN.get(code, "Er ging iets mis.")
-    if request.path.startswith("/api/") or "/api/" in request.path:  # also a werksessie's JSON endpoints
+    return antwoord(melding, code, TITELS.get(code, "Er ging iets mis"))
+
+
+def antwoord(melding: str, code: int, titel: str):
+    """An error as JSON (under an ``/api/`` path, a werksessie's too, or for a JSON request) or as a Dutch page."""
+    if "/api/" in request.path or request.is_json:
         return jsonify({"fout": {"status": code, "melding": melding}}), code
-    return render_template("fout.html", titel=TITELS.get(code, "Er ging iets mis"), melding=melding,
-                           code=code), code
+    return render_template("fout.html", titel=titel, melding=melding, code=code), code
 
 
 def register(app: Flask) -> None:

@@ -15,6 +15,7 @@ from flask import Blueprint, current_app, request
 
 from kaart.export import geojson_bytes, geopackage_bytes
 from kaart.kaartbestand import Kaart
+from webapp.download import download
 from webapp.errors import InvalidChoice
 from webapp.kaartpagina import choice
 
@@ -31,12 +32,6 @@ def selectie(kaart: Kaart, niveau: str, indicator: str, gemeente: str | None) ->
         frame = frame[frame["gemeentecode"] == gemeente]
     kolommen = ["naam", "gemeentecode", "gemeentenaam", indicator] + (["drukpunt"] if "drukpunt" in frame else [])
     return gpd.GeoDataFrame(frame[list(dict.fromkeys(kolommen))], geometry=frame.geometry, crs=frame.crs)
-
-
-def _download(data: bytes, mimetype: str, naam: str):
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{naam}"'
-    return response
 
 
 def _request() -> tuple[gpd.GeoDataFrame, str, dict]:
@@ -56,11 +51,11 @@ def _request() -> tuple[gpd.GeoDataFrame, str, dict]:
 def export_geojson():
     """The selection as GeoJSON (WGS84), for web maps and QGIS."""
     frame, naam, kenmerken = _request()
-    return _download(geojson_bytes(frame, **kenmerken), "application/geo+json", f"{naam}.geojson")
+    return download(geojson_bytes(frame, **kenmerken), "application/geo+json", f"{naam}.geojson")
 
 
 @bp.get("/export.gpkg")
 def export_gpkg():
     """The selection as a GeoPackage (RD New), for GIS."""
     frame, naam, kenmerken = _request()
-    return _download(geopackage_bytes(frame, naam, **kenmerken), "application/geopackage+sqlite3", f"{naam}.gpkg")
+    return download(geopackage_bytes(frame, naam, **kenmerken), "application/geopackage+sqlite3", f"{naam}.gpkg")

@@ -15,6 +15,7 @@ from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from webapp.choropleth import NIVEAU_LABELS, MapCache, format_value, indicators
+from webapp.download import download
 from webapp.errors import InvalidChoice
 
 bp = Blueprint("kaartpagina", __name__)
@@ -71,9 +72,7 @@ def export_csv():
     kaart: Kaart = current_app.extensions["kaart"]
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
     data = selectie(kaart, niveau, indicator).rename(columns={indicator: variabelen()[indicator].label})
-    response = current_app.response_class(csv_bytes(data), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{niveau}-{indicator}.csv"'
-    return response
+    return download(csv_bytes(data), "text/csv", f"{niveau}-{indicator}.csv")
 
 
 SUGGESTIES_MAX = 3000

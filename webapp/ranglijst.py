@@ -24,6 +24,7 @@ from kaart.export import csv_bytes
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
 from webapp.choropleth import NIVEAU_LABELS
+from webapp.download import download
 from webapp.errors import InvalidChoice
 
 bp = Blueprint("ranglijst", __name__)
@@ -125,6 +126,4 @@ def drukpunten_csv():
     kaart: Kaart = current_app.extensions["kaart"]
     k = keuze(kaart, request.args)
     lijst, _, _ = rangschikking(kaart, k)
-    response = current_app.response_class(csv_bytes(lijst.rename_axis("code")), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="drukpunten-{k.niveau}-{k.profiel}.csv"'
-    return response
+    return download(csv_bytes(lijst.rename_axis("code")), "text/csv", f"drukpunten-{k.niveau}-{k.profiel}.csv")

@@ -19,12 +19,13 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from flask import Flask, jsonify, render_template, request
+from flask import Flask
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
+from webapp.errors import antwoord
 from webapp.werksessies.annotaties import wis_verlopen
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.opslag import Opslag
@@ -126,7 +127,5 @@ def init_app(app: Flask, kaart: Kaart) -> None:
 
 
 def _csrf(err: CSRFError):
-    melding = "De beveiligingscode van het formulier ontbreekt of klopt niet. Laad de pagina opnieuw en probeer het nog eens."
-    if "/api/" in request.path or request.is_json:
-        return jsonify({"fout": {"status": 400, "melding": melding}}), 400
-    return render_template("fout.html", titel="Formulier verlopen", melding=melding, code=400), 400
+    return antwoord("De beveiligingscode van het formulier ontbreekt of klopt niet. Laad de pagina opnieuw en "
+                    "probeer het nog eens.", 400, "Formulier verlopen")

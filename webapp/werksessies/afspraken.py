@@ -21,12 +21,7 @@ from webapp.werksessies.model import (
     Deelnemer,
     Werksessie,
 )
-from webapp.werksessies.toegang import nu
-
-
-def _facilitator(deelnemer: Deelnemer) -> None:
-    if deelnemer.rol != "facilitator":
-        raise Weigering("Alleen de facilitator legt afspraken vast.", 403)
+from webapp.werksessies.toegang import nu, vereis_facilitator
 
 
 def _getal(data: dict, veld: str) -> float | None:
@@ -43,7 +38,7 @@ def leg_vast(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, dat
              gebieden: dict[str, str], huidige_waarde) -> Afspraak:
     """Record an agreement. ``gebieden`` maps the kaart's codes to names; ``huidige_waarde(code, indicator)``
     gives an indicator's current value (None when unknown) or raises KeyError for an unknown indicator."""
-    _facilitator(deelnemer)
+    vereis_facilitator(deelnemer, "Alleen de facilitator legt afspraken vast.")
     gebied = str(data.get("gebied", "")).strip().upper()
     if gebied not in gebieden:
         raise Weigering(f"‘{gebied}’ is geen gebied in deze kaart. Geef de CBS-code, zoals BU05050101.")
@@ -85,7 +80,7 @@ def leg_vast(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, dat
 
 def zet_status(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, afspraak_id: int,
                status: str) -> Afspraak:
-    _facilitator(deelnemer)
+    vereis_facilitator(deelnemer, "Alleen de facilitator legt afspraken vast.")
     afspraak = session.get(Afspraak, afspraak_id)
     if afspraak is None or afspraak.werksessie_id != werksessie.id:
         raise Weigering("Deze afspraak bestaat niet in deze werksessie.", 404)

@@ -31,6 +31,8 @@ from flask import (
 
 from kaart.export import csv_bytes
 from kaart.indicatoren import catalogus
+from webapp.download import download
+from webapp.errors import antwoord
 from webapp.werksessies import afspraken as afspraken_
 from webapp.werksessies import annotaties as annotaties_
 from webapp.werksessies import stemmen as stemmen_
@@ -51,6 +53,7 @@ from webapp.werksessies.toegang import (
     nu,
     open_link,
     trek_in,
+    vereis_facilitator,
 )
 from webapp.werksessies.uitwisseling import (
     importeer,
@@ -108,9 +111,7 @@ def _json() -> dict:
 @bp.errorhandler(Weigering)
 @beheer.errorhandler(Weigering)
 def _weigering(err: Weigering):
-    if "/api/" in request.path or request.is_json:
-        return jsonify({"fout": {"status": err.status, "melding": err.melding}}), err.status
-    return render_template("fout.html", titel="Werksessie", melding=err.melding, code=err.status), err.status
+    return antwoord(err.melding, err.status, "Werksessie")
 
 
 # --- creating, opening, importing ------------------------------------------------------------------------------
@@ -303,17 +304,12 @@ def afspraak_status(ws: int, afid: int):
         afspraken_.zet_status(s, w, d, afid, data.get("status")), _omgeving().namen)))
 
 
-def _facilitator(deelnemer: Deelnemer) -> None:
-    if deelnemer.rol != "facilitator":
-        raise Weigering("Alleen de facilitator kan dit.", 403)
-
-
 @bp.post("/werksessies/<int:ws>/api/instellingen")
 def instellingen(ws: int):
     data = _json()
 
     def actie(s, werksessie, deelnemer):
-        _facilitator(deelnemer)
+        vereis_facilitator(deelnemer)
         if "fase" in data:
             if data["fase"] not in FASEN:
                 raise Weigering(f"Kies een fase: {', '.join(FASEN)}.")
@@ -336,7 +332,7 @@ def vervang_link(ws: int, rol: str):
     """Revoke every link of a role and make a new one (shown once)."""
 
     def actie(s, werksessie, deelnemer):
-        _facilitator(deelnemer)
+        vereis_facilitator(deelnemer)
         if rol == "facilitator":
             raise Weigering("De facilitatorlink trekt u niet in vanuit de werksessie zelf.")
         ingetrokken = trek_in(s, werksessie, rol)
@@ -350,7 +346,7 @@ def vervang_link(ws: int, rol: str):
 @bp.post("/werksessies/<int:ws>/api/wis-tekst")
 def wis_tekst(ws: int):
     def actie(s, werksessie, deelnemer):
-        _facilitator(deelnemer)
+        vereis_facilitator(deelnemer)
         return jsonify({"gewist": annotaties_.wis_tekst(s, werksessie, nu())})
 
     return _schrijf(ws, actie)
@@ -362,26 +358,20 @@ def wis_tekst(ws: int):
 def _export(ws: int) -> tuple[Werksessie, dict]:
     with _omgeving().opslag.lees() as s:
         werksessie, deelnemer = _laad(s, ws)
-        _facilitator(deelnemer)
+        vereis_facilitator(deelnemer)
         return werksessie, pakket(s, werksessie)
-
-
-def _download(data: bytes, mimetype: str, naam: str):
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{naam}"'
-    return response
 
 
 @bp.get("/werksessies/<int:ws>/export.gpkg")
 def export_gpkg(ws: int):
     werksessie, p = _export(ws)
-    return _download(naar_geopackage(p), "application/geopackage+sqlite3", f"werksessie-{ws}.gpkg")
+    return download(naar_geopackage(p), "application/geopackage+sqlite3", f"werksessie-{ws}.gpkg")
 
 
 @bp.get("/werksessies/<int:ws>/export.geojson")
 def export_geojson(ws: int):
     werksessie, p = _export(ws)
-    return _download(naar_geojson(p), "application/geo+json", f"werksessie-{ws}.geojson")
+    return download(naar_geojson(p), "application/geo+json", f"werksessie-{ws}.geojson")
 
 
 @bp.get("/werksessies/<int:ws>/afspraken.csv")
@@ -398,4 +388,4 @@ def afspraken_csv(ws: int):
         "doelwaarde": r["doelwaarde"], "doeljaar": r["doeljaar"], "status": STATUS_AFSPRAAK[r["status"]],
     } for r in rijen], columns=["gebied", "gebiedsnaam", "wat", "wie", "wanneer", "indicator", "huidige waarde",
                                 "doelwaarde", "doeljaar", "status"])
-    return _download(csv_bytes(tabel.set_index("gebied")), "text/csv", f"afspraken-werksessie-{ws}.csv")
+    return download(csv_bytes(tabel.set_index("gebied")), "text/csv", f"afspraken-werksessie-{ws}.csv")

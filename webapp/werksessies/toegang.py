@@ -94,6 +94,12 @@ def bezoeker(session: Session, werksessie_id: int, deelnemer_id: int | None) -> 
     return deelnemer
 
 
+def vereis_facilitator(deelnemer: Deelnemer, melding: str = "Alleen de facilitator kan dit.") -> None:
+    """A Weigering (403) unless the participant is the facilitator."""
+    if deelnemer.rol != "facilitator":
+        raise Weigering(melding, 403)
+
+
 def trek_in(session: Session, werksessie: Werksessie, rol: str) -> int:
     """Revoke every link of ``rol``: whoever came in through one loses access at once. Returns how many."""
     links = [t for t in werksessie.toegangen if t.rol == rol and not t.ingetrokken]
