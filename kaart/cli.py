@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import click
+import numpy as np
 import pandas as pd
 
 from kaart.errors import InputError, KaartError
@@ -287,6 +288,123 @@ def _gewichten(values: tuple[str, ...]) -> dict[str, float]:
                              "Write it like --gewicht wmo_per_1000=3 (see 'kaart info KAART' for the indicators).") \
                 from None
     return result
+
+
+@cli.command()
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--profiel", default="skaeve-huse", show_default=True, metavar="skaeve-huse|domus|eigen|PAD",
+              help="Woonvorm profile: a shipped one or a .toml file. See --profielen.")
+@click.option("--gemeente", help="Search only this gemeente (code, e.g. GM0505); facilities elsewhere still count.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1, max=1000),
+              help="How many candidate areas (or sites) to rank.")
+@click.option("--uit", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the candidates: .geojson (WGS84), .gpkg (RD New) or .csv (Excel).")
+@click.option("--gewicht", "gewichten", multiple=True, metavar="VOORKEUR=GEWICHT",
+              help="Set a preference's weight, e.g. --gewicht zorg=3 (0 leaves it out); repeatable.")
+@click.option("--afstand", "afstanden", multiple=True, metavar="UITSLUITING=METER",
+              help="Set an exclusion's buffer in metres, e.g. --afstand scholen=750; repeatable.")
+@click.option("--locaties", "locaties_pad", metavar="BESTAND[:LAAG]",
+              help="Score these candidate sites (GeoJSON/GeoPackage parcels or points) instead of the 100 m grid.")
+@click.option("--profielen", is_flag=True, help="List the profiles with their criteria and stop.")
+def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit: Path | None,
+             gewichten: tuple[str, ...], afstanden: tuple[str, ...], locaties_pad: str | None,
+             profielen: bool) -> None:
+    """Find and explain candidate locations for Skaeve Huse, Domus or another woonvorm."""
+    from kaart import locatiezoeker as lz
+    from kaart.codes import gemeente as gemeentecode
+    from kaart.kaartbestand import read_kaart
+    from kaart.woonvormen import woonvorm, woonvormen
+
+    if profielen:
+        for w in woonvormen().values():
+            click.echo(f"{w.naam}: {w.label}. {w.uitleg}")
+            for c in w.uitsluitingen:
+                click.echo(f"  uitsluiting {c.id:22s} {c.afstand_m:6.0f} m   {c.uitleg}")
+            for c in w.voorkeuren:
+                click.echo(f"  voorkeur    {c.id:22s} gewicht {c.gewicht:g}   {c.uitleg}")
+        return
+    w = woonvorm(profiel)
+    gekozen = w.met(_instellingen(gewichten, "--gewicht", "zorg=3"), _instellingen(afstanden, "--afstand", "scholen=750"))
+    kaart = read_kaart(kaart_pad)
+    sites = None
+    if locaties_pad:
+        from layers.locaties import load_locaties
+
+        sites = load_locaties(locaties_pad)
+    metingen = lz.meet(kaart, w, gemeente=gemeentecode(gemeente) if gemeente else None, locaties=sites)
+    u = lz.beoordeel(metingen, gekozen, top=top)
+    _print_locaties(kaart, u)
+    if uit:
+        _schrijf_locaties(u, uit)
+        click.echo(f"Kandidaten geschreven: {uit}")
+
+
+def _instellingen(values: tuple[str, ...], optie: str, voorbeeld: str) -> dict[str, float]:
+    """``ID=GETAL`` options as a mapping; a malformed one is an InputError showing the form."""
+    result = {}
+    for value in _split_values(values):
+        naam, _, getal = value.partition("=")
+        try:
+            result[naam.strip()] = float(getal.replace(",", "."))
+        except ValueError:
+            raise InputError(f"{optie} {value!r} is not ID=GETAL.", f"Write it like {optie} {voorbeeld}.") from None
+    return result
+
+
+def _print_locaties(kaart, u) -> None:
+    from kaart import locatiezoeker as lz
+
+    m = u.metingen
+    fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
+    eenheid = "ha" if u.is_raster else "locaties"
+    per = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1
+    totaal = int(m.kandidaten["in_regio"].sum()) * per
+    over = int(np.isfinite(u.score).sum()) * per
+    click.echo(f"Locatiezoeker — {u.woonvorm.label}, {kaart.metadata.get('titel')}{fictief}. {kaart.bronvermelding}.")
+    gezocht = "land op het 100 m-raster" if u.is_raster else "opgegeven locaties in de regio"
+    click.echo(f"Gezocht: {_getal(totaal)} {eenheid} {gezocht}; na de uitsluitingen blijft {_getal(over)} {eenheid}"
+               f"{f' ({over / totaal:.0%})' if totaal else ''}.")
+    click.echo("Uitsluitingen (wat elk weghaalt, en wat alleen die):")
+    for row in u.overzicht.itertuples():
+        if row.toegepast:
+            waar = "op of tegen" if row.afstand_m == 0 else f"binnen {_getal(row.afstand_m)} m van"
+            click.echo(f"  {waar} {row.label.lower()}: {_getal(row.uitgesloten)} {eenheid}, "
+                       f"alleen hierdoor {_getal(row.alleen_hierdoor)}")
+        else:
+            click.echo(f"  {row.label}: niet toegepast (geen gegevens)")
+    for tekst in u.waarschuwingen:
+        click.echo(f"Let op: {tekst}")
+    if u.melding:
+        click.echo(u.melding)
+        return
+    for row in u.lijst.itertuples():
+        if u.is_raster:
+            click.echo(f"{row.rang:4d}. {_getal(row.oppervlakte_ha)} ha bij {row.buurtnaam} ({row.gemeentenaam}): "
+                       f"score {lz._getal(row.score, 2)} (gemiddeld {lz._getal(row.gemiddelde_score, 2)}), "
+                       f"beste vierkant {row.beste_cel}")
+        else:
+            rang = f"{row.rang:4.0f}." if row.geschikt and not pd.isna(row.rang) else "   –"
+            score = f"score {lz._getal(row.score, 2)}" if row.geschikt else "geen kandidaat"
+            plek = f" in {row.buurtnaam} ({row.gemeentenaam})" if row.buurtnaam else ""
+            click.echo(f"{rang} {row.naam}{plek}: {score}")
+        click.echo(f"      {row.waarom}")
+
+
+def _schrijf_locaties(u, pad: Path) -> None:
+    from kaart import locatiezoeker as lz
+    from kaart.export import csv_bytes, geojson_bytes, geopackage_bytes, write_bytes
+
+    kenmerken = lz.beschrijving(u)
+    soort = pad.suffix.lower()
+    if soort == ".csv":
+        data = csv_bytes(pd.DataFrame(u.lijst.drop(columns="geometry")))
+    elif soort in (".geojson", ".json"):
+        data = geojson_bytes(u.lijst, **kenmerken)
+    elif soort == ".gpkg":
+        data = geopackage_bytes(u.lijst, "kandidaten", **kenmerken)
+    else:
+        raise InputError(f"--uit {pad} has an unknown type.", "End the name in .geojson, .gpkg or .csv.")
+    write_bytes(data, pad)
 
 
 @cli.group()

@@ -18,13 +18,18 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """:func:`csv_bytes` written to ``path`` atomically (temporary file, then rename)."""
+    """:func:`csv_bytes` written to ``path`` atomically."""
+    return write_bytes(csv_bytes(frame), path)
+
+
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    """``data`` written to ``path`` atomically (temporary file beside it, then rename): whole or not at all."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".csv.tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=f"{path.suffix}.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(csv_bytes(frame))
+            handle.write(data)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -87,7 +87,7 @@ def load_bestand(path: str | Path, laag: str | None = None, jaar: int | None = N
         except Exception as err:
             raise InputError(f"Cannot read layer '{name}' of {path.name}: {err}.", "Check the file.") from err
         label = f"{path.name}:{name}" if len(available) > 1 else path.name
-        frame = _with_crs(frame, label)
+        frame = with_crs(frame, label)
         try:
             rows, report = normalise(frame, bron=label, jaar=jaar)
         except InputError as err:
@@ -103,7 +103,23 @@ def load_bestand(path: str | Path, laag: str | None = None, jaar: int | None = N
     return results
 
 
-def _with_crs(frame: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:
+def read_vector(path: Path, laag: str | None) -> gpd.GeoDataFrame:
+    """One layer of a GeoPackage, GeoJSON, shapefile or FlatGeobuf; a file with several layers needs ``laag``."""
+    try:
+        layers = [name for name, _ in pyogrio.list_layers(path)]
+        if laag is not None and laag not in layers:
+            raise InputError(f"{path.name} has no layer '{laag}'.", f"Choose one of: {', '.join(layers)}.")
+        if laag is None and len(layers) > 1:
+            raise InputError(f"{path.name} has several layers ({', '.join(layers)}).", "Choose one with BESTAND:LAAG.")
+        return gpd.read_file(path, layer=laag or layers[0], engine="pyogrio")
+    except InputError:
+        raise
+    except Exception as err:  # GDAL raises several types for unreadable files
+        raise InputError(f"Cannot read {path.name}: {err}.",
+                         "Check that the file is complete and of the type its name says.") from err
+
+
+def with_crs(frame: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:
     """Files without a declared CRS (TopoJSON, bare GeoJSON) get the one their coordinates show."""
     if frame.crs is not None or frame.geometry.isna().all():
         return frame

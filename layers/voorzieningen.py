@@ -19,12 +19,11 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
 from kaart.errors import InputError
 from kaart.voorzieningen import categorie_van, categorieen
 from kaart.waarden import to_number
-from layers.bestanden import read_csv
+from layers.bestanden import read_csv, read_vector
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +114,7 @@ def load_voorzieningen(path: str | Path, *, categorie: str | None = None,
     if suffix in (".csv", ".txt"):
         frame, eerste_regel = read_csv(path), 2
     else:
-        frame, eerste_regel = _read_vector(path, laag), 1
+        frame, eerste_regel = read_vector(path, laag), 1
     velden = _velden(frame, kolommen or {}, path.name)
     regels = pd.Series(np.arange(len(frame)) + eerste_regel, index=frame.index)
     problemen = pd.Series("", index=frame.index, dtype=object)
@@ -152,21 +151,6 @@ def load_voorzieningen(path: str | Path, *, categorie: str | None = None,
             "afgewezen": int((~ok).sum())}
     log.info("%s: %d of %d rows loaded as facilities", path.name, int(ok.sum()), len(frame))
     return Puntenbestand(punten[ok].reset_index(drop=True), afgewezen, info)
-
-
-def _read_vector(path: Path, laag: str | None) -> gpd.GeoDataFrame:
-    try:
-        layers = [name for name, _ in pyogrio.list_layers(path)]
-        if laag is not None and laag not in layers:
-            raise InputError(f"{path.name} has no layer '{laag}'.", f"Choose one of: {', '.join(layers)}.")
-        if laag is None and len(layers) > 1:
-            raise InputError(f"{path.name} has several layers ({', '.join(layers)}).", "Choose one with BESTAND:LAAG.")
-        return gpd.read_file(path, layer=laag or layers[0], engine="pyogrio")
-    except InputError:
-        raise
-    except Exception as err:  # GDAL raises several types for unreadable files
-        raise InputError(f"Cannot read {path.name}: {err}.",
-                         "Check that the file is complete and of the type its name says.") from err
 
 
 def _velden(frame: pd.DataFrame, kolommen: dict[str, str], bestand: str) -> dict[str, str]:
