@@ -203,7 +203,8 @@ def meet(kaart, woonvorm: Woonvorm, gemeente: str | None = None,
         "gemeentenaam": rijen.get("gemeentenaam", pd.Series("", index=rijen.index)).to_numpy(dtype=object),
         "in_regio": in_regio}, geometry=geometrie, crs=RD_NEW)
     if locaties is not None:
-        kandidaten.loc[~in_regio, ["buurtcode", "buurtnaam", "gemeentecode", "gemeentenaam"]] = ""
+        for kolom in ("buurtcode", "buurtnaam", "gemeentecode", "gemeentenaam"):  # a site off the region lies in none
+            kandidaten[kolom] = np.where(in_regio, kandidaten[kolom].to_numpy(dtype=object), "")
 
     rand: dict[tuple, Afstand] = {}
     midden: dict[tuple, Afstand] = {}
