@@ -323,6 +323,7 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
             for c in w.voorkeuren:
                 click.echo(f"  voorkeur    {c.id:22s} gewicht {c.gewicht:g}   {c.uitleg}")
         return
+    soort = _exportsoort(uit) if uit else None
     w = woonvorm(profiel)
     gekozen = w.met(_instellingen(gewichten, "--gewicht", "zorg=3"), _instellingen(afstanden, "--afstand", "scholen=750"))
     kaart = read_kaart(kaart_pad)
@@ -335,7 +336,9 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
     u = lz.beoordeel(metingen, gekozen, top=top)
     _print_locaties(kaart, u)
     if uit:
-        _schrijf_locaties(u, uit)
+        from kaart.export import write_bytes
+
+        write_bytes(lz.exportbestand(u, soort), uit)
         click.echo(f"Kandidaten geschreven: {uit}")
 
 
@@ -390,21 +393,14 @@ def _print_locaties(kaart, u) -> None:
         click.echo(f"      {row.waarom}")
 
 
-def _schrijf_locaties(u, pad: Path) -> None:
-    from kaart import locatiezoeker as lz
-    from kaart.export import csv_bytes, geojson_bytes, geopackage_bytes, write_bytes
+def _exportsoort(pad: Path) -> str:
+    """The export type ``--uit`` asks for by its name's ending; refused before any work is done."""
+    from kaart.locatiezoeker import EXPORTSOORTEN
 
-    kenmerken = lz.beschrijving(u)
-    soort = pad.suffix.lower()
-    if soort == ".csv":
-        data = csv_bytes(pd.DataFrame(u.lijst.drop(columns="geometry")))
-    elif soort in (".geojson", ".json"):
-        data = geojson_bytes(u.lijst, **kenmerken)
-    elif soort == ".gpkg":
-        data = geopackage_bytes(u.lijst, "kandidaten", **kenmerken)
-    else:
+    soort = {".json": "geojson"}.get(pad.suffix.lower(), pad.suffix.lower().lstrip("."))
+    if soort not in EXPORTSOORTEN:
         raise InputError(f"--uit {pad} has an unknown type.", "End the name in .geojson, .gpkg or .csv.")
-    write_bytes(data, pad)
+    return soort
 
 
 @cli.group()
@@ -499,6 +495,111 @@ def _voeg_toe(kaart, kaart_pad: Path, punten, bron: str, stap: Voortgang, overge
             click.echo(f"  … en nog {len(buiten) - _MAX_REGELS}")
     if overgeslagen:
         click.echo(f"{overgeslagen} regels niet geladen (zie hierboven).")
+
+
+@cli.command()
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--aantal", "-n", required=True, type=int, help="Units to share per year (N).")
+@click.option("--regio", help="A region of the kaart's regio-indelingen, e.g. 'zorgkantoorregio:Zuid-Holland Zuid' "
+                              "or just its name. Default: all gemeenten of the kaart.")
+@click.option("--jaren", default=1, show_default=True, type=int, help="Number of years (J).")
+@click.option("--basis", default="huishoudens", show_default=True, help="huishoudens, inwoners or sociale_huur.")
+@click.option("--correctie", default=0.0, show_default=True, type=float,
+              help="Strength of the correction for existing zorgdruk, 0 (none) to 1.")
+@click.option("--min", "minimum", multiple=True, metavar="N|GM0505=N",
+              help="Minimum per gemeente per year: one number for all, or per code (repeatable).")
+@click.option("--max", "maximum", multiple=True, metavar="N|GM0505=N",
+              help="Maximum per gemeente per year: one number for all, or per code (repeatable).")
+@click.option("--csv", "csv_pad", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the table as CSV (';'-separated, decimal comma, UTF-8 with BOM, for Excel).")
+def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: str, correctie: float,
+            minimum: tuple[str, ...], maximum: tuple[str, ...], csv_pad: Path | None) -> None:
+    """Share a regional task (N units a year) over the gemeenten by a verdeelsleutel."""
+    from kaart.export import write_csv
+    from kaart.kaartbestand import read_kaart
+    from kaart.verdeelsleutel import verdeel_kaart
+
+    grenzen = _grens("--min", minimum), _grens("--max", maximum)
+    kaart = read_kaart(kaart_pad)
+    v = verdeel_kaart(kaart, aantal=aantal, regio=regio, jaren=jaren, basis=basis, correctie=correctie,
+                      minimum=grenzen[0], maximum=grenzen[1])
+    fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
+    per = f"{aantal} per jaar" + (f", {jaren} jaar: {aantal * jaren} in totaal" if jaren > 1 else "")
+    click.echo(f"Verdeling over {v.regio} ({len(v.tabel)} gemeenten), {per}; basis {basis}, "
+               f"correctie {_komma(correctie, 2)}{fictief}. {kaart.bronvermelding}.")
+    jaarkolommen = v.jaarkolommen if jaren <= 5 else []
+    kop = (f"{'Gemeente':24s} {'basis':>9s} {'aandeel':>8s} {'factor':>7s} {'quotum':>8s} "
+           + "".join(f"{'j' + str(t + 1):>5s}" for t in range(len(jaarkolommen)))
+           + f" {'totaal':>7s} {'effect':>7s}")
+    click.echo(kop)
+    for code, r in v.tabel.iterrows():
+        click.echo(f"{str(r['naam'])[:24]:24s} {_getal(r['basis']):>9s} {_komma(r['aandeel'] * 100, 1) + '%':>8s} "
+                   f"{_komma(r['correctiefactor'], 2):>7s} {_komma(r['quotum'], 2):>8s} "
+                   + "".join(f"{int(r[k]):5d}" for k in jaarkolommen)
+                   + f" {int(r['totaal']):7d} {int(r['effect_correctie']):+7d}")
+    click.echo(v.formule)
+    if v.gemiddelde is not None:
+        click.echo(f"Regiogemiddelde bestaande zorgdruk: {_komma(v.gemiddelde, 2)} plaatsen per 1.000 ({basis}). "
+                   f"{kaart.voorzieningen_bronvermelding}.")
+    if csv_pad:
+        write_csv(v.tabel, csv_pad)
+        click.echo(f"Verdeling geschreven: {csv_pad}")
+
+
+def _komma(x: float, decimalen: int) -> str:
+    return f"{x:.{decimalen}f}".replace(".", ",")
+
+
+def _grens(optie: str, values: tuple[str, ...]) -> int | dict[str, int] | None:
+    """``--min 2`` (all gemeenten) or ``--min GM0505=3`` (repeatable) as the engine's bound."""
+    from kaart import codes
+
+    waarden = _split_values(values)
+    if not waarden:
+        return None
+    try:
+        if len(waarden) == 1 and "=" not in waarden[0]:
+            return int(waarden[0])
+        if all("=" in w for w in waarden):
+            return {codes.gemeente(w.partition("=")[0]): int(w.partition("=")[2]) for w in waarden}
+    except ValueError:
+        pass
+    raise InputError(f"{optie} {' '.join(values)} is not one number nor GEMEENTECODE=N values.",
+                     f"Write it like {optie} 2 or {optie} GM0505=3 {optie} GM0642=1.")
+
+
+@cli.group("regio-indelingen")
+def regio_indelingen() -> None:
+    """Regio-indelingen (woningmarktregio, zorgkantoorregio, ...) of the gemeenten, for the verdeelsleutel."""
+
+
+@regio_indelingen.command("import")
+@click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("map_", metavar="[MAP]", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--jaar", type=int, help="Year of the files in MAP (default 2016, the regioatlas).")
+def regio_indelingen_import(kaart_pad: Path, map_: Path | None, jaar: int | None) -> None:
+    """Store the regio-indelingen in the kaart: from regioatlas CSV files in MAP, or (online) from CBS
+    'Gebieden in Nederland' of the kaart's year. Old gemeente codes are mapped to this year's gemeenten."""
+    from kaart.kaartbestand import read_kaart, write_kaart
+    from kaart.verdeelsleutel import INDELINGEN
+    from layers import regio_indelingen as ri
+
+    kaart = read_kaart(kaart_pad)
+    indeling = ri.load_regioatlas(map_, jaar or 2016) if map_ else ri.load_cbs(jaar or kaart.jaar)
+    omgezet, meldingen = ri.naar_jaar(indeling, kaart.jaar)
+    kaart.tabellen[INDELINGEN] = omgezet
+    write_kaart(kaart, kaart_pad)
+    in_kaart = omgezet[omgezet["gemeentecode"].isin(kaart.gebieden["gemeente"].index)]
+    click.echo(f"Regio-indelingen opgeslagen in {kaart_pad}: {len(omgezet)} regels, "
+               f"{omgezet['soort'].nunique()} soorten ({', '.join(sorted(set(omgezet['soort'])))}); "
+               f"{in_kaart['gemeentecode'].nunique()} gemeenten van de kaart.")
+    gefuseerd = in_kaart.dropna(subset=["fusiejaar"]).drop_duplicates("gemeentecode")
+    for r in gefuseerd.itertuples():
+        click.echo(f"  {r.gemeentecode} {r.gemeentenaam}: uit {r.oorspronkelijk} (fusie {r.fusiejaar})")
+    for regio in sorted({f"{s}:{r}" for s, r in zip(in_kaart["soort"], in_kaart["regio"])}):
+        click.echo(f"  {regio}")
+    for melding in meldingen:
+        click.echo(f"Let op: {melding}")
 
 
 def _serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:

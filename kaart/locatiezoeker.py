@@ -572,3 +572,19 @@ def beschrijving(u: Uitkomst) -> dict[str, str]:
     if u.waarschuwingen:
         kenmerk["waarschuwingen"] = " ".join(u.waarschuwingen)
     return kenmerk
+
+
+EXPORTSOORTEN = {"csv": "text/csv", "geojson": "application/geo+json", "gpkg": "application/geopackage+sqlite3"}
+
+
+def exportbestand(u: Uitkomst, soort: str) -> bytes:
+    """The ranked candidates as CSV (Excel), GeoJSON (WGS84) or GeoPackage (RD New), carrying :func:`beschrijving`."""
+    from kaart.export import csv_bytes, geojson_bytes, geopackage_bytes
+
+    if soort == "csv":
+        return csv_bytes(pd.DataFrame(u.lijst.drop(columns="geometry")))
+    if soort == "geojson":
+        return geojson_bytes(u.lijst, **beschrijving(u))
+    if soort == "gpkg":
+        return geopackage_bytes(u.lijst, "kandidaten", **beschrijving(u))
+    raise InputError(f"Unknown export type '{soort}'.", f"Choose one of: {', '.join(EXPORTSOORTEN)}.")

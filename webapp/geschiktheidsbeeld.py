@@ -1,0 +1,94 @@
+"""The locatiezoeker's suitability map as one PNG laid over the web map.
+
+A region of 1,000 km² has 100,000 cells of 100 m: as GeoJSON that is megabytes
+the browser must parse and draw. As one image it is a few tens of kilobytes.
+Leaflet stretches an image overlay linearly between its corners in Web
+Mercator, so the image is resampled onto a regular Web Mercator pixel grid here
+(each pixel's centre projected back to RD New and looked up in the 100 m grid):
+cells then sit where they are, without the skew a plain RD image would have.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from pyproj import Transformer
+
+from kaart.raster import Raster
+
+KLEUREN = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
+"""ColorBrewer YlGn in five classes: score 0-0.2, ..., 0.8-1 (greener is more suitable)."""
+GRENZEN = (0.2, 0.4, 0.6, 0.8)
+UITGESLOTEN = (99, 99, 99, 110)
+"""Excluded land: a grey veil, so the planner sees what the exclusions take away."""
+DEKKING = 200
+MAX_PX = 1600
+PX_M = 20.0
+"""Web Mercator metres per pixel (about 12 m on the ground in the Netherlands): finer than a cell."""
+
+_NAAR_RD = Transformer.from_crs("EPSG:3857", "EPSG:28992", always_xy=True)
+_NAAR_WEB = Transformer.from_crs("EPSG:28992", "EPSG:3857", always_xy=True)
+_NAAR_LATLON = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+
+
+def _rgb(hexkleur: str) -> tuple[int, int, int]:
+    return tuple(int(hexkleur[i:i + 2], 16) for i in (1, 3, 5))
+
+
+@dataclass(frozen=True)
+class Beeldrooster:
+    """Which grid cell every pixel of the image shows: projected once per grid, reused for every score."""
+
+    breedte: int
+    hoogte: int
+    positie: np.ndarray
+    """Per pixel, the position of its cell among the grid's region cells (-1: none)."""
+    grenzen: list[list[float]]
+    """The image's corners as ``[[south, west], [north, east]]`` for Leaflet."""
+
+
+def rooster(grid: Raster) -> Beeldrooster:
+    """Project every pixel of a Web Mercator image over ``grid`` back to RD New and find its cell."""
+    x0, y0 = grid.x0, grid.y0
+    x1, y1 = x0 + grid.nx * grid.grootte, y0 + grid.ny * grid.grootte
+    rand_x = np.concatenate([np.linspace(x0, x1, 50), np.full(50, x1), np.linspace(x1, x0, 50), np.full(50, x0)])
+    rand_y = np.concatenate([np.full(50, y0), np.linspace(y0, y1, 50), np.full(50, y1), np.linspace(y1, y0, 50)])
+    wx, wy = _NAAR_WEB.transform(rand_x, rand_y)
+    west, east, south, north = wx.min(), wx.max(), wy.min(), wy.max()
+    stap = max(PX_M, (east - west) / MAX_PX, (north - south) / MAX_PX)
+    breedte, hoogte = max(1, int(np.ceil((east - west) / stap))), max(1, int(np.ceil((north - south) / stap)))
+    px, py = np.meshgrid(west + (np.arange(breedte) + 0.5) * stap, north - (np.arange(hoogte) + 0.5) * stap)
+    rx, ry = _NAAR_RD.transform(px.ravel(), py.ravel())
+    kolom = np.floor((rx - x0) / grid.grootte).astype(np.int64)
+    rij = np.floor((ry - y0) / grid.grootte).astype(np.int64)
+    binnen = (kolom >= 0) & (kolom < grid.nx) & (rij >= 0) & (rij < grid.ny)
+    plek = np.where(binnen, rij * grid.nx + kolom, 0)
+    positie = np.minimum(np.searchsorted(grid.cel, plek), len(grid.cel) - 1)
+    positie = np.where(binnen & (grid.cel[positie] == plek), positie, -1)
+    lon0, lat0 = _NAAR_LATLON.transform(west, north - hoogte * stap)
+    lon1, lat1 = _NAAR_LATLON.transform(west + breedte * stap, north)
+    return Beeldrooster(breedte, hoogte, positie, [[round(lat0, 6), round(lon0, 6)], [round(lat1, 6), round(lon1, 6)]])
+
+
+def beeld(r: Beeldrooster, score: np.ndarray) -> bytes:
+    """The PNG of ``score`` per region cell (NaN: excluded) on the pixels of ``r``."""
+    in_regio = r.positie >= 0
+    waarde = np.where(in_regio, score[np.maximum(r.positie, 0)], np.nan)
+    rgba = np.zeros((r.breedte * r.hoogte, 4), dtype=np.uint8)
+    rgba[in_regio] = UITGESLOTEN
+    geschikt = in_regio & np.isfinite(waarde)
+    palet = np.array([(*_rgb(k), DEKKING) for k in KLEUREN], dtype=np.uint8)
+    rgba[geschikt] = palet[np.digitize(waarde[geschikt], GRENZEN)]
+    buffer = io.BytesIO()
+    Image.fromarray(rgba.reshape(r.hoogte, r.breedte, 4), "RGBA").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def legenda() -> list[tuple[str, str]]:
+    """The classes of the image as (colour, Dutch label) pairs, for the page's legend."""
+    grenzen = (0.0, *GRENZEN, 1.0)
+    labels = [f"{lo:.1f} – {hi:.1f}".replace(".", ",") for lo, hi in zip(grenzen, grenzen[1:])]
+    return list(zip(KLEUREN, labels))

@@ -1,0 +1,291 @@
+"""The locatiezoeker page: a suitability map, candidate areas with their reasons, sliders and exports.
+
+``GET /locaties?profiel=domus&gewicht_zorg=3&afstand_scholen=500`` shows the
+suitability of every 100 m cell (a PNG over the map), the ranked candidate
+areas and why each qualifies, what every exclusion takes away, and the
+profile's criteria with their defaults. The sliders send the same form; the
+page's script fetches the page again and swaps the results in, so the map
+keeps its view. A click on the map says why that spot is, or is not, a
+candidate. Candidate sites of one's own (parcels, as GeoJSON or GeoPackage)
+are uploaded with ``POST /locaties/kavels`` and then scored instead of the grid.
+
+The distances are measured once per profile, gemeente and set of sites; every
+set of weights and buffers is then arithmetic, and its outcome is cached, so
+a room moving a slider back and forth never waits for geometry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from pyproj import Transformer
+
+from kaart import locatiezoeker as lz
+from kaart.errors import InputError
+from kaart.kaartbestand import Kaart
+from kaart.voorzieningen import regiovorm
+from kaart.woonvormen import MAX_AFSTAND_M, MAX_GEWICHT, Woonvorm, woonvormen
+from layers.locaties import MAX_LOCATIES, load_locaties
+from webapp import geschiktheidsbeeld
+from webapp.download import download
+from webapp.errors import InvalidChoice
+
+bp = Blueprint("locaties", __name__)
+
+STANDAARD = "skaeve-huse"
+TOP = 10
+MAX_TOP = 50
+CACHE = 32
+METINGEN_CACHE = 8
+KAVELS_CACHE = 16
+_NAAR_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+
+
+@dataclass(frozen=True)
+class Keuze:
+    """A query of the page, checked: the profile, where to search, and the settings that differ from the profile's."""
+
+    profiel: str
+    gemeente: str | None
+    top: int
+    gewichten: tuple[tuple[str, float], ...]
+    afstanden: tuple[tuple[str, float], ...]
+    kavels: str | None
+
+    def woonvorm(self) -> Woonvorm:
+        return woonvormen()[self.profiel].met(dict(self.gewichten), dict(self.afstanden))
+
+    def query(self, **anders) -> dict[str, str]:
+        """The query string parameters that reproduce this choice (for links and exports)."""
+        q = {"profiel": self.profiel, "basis": self.profiel, "top": str(self.top)}
+        if self.gemeente:
+            q["gemeente"] = self.gemeente
+        if self.kavels:
+            q["kavels"] = self.kavels
+        q.update({f"gewicht_{k}": f"{v:g}" for k, v in self.gewichten})
+        q.update({f"afstand_{k}": f"{v:g}" for k, v in self.afstanden})
+        q.update(anders)
+        return q
+
+
+def _getal(args, key: str, lo: float, hi: float, wat: str) -> float:
+    tekst = args.get(key, "").strip().replace(",", ".")
+    try:
+        value = float(tekst)
+    except ValueError:
+        raise InvalidChoice(f"{wat} is ‘{args.get(key)}’; geef een getal van {lo:g} tot en met {hi:g}.") from None
+    if not lo <= value <= hi:
+        raise InvalidChoice(f"{wat} is {tekst}; geef een getal van {lo:g} tot en met {hi:g}.")
+    return value
+
+
+def keuze(kaart: Kaart, args) -> Keuze:
+    """The choice a query makes, checked; a Dutch 400 names anything wrong."""
+    naam = args.get("profiel") or STANDAARD
+    if naam not in woonvormen():
+        raise InvalidChoice(f"Het profiel ‘{naam}’ bestaat niet. Kies uit: {', '.join(woonvormen())}.")
+    w = woonvormen()[naam]
+    gemeente = args.get("gemeente") or None
+    if gemeente is not None and gemeente not in kaart.gebieden.get("gemeente", {}).index:
+        raise InvalidChoice(f"De gemeente ‘{gemeente}’ staat niet in deze kaart.")
+    top = int(_getal(args, "top", 1, MAX_TOP, "Het aantal kandidaten")) if args.get("top") else TOP
+    kavels = args.get("kavels") or None
+    if kavels is not None and kavels not in current_app.extensions.setdefault("locatie_kavels", OrderedDict()):
+        raise InvalidChoice("Deze kavels zijn niet (meer) bekend bij de server. Laad het bestand opnieuw.")
+    gewichten, afstanden = {}, {}
+    # Slider values belong to the profile named in ``basis``; after switching profile they are ignored.
+    eigen = args.get("basis", naam) == naam
+    for c in w.voorkeuren:
+        key = f"gewicht_{c.id}"
+        if eigen and args.get(key):
+            value = _getal(args, key, 0, MAX_GEWICHT, f"Het gewicht van ‘{c.label}’")
+            if value != c.gewicht:
+                gewichten[c.id] = value
+    for c in w.uitsluitingen:
+        key = f"afstand_{c.id}"
+        if eigen and args.get(key):
+            value = _getal(args, key, 0, MAX_AFSTAND_M, f"De afstand van ‘{c.label}’")
+            if value != c.afstand_m:
+                afstanden[c.id] = value
+    bekend = {f"gewicht_{c.id}" for c in w.voorkeuren} | {f"afstand_{c.id}" for c in w.uitsluitingen}
+    onbekend = [k for k in args if k.startswith(("gewicht_", "afstand_")) and k not in bekend and eigen]
+    if onbekend:
+        raise InvalidChoice(f"‘{onbekend[0].split('_', 1)[1]}’ is geen criterium van het profiel {w.label}.")
+    if not any({**{c.id: c.gewicht for c in w.voorkeuren}, **gewichten}.values()):
+        raise InvalidChoice("Alle gewichten staan op 0; geef minstens één voorkeur een gewicht.")
+    return Keuze(naam, gemeente, top, tuple(sorted(gewichten.items())), tuple(sorted(afstanden.items())), kavels)
+
+
+class Zoeker:
+    """The app's measurements and outcomes, kept least-recently-used, computed once under a lock."""
+
+    def __init__(self, kaart: Kaart):
+        self.kaart = kaart
+        self.metingen: OrderedDict = OrderedDict()
+        self.uitkomsten: OrderedDict = OrderedDict()
+        self.beeldroosters: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _kort(cache: OrderedDict, key, maak, grootte: int):
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        value = cache[key] = maak()
+        while len(cache) > grootte:
+            cache.popitem(last=False)
+        return value
+
+    def uitkomst(self, k: Keuze) -> tuple[lz.Uitkomst, dict]:
+        """The scored candidates of a choice, with what the page draws of them (cached)."""
+        with self.lock:
+            return self._kort(self.uitkomsten, k, lambda: self._bereken(k), CACHE)
+
+    def _bereken(self, k: Keuze) -> tuple[lz.Uitkomst, dict]:
+        sites = current_app.extensions["locatie_kavels"][k.kavels][1] if k.kavels else None
+        metingen = self._kort(self.metingen, (k.profiel, k.gemeente, k.kavels),
+                              lambda: lz.meet(self.kaart, woonvormen()[k.profiel], k.gemeente, sites), METINGEN_CACHE)
+        u = lz.beoordeel(metingen, k.woonvorm(), top=k.top)
+        kaartbeeld = {"kandidaten": _geojson(u)}
+        if u.is_raster:
+            pixels = self._kort(self.beeldroosters, k.gemeente, lambda: geschiktheidsbeeld.rooster(metingen.raster),
+                                METINGEN_CACHE)
+            kaartbeeld.update(png=geschiktheidsbeeld.beeld(pixels, u.score), grenzen=pixels.grenzen)
+        return u, kaartbeeld
+
+
+def zoeker() -> Zoeker:
+    ext = current_app.extensions
+    if "locatiezoeker" not in ext:
+        ext["locatiezoeker"] = Zoeker(ext["kaart"])
+    return ext["locatiezoeker"]
+
+
+def _geojson(u: lz.Uitkomst) -> dict:
+    """The ranked candidates for the map: WGS84, coordinates to 6 decimals, only what the map shows."""
+    lijst = u.lijst
+    if lijst.empty:
+        return {"type": "FeatureCollection", "features": []}
+    kolommen = ["rang", "score", "waarom"] + (["oppervlakte_ha", "buurtnaam"] if u.is_raster else ["naam", "geschikt"])
+    frame = lijst[kolommen + ["geometry"]].to_crs("EPSG:4326")
+    frame["geometry"] = shapely.set_precision(frame.geometry.values, 1e-6)
+    return json.loads(frame.to_json(drop_id=True, na="null"))
+
+
+def _regio(kaart: Kaart) -> dict:
+    """The region's outline for the map (cached per app)."""
+    ext = current_app.extensions
+    if "locatie_regio" not in ext:
+        vorm = gpd.GeoSeries([regiovorm(kaart).simplify(25)], crs="EPSG:28992").to_crs("EPSG:4326")
+        ext["locatie_regio"] = json.loads(vorm.set_precision(1e-5).to_json())
+    return ext["locatie_regio"]
+
+
+def _schuifjes(w: Woonvorm) -> tuple[list[dict], list[dict]]:
+    basis = woonvormen()[w.naam]
+    standaard = {c.id: c for c in basis.criteria}
+    gewichten = [{"id": c.id, "label": c.label, "waarde": f"{c.gewicht:g}", "standaard": f"{standaard[c.id].gewicht:g}",
+                  "uitleg": c.uitleg} for c in w.voorkeuren]
+    afstanden = [{"id": c.id, "label": c.label, "waarde": f"{c.afstand_m:g}",
+                  "standaard": f"{standaard[c.id].afstand_m:g}", "uitleg": c.uitleg}
+                 for c in w.uitsluitingen if c.soort != "water"]
+    return gewichten, afstanden
+
+
+@bp.get("/locaties")
+def locaties():
+    """The page (also what its script fetches to swap in new results)."""
+    kaart: Kaart = current_app.extensions["kaart"]
+    k = keuze(kaart, request.args)
+    u, kaartbeeld = zoeker().uitkomst(k)
+    gewichten, afstanden = _schuifjes(u.woonvorm)
+    m = u.metingen
+    per = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1
+    totaal = int(m.kandidaten["in_regio"].sum()) * per
+    over = int(np.isfinite(u.score).sum()) * per
+    gemeenten = kaart.gebieden["gemeente"]["naam"].sort_values() if "gemeente" in kaart.gebieden else {}
+    kavels = current_app.extensions["locatie_kavels"][k.kavels][0] if k.kavels else None
+    data = {"kandidaten": kaartbeeld["kandidaten"], "regio": _regio(kaart), "raster": u.is_raster,
+            "beeld": url_for("locaties.geschiktheid", **k.query()) if u.is_raster else None,
+            "grenzen": kaartbeeld.get("grenzen"), "verklaar": url_for("locaties.verklaar", **k.query())}
+    return render_template(
+        "locaties.html", kaart=kaart, keuze=k, woonvorm=u.woonvorm, profielen=woonvormen().values(), uitkomst=u,
+        gewichten=gewichten, afstanden=afstanden, gemeenten=gemeenten.items() if len(gemeenten) else [],
+        totaal=totaal, over=over, eenheid="ha" if u.is_raster else "locaties", kavels=kavels,
+        legenda=geschiktheidsbeeld.legenda(), data=data, query=k.query(), max_afstand=MAX_AFSTAND_M,
+        max_gewicht=MAX_GEWICHT, max_top=MAX_TOP, getal=lz._getal)
+
+
+@bp.get("/locaties/geschiktheid.png")
+def geschiktheid():
+    """The suitability map of the grid as an image (the page lays it over the map)."""
+    k = keuze(current_app.extensions["kaart"], request.args)
+    u, kaartbeeld = zoeker().uitkomst(k)
+    if "png" not in kaartbeeld:
+        raise InvalidChoice("Bij eigen kavels is er geen geschiktheidskaart van het raster.")
+    response = current_app.response_class(kaartbeeld["png"], mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.get("/locaties.<any(csv, geojson, gpkg):soort>")
+def export(soort: str):
+    """The ranked candidates with their figures and reasons, as CSV (Excel), GeoJSON or GeoPackage."""
+    k = keuze(current_app.extensions["kaart"], request.args)
+    u, _ = zoeker().uitkomst(k)
+    return download(lz.exportbestand(u, soort), lz.EXPORTSOORTEN[soort], f"locaties-{k.profiel}.{soort}")
+
+
+@bp.get("/api/v1/locaties/verklaar")
+def verklaar():
+    """Why the clicked spot (``lat``, ``lon``) is or is not a candidate, as text."""
+    k = keuze(current_app.extensions["kaart"], request.args)
+    if k.kavels:
+        raise InvalidChoice("Bij eigen kavels staat de uitleg per kavel in de tabel.")
+    try:
+        lat, lon = float(request.args["lat"]), float(request.args["lon"])
+    except (KeyError, ValueError):
+        raise InvalidChoice("Geef de plek met lat en lon (graden, WGS84).") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidChoice("lat moet tussen -90 en 90 liggen en lon tussen -180 en 180.")
+    u, _ = zoeker().uitkomst(k)
+    x, y = _NAAR_RD.transform(lon, lat)
+    return jsonify({"tekst": lz.verklaar(u, x, y)})
+
+
+@bp.post("/locaties/kavels")
+def kavels():
+    """Upload candidate sites (GeoJSON or GeoPackage, up to the app's request cap) and score them."""
+    bestand = request.files.get("bestand")
+    if bestand is None or not bestand.filename:
+        raise InvalidChoice("Kies een bestand met kavels (GeoJSON of GeoPackage).")
+    achtervoegsel = Path(bestand.filename).suffix.lower()
+    if achtervoegsel not in (".geojson", ".json", ".gpkg"):
+        raise InvalidChoice(f"‘{bestand.filename}’ is geen GeoJSON of GeoPackage. Sla de kavels op als .geojson of .gpkg.")
+    inhoud = bestand.read()
+    sleutel = hashlib.sha256(inhoud).hexdigest()[:16]
+    with tempfile.TemporaryDirectory(prefix="kavels-") as map_:
+        pad = Path(map_) / f"kavels{achtervoegsel}"
+        pad.write_bytes(inhoud)
+        try:
+            sites = load_locaties(str(pad))
+        except InputError as err:
+            raise InvalidChoice(f"Het bestand ‘{bestand.filename}’ is niet te gebruiken. Geef de kavels als punten of "
+                                "vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens "
+                                f"{MAX_LOCATIES:,} stuks (melding: {err.problem})".replace(",", ".")) from None
+    opgeslagen = current_app.extensions.setdefault("locatie_kavels", OrderedDict())
+    opgeslagen[sleutel] = (f"{bestand.filename} ({len(sites)} kavels)", sites)
+    while len(opgeslagen) > KAVELS_CACHE:
+        opgeslagen.popitem(last=False)
+    profiel = request.form.get("profiel") if request.form.get("profiel") in woonvormen() else STANDAARD
+    return redirect(url_for("locaties.locaties", profiel=profiel, kavels=sleutel), code=303)

@@ -1,0 +1,106 @@
+/* The locatiezoeker page: the suitability image and candidate areas on a Leaflet map, sliders that
+   recompute on the server, and a click on the map that explains that spot. Every text from the server
+   goes into the page as text (textContent), never as HTML. */
+(function () {
+  "use strict";
+  var formulier = document.getElementById("locatieformulier");
+  var uitleg = document.getElementById("uitleg-plek");
+  var map = L.map("locatiekaart", {zoomSnap: 0.25});
+  var pdok = L.tileLayer("https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
+    {maxZoom: 19, attribution: "Kaartgegevens &copy; Kadaster"});
+  var osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    {maxZoom: 19, attribution: "&copy; OpenStreetMap-bijdragers"});
+  var fouten = 0;
+  pdok.on("tileerror", function () { if (++fouten === 5) { map.removeLayer(pdok); osm.addTo(map); } });
+  pdok.addTo(map);
+
+  var lagen = [];
+  var data = null;
+
+  function lees() { return JSON.parse(document.getElementById("locatiedata").textContent); }
+
+  function tekst(inhoud) {
+    var span = document.createElement("span");
+    span.textContent = inhoud;
+    return span;
+  }
+
+  function stijl(f) {
+    if (f.properties.geschikt === false) { return {color: "#8c1a1a", weight: 2, dashArray: "4 3", fillOpacity: 0.15}; }
+    return {color: "#4a148c", weight: 3, fillColor: "#4a148c", fillOpacity: 0.08};
+  }
+
+  function teken(passen) {
+    data = lees();
+    lagen.forEach(function (laag) { map.removeLayer(laag); });
+    lagen = [];
+    var regio = L.geoJSON(data.regio, {style: {color: "#154273", weight: 2, fill: false}, interactive: false}).addTo(map);
+    lagen.push(regio);
+    if (data.beeld) {
+      lagen.push(L.imageOverlay(data.beeld, data.grenzen, {className: "geschiktheidsbeeld", interactive: false}).addTo(map));
+    }
+    var kandidaten = L.geoJSON(data.kandidaten, {
+      style: stijl,
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, {radius: 8}); },
+      onEachFeature: function (f, laag) {
+        var p = f.properties;
+        var nummer = p.rang ? String(p.rang) : "–";
+        laag.bindTooltip(tekst(p.naam ? nummer + ". " + p.naam : nummer),
+          {permanent: true, direction: "center", className: "kandidaatnummer"});
+        laag.on("click", function (e) {
+          L.DomEvent.stopPropagation(e);
+          uitleg.textContent = (p.naam || ("Kandidaat " + nummer)) + ": " + p.waarom;
+        });
+      }
+    }).addTo(map);
+    lagen.push(kandidaten);
+    if (passen) { map.fitBounds(regio.getBounds()); }
+  }
+
+  map.on("click", function (e) {
+    if (!data || !data.raster) { return; }
+    var url = data.verklaar + "&lat=" + e.latlng.lat.toFixed(6) + "&lon=" + e.latlng.lng.toFixed(6);
+    uitleg.textContent = "Even zoeken …";
+    fetch(url).then(function (r) { return r.json(); }).then(function (d) {
+      uitleg.textContent = d.tekst || (d.fout && d.fout.melding) || "Geen uitleg voor deze plek.";
+    }).catch(function () { uitleg.textContent = "De uitleg kon niet worden opgehaald."; });
+  });
+
+  function vernieuw() {
+    var url = formulier.action + "?" + new URLSearchParams(new FormData(formulier)).toString();
+    document.body.classList.add("bezig");
+    fetch(url).then(function (r) {
+      return r.text().then(function (html) { return {ok: r.ok, html: html}; });
+    }).then(function (res) {
+      var doc = new DOMParser().parseFromString(res.html, "text/html");
+      if (!res.ok) {
+        var fout = doc.querySelector("main p") || doc.body;
+        uitleg.textContent = fout.textContent.trim();
+        return;
+      }
+      ["resultaat", "kop-profiel"].forEach(function (id) {
+        var nieuw = doc.getElementById(id), oud = document.getElementById(id);
+        var blok = id === "resultaat" ? [nieuw, oud] : [nieuw.parentNode, oud.parentNode];
+        blok[1].innerHTML = blok[0].innerHTML;
+      });
+      teken(false);
+      history.replaceState(null, "", url);
+    }).finally(function () { document.body.classList.remove("bezig"); });
+  }
+
+  var wacht = null;
+  formulier.addEventListener("input", function (e) {
+    var uit = document.getElementById("uit_" + e.target.id);
+    if (uit) { uit.textContent = e.target.value; }
+    if (e.target.type !== "range" && e.target.type !== "number") { return; }
+    clearTimeout(wacht);
+    wacht = setTimeout(vernieuw, 350);
+  });
+  // Another profile or gemeente brings other sliders: load the page anew.
+  ["profiel", "gemeente"].forEach(function (id) {
+    document.getElementById(id).addEventListener("change", function () { formulier.submit(); });
+  });
+  formulier.addEventListener("submit", function (e) { e.preventDefault(); vernieuw(); });
+
+  teken(true);
+})();
