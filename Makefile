@@ -47,6 +47,7 @@ benchmark: install
 	$(BIN)/python benchmarks/drukpunten.py
 	$(BIN)/python benchmarks/voorzieningen.py
 	$(BIN)/python benchmarks/kaartpagina.py
+	$(BIN)/python benchmarks/locatiezoeker.py
 
 clean:
 	rm -rf $(VENV) webapp/node_modules data/kaart data/demo .pytest_cache

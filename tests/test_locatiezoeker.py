@@ -342,3 +342,26 @@ def test_real_drechtsteden_domus_is_near_a_real_hospital(drechtsteden, shared_fi
     x, y = int(cel[1:5]) * 100 + 50, int(cel[6:]) * 100 + 50
     nearest = ziekenhuizen.geometry.distance(Point(x, y)).min()
     assert beste["zorg_afstand_m"] == pytest.approx(nearest, abs=0.5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n_punten=st.integers(1, 40), geclusterd=st.booleans())
+def test_square_distances_to_points_are_exact(seed, n_punten, geclusterd):
+    """The k-d tree shortcut for squares gives GEOS's exact distance and nearest name, also where points crowd."""
+    from kaart.locatiezoeker import _naaste_punt
+
+    rng = np.random.default_rng(seed)
+    spreiding = 150 if geclusterd else 3000
+    punten = shapely.points(rng.normal(1000, spreiding, (n_punten, 2)))
+    namen = np.array([f"p{i}" for i in range(n_punten)], dtype=object)
+    cx, cy = rng.uniform(-2000, 4000, 300), rng.uniform(-2000, 4000, 300)
+    afstand = _naaste_punt(cx, cy, 50.0, punten, namen, 2500.0)
+    vakken = shapely.box(cx - 50, cy - 50, cx + 50, cy + 50)
+    echt = shapely.distance(vakken[:, None], punten[None, :])
+    verwacht = echt.min(axis=1)
+    verwacht[verwacht > 2500] = np.inf
+    assert np.allclose(afstand.meter, verwacht, rtol=0, atol=1e-6, equal_nan=False)
+    gevonden = np.isfinite(verwacht)
+    dichtst = echt[gevonden].argmin(axis=1)
+    gekozen = np.array([int(n[1:]) for n in afstand.naam[gevonden]])
+    assert np.allclose(echt[gevonden, gekozen], echt[gevonden, dichtst])  # a nearest one (ties allowed)
