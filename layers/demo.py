@@ -84,7 +84,17 @@ def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
     }
     kaart = Kaart(gebieden=gebieden, metadata=metadata, controle=controle)
     voeg_toe(kaart, voorzieningen, bron=DEMO_BRON)  # joins the facilities and runs the drukpunt analysis
+    kaart.tabellen["regio_indelingen"] = _regio_indelingen()
     return kaart
+
+
+def _regio_indelingen() -> pd.DataFrame:
+    """A fictitious regio-indeling of the three gemeenten, so the verdeelsleutel can pick a region."""
+    regios = {"woningmarktregio": ["Woningmarktregio Voorbeeld (fictief)"] * 3,
+              "zorgkantoorregio": ["Zorgkantoor Noord (fictief)"] * 2 + ["Zorgkantoor Zuid (fictief)"]}
+    return pd.DataFrame([{"gemeentecode": code, "gemeentenaam": naam, "soort": soort, "regio": regio[i],
+                          "bron": DEMO_BRON, "jaar": JAAR}
+                         for soort, regio in regios.items() for i, (code, naam, *_) in enumerate(GEMEENTEN)])
 
 
 def _wijknamen() -> dict[str, str]:

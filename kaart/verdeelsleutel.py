@@ -1,0 +1,438 @@
+"""The verdeelsleutel: how many units of a regional task (Housing First homes, beschermd-wonenplekken,
+...) each gemeente of a region takes, per year and over several years.
+
+Why it is built this way:
+
+- **Base shares.** A gemeente's share is its part of the region's base (households, inhabitants or
+  social rental stock): the key regions actually agree on.
+- **Correction for existing zorgdruk.** Under the Wet versterking regie volkshuisvesting the region
+  strives for an even spread of aandachtsgroepen, so a gemeente that already carries many places
+  takes fewer new ones. With ``r_i`` the existing places per 1,000 units of the base and ``r`` the
+  regional rate (all places over the whole base, i.e. the base-weighted average), the weight is
+  ``w_i = basis_i * max(0, 1 - s * (r_i / r - 1))`` for a strength ``s`` from 0 (none) to 1. The
+  weights of the unclamped gemeenten add up to the regional base again, so a gemeente at the
+  regional rate keeps its share, one above it gets less and one below it gets more; the share only
+  ever moves against a gemeente's own zorgdruk and with its own base.
+- **Whole numbers.** Exact quotas become whole units by the largest-remainder (Hamilton) method, so
+  every gemeente gets its quota rounded down or up and the total is exactly N. Minimums and
+  maximums bound the quota first (the rest is spread over the others by their weights, as
+  water-filling), so bounded gemeenten get their bound and the rest stays within one of its quota.
+  The arithmetic is exact (fractions): a tie or a sum never depends on float rounding.
+- **Monotone, by construction.** With the correction on, the rounding is also bounded by the
+  allocation without correction: a gemeente above the regional rate never gets more units than
+  without the correction, one below it never fewer. (Plain largest remainder would break this:
+  another gemeente's remainder can drop below yours.) The exact quota always moves the right way.
+- **Several years.** Totals over J years are apportioned from J times the quota, so each gemeente's
+  total is within one unit of J x quota; those totals are then spread over the years by carrying
+  each gemeente's remainder forward (the largest outstanding remainder gets the next extra unit),
+  so every year stays within one unit of the quota and every year sums to N.
+
+No Flask here: the CLI and the web page call :func:`verdeel` and get the same table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from math import floor
+
+import pandas as pd
+
+from kaart.errors import InputError
+from kaart.kaartbestand import Kaart
+
+BASISSEN = {
+    "huishoudens": "huishoudens",
+    "inwoners": "inwoners",
+    "sociale_huur": "sociale huurwoningen (woningen x aandeel corporatiewoningen)",
+}
+"""The bases a key can use, with the words the page and the CLI show."""
+ZORGDRUK = "zorgdruk_plaatsen"
+"""Existing places of beschermd wonen, opvang and special housing per gemeente (the voorzieningen import)."""
+MAX_JAREN = 30
+INDELINGEN = "regio_indelingen"
+"""The kaart table with gemeente -> region rows (layers/regio_indelingen.py)."""
+
+Grens = int | Mapping[str, int] | None
+"""A minimum or maximum: one number for every gemeente, per gemeente code, or none."""
+
+
+def formule(correctie: float, basis: str = "huishoudens") -> str:
+    """The key in words, as the page and the CLI print it under the table."""
+    woorden = BASISSEN.get(basis, basis)
+    tekst = f"Elke gemeente krijgt een aandeel naar rato van haar {woorden} in de regio. "
+    if correctie > 0:
+        tekst += (f"Dat aandeel wordt gecorrigeerd voor de bestaande zorgdruk: het aantal bestaande plaatsen "
+                  f"(beschermd wonen, opvang, bijzondere woonvormen) per 1.000 {woorden} wordt vergeleken met "
+                  f"het regiogemiddelde. Correctiefactor = 1 − {_nl(correctie)} × (eigen cijfer / "
+                  f"regiogemiddelde − 1), nooit onder 0: een gemeente boven het gemiddelde krijgt minder, "
+                  f"een gemeente eronder meer. ")
+    tekst += ("Het exacte quotum (taak × aandeel) wordt afgerond met de methode van de grootste overschotten, "
+              "zodat het totaal precies klopt en elke gemeente haar quotum naar beneden of naar boven afgerond "
+              "krijgt. Over meer jaren schuiven de overschotten door, zodat het totaal over de jaren binnen één "
+              "eenheid van het aantal jaren × het quotum blijft.")
+    if correctie > 0:
+        tekst += (" Een gemeente boven het regiogemiddelde krijgt met de correctie nooit meer eenheden dan "
+                  "zonder, een gemeente eronder nooit minder.")
+    return tekst
+
+
+def _nl(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+@dataclass
+class Verdeling:
+    """The result: ``tabel`` per gemeente (index code) and what it was computed from."""
+
+    tabel: pd.DataFrame
+    aantal: int
+    jaren: int
+    basis: str
+    correctie: float
+    regio: str
+    formule: str
+    gemiddelde: float | None
+    """The regional rate of existing places per 1,000 units of the base (None without correction)."""
+
+    @property
+    def jaarkolommen(self) -> list[str]:
+        return [f"jaar_{t}" for t in range(1, self.jaren + 1)]
+
+
+def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Series | None = None,
+            correctie: float = 0.0, minimum: Grens = None, maximum: Grens = None,
+            namen: pd.Series | None = None) -> pd.DataFrame:
+    """Share ``aantal`` units a year over the gemeenten of ``basis`` for ``jaren`` years.
+
+    Parameters
+    ----------
+    basis
+        The base per gemeente (index: gemeente code), e.g. households. Must be known (not NA) and >= 0.
+    aantal
+        Units per year (N), a whole number >= 0.
+    jaren
+        Number of years (J), 1 to ``MAX_JAREN``.
+    zorgdruk
+        Existing places per gemeente; needed when ``correctie > 0``.
+    correctie
+        Strength of the zorgdruk correction, 0 (none) to 1.
+    minimum, maximum
+        Units per gemeente per year: one number for all, or per code (others unbounded).
+    namen
+        Gemeente names for the table.
+
+    Returns
+    -------
+    DataFrame
+        Per gemeente: ``naam``, ``basis``, ``zorgdruk``, ``zorgdruk_per_1000``, ``aandeel``,
+        ``correctiefactor``, ``aandeel_gecorrigeerd``, ``quotum`` (exact, per year, after min/max),
+        ``jaar_1`` … ``jaar_J``, ``totaal``, ``totaal_zonder_correctie`` and ``effect_correctie``
+        (total with minus without the correction).
+
+    Raises
+    ------
+    InputError
+        Once, naming every problem with the input (all of them, not only the first).
+    """
+    problemen = _controleer(basis, aantal, jaren, zorgdruk, correctie, minimum, maximum)
+    codes = list(basis.index)
+    lo, hi = _grens(minimum, codes, 0), _grens(maximum, codes, None)
+    if not problemen:
+        problemen += _haalbaar(codes, aantal, lo, hi, basis)
+    if problemen:
+        raise InputError("De verdeling kan zo niet: " + " ".join(problemen),
+                         "Pas de invoer aan en probeer het opnieuw.")
+
+    b = {c: Fraction(float(basis[c])) for c in codes}
+    z = ({c: Fraction(float(zorgdruk[c])) for c in codes} if zorgdruk is not None and correctie > 0
+         else {c: Fraction(0) for c in codes})
+    s = Fraction(correctie)
+    totaal_b, totaal_z = sum(b.values()), sum(z.values())
+    factor = {c: Fraction(1) for c in codes}
+    if s > 0 and totaal_z > 0:
+        # r_i / r = (z_i / b_i) / (Z / B); a gemeente without base gets no weight whatever its factor.
+        factor = {c: max(Fraction(0), 1 - s * ((z[c] * totaal_b) / (b[c] * totaal_z) - 1)) if b[c] > 0
+                  else Fraction(1) for c in codes}
+    w = {c: b[c] * factor[c] for c in codes}
+    if sum(w.values()) == 0:  # every gemeente with a base carries all the zorgdruk: fall back to the base
+        w = dict(b)
+    quotum = _begrensd(w, aantal, lo, hi)
+    plain = _begrensd(b, aantal, lo, hi)
+
+    n_totaal = aantal * jaren
+    zonder = _afronden({c: plain[c] * jaren for c in codes}, n_totaal)
+    if s > 0:
+        # The allocation without correction bounds the one with it, each way (see the module docstring):
+        # a gemeente whose quota the correction lowers gets no more than without it, one it raises no fewer.
+        boven = {c: zonder[c] if quotum[c] <= plain[c] else None for c in codes}
+        onder = {c: zonder[c] if quotum[c] >= plain[c] else 0 for c in codes}
+        totaal = _afronden({c: quotum[c] * jaren for c in codes}, n_totaal, onder, boven)
+    else:
+        totaal = zonder
+    per_jaar = _spreid(quotum, totaal, aantal, jaren)
+
+    rate = {c: (z[c] / b[c] * 1000 if b[c] > 0 else None) for c in codes}
+    tabel = pd.DataFrame(index=pd.Index(codes, name="code"))
+    tabel["naam"] = namen.reindex(codes) if namen is not None else codes
+    tabel["basis"] = [float(b[c]) for c in codes]
+    tabel["zorgdruk"] = [float(z[c]) if zorgdruk is not None and correctie > 0 else float("nan") for c in codes]
+    tabel["zorgdruk_per_1000"] = [float(rate[c]) if correctie > 0 and rate[c] is not None else float("nan")
+                                  for c in codes]
+    tabel["aandeel"] = [float(b[c] / totaal_b) for c in codes]
+    tabel["correctiefactor"] = [float(factor[c]) for c in codes]
+    totaal_w = sum(w.values())
+    tabel["aandeel_gecorrigeerd"] = [float(w[c] / totaal_w) for c in codes]
+    tabel["quotum"] = [float(quotum[c]) for c in codes]
+    for t in range(jaren):
+        tabel[f"jaar_{t + 1}"] = [per_jaar[c][t] for c in codes]
+    tabel["totaal"] = [totaal[c] for c in codes]
+    tabel["totaal_zonder_correctie"] = [zonder[c] for c in codes]
+    tabel["effect_correctie"] = tabel["totaal"] - tabel["totaal_zonder_correctie"]
+    tabel.attrs["gemiddelde_per_1000"] = float(totaal_z / totaal_b * 1000) if s > 0 and totaal_b else None
+    return tabel
+
+
+def _controleer(basis, aantal, jaren, zorgdruk, correctie, minimum, maximum) -> list[str]:
+    """Every problem with the input, in the user's words."""
+    problemen = []
+    if len(basis) == 0:
+        problemen.append("De regio heeft geen gemeenten.")
+    if isinstance(aantal, bool) or not isinstance(aantal, int):
+        problemen.append(f"Het aantal per jaar ({aantal}) moet een geheel getal zijn.")
+    elif aantal < 0:
+        problemen.append(f"Het aantal per jaar is {aantal}; dat kan niet negatief zijn.")
+    if isinstance(jaren, bool) or not isinstance(jaren, int) or not 1 <= jaren <= MAX_JAREN:
+        problemen.append(f"Het aantal jaren is {jaren}; kies 1 tot en met {MAX_JAREN}.")
+    if not isinstance(correctie, int | float) or not 0 <= correctie <= 1:
+        problemen.append(f"De correctie is {correctie}; kies een sterkte van 0 (geen) tot en met 1.")
+    waarden = pd.to_numeric(basis, errors="coerce")
+    ontbreekt = [str(c) for c in basis.index[waarden.isna()]]
+    if ontbreekt:
+        problemen.append(f"De basis ontbreekt voor {', '.join(ontbreekt)}.")
+    negatief = [str(c) for c in basis.index[waarden < 0]]
+    if negatief:
+        problemen.append(f"De basis is negatief voor {', '.join(negatief)}.")
+    if len(basis) and not ontbreekt and not negatief and waarden.sum() <= 0:
+        problemen.append("De basis is voor alle gemeenten 0: er is niets om naar te verdelen.")
+    if isinstance(correctie, int | float) and correctie > 0:
+        if zorgdruk is None:
+            problemen.append("Voor de correctie is de bestaande zorgdruk nodig, maar die is er niet.")
+        else:
+            z = pd.to_numeric(zorgdruk.reindex(basis.index), errors="coerce")
+            if z.isna().any():
+                problemen.append(f"De bestaande zorgdruk ontbreekt voor {', '.join(map(str, basis.index[z.isna()]))}.")
+            if (z < 0).any():
+                problemen.append(f"De bestaande zorgdruk is negatief voor {', '.join(map(str, basis.index[z < 0]))}.")
+    for naam, grens in (("minimum", minimum), ("maximum", maximum)):
+        problemen += _controleer_grens(naam, grens, basis.index)
+    return problemen
+
+
+def _controleer_grens(naam: str, grens: Grens, codes) -> list[str]:
+    if grens is None:
+        return []
+    waarden = grens.items() if isinstance(grens, Mapping) else [("elke gemeente", grens)]
+    problemen = []
+    for code, waarde in waarden:
+        if isinstance(waarde, bool) or not isinstance(waarde, int) or waarde < 0:
+            problemen.append(f"Het {naam} voor {code} is {waarde}; geef een geheel getal van 0 of meer.")
+    if isinstance(grens, Mapping):
+        vreemd = [str(c) for c in grens if c not in set(codes)]
+        if vreemd:
+            problemen.append(f"Het {naam} noemt {', '.join(vreemd)}, maar die gemeente(n) horen niet bij de regio.")
+    return problemen
+
+
+def _grens(grens: Grens, codes: list[str], standaard: int | None) -> dict[str, int | None]:
+    if grens is None:
+        return {c: standaard for c in codes}
+    if isinstance(grens, Mapping):
+        return {c: grens.get(c, standaard) for c in codes}
+    return {c: grens for c in codes}
+
+
+def _haalbaar(codes, aantal, lo, hi, basis) -> list[str]:
+    problemen = [f"Voor {c} is het minimum ({lo[c]}) groter dan het maximum ({hi[c]})."
+                 for c in codes if hi[c] is not None and lo[c] > hi[c]]
+    if sum(lo.values()) > aantal:
+        problemen.append(f"De minimums tellen op tot {sum(lo.values())}, meer dan het aantal per jaar ({aantal}).")
+    if all(h is not None for h in hi.values()) and sum(hi.values()) < aantal:
+        problemen.append(f"De maximums tellen op tot {sum(hi.values())}, minder dan het aantal per jaar ({aantal}).")
+    return problemen
+
+
+def _begrensd(w: dict[str, Fraction], aantal: int, lo, hi) -> dict[str, Fraction]:
+    """Exact quotas ``clamp(t * w_i, lo_i, hi_i)`` with the one ``t`` that makes them add up to ``aantal``.
+
+    The sum is piecewise linear and non-decreasing in ``t``: walk its breakpoints to the segment that
+    holds ``aantal`` and solve there. Gemeenten without weight get their minimum; when only those are
+    left to take the rest, it goes to them by equal parts up to their maximums.
+    """
+    def som(t: Fraction) -> Fraction:
+        return sum(_clamp(t * w[c], lo[c], hi[c]) for c in w)
+
+    breekpunten = sorted({Fraction(g) / w[c] for c in w if w[c] > 0 for g in (lo[c], hi[c]) if g is not None})
+    vorige = Fraction(0)
+    for t in [*breekpunten, None]:
+        if t is not None and som(t) < aantal:
+            vorige = t
+            continue
+        # On (vorige, t] the free gemeenten (strictly between their bounds) grow linearly with slope sum(w).
+        vrij = [c for c in w if w[c] > 0 and lo[c] <= vorige * w[c] and (hi[c] is None or vorige * w[c] < hi[c])]
+        helling = sum(w[c] for c in vrij)
+        if helling == 0:
+            break
+        x = vorige + (aantal - som(vorige)) / helling
+        return {c: _clamp(x * w[c], lo[c], hi[c]) for c in w}
+    # Only weightless gemeenten can take the rest (all weighted ones are at their maximum).
+    rest = aantal - som(vorige)
+    quota = {c: _clamp(vorige * w[c], lo[c], hi[c]) for c in w}
+    while rest > 0:
+        open_ = [c for c in w if w[c] == 0 and (hi[c] is None or quota[c] < hi[c])]
+        deel = rest / len(open_)
+        for c in open_:
+            extra = deel if hi[c] is None else min(deel, hi[c] - quota[c])
+            quota[c] += extra
+            rest -= extra
+    return quota
+
+
+def _clamp(x: Fraction, lo: int, hi: int | None) -> Fraction:
+    return max(Fraction(lo), x if hi is None else min(x, Fraction(hi)))
+
+
+def _afronden(quota: dict[str, Fraction], aantal: int, onder: dict[str, int] | None = None,
+              boven: dict[str, int | None] | None = None) -> dict[str, int]:
+    """Largest remainder: each gemeente its quota rounded down, the units left to the largest remainders.
+
+    ``onder``/``boven`` bound the result further (the allocation without correction); ties go to the
+    larger quota, then the code, so the result never depends on the order of the rows.
+    """
+    onder, boven = onder or {}, boven or {}
+    laag = {c: max(floor(q), onder.get(c, 0)) for c, q in quota.items()}
+    hoog = {c: floor(q) + (q.denominator != 1) if boven.get(c) is None else min(floor(q) + (q.denominator != 1), boven[c])
+            for c, q in quota.items()}
+    toewijzing = dict(laag)
+    over = aantal - sum(toewijzing.values())
+    volgorde = sorted(quota, key=lambda c: (-(quota[c] - floor(quota[c])), -quota[c], c))
+    for c in volgorde:
+        if over <= 0:
+            break
+        if toewijzing[c] < hoog[c]:
+            toewijzing[c] += 1
+            over -= 1
+    if over != 0 or any(laag[c] > hoog[c] for c in quota):
+        raise AssertionError(f"largest remainder within bounds missed the total by {over}")
+    return toewijzing
+
+
+def _spreid(quotum: dict[str, Fraction], totaal: dict[str, int], aantal: int, jaren: int) -> dict[str, list[int]]:
+    """Spread each gemeente's total over the years: every year its quota rounded down plus at most one
+    extra unit, the extras going each year to the largest outstanding remainders (carried forward)."""
+    basis = {c: floor(q) for c, q in quotum.items()}
+    extra = {c: totaal[c] - basis[c] * jaren for c in quotum}  # between 0 and J by construction
+    per_jaar = {c: [] for c in quotum}
+    gekregen = dict.fromkeys(quotum, 0)
+    k = aantal - sum(basis.values())
+    for t in range(1, jaren + 1):
+        tekort = {c: Fraction(extra[c] * t, jaren) - gekregen[c] for c in quotum}
+        kandidaten = sorted((c for c in quotum if gekregen[c] < extra[c]),
+                            key=lambda c: (-tekort[c], -extra[c], c))
+        krijgt = set(kandidaten[:k])
+        for c in quotum:
+            plus = c in krijgt
+            gekregen[c] += plus
+            per_jaar[c].append(basis[c] + plus)
+    return per_jaar
+
+
+# --- the kaart side: which gemeenten, which base, which zorgdruk ------------------------------------------
+
+
+def basiswaarden(kaart: Kaart, basis: str) -> pd.Series:
+    """The base per gemeente from the kaart's gemeente layer.
+
+    Raises
+    ------
+    InputError
+        For an unknown base, or one the kaart has no figures for, naming the bases it can use.
+    """
+    gemeenten = kaart.gebieden["gemeente"]
+    beschikbaar = [b for b in BASISSEN if _kolom(gemeenten, b) is not None]
+    if basis not in BASISSEN:
+        raise InputError(f"De basis ‘{basis}’ bestaat niet.", f"Kies uit: {', '.join(beschikbaar)}.")
+    waarden = _kolom(gemeenten, basis)
+    if waarden is None:
+        raise InputError(f"Deze kaart heeft geen cijfers voor de basis ‘{basis}’.",
+                         f"Kies uit: {', '.join(beschikbaar) or 'geen (de kaart heeft geen huishoudens of inwoners)'}.")
+    return waarden
+
+
+def _kolom(gemeenten: pd.DataFrame, basis: str) -> pd.Series | None:
+    if basis == "sociale_huur":
+        if {"woningen", "pct_corporatiewoningen"} <= set(gemeenten) and \
+                (gemeenten["woningen"] * gemeenten["pct_corporatiewoningen"]).notna().any():
+            return (gemeenten["woningen"] * gemeenten["pct_corporatiewoningen"] / 100).round()
+        return None
+    if basis in gemeenten and gemeenten[basis].notna().any():
+        return gemeenten[basis].astype(float)
+    return None
+
+
+def regio_gemeenten(kaart: Kaart, regio: str | None) -> tuple[list[str], str]:
+    """The gemeente codes of ``regio`` and its label; all gemeenten of the kaart when ``regio`` is empty.
+
+    ``regio`` is ``soort:naam`` (``zorgkantoorregio:Zuid-Holland Zuid``) or only the name, looked up
+    in the kaart's table ``regio_indelingen``; gemeenten of the region the kaart has no figures for
+    are named in the error.
+    """
+    gemeenten = kaart.gebieden["gemeente"]
+    if not regio or not regio.strip():
+        return list(gemeenten.index), "alle gemeenten van de kaart"
+    indeling = kaart.tabellen.get(INDELINGEN)
+    if indeling is None or indeling.empty:
+        raise InputError(f"Deze kaart heeft geen regio-indelingen, dus de regio ‘{regio}’ is onbekend.",
+                         "Importeer ze met 'kaart regio-indelingen import KAART [MAP]', of laat de regio leeg "
+                         "voor alle gemeenten van de kaart.")
+    soort, _, naam = regio.strip().rpartition(":")
+    naam, soort = naam.strip().lower(), soort.strip().lower()
+    treffers = indeling[(indeling["regio"].str.lower() == naam)
+                        & ((indeling["soort"].str.lower() == soort) if soort else True)]
+    if treffers.empty:
+        in_kaart = indeling[indeling["gemeentecode"].isin(gemeenten.index)]
+        voorbeelden = sorted({f"{s}:{r}" for s, r in zip(in_kaart["soort"], in_kaart["regio"])})[:8]
+        raise InputError(f"De regio ‘{regio}’ bestaat niet in de regio-indelingen van deze kaart.",
+                         f"Kies bijvoorbeeld: {'; '.join(voorbeelden) or 'een regio met gemeenten in deze kaart'}.")
+    soorten = sorted(set(treffers["soort"]))
+    if len(soorten) > 1 and len({frozenset(g["gemeentecode"]) for _, g in treffers.groupby("soort")}) > 1:
+        raise InputError(f"‘{regio}’ is de naam van regio's van meer soorten ({', '.join(soorten)}).",
+                         f"Schrijf de soort ervoor, bijvoorbeeld {soorten[0]}:{treffers['regio'].iloc[0]}.")
+    codes = sorted(set(treffers["gemeentecode"]))
+    ontbreekt = [f"{c} {n}" for c, n in treffers.drop_duplicates("gemeentecode")[["gemeentecode", "gemeentenaam"]]
+                 .itertuples(index=False) if c not in gemeenten.index]
+    if ontbreekt:
+        raise InputError(f"De kaart heeft geen cijfers voor gemeenten van {soorten[0]} {treffers['regio'].iloc[0]}: "
+                         f"{', '.join(sorted(ontbreekt))}.",
+                         "Bouw de kaart met die gemeenten erbij, of kies een andere regio.")
+    return codes, f"{soorten[0].replace('_', ' ')} {treffers['regio'].iloc[0]}"
+
+
+def verdeel_kaart(kaart: Kaart, *, aantal: int, regio: str | None = None, jaren: int = 1,
+                  basis: str = "huishoudens", correctie: float = 0.0, minimum: Grens = None,
+                  maximum: Grens = None) -> Verdeling:
+    """:func:`verdeel` on the gemeenten of a kaart (or of one of its regions)."""
+    codes, label = regio_gemeenten(kaart, regio)
+    waarden = basiswaarden(kaart, basis).reindex(codes)
+    gemeenten = kaart.gebieden["gemeente"]
+    zorgdruk = None
+    if correctie and correctie > 0:
+        if ZORGDRUK not in gemeenten:
+            raise InputError("Deze kaart heeft geen bestaande zorgdruk (zorgdruk_plaatsen) om voor te corrigeren.",
+                             "Importeer eerst de voorzieningen ('kaart voorzieningen import'), of zet de correctie op 0.")
+        zorgdruk = gemeenten[ZORGDRUK].reindex(codes)
+    tabel = verdeel(waarden, aantal, jaren=jaren, zorgdruk=zorgdruk, correctie=correctie, minimum=minimum,
+                    maximum=maximum, namen=gemeenten["naam"])
+    return Verdeling(tabel=tabel, aantal=aantal, jaren=jaren, basis=basis, correctie=correctie, regio=label,
+                     formule=formule(correctie, basis), gemiddelde=tabel.attrs.get("gemiddelde_per_1000"))

@@ -1,0 +1,233 @@
+"""The verdeelsleutel engine: exact cases, properties (hypothesis) and clear errors for bad input."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from kaart.errors import InputError
+from kaart.verdeelsleutel import formule, verdeel, verdeel_kaart
+
+CODES = [f"GM{i:04d}" for i in range(1, 13)]
+
+
+@st.composite
+def regio(draw, correctie=True, grenzen=False):
+    """A region of 2-9 gemeenten with households, zorgdruk, N, J, strength and optionally bounds."""
+    n = draw(st.integers(2, 9))
+    codes = CODES[:n]
+    basis = pd.Series(draw(st.lists(st.integers(0, 60_000), min_size=n, max_size=n)), index=codes, dtype=float)
+    assume(basis.sum() > 0)
+    zorgdruk = pd.Series(draw(st.lists(st.integers(0, 300), min_size=n, max_size=n)), index=codes, dtype=float)
+    args = {"aantal": draw(st.integers(0, 120)), "jaren": draw(st.integers(1, 6)),
+            "zorgdruk": zorgdruk, "correctie": draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])) if correctie else 0.0}
+    if grenzen:
+        args["minimum"] = draw(st.integers(0, 3))
+        assume(args["minimum"] * n <= args["aantal"])
+        maximum = draw(st.one_of(st.none(), st.integers(args["minimum"], 40)))
+        if maximum is not None:
+            assume(maximum * n >= args["aantal"])
+            args["maximum"] = {codes[0]: maximum}
+    return basis, args
+
+
+def _check_sums_and_quota(tabel: pd.DataFrame, aantal: int, jaren: int) -> None:
+    jaarkolommen = [f"jaar_{t}" for t in range(1, jaren + 1)]
+    assert (tabel[jaarkolommen].sum() == aantal).all()
+    assert tabel["totaal"].sum() == aantal * jaren
+    assert (tabel[jaarkolommen].sum(axis=1) == tabel["totaal"]).all()
+    for kolom in jaarkolommen:
+        assert ((tabel[kolom] - tabel["quotum"]).abs() < 1 + 1e-9).all(), kolom
+    assert ((tabel["totaal"] - jaren * tabel["quotum"]).abs() < 1 + 1e-9).all()
+    assert tabel["quotum"].sum() == pytest.approx(aantal)
+
+
+@settings(max_examples=300, deadline=None)
+@given(regio(grenzen=True))
+def test_every_year_sums_to_n_and_stays_within_one_unit_of_the_quota(gegeven):
+    basis, args = gegeven
+    tabel = verdeel(basis, **args)
+    _check_sums_and_quota(tabel, args["aantal"], args["jaren"])
+    minimum = args.get("minimum", 0)
+    jaarkolommen = [f"jaar_{t}" for t in range(1, args["jaren"] + 1)]
+    assert (tabel[jaarkolommen] >= minimum).all().all()
+    for code, maximum in args.get("maximum", {}).items():
+        assert (tabel.loc[code, jaarkolommen] <= maximum).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(regio(), st.data())
+def test_more_households_never_means_fewer_units(gegeven, data):
+    basis, args = gegeven
+    i = data.draw(st.sampled_from(list(basis.index)))
+    meer = basis.copy()
+    meer[i] += data.draw(st.integers(1, 20_000))
+    voor, na = verdeel(basis, **args), verdeel(meer, **args)
+    assert na.loc[i, "quotum"] >= voor.loc[i, "quotum"] - 1e-12
+    assert na.loc[i, "totaal"] >= voor.loc[i, "totaal"]
+    if args["jaren"] == 1:
+        assert na.loc[i, "jaar_1"] >= voor.loc[i, "jaar_1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(regio())
+def test_with_the_correction_a_gemeente_above_the_regional_rate_never_gets_more(gegeven):
+    basis, args = gegeven
+    assume(args["correctie"] > 0)
+    tabel = verdeel(basis, **args)
+    zonder = verdeel(basis, **{**args, "correctie": 0.0})
+    assert (tabel["totaal_zonder_correctie"] == zonder["totaal"]).all()
+    boven = tabel["correctiefactor"] < 1
+    assert (tabel.loc[boven, "totaal"] <= zonder.loc[boven, "totaal"]).all()
+    assert (tabel.loc[boven, "quotum"] <= zonder.loc[boven, "quotum"] + 1e-12).all()
+    # The other way round it is the quota that counts: a factor above 1 can still lower the share when
+    # zorgdruk sits in a gemeente without base, so "raised" means a raised quota.
+    verhoogd = tabel["quotum"] > zonder["quotum"]
+    assert (tabel.loc[verhoogd, "totaal"] >= zonder.loc[verhoogd, "totaal"]).all()
+    assert (tabel["effect_correctie"] == tabel["totaal"] - zonder["totaal"]).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(regio(), st.data())
+def test_more_zorgdruk_never_means_more_units(gegeven, data):
+    basis, args = gegeven
+    assume(args["correctie"] > 0)
+    i = data.draw(st.sampled_from(list(basis.index)))
+    meer = args["zorgdruk"].copy()
+    meer[i] += data.draw(st.integers(1, 200))
+    voor, na = verdeel(basis, **args), verdeel(basis, **{**args, "zorgdruk": meer})
+    assert na.loc[i, "quotum"] <= voor.loc[i, "quotum"] + 1e-12
+    assert na.loc[i, "totaal"] <= voor.loc[i, "totaal"]
+
+
+def test_nine_gemeenten_share_fifty_homes_by_households():
+    """The issue's example: nine gemeenten, 50 homes a year; recomputed by hand with fractions."""
+    huishoudens = [21_000, 15_500, 14_000, 11_000, 9_000, 8_500, 7_500, 6_200, 5_400]
+    basis = pd.Series(huishoudens, index=CODES[:9], dtype=float)
+    tabel = verdeel(basis, 50)
+    totaal = sum(huishoudens)
+    quota = [Fraction(50 * h, totaal) for h in huishoudens]
+    onder = [q.numerator // q.denominator for q in quota]
+    rest = 50 - sum(onder)
+    volgorde = sorted(range(9), key=lambda k: -(quota[k] - onder[k]))
+    verwacht = [onder[k] + (k in volgorde[:rest]) for k in range(9)]
+    assert tabel["jaar_1"].tolist() == verwacht
+    assert tabel["quotum"].tolist() == pytest.approx([float(q) for q in quota])
+    assert verwacht[-1] in (2, 3)  # the smallest takes two or three
+
+
+def test_the_correction_follows_the_documented_formula():
+    basis = pd.Series([10_000.0, 10_000.0, 20_000.0], index=CODES[:3])
+    zorgdruk = pd.Series([40.0, 0.0, 40.0], index=CODES[:3])  # 4, 0 and 2 per 1,000; region 2 per 1,000
+    tabel = verdeel(basis, 40, zorgdruk=zorgdruk, correctie=0.5)
+    assert tabel.attrs["gemiddelde_per_1000"] == pytest.approx(2.0)
+    # factor = 1 - 0.5 * (rate / 2 - 1): 0.5, 1.5 and 1.0; the weights add up to the base again.
+    assert tabel["correctiefactor"].tolist() == pytest.approx([0.5, 1.5, 1.0])
+    assert tabel["quotum"].tolist() == pytest.approx([5.0, 15.0, 20.0])
+    assert tabel["jaar_1"].tolist() == [5, 15, 20]
+    assert tabel["totaal_zonder_correctie"].tolist() == [10, 10, 20]
+    assert tabel["effect_correctie"].tolist() == [-5, 5, 0]
+    assert "1 − 0,5 × (eigen cijfer / regiogemiddelde − 1)" in formule(0.5)
+
+
+def test_remainders_carry_over_the_years():
+    basis = pd.Series([1.0, 1.0, 1.0], index=CODES[:3])  # a third of a unit each, one unit a year
+    tabel = verdeel(basis, 1, jaren=3)
+    assert tabel[["jaar_1", "jaar_2", "jaar_3"]].sum().tolist() == [1, 1, 1]
+    assert tabel["totaal"].tolist() == [1, 1, 1]  # each gets its one unit in one of the three years
+
+
+def test_minimum_and_maximum_are_kept_and_the_rest_is_shared_by_weight():
+    basis = pd.Series([90_000.0, 5_000.0, 5_000.0], index=CODES[:3])
+    tabel = verdeel(basis, 20, minimum=3, maximum={CODES[0]: 10})
+    assert tabel["jaar_1"].tolist() == [10, 5, 5]
+    assert tabel["quotum"].tolist() == pytest.approx([10, 5, 5])
+    per_gemeente = verdeel(basis, 20, minimum={CODES[2]: 6})
+    assert per_gemeente.loc[CODES[2], "jaar_1"] == 6 and per_gemeente["jaar_1"].sum() == 20
+
+
+@pytest.mark.parametrize("args, fragmenten", [
+    ({"aantal": -5}, ["negatief"]),
+    ({"aantal": 10, "minimum": 4}, ["minimums tellen op tot 12", "10"]),
+    ({"aantal": 10, "maximum": 2}, ["maximums tellen op tot 6"]),
+    ({"aantal": 10, "minimum": {"GM9999": 1}}, ["GM9999"]),
+    ({"aantal": 10, "correctie": 1.5}, ["correctie"]),
+    ({"aantal": 10, "correctie": 0.5}, ["zorgdruk"]),
+    ({"aantal": 10, "jaren": 0}, ["jaren"]),
+    ({"aantal": 10, "minimum": 5, "maximum": 3}, ["minimum (5) groter dan het maximum (3)"]),
+])
+def test_bad_input_is_a_clear_error(args, fragmenten):
+    basis = pd.Series([1000.0, 2000.0, 3000.0], index=CODES[:3])
+    with pytest.raises(InputError) as err:
+        verdeel(basis, **args)
+    for fragment in fragmenten:
+        assert fragment in str(err.value)
+
+
+def test_every_problem_is_named_at_once():
+    basis = pd.Series([1000.0, float("nan"), 3000.0], index=CODES[:3])
+    with pytest.raises(InputError) as err:
+        verdeel(basis, -1, jaren=99, correctie=2)
+    tekst = str(err.value)
+    assert "negatief" in tekst and "jaren" in tekst and "correctie" in tekst and CODES[1] in tekst
+
+
+def test_on_the_demo_kaart_with_its_fictitious_regions(demo_kaart):
+    alle = verdeel_kaart(demo_kaart, aantal=50, correctie=0.5)
+    assert alle.tabel["jaar_1"].sum() == 50 and len(alle.tabel) == 3
+    assert alle.gemiddelde == pytest.approx(demo_kaart.gebieden["gemeente"]["zorgdruk_plaatsen"].sum()
+                                            / demo_kaart.gebieden["gemeente"]["huishoudens"].sum() * 1000)
+    regio = verdeel_kaart(demo_kaart, aantal=10, regio="zorgkantoorregio:Zorgkantoor Noord (fictief)",
+                          basis="sociale_huur")
+    assert list(regio.tabel.index) == ["GM9901", "GM9902"] and regio.tabel["jaar_1"].sum() == 10
+    with pytest.raises(InputError, match="bestaat niet"):
+        verdeel_kaart(demo_kaart, aantal=10, regio="Atlantis")
+    with pytest.raises(InputError, match="huishoudens, inwoners, sociale_huur"):
+        verdeel_kaart(demo_kaart, aantal=10, basis="oppervlakte")
+
+
+def test_drechtsteden_real_households_fifty_a_year(shared_file):
+    """The seven Drechtsteden gemeenten of the real 2023 buurt file: 50 units a year, recomputed here from the
+    raw GeoJSON household counts (strings; -99999999 is missing) with exact fractions and largest remainder."""
+    import json
+
+    from kaart.bouwen import Bron, build_kaart
+    from layers.bestanden import load_bestand
+
+    pad = shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson")
+    gemeenten = ["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"]
+    kaart = build_kaart([Bron(laag.rijen, laag.info) for laag in load_bestand(pad, jaar=2023)],
+                        gemeenten=gemeenten, jaar=2023, titel="Drechtsteden", bron="bestanden")
+    huishoudens: dict[str, int] = {}
+    for feature in json.loads(pad.read_text(encoding="utf-8"))["features"]:
+        p = feature["properties"]
+        waarde = int(float(p["aantalHuishoudens"]))
+        if waarde > -99990:
+            huishoudens[p["gemeentecode"]] = huishoudens.get(p["gemeentecode"], 0) + waarde
+    assert huishoudens["GM0505"] == 56_760 and len(huishoudens) == 7
+
+    v = verdeel_kaart(kaart, aantal=50, jaren=4)
+    totaal = sum(huishoudens.values())
+    quota = {c: Fraction(50 * h, totaal) for c, h in huishoudens.items()}
+    vloer = {c: q.numerator // q.denominator for c, q in quota.items()}
+    volgorde = sorted(quota, key=lambda c: quota[c] - vloer[c], reverse=True)
+    verwacht = {c: vloer[c] + (c in volgorde[:50 - sum(vloer.values())]) for c in quota}
+    assert v.tabel["basis"].to_dict() == {c: float(huishoudens[c]) for c in v.tabel.index}
+    assert v.tabel["aandeel"].to_dict() == pytest.approx({c: huishoudens[c] / totaal for c in v.tabel.index})
+    assert v.tabel["quotum"].to_dict() == pytest.approx({c: float(q) for c, q in quota.items()})
+    assert v.tabel["jaar_1"].to_dict() == verwacht
+    assert verwacht == {"GM0505": 22, "GM0642": 8, "GM0590": 5, "GM0531": 5, "GM0610": 4, "GM0482": 3, "GM0523": 3}
+    # Over four years: largest remainder on four times the quota.
+    vier = {c: 4 * q for c, q in quota.items()}
+    vloer4 = {c: q.numerator // q.denominator for c, q in vier.items()}
+    volgorde4 = sorted(vier, key=lambda c: vier[c] - vloer4[c], reverse=True)
+    assert v.tabel["totaal"].to_dict() == {c: vloer4[c] + (c in volgorde4[:200 - sum(vloer4.values())]) for c in vier}
+    assert (v.tabel[v.jaarkolommen].sum() == 50).all()
+    with pytest.raises(InputError, match="zorgdruk"):  # the real file has no facilities: no correction possible
+        verdeel_kaart(kaart, aantal=50, correctie=0.5)
+    with pytest.raises(InputError, match="Kies uit: huishoudens, inwoners\\."):
+        verdeel_kaart(kaart, aantal=50, basis="sociale_huur")

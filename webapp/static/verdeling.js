@@ -1,0 +1,23 @@
+// The verdeelsleutel map: the region's gemeenten from the page's JSON, coloured server-side by allocation.
+// Names are set as text (textContent), never as HTML.
+(function () {
+  "use strict";
+  var bron = document.getElementById("verdeling-gebieden");
+  var element = document.getElementById("verdeelkaart");
+  if (!bron || !element || typeof L === "undefined") { return; }
+  var gebieden = JSON.parse(bron.textContent);
+  var kaart = L.map(element, {zoomSnap: 0.25});
+  ondergrond(kaart);
+  var laag = L.geoJSON(gebieden, {
+    style: function (f) {
+      return {fillColor: f.properties.kleur, fillOpacity: 0.8, color: "#333", weight: 1};
+    },
+    onEachFeature: function (f, l) {
+      var tekst = document.createElement("span");
+      tekst.textContent = f.properties.naam + ": " + f.properties.totaal;
+      l.bindTooltip(tekst, {sticky: true});
+    }
+  }).addTo(kaart);
+  if (laag.getLayers().length) { kaart.fitBounds(laag.getBounds(), {padding: [10, 10]}); }
+  element.dataset.gebieden = String(laag.getLayers().length);
+})();
