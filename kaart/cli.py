@@ -249,7 +249,7 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
         for p in dp.profielen().values():
             click.echo(f"{p.naam:22s} {p.label}: {p.uitleg}")
         return
-    gewicht = _gewichten(gewichten)
+    gewicht = _instellingen(gewichten, "--gewicht", "INDICATOR=GEWICHT", "wmo_per_1000=3 (see 'kaart info KAART' for the indicators)")
     kaart = read_kaart(kaart_pad)
     lijst, p, ontbrekend = dp.ranglijst(kaart, niveau, profiel or kaart.metadata.get("profiel"), gewicht)
     flagged = int(lijst["drukpunt"].sum())
@@ -274,20 +274,6 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
     if csv_pad:
         write_csv(lijst, csv_pad)
         click.echo(f"Ranglijst geschreven: {csv_pad}")
-
-
-def _gewichten(values: tuple[str, ...]) -> dict[str, float]:
-    """``--gewicht id=3`` options as a mapping; a malformed one is an InputError showing the form."""
-    result = {}
-    for value in _split_values(values):
-        naam, _, getal = value.partition("=")
-        try:
-            result[naam.strip()] = float(getal.replace(",", "."))
-        except ValueError:
-            raise InputError(f"--gewicht {value!r} is not INDICATOR=GEWICHT.",
-                             "Write it like --gewicht wmo_per_1000=3 (see 'kaart info KAART' for the indicators).") \
-                from None
-    return result
 
 
 @cli.command()
@@ -325,7 +311,8 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
         return
     soort = _exportsoort(uit) if uit else None
     w = woonvorm(profiel)
-    gekozen = w.met(_instellingen(gewichten, "--gewicht", "zorg=3"), _instellingen(afstanden, "--afstand", "scholen=750"))
+    gekozen = w.met(_instellingen(gewichten, "--gewicht", "VOORKEUR=GEWICHT", "zorg=3"),
+                    _instellingen(afstanden, "--afstand", "UITSLUITING=METER", "scholen=750"))
     kaart = read_kaart(kaart_pad)
     sites = None
     if locaties_pad:
@@ -342,15 +329,15 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
         click.echo(f"Kandidaten geschreven: {uit}")
 
 
-def _instellingen(values: tuple[str, ...], optie: str, voorbeeld: str) -> dict[str, float]:
-    """``ID=GETAL`` options as a mapping; a malformed one is an InputError showing the form."""
+def _instellingen(values: tuple[str, ...], optie: str, vorm: str, voorbeeld: str) -> dict[str, float]:
+    """``--gewicht id=3``-style options as a mapping; a malformed one is an InputError showing the form."""
     result = {}
     for value in _split_values(values):
         naam, _, getal = value.partition("=")
         try:
             result[naam.strip()] = float(getal.replace(",", "."))
         except ValueError:
-            raise InputError(f"{optie} {value!r} is not ID=GETAL.", f"Write it like {optie} {voorbeeld}.") from None
+            raise InputError(f"{optie} {value!r} is not {vorm}.", f"Write it like {optie} {voorbeeld}.") from None
     return result
 
 

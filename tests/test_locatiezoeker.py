@@ -363,5 +363,5 @@ def test_square_distances_to_points_are_exact(seed, n_punten, geclusterd):
     assert np.allclose(afstand.meter, verwacht, rtol=0, atol=1e-6, equal_nan=False)
     gevonden = np.isfinite(verwacht)
     dichtst = echt[gevonden].argmin(axis=1)
-    gekozen = np.array([int(n[1:]) for n in afstand.naam[gevonden]])
+    gekozen = np.array([int(n[1:]) for n in afstand.naam[gevonden]], dtype=int)
     assert np.allclose(echt[gevonden, gekozen], echt[gevonden, dichtst])  # a nearest one (ties allowed)

@@ -51,6 +51,8 @@ def _violations(chromium, url: str, voorbereiding=None) -> list[str]:
     "/vergelijk?code=BU99010005&code=BU99010002&code=GM9901",
     "/zoek?q=buurt",
     "/drukpunten?profiel=gezinnen&basis=gezinnen&gewicht_aandeel_65plus=2",
+    "/verdeelsleutel?aantal=50&jaren=3&correctie=0.5",
+    "/locaties?profiel=domus",
     "/bestaat-niet",
 ])
 def test_pages_meet_wcag_21_aa(chromium, site, path):

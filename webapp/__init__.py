@@ -38,8 +38,10 @@ from webapp import (
     exports,
     gebiedsprofiel,
     kaartpagina,
+    locaties,
     ranglijst,
     vergelijken,
+    verdeling,
     werksessies,
     zoeken,
 )
@@ -92,6 +94,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(zoeken.bp)
     app.register_blueprint(vergelijken.bp)
     app.register_blueprint(ranglijst.bp)
+    app.register_blueprint(locaties.bp)
+    app.register_blueprint(verdeling.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
     werksessies.init_app(app, kaart)

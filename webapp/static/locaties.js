@@ -6,13 +6,7 @@
   var formulier = document.getElementById("locatieformulier");
   var uitleg = document.getElementById("uitleg-plek");
   var map = L.map("locatiekaart", {zoomSnap: 0.25});
-  var pdok = L.tileLayer("https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
-    {maxZoom: 19, attribution: "Kaartgegevens &copy; Kadaster"});
-  var osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    {maxZoom: 19, attribution: "&copy; OpenStreetMap-bijdragers"});
-  var fouten = 0;
-  pdok.on("tileerror", function () { if (++fouten === 5) { map.removeLayer(pdok); osm.addTo(map); } });
-  pdok.addTo(map);
+  ondergrond(map);
 
   var lagen = [];
   var data = null;

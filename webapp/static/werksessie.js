@@ -44,13 +44,7 @@
   // --- the map -------------------------------------------------------------------------------------------
   var map = L.map("kaart", {zoomSnap: 0.25});
   map.fitBounds([[cfg.grens[0], cfg.grens[1]], [cfg.grens[2], cfg.grens[3]]]);
-  var pdok = L.tileLayer("https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png",
-    {maxZoom: 19, attribution: "Kaartgegevens &copy; Kadaster"});
-  var osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    {maxZoom: 19, attribution: "&copy; OpenStreetMap-bijdragers"});
-  var fouten = 0;
-  pdok.on("tileerror", function () { if (++fouten === 5) { map.removeLayer(pdok); osm.addTo(map); } });
-  pdok.addTo(map);
+  ondergrond(map);
 
   var drukpuntlaag = L.geoJSON(cfg.drukpunten, {
     style: {color: "#d95f02", weight: 2, fill: false, dashArray: "4 3"},
