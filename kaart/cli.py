@@ -280,7 +280,8 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
 @click.argument("kaart_pad", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--profiel", default="skaeve-huse", show_default=True, metavar="skaeve-huse|domus|eigen|PAD",
               help="Woonvorm profile: a shipped one or a .toml file. See --profielen.")
-@click.option("--gemeente", help="Search only this gemeente (code, e.g. GM0505); facilities elsewhere still count.")
+@click.option("--gemeente", help="Search only this gemeente (code or name, e.g. GM0505 or Dordrecht); facilities "
+                                "elsewhere still count.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1, max=1000),
               help="How many candidate areas (or sites) to rank.")
 @click.option("--uit", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -297,8 +298,8 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
              profielen: bool) -> None:
     """Find and explain candidate locations for Skaeve Huse, Domus or another woonvorm."""
     from kaart import locatiezoeker as lz
-    from kaart.codes import gemeente as gemeentecode
     from kaart.kaartbestand import read_kaart
+    from kaart.regio import resolve_gemeenten
     from kaart.woonvormen import woonvorm, woonvormen
 
     if profielen:
@@ -319,7 +320,11 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
         from layers.locaties import load_locaties
 
         sites = load_locaties(locaties_pad)
-    metingen = lz.meet(kaart, w, gemeente=gemeentecode(gemeente) if gemeente else None, locaties=sites)
+    if gemeente:
+        bekend = kaart.gebieden["gemeente"]["naam"].rename_axis("code").reset_index() if "gemeente" in kaart.gebieden \
+            else pd.DataFrame({"code": [], "naam": []})
+        gemeente = resolve_gemeenten([gemeente], bekend)[0]
+    metingen = lz.meet(kaart, w, gemeente=gemeente, locaties=sites)
     u = lz.beoordeel(metingen, gekozen, top=top)
     _print_locaties(kaart, u)
     if uit:

@@ -296,8 +296,9 @@ def meet(kaart, woonvorm: Woonvorm, gemeente: str | None = None,
                                       "telt daarom locaties per 1.000 inwoners.")
         else:
             ontbreekt.update(c.id for c in woonvorm.voorkeuren if c.soort == "zorgdruk")
-            waarschuwingen.append("De kaart kent de bestaande zorgdruk per gemeente niet (geen voorzieningen "
-                                  "geïmporteerd): die voorkeur telt niet mee. Importeer ze met 'kaart voorzieningen'.")
+            waarschuwingen.append("De kaart kent de bestaande zorgdruk per gemeente niet (er staan geen bijzondere "
+                                  "woonvormen of opvang in de voorzieningenlaag): die voorkeur telt niet mee. "
+                                  "Importeer ze met 'kaart voorzieningen'.")
     return Metingen(woonvorm=woonvorm, kandidaten=kandidaten, rand=rand, midden=midden, waarden=waarden,
                     waarschuwingen=waarschuwingen, ontbreekt=ontbreekt, raster=grid, gemeente=gemeente,
                     bronvermelding=kaart.bronvermelding, fictief=bool(kaart.metadata.get("fictief")))
