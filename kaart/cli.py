@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import click
-import numpy as np
 import pandas as pd
 
 from kaart.errors import InputError, KaartError
@@ -354,7 +353,7 @@ def _print_locaties(kaart, u) -> None:
     eenheid = "ha" if u.is_raster else "locaties"
     per = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1
     totaal = int(m.kandidaten["in_regio"].sum()) * per
-    over = int(np.isfinite(u.score).sum()) * per
+    over = int(u.over.sum()) * per
     click.echo(f"Locatiezoeker — {u.woonvorm.label}, {kaart.metadata.get('titel')}{fictief}. {kaart.bronvermelding}.")
     gezocht = "land op het 100 m-raster" if u.is_raster else "opgegeven locaties in de regio"
     click.echo(f"Gezocht: {_getal(totaal)} {eenheid} {gezocht}; na de uitsluitingen blijft {_getal(over)} {eenheid}"

@@ -12,8 +12,22 @@ import pandas as pd
 import pyogrio
 
 
+FORMULE_TEKENS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is a formula to Excel: names from uploaded files must stay text."""
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``;``-separated, decimal comma, UTF-8 with BOM: what Excel in Dutch opens as it should."""
+    """``;``-separated, decimal comma, UTF-8 with BOM: what Excel in Dutch opens as it should.
+
+    Text that Excel would run as a formula (``=HYPERLINK(...)`` as a site's name) gets a leading
+    apostrophe, the mark Excel itself uses for "this is text".
+    """
+    frame = frame.copy()
+    for kolom in frame.columns:
+        if frame[kolom].dtype == object or pd.api.types.is_string_dtype(frame[kolom]):
+            tekst = frame[kolom]
+            formule = tekst.map(lambda v: isinstance(v, str) and v.startswith(FORMULE_TEKENS))
+            frame[kolom] = tekst.where(~formule, "'" + tekst.astype("string"))
     return frame.to_csv(sep=";", decimal=",", index=True, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -92,6 +92,8 @@ class Uitkomst:
     """The ranked candidates (areas of cells, or sites) with their figures and reasons."""
     overzicht: pd.DataFrame
     """Per exclusion: hectares (or sites) it removes, and those only it removes."""
+    over: np.ndarray | None = None
+    """Per candidate: in the region and outside every exclusion (it may still lack a score)."""
     melding: str | None = None
     waarschuwingen: list[str] = field(default_factory=list)
 
@@ -326,11 +328,15 @@ def _sites(locaties: gpd.GeoDataFrame, land: gpd.GeoDataFrame):
     if not geldig.all():
         regels = ", ".join(str(i + 1) for i in np.flatnonzero(~geldig.to_numpy())[:10])
         raise InputError(f"Candidate sites without geometry: feature {regels}.", "Give every site a point or polygon.")
+    if not np.isfinite(shapely.get_coordinates(sites.geometry.values)).all():
+        raise InputError(f"The candidate sites' coordinates do not fit their CRS ({locaties.crs.to_string()}).",
+                         "Save the file with the CRS its coordinates are in (RD New is EPSG:28992).")
     geometrie = shapely.make_valid(sites.geometry.values)
     centres = shapely.point_on_surface(geometrie)
     naamkolom = next((k for k in ("naam", "name", "Naam", "id", "locatie") if k in sites), None)
-    ids = (sites[naamkolom].astype(str).to_numpy(dtype=object) if naamkolom
-           else np.array([f"Locatie {i + 1}" for i in range(len(sites))], dtype=object))
+    standaard = pd.Series([f"Locatie {i + 1}" for i in range(len(sites))], index=sites.index)
+    namen = sites[naamkolom].astype("string").str.strip().replace("", pd.NA) if naamkolom else standaard
+    ids = namen.fillna(standaard).to_numpy(dtype=object)
     i_site, i_area = shapely.STRtree(land.geometry.values).query(centres, predicate="intersects")
     i_site, eerste = np.unique(i_site, return_index=True)
     positie = np.zeros(len(sites), dtype=np.int64)
@@ -340,37 +346,25 @@ def _sites(locaties: gpd.GeoDataFrame, land: gpd.GeoDataFrame):
     return geometrie, centres, ids, in_regio, land.iloc[positie]
 
 
-def _nut(m: Metingen, c: Criterium) -> np.ndarray:
-    """A preference's raw utility per candidate: higher is better; NaN unknown."""
+def _nut(m: Metingen, c: Criterium, tot: float | None = None) -> np.ndarray:
+    """A preference's raw utility per candidate: higher is better; NaN unknown. Distances count up to ``tot``
+    (default the criterion's own ``tot_m``)."""
     if c.is_afstand:
-        meter = np.minimum(m.midden[c.kenmerk].meter, c.tot_m)
+        meter = np.minimum(m.midden[c.kenmerk].meter, c.tot_m if tot is None else tot)
         return meter if c.richting == "ver" else -meter
     return -m.waarden[c.soort]
 
 
-def beoordeel(m: Metingen, woonvorm: Woonvorm | None = None, top: int = 10) -> Uitkomst:
-    """Score the candidates under the weights and buffers of ``woonvorm`` (default: those measured for).
-
-    ``woonvorm`` must be the measured profile with other weights or buffers
-    (``Woonvorm.met``); ``top`` is how many candidate areas (or sites) to rank.
-    """
-    woonvorm = woonvorm or m.woonvorm
-    if [c.kenmerk for c in woonvorm.criteria] != [c.kenmerk for c in m.woonvorm.criteria]:
-        raise ValueError("beoordeel needs the profile the measurements were made for")
-    n = len(m.kandidaten)
-    uitgesloten = {c.id: m.rand[c.kenmerk].meter <= c.afstand_m
-                   for c in woonvorm.uitsluitingen if c.kenmerk in m.rand}
-    buiten = ~m.kandidaten["in_regio"].to_numpy(dtype=bool)
-    weg = buiten.copy()
-    for mask in uitgesloten.values():
-        weg |= mask
-    over = ~weg
+def _gewogen(m: Metingen, w: Woonvorm, over: np.ndarray, tot: float | None = None
+             ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The weighted mean of the known preference values (each 0-1 over ``over``), and those values."""
+    n = len(over)
     waardering: dict[str, np.ndarray] = {}
     teller, noemer = np.zeros(n), np.zeros(n)
-    for c in woonvorm.voorkeuren:
+    for c in w.voorkeuren:
         if c.id in m.ontbreekt:
             continue
-        nut = _nut(m, c)
+        nut = _nut(m, c, tot)
         bekend = over & ~np.isnan(nut)
         v = np.full(n, np.nan)
         if bekend.any():
@@ -383,11 +377,36 @@ def beoordeel(m: Metingen, woonvorm: Woonvorm | None = None, top: int = 10) -> U
     score = np.full(n, np.nan)
     heeft = over & (noemer > 0)
     score[heeft] = teller[heeft] / noemer[heeft]
-    overzicht = _overzicht(m, woonvorm, uitgesloten, buiten)
+    return score, waardering
+
+
+def beoordeel(m: Metingen, woonvorm: Woonvorm | None = None, top: int = 10) -> Uitkomst:
+    """Score the candidates under the weights and buffers of ``woonvorm`` (default: those measured for).
+
+    ``woonvorm`` must be the measured profile with other weights or buffers
+    (``Woonvorm.met``); ``top`` is how many candidate areas (or sites) to rank.
+    """
+    woonvorm = woonvorm or m.woonvorm
+    if [c.kenmerk for c in woonvorm.criteria] != [c.kenmerk for c in m.woonvorm.criteria]:
+        raise ValueError("beoordeel needs the profile the measurements were made for")
+    uitgesloten = {c.id: m.rand[c.kenmerk].meter <= c.afstand_m
+                   for c in woonvorm.uitsluitingen if c.kenmerk in m.rand}
+    buiten = ~m.kandidaten["in_regio"].to_numpy(dtype=bool)
+    weg = buiten.copy()
+    for mask in uitgesloten.values():
+        weg |= mask
+    score, waardering = _gewogen(m, woonvorm, ~weg)
     uitkomst = Uitkomst(woonvorm=woonvorm, metingen=m, score=score, uitgesloten=uitgesloten, waardering=waardering,
-                        lijst=gpd.GeoDataFrame(), overzicht=overzicht, waarschuwingen=list(m.waarschuwingen))
-    uitkomst.lijst = _gebieden_van(uitkomst, top) if m.raster is not None else _locaties_van(uitkomst, top)
-    if uitkomst.lijst.empty:
+                        lijst=gpd.GeoDataFrame(), overzicht=_overzicht(m, woonvorm, uitgesloten, buiten),
+                        over=~weg, waarschuwingen=list(m.waarschuwingen))
+    if m.raster is not None:
+        # Among equal scores (distances beyond a preference's range count alike), the cells that are better
+        # still with the ranges lifted go first: capped ties would otherwise grow into one huge area.
+        fijn, _ = _gewogen(m, woonvorm, ~weg, MAX_AFSTAND_M)
+        uitkomst.lijst = _gebieden_van(uitkomst, top, fijn)
+    else:
+        uitkomst.lijst = _locaties_van(uitkomst, top)
+    if not np.isfinite(score).any() or uitkomst.lijst.empty:
         uitkomst.melding = _geen_tekst(uitkomst)
     return uitkomst
 
@@ -411,20 +430,23 @@ def _overzicht(m: Metingen, w: Woonvorm, uitgesloten: dict[str, np.ndarray], bui
 
 
 def _geen_tekst(u: Uitkomst) -> str:
-    """Why the list is empty, naming the exclusion that removed the most."""
+    """Why no candidate qualifies: no land, no preference that can be computed, no area big enough, or the
+    exclusion that removed the most."""
     m = u.metingen
     per_kandidaat = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1.0
     eenheid = "ha" if u.is_raster else "locaties"
     totaal = int(m.kandidaten["in_regio"].sum())
     if not totaal:
         return "Geen van de locaties ligt op land in de regio." if not u.is_raster else "De regio heeft geen land om te zoeken."
-    over = int(np.isfinite(u.score).sum())
+    over = int(u.over.sum())
+    if over and not np.isfinite(u.score).any():
+        return (f"Geen geschikte locaties: na de uitsluitingen blijft {_getal(over * per_kandidaat, 0)} {eenheid} over, "
+                "maar geen enkele voorkeur van het profiel kan met de gegevens van deze kaart worden berekend "
+                "(zie de meldingen). Importeer de ontbrekende voorzieningen of kies een ander profiel.")
     if over:
         return (f"Geen geschikte locaties: er blijft {_getal(over * per_kandidaat, 0)} {eenheid} over, maar nergens "
                 f"{_getal(u.woonvorm.min_oppervlakte_ha, 1)} ha aaneengesloten. Verklein een afstand of kies een ander profiel.")
     toegepast = u.overzicht[u.overzicht["toegepast"]]
-    if toegepast.empty:
-        return "Geen geschikte locaties: geen enkele voorkeur van het profiel kan met deze kaart worden berekend."
     grootste = toegepast.sort_values("uitgesloten", ascending=False).iloc[0]
     return (f"Geen geschikte locaties: alle {_getal(totaal * per_kandidaat, 0)} {eenheid} vallen af. Het meeste valt af door "
             f"‘{grootste['label']}’: {_getal(grootste['uitgesloten'], 0)} {eenheid} "
@@ -507,15 +529,21 @@ def _kolommen(u: Uitkomst, posities: np.ndarray, rand: dict[str, np.ndarray]) ->
     return kolommen
 
 
-def _gebieden_van(u: Uitkomst, top: int) -> gpd.GeoDataFrame:
-    """Candidate areas: adjacent cells among the best ``beste_aandeel``, big enough, ranked by their best cell."""
+def _gebieden_van(u: Uitkomst, top: int, fijn: np.ndarray) -> gpd.GeoDataFrame:
+    """Candidate areas: adjacent cells among the best ``beste_aandeel``, big enough, ranked by their best cell.
+
+    The best share is a number of cells, ties in ``score`` broken by ``fijn``, then by position.
+    """
     m, w, grid = u.metingen, u.woonvorm, u.metingen.raster
     scored = np.isfinite(u.score)
     leeg = gpd.GeoDataFrame({"rang": []}, geometry=[], crs=RD_NEW)
     if not scored.any():
         return leeg
-    grens = np.quantile(u.score[scored], 1 - w.beste_aandeel)
-    goed = scored & (u.score >= grens)
+    posities = np.flatnonzero(scored)
+    aantal_goed = max(1, int(np.ceil(w.beste_aandeel * len(posities))))
+    volgorde = np.lexsort((posities, -np.nan_to_num(fijn[posities], nan=-1.0), -u.score[posities]))
+    goed = np.zeros(len(u.score), dtype=bool)
+    goed[posities[volgorde[:aantal_goed]]] = True
     labels, aantal = ndimage.label(grid.rooster(goed.astype(float), 0.0) > 0)
     if not aantal:
         return leeg
@@ -587,7 +615,7 @@ def _locaties_van(u: Uitkomst, top: int) -> gpd.GeoDataFrame:
         "waarom": [redenen(u, p) for p in volgorde],
     }, geometry=rijen.geometry.to_numpy(), crs=RD_NEW)
     frame.index = pd.RangeIndex(1, len(frame) + 1, name="nr")
-    return frame if np.isfinite(score).any() else frame.iloc[:0]
+    return frame
 
 
 def verklaar(u: Uitkomst, x: float, y: float) -> str:

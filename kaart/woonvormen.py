@@ -15,12 +15,15 @@ in one go.
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from kaart.errors import InputError
+
+log = logging.getLogger(__name__)
 
 MAP = Path(__file__).resolve().parents[1] / "layers" / "woonvormen"
 SOORTEN_UITSLUITING = ("woonbebouwing", "voorzieningen", "water")
@@ -130,8 +133,17 @@ def lees(pad: str | Path) -> Woonvorm:
     for veld in ("naam", "label"):
         if not isinstance(data.get(veld), str) or not data[veld].strip():
             problemen.append(f"'{veld}' is missing")
-    uitsluitingen = tuple(_criterium(spec, "uitsluiting", problemen) for spec in data.get("uitsluiting", []))
-    voorkeuren = tuple(_criterium(spec, "voorkeur", problemen) for spec in data.get("voorkeur", []))
+    for veld in ("uitleg", "uitleg_oppervlakte"):
+        if not isinstance(data.get(veld, ""), str):
+            problemen.append(f"'{veld}' must be text")
+    rollen = {}
+    for rol in ("uitsluiting", "voorkeur"):
+        specs = data.get(rol, [])
+        if not isinstance(specs, list) or not all(isinstance(spec, dict) for spec in specs):
+            problemen.append(f"'{rol}' must be a list of [[{rol}]] tables")
+            specs = []
+        rollen[rol] = tuple(_criterium(spec, rol, problemen) for spec in specs)
+    uitsluitingen, voorkeuren = rollen["uitsluiting"], rollen["voorkeur"]
     if not voorkeuren:
         problemen.append("there is no [[voorkeur]]: a ranking needs at least one preference")
     ids = [c.id for c in uitsluitingen + voorkeuren]
@@ -140,7 +152,7 @@ def lees(pad: str | Path) -> Woonvorm:
         problemen.append(f"ids used twice: {', '.join(dubbel)}")
     getallen = {"min_oppervlakte_ha": (0, 10_000), "beste_aandeel": (0.001, 1), "max_per_gemeente": (0, 1_000)}
     for veld, (lo, hi) in getallen.items():
-        if veld in data and not (isinstance(data[veld], int | float) and lo <= data[veld] <= hi):
+        if veld in data and not (_is_getal(data[veld]) and lo <= data[veld] <= hi):
             problemen.append(f"'{veld}' is {data[veld]!r}; give a number from {lo} to {hi}")
     if problemen:
         raise InputError(f"The woonvorm profile {pad} has problems: {'; '.join(problemen)}.",
@@ -151,6 +163,11 @@ def lees(pad: str | Path) -> Woonvorm:
                     uitleg_oppervlakte=data.get("uitleg_oppervlakte", ""),
                     beste_aandeel=float(data.get("beste_aandeel", 0.02)),
                     max_per_gemeente=int(data.get("max_per_gemeente", 0)), pad=str(pad))
+
+
+def _is_getal(value: object) -> bool:
+    """A TOML number: int or float, and not a boolean (which Python counts as an int)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _criterium(spec: dict, rol: str, problemen: list[str]) -> Criterium:
@@ -165,19 +182,23 @@ def _criterium(spec: dict, rol: str, problemen: list[str]) -> Criterium:
     soort = spec.get("soort")
     if soort not in soorten:
         problemen.append(f"{waar}: soort {soort!r} is not one of {', '.join(soorten)}")
-    cats = tuple(spec.get("categorieen", ()))
+    cats = spec.get("categorieen", [])
+    if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+        problemen.append(f"{waar}: categorieen must be a list of names, like [\"school\"]")
+        cats = []
+    cats = tuple(cats)
     if soort == "voorzieningen":
         onbekend = [c for c in cats if c not in categorieen()]
         if not cats or onbekend:
             problemen.append(f"{waar}: categorieen must name facility categories "
                              f"({', '.join(categorieen())}){'; unknown: ' + ', '.join(onbekend) if onbekend else ''}")
     dichtheid = spec.get("dichtheid_min")
-    if soort == "woonbebouwing" and not (isinstance(dichtheid, int | float) and dichtheid > 0):
+    if soort == "woonbebouwing" and not (_is_getal(dichtheid) and dichtheid > 0):
         problemen.append(f"{waar}: dichtheid_min (inhabitants per km²) must be a number above 0")
 
     def getal(veld: str, standaard: float, hi: float) -> float:
         value = spec.get(veld, standaard)
-        if not isinstance(value, int | float) or not 0 <= value <= hi:
+        if not _is_getal(value) or not 0 <= value <= hi:
             problemen.append(f"{waar}: '{veld}' is {value!r}; give a number from 0 to {hi:g}")
             return standaard
         return float(value)
@@ -191,13 +212,24 @@ def _criterium(spec: dict, rol: str, problemen: list[str]) -> Criterium:
         afstand_m=getal("afstand_m", 0.0, MAX_AFSTAND_M) if rol == "uitsluiting" else 0.0,
         gewicht=getal("gewicht", 1.0, MAX_GEWICHT) if rol == "voorkeur" else 0.0,
         richting=richting, tot_m=getal("tot_m", MAX_AFSTAND_M, MAX_AFSTAND_M) or MAX_AFSTAND_M,
-        categorieen=cats, dichtheid_min=float(dichtheid) if isinstance(dichtheid, int | float) else None)
+        categorieen=cats, dichtheid_min=float(dichtheid) if _is_getal(dichtheid) else None)
 
 
 @cache
 def woonvormen(map_: Path = MAP) -> dict[str, Woonvorm]:
-    """The shipped profiles by name (cached): skaeve-huse, domus, eigen, and any file added to the folder."""
-    return {w.naam: w for w in (lees(p) for p in sorted(map_.glob("*.toml")))}
+    """The shipped profiles by name (cached): skaeve-huse, domus, eigen, and any file added to the folder.
+
+    A broken file added to the folder is logged and left out, so it cannot take the other profiles down.
+    """
+    result = {}
+    for pad in sorted(map_.glob("*.toml")):
+        try:
+            w = lees(pad)
+        except InputError as err:
+            log.warning("Woonvorm profile left out: %s", err)
+            continue
+        result[w.naam] = w
+    return result
 
 
 def woonvorm(naam_of_pad: str) -> Woonvorm:

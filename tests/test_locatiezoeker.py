@@ -151,15 +151,27 @@ def test_a_candidate_excluded_at_a_buffer_stays_excluded_at_any_larger_one(metin
     assert not (~np.isfinite(a.score) & np.isfinite(b.score)).any()
 
 
-def test_everything_excluded_names_the_exclusion_that_removed_the_most(demo_kaart, metingen):
-    m = metingen["domus"]
-    w = m.woonvorm.met(afstanden={c.id: MAX_AFSTAND_M for c in m.woonvorm.uitsluitingen if c.soort != "water"})
-    u = beoordeel(m, w)
-    if len(u.lijst):  # the demo's facilities leave ground over at 5 km: then the whole check is on the reasons
-        _assert_every_candidate_keeps_its_distance(demo_kaart, u)
-        return
-    grootste = u.overzicht.sort_values("uitgesloten").iloc[-1]["label"]
-    assert "Geen geschikte locaties" in u.melding and grootste in u.melding
+def test_no_computable_preference_is_said_as_such_not_blamed_on_an_exclusion(demo_kaart):
+    """A kaart without facilities or drukpunt scores leaves land over but nothing to score it by."""
+    from dataclasses import replace
+
+    kaal = replace(demo_kaart, extra={k: v for k, v in demo_kaart.extra.items() if k != "voorzieningen"},
+                   gebieden={n: f.drop(columns=[c for c in f.columns if c.startswith(("drukpunt", "zorgdruk_"))])
+                             for n, f in demo_kaart.gebieden.items()})
+    u = beoordeel(meet(kaal, woonvorm("domus")))
+    assert u.lijst.empty and u.over.any()
+    assert "geen enkele voorkeur" in u.melding and "Verklein die afstand" not in u.melding
+    assert len(u.waarschuwingen) >= 3
+
+
+def test_the_best_share_is_a_number_of_cells_even_when_scores_tie(metingen):
+    """Distances beyond a preference's range score alike; the candidate areas still hold only the best share."""
+    m = metingen["skaeve-huse"]
+    w = m.woonvorm.met({c.id: (1 if c.id == "rust" else 0) for c in m.woonvorm.voorkeuren})
+    u = beoordeel(m, w, top=1000)
+    scored = int(np.isfinite(u.score).sum())
+    assert (u.score[np.isfinite(u.score)] == 1).sum() > w.beste_aandeel * scored  # many cells tie at the top
+    assert u.lijst["oppervlakte_ha"].sum() <= np.ceil(w.beste_aandeel * scored)
 
 
 def test_no_candidates_says_which_exclusion_removed_the_most_area(demo_kaart):
@@ -242,6 +254,33 @@ def test_uploaded_sites_are_scored_and_the_excluded_say_why(tmp_path, demo_kaart
     _assert_every_candidate_keeps_its_distance(demo_kaart, u.__class__(**{**u.__dict__, "lijst": geschikt}))
 
 
+def test_when_no_site_qualifies_every_site_still_says_why(tmp_path, demo_kaart):
+    sites = load_locaties(str(_sites(tmp_path, demo_kaart)))
+    sites = sites[sites["naam"] != "Polderkavel"]
+    u = beoordeel(meet(demo_kaart, woonvorm("skaeve-huse"), locaties=sites))
+    assert len(u.lijst) == 2 and not u.lijst["geschikt"].any()
+    assert u.melding.startswith("Geen geschikte locaties")
+    assert u.lijst["waarom"].str.contains("Valt af").all()
+
+
+def test_sites_in_rd_coordinates_in_a_geojson_and_unnamed_sites(tmp_path, demo_kaart):
+    """GDAL calls every GeoJSON WGS84; RD New coordinates in one are read as RD New. A site without a name
+    gets one, and a name Excel would run as a formula stays text in the CSV."""
+    from kaart.locatiezoeker import exportbestand
+
+    punt = beoordeel(meet(demo_kaart, woonvorm("skaeve-huse"))).lijst.geometry.iloc[0].representative_point()
+    pad = tmp_path / "rd.geojson"
+    pad.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"naam": None}, "geometry": {"type": "Point", "coordinates": [punt.x, punt.y]}},
+        {"type": "Feature", "properties": {"naam": "=HYPERLINK(\"http://x\")"},
+         "geometry": {"type": "Point", "coordinates": [punt.x + 100, punt.y]}}]}), encoding="utf-8")
+    sites = load_locaties(str(pad))
+    assert sites.crs.to_epsg() == 28992
+    u = beoordeel(meet(demo_kaart, woonvorm("skaeve-huse"), locaties=sites))
+    assert set(u.lijst["naam"]) == {"Locatie 1", "=HYPERLINK(\"http://x\")"} and u.lijst["geschikt"].all()
+    assert "'=HYPERLINK" in exportbestand(u, "csv").decode("utf-8-sig")  # quoted, since the name holds quotes
+
+
 def test_a_bad_sites_file_gets_a_clear_message(tmp_path):
     lijn = tmp_path / "lijnen.geojson"
     lijn.write_text(json.dumps({"type": "FeatureCollection", "features": [
@@ -274,6 +313,16 @@ def test_a_broken_profile_lists_every_problem_at_once(tmp_path):
     tekst = str(err.value)
     for probleem in ("'label' is missing", "vliegveld", "tandarts", "'gewicht' is -1"):
         assert probleem in tekst
+    (tmp_path / "typen.toml").write_text('naam = "t"\nlabel = "T"\nuitleg = ["a"]\nuitsluiting = [1]\n'
+                                         '[[voorkeur]]\nid = "zorg"\nlabel = "Zorg"\nsoort = "voorzieningen"\n'
+                                         'categorieen = "school"\ngewicht = true\nuitleg = "u"\neenheid = "m"\n',
+                                         encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        lees(tmp_path / "typen.toml")
+    for probleem in ("'uitleg' must be text", "'uitsluiting' must be a list", "categorieen must be a list",
+                     "'gewicht' is True"):
+        assert probleem in str(err.value)
+    assert woonvormen(tmp_path) == {}  # every file here is broken: none is offered, and nothing crashes
     (tmp_path / "geen.toml").write_text("naam = [", encoding="utf-8")
     with pytest.raises(InputError, match="not a readable TOML"):
         lees(tmp_path / "geen.toml")
@@ -319,8 +368,11 @@ def test_real_drechtsteden_gives_candidates_or_says_why_not(drechtsteden, shared
     # Without schools, special housing or public transport on record the kaart says so instead of passing silently.
     assert any("scholen" in t for t in u.waarschuwingen)
     if u.lijst.empty:
-        grootste = u.overzicht.sort_values("uitgesloten").iloc[-1]["label"]
-        assert grootste in u.melding
+        if u.over.any():
+            assert "geen enkele voorkeur" in u.melding or "aaneengesloten" in u.melding
+        else:
+            grootste = u.overzicht.sort_values("uitgesloten").iloc[-1]
+            assert f"‘{grootste['label']}’" in u.melding and grootste["uitgesloten"] == u.overzicht["uitgesloten"].max()
         return
     for c in w.uitsluitingen:
         if c.soort == "woonbebouwing":

@@ -95,7 +95,7 @@ def keuze(kaart: Kaart, args) -> Keuze:
     if naam not in woonvormen():
         raise InvalidChoice(f"Het profiel ‘{naam}’ bestaat niet. Kies uit: {', '.join(woonvormen())}.")
     w = woonvormen()[naam]
-    gemeente = args.get("gemeente") or None
+    gemeente = (args.get("gemeente") or "").strip().upper() or None
     if gemeente is not None and gemeente not in kaart.gebieden.get("gemeente", {}).index:
         raise InvalidChoice(f"De gemeente ‘{gemeente}’ staat niet in deze kaart.")
     top = int(_getal(args, "top", 1, MAX_TOP, "Het aantal kandidaten")) if args.get("top") else TOP
@@ -212,7 +212,7 @@ def locaties():
     m = u.metingen
     per = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1
     totaal = int(m.kandidaten["in_regio"].sum()) * per
-    over = int(np.isfinite(u.score).sum()) * per
+    over = int(u.over.sum()) * per
     gemeenten = kaart.gebieden["gemeente"]["naam"].sort_values() if "gemeente" in kaart.gebieden else {}
     kavels = current_app.extensions["locatie_kavels"][k.kavels][0] if k.kavels else None
     data = {"kandidaten": kaartbeeld["kandidaten"], "regio": _regio(kaart), "raster": u.is_raster,
@@ -280,9 +280,11 @@ def kavels():
         try:
             sites = load_locaties(str(pad))
         except InputError as err:
+            detail = err.problem.replace(str(pad), bestand.filename).replace(pad.name, bestand.filename)
+            hoogstens = f"{MAX_LOCATIES:,}".replace(",", ".")
             raise InvalidChoice(f"Het bestand ‘{bestand.filename}’ is niet te gebruiken. Geef de kavels als punten of "
-                                "vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens "
-                                f"{MAX_LOCATIES:,} stuks (melding: {err.problem})".replace(",", ".")) from None
+                                f"vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens {hoogstens} "
+                                f"stuks. (Melding: {detail})") from None
     opgeslagen = current_app.extensions.setdefault("locatie_kavels", OrderedDict())
     opgeslagen[sleutel] = (f"{bestand.filename} ({len(sites)} kavels)", sites)
     while len(opgeslagen) > KAVELS_CACHE:
