@@ -10,18 +10,32 @@ Why it is built this way:
   takes fewer new ones. With ``r_i`` the existing places per 1,000 units of the base and ``r`` the
   regional rate (all places over the whole base, i.e. the base-weighted average), the weight is
   ``w_i = basis_i * max(0, 1 - s * (r_i / r - 1))`` for a strength ``s`` from 0 (none) to 1. The
-  weights of the unclamped gemeenten add up to the regional base again, so a gemeente at the
-  regional rate keeps its share, one above it gets less and one below it gets more; the share only
-  ever moves against a gemeente's own zorgdruk and with its own base.
+  weights of the unclamped gemeenten add up to the regional base again, so (without bounds) a
+  gemeente at the regional rate keeps its share, one above it gets less and one below it gets more;
+  the share only ever moves against a gemeente's own zorgdruk and with its own base.
 - **Whole numbers.** Exact quotas become whole units by the largest-remainder (Hamilton) method, so
   every gemeente gets its quota rounded down or up and the total is exactly N. Minimums and
   maximums bound the quota first (the rest is spread over the others by their weights, as
   water-filling), so bounded gemeenten get their bound and the rest stays within one of its quota.
+  When every gemeente with weight is at its maximum, the rest goes over those without weight by
+  their base, and only when all gemeenten with a base are full over those without (levelled, as
+  water-filling with equal weights): a rest never lands "in equal parts" on a gemeente without base
+  while one with a base has room. N is at most ``MAX_AANTAL``, so every quota is exact as a float too.
   The arithmetic is exact (fractions): a tie or a sum never depends on float rounding.
-- **Monotone, by construction.** With the correction on, the rounding is also bounded by the
-  allocation without correction: a gemeente above the regional rate never gets more units than
-  without the correction, one below it never fewer. (Plain largest remainder would break this:
-  another gemeente's remainder can drop below yours.) The exact quota always moves the right way.
+- **Monotone, by construction.** With the correction on, the allocation without correction bounds
+  the exact quota: a gemeente above the regional rate (factor < 1) takes at most the units it gets
+  without correction (over J years, divided by J), one below it (factor > 1) at least those. Without
+  this a maximum broke the promise: once the gemeenten below the rate were full, the rest went to
+  the weightless ones, i.e. to the gemeenten the correction had taken to 0 because they carry the
+  most zorgdruk. Bounding by the rounded units rather than the plain exact quota is what lets plain
+  largest remainder keep the promise (a quota at or above a whole number never rounds below it);
+  rounding bounds on top of the Hamilton rule can contradict each other. These bounds never make the
+  allocation impossible (the one without correction meets them); they only make the correction do
+  less, and move the exact quota a little towards the units without correction, when bounds or
+  rounding bind. So a gemeente above the regional rate never gets more units than without the
+  correction, one below it never fewer; a gemeente exactly at the rate, or without base, is neither.
+  What does not hold once bounds bind is the weights adding up to the base, so then a gemeente at
+  the regional rate need not keep its share.
 - **Several years.** Totals over J years are apportioned from J times the quota, so each gemeente's
   total is within one unit of J x quota; those totals are then spread over the years by carrying
   each gemeente's remainder forward (the largest outstanding remainder gets the next extra unit),
@@ -51,6 +65,9 @@ BASISSEN = {
 ZORGDRUK = "zorgdruk_plaatsen"
 """Existing places of beschermd wonen, opvang and special housing per gemeente (the voorzieningen import)."""
 MAX_JAREN = 30
+MAX_AANTAL = 1_000_000
+"""The most units a year (and the highest bound): far above any regional task, and low enough that a quota
+and its float in the table are the same number (floats hold whole numbers exactly only up to 2**53)."""
 INDELINGEN = "regio_indelingen"
 """The kaart table with gemeente -> region rows (layers/regio_indelingen.py)."""
 
@@ -58,8 +75,9 @@ Grens = int | Mapping[str, int] | None
 """A minimum or maximum: one number for every gemeente, per gemeente code, or none."""
 
 
-def formule(correctie: float, basis: str = "huishoudens") -> str:
-    """The key in words, as the page and the CLI print it under the table."""
+def formule(correctie: float, basis: str = "huishoudens", grenzen: bool = False) -> str:
+    """The key in words, as the page and the CLI print it under the table (``grenzen``: with a minimum or
+    maximum, which then also says where the rest goes)."""
     woorden = BASISSEN.get(basis, basis)
     tekst = f"Elke gemeente krijgt een aandeel naar rato van haar {woorden} in de regio. "
     if correctie > 0:
@@ -72,14 +90,34 @@ def formule(correctie: float, basis: str = "huishoudens") -> str:
               "zodat het totaal precies klopt en elke gemeente haar quotum naar beneden of naar boven afgerond "
               "krijgt. Over meer jaren schuiven de overschotten door, zodat het totaal over de jaren binnen één "
               "eenheid van het aantal jaren × het quotum blijft.")
+    if grenzen:
+        tekst += (" Minimums en maximums gaan voor; wat een gemeente aan haar maximum niet kan nemen, gaat naar "
+                  "rato van de aandelen naar de gemeenten die nog ruimte hebben.")
     if correctie > 0:
         tekst += (" Een gemeente boven het regiogemiddelde krijgt met de correctie nooit meer eenheden dan "
                   "zonder, een gemeente eronder nooit minder.")
+        if grenzen:
+            tekst += (" Dat geldt ook als een minimum of maximum knelt: dan doet de correctie minder, en gaat "
+                      "een rest nooit naar een gemeente boven het gemiddelde als zij daardoor meer zou krijgen "
+                      "dan zonder correctie.")
     return tekst
 
 
 def _nl(x: float) -> str:
     return f"{x:g}".replace(".", ",")
+
+
+def _nl_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _kort(x) -> str:
+    """A value for an error message; a number of hundreds of digits (``--aantal 1000…``) shortened."""
+    try:
+        tekst = str(x)
+    except ValueError:  # an int beyond Python's 4,300 digits for str()
+        return "een getal van duizenden cijfers"
+    return tekst if len(tekst) <= 20 else f"{tekst[:8]}… ({len(tekst.lstrip('-'))} cijfers)"
 
 
 @dataclass
@@ -111,7 +149,7 @@ def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Serie
     basis
         The base per gemeente (index: gemeente code), e.g. households. Must be known (not NA) and >= 0.
     aantal
-        Units per year (N), a whole number >= 0.
+        Units per year (N), a whole number from 0 to ``MAX_AANTAL``.
     jaren
         Number of years (J), 1 to ``MAX_JAREN``.
     zorgdruk
@@ -119,7 +157,7 @@ def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Serie
     correctie
         Strength of the zorgdruk correction, 0 (none) to 1.
     minimum, maximum
-        Units per gemeente per year: one number for all, or per code (others unbounded).
+        Units per gemeente per year: one number for all, or per code (others unbounded), 0 to ``MAX_AANTAL``.
     namen
         Gemeente names for the table.
 
@@ -127,7 +165,8 @@ def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Serie
     -------
     DataFrame
         Per gemeente: ``naam``, ``basis``, ``zorgdruk``, ``zorgdruk_per_1000``, ``aandeel``,
-        ``correctiefactor``, ``aandeel_gecorrigeerd``, ``quotum`` (exact, per year, after min/max),
+        ``correctiefactor``, ``aandeel_gecorrigeerd``, ``quotum`` (exact, per year, after min/max and,
+        with the correction, bounded by the units without it),
         ``jaar_1`` … ``jaar_J``, ``totaal``, ``totaal_zonder_correctie`` and ``effect_correctie``
         (total with minus without the correction).
 
@@ -158,19 +197,23 @@ def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Serie
     w = {c: b[c] * factor[c] for c in codes}
     if sum(w.values()) == 0:  # every gemeente with a base carries all the zorgdruk: fall back to the base
         w = dict(b)
-    quotum = _begrensd(w, aantal, lo, hi)
-    plain = _begrensd(b, aantal, lo, hi)
-
+    plain = _begrensd([b], aantal, lo, hi)
     n_totaal = aantal * jaren
     zonder = _afronden({c: plain[c] * jaren for c in codes}, n_totaal)
     if s > 0:
-        # The allocation without correction bounds the one with it, each way (see the module docstring):
-        # a gemeente whose quota the correction lowers gets no more than without it, one it raises no fewer.
-        boven = {c: zonder[c] if quotum[c] <= plain[c] else None for c in codes}
-        onder = {c: zonder[c] if quotum[c] >= plain[c] else 0 for c in codes}
-        totaal = _afronden({c: quotum[c] * jaren for c in codes}, n_totaal, onder, boven)
+        # The allocation without correction bounds the one with it (see the module docstring): a gemeente the
+        # correction lowers (factor < 1) takes at most its units without it, one it raises at least those,
+        # also when a maximum elsewhere leaves a rest. Bounding the exact quota by those units (not by the
+        # plain quota) makes plain largest remainder keep the promise; and the units without correction
+        # meet every bound, so the bounds are always feasible.
+        eigen = {c: Fraction(zonder[c], jaren) for c in codes}
+        lo_c = {c: max(Fraction(lo[c]), eigen[c]) if factor[c] > 1 else Fraction(lo[c]) for c in codes}
+        hi_c = {c: (eigen[c] if hi[c] is None else min(Fraction(hi[c]), eigen[c])) if factor[c] < 1 else hi[c]
+                for c in codes}
+        quotum = _begrensd([w, b], aantal, lo_c, hi_c)
+        totaal = _afronden({c: quotum[c] * jaren for c in codes}, n_totaal)
     else:
-        totaal = zonder
+        quotum, totaal = plain, zonder
     per_jaar = _spreid(quotum, totaal, aantal, jaren)
 
     rate = {c: (z[c] / b[c] * 1000 if b[c] > 0 else None) for c in codes}
@@ -202,9 +245,12 @@ def _controleer(basis, aantal, jaren, zorgdruk, correctie, minimum, maximum) -> 
     if isinstance(aantal, bool) or not isinstance(aantal, int):
         problemen.append(f"Het aantal per jaar ({aantal}) moet een geheel getal zijn.")
     elif aantal < 0:
-        problemen.append(f"Het aantal per jaar is {aantal}; dat kan niet negatief zijn.")
+        problemen.append(f"Het aantal per jaar is {_kort(aantal)}; dat kan niet negatief zijn.")
+    elif aantal > MAX_AANTAL:
+        problemen.append(f"Het aantal per jaar is {_kort(aantal)}; dat is meer dan de {_nl_int(MAX_AANTAL)} "
+                         f"die de verdeelsleutel aankan.")
     if isinstance(jaren, bool) or not isinstance(jaren, int) or not 1 <= jaren <= MAX_JAREN:
-        problemen.append(f"Het aantal jaren is {jaren}; kies 1 tot en met {MAX_JAREN}.")
+        problemen.append(f"Het aantal jaren is {_kort(jaren)}; kies 1 tot en met {MAX_JAREN}.")
     if not isinstance(correctie, int | float) or not 0 <= correctie <= 1:
         problemen.append(f"De correctie is {correctie}; kies een sterkte van 0 (geen) tot en met 1.")
     waarden = pd.to_numeric(basis, errors="coerce")
@@ -236,8 +282,9 @@ def _controleer_grens(naam: str, grens: Grens, codes) -> list[str]:
     waarden = grens.items() if isinstance(grens, Mapping) else [("elke gemeente", grens)]
     problemen = []
     for code, waarde in waarden:
-        if isinstance(waarde, bool) or not isinstance(waarde, int) or waarde < 0:
-            problemen.append(f"Het {naam} voor {code} is {waarde}; geef een geheel getal van 0 of meer.")
+        if isinstance(waarde, bool) or not isinstance(waarde, int) or not 0 <= waarde <= MAX_AANTAL:
+            problemen.append(f"Het {naam} voor {code} is {_kort(waarde)}; geef een geheel getal van 0 tot en met "
+                             f"{_nl_int(MAX_AANTAL)}.")
     if isinstance(grens, Mapping):
         vreemd = [str(c) for c in grens if c not in set(codes)]
         if vreemd:
@@ -263,13 +310,17 @@ def _haalbaar(codes, aantal, lo, hi, basis) -> list[str]:
     return problemen
 
 
-def _begrensd(w: dict[str, Fraction], aantal: int, lo, hi) -> dict[str, Fraction]:
+def _begrensd(lagen: list[dict[str, Fraction]], aantal: int, lo, hi) -> dict[str, Fraction]:
     """Exact quotas ``clamp(t * w_i, lo_i, hi_i)`` with the one ``t`` that makes them add up to ``aantal``.
 
     The sum is piecewise linear and non-decreasing in ``t``: walk its breakpoints to the segment that
-    holds ``aantal`` and solve there. Gemeenten without weight get their minimum; when only those are
-    left to take the rest, it goes to them by equal parts up to their maximums.
+    holds ``aantal`` and solve there. ``lagen`` are weights tried in turn: gemeenten without weight in
+    the first keep their minimum, unless every weighted one is at its maximum; then the rest goes over
+    them by the next weights, and at the end by equal weights (water-filling to one level). So a rest
+    is never handed out "in equal parts" over gemeenten that have a base to share it by.
     """
+    w = lagen[0] if lagen else dict.fromkeys(lo, Fraction(1))
+
     def som(t: Fraction) -> Fraction:
         return sum(_clamp(t * w[c], lo[c], hi[c]) for c in w)
 
@@ -279,6 +330,8 @@ def _begrensd(w: dict[str, Fraction], aantal: int, lo, hi) -> dict[str, Fraction
         if t is not None and som(t) < aantal:
             vorige = t
             continue
+        if som(vorige) >= aantal:  # the minimums alone make up the total
+            return {c: _clamp(vorige * w[c], lo[c], hi[c]) for c in w}
         # On (vorige, t] the free gemeenten (strictly between their bounds) grow linearly with slope sum(w).
         vrij = [c for c in w if w[c] > 0 and lo[c] <= vorige * w[c] and (hi[c] is None or vorige * w[c] < hi[c])]
         helling = sum(w[c] for c in vrij)
@@ -286,45 +339,32 @@ def _begrensd(w: dict[str, Fraction], aantal: int, lo, hi) -> dict[str, Fraction
             break
         x = vorige + (aantal - som(vorige)) / helling
         return {c: _clamp(x * w[c], lo[c], hi[c]) for c in w}
-    # Only weightless gemeenten can take the rest (all weighted ones are at their maximum).
-    rest = aantal - som(vorige)
-    quota = {c: _clamp(vorige * w[c], lo[c], hi[c]) for c in w}
-    while rest > 0:
-        open_ = [c for c in w if w[c] == 0 and (hi[c] is None or quota[c] < hi[c])]
-        deel = rest / len(open_)
-        for c in open_:
-            extra = deel if hi[c] is None else min(deel, hi[c] - quota[c])
-            quota[c] += extra
-            rest -= extra
-    return quota
+    # Every weighted gemeente is at its maximum: the rest goes over the others by the next weights.
+    vol = {c: Fraction(hi[c]) for c in w if w[c] > 0}
+    over = [c for c in w if w[c] == 0]
+    if not lagen or not over:
+        raise AssertionError("the maximums leave units over (excluded by _haalbaar)")
+    rest = _begrensd([{c: laag[c] for c in over} for laag in lagen[1:]], aantal - sum(vol.values()),
+                     {c: lo[c] for c in over}, {c: hi[c] for c in over})
+    return {c: vol[c] if c in vol else rest[c] for c in w}
 
 
-def _clamp(x: Fraction, lo: int, hi: int | None) -> Fraction:
+def _clamp(x: Fraction, lo: Fraction | int, hi: Fraction | int | None) -> Fraction:
     return max(Fraction(lo), x if hi is None else min(x, Fraction(hi)))
 
 
-def _afronden(quota: dict[str, Fraction], aantal: int, onder: dict[str, int] | None = None,
-              boven: dict[str, int | None] | None = None) -> dict[str, int]:
+def _afronden(quota: dict[str, Fraction], aantal: int) -> dict[str, int]:
     """Largest remainder: each gemeente its quota rounded down, the units left to the largest remainders.
 
-    ``onder``/``boven`` bound the result further (the allocation without correction); ties go to the
-    larger quota, then the code, so the result never depends on the order of the rows.
+    Ties go to the larger quota, then the code, so the result never depends on the order of the rows.
     """
-    onder, boven = onder or {}, boven or {}
-    laag = {c: max(floor(q), onder.get(c, 0)) for c, q in quota.items()}
-    hoog = {c: floor(q) + (q.denominator != 1) if boven.get(c) is None else min(floor(q) + (q.denominator != 1), boven[c])
-            for c, q in quota.items()}
-    toewijzing = dict(laag)
+    toewijzing = {c: floor(q) for c, q in quota.items()}
     over = aantal - sum(toewijzing.values())
     volgorde = sorted(quota, key=lambda c: (-(quota[c] - floor(quota[c])), -quota[c], c))
-    for c in volgorde:
-        if over <= 0:
-            break
-        if toewijzing[c] < hoog[c]:
-            toewijzing[c] += 1
-            over -= 1
-    if over != 0 or any(laag[c] > hoog[c] for c in quota):
-        raise AssertionError(f"largest remainder within bounds missed the total by {over}")
+    for c in volgorde[:over]:
+        toewijzing[c] += 1
+    if over < 0 or over > len(volgorde) or any(toewijzing[c] - 1 >= quota[c] for c in quota):
+        raise AssertionError(f"largest remainder missed the total by {over}")
     return toewijzing
 
 
@@ -435,4 +475,4 @@ def verdeel_kaart(kaart: Kaart, *, aantal: int, regio: str | None = None, jaren:
     tabel = verdeel(waarden, aantal, jaren=jaren, zorgdruk=zorgdruk, correctie=correctie, minimum=minimum,
                     maximum=maximum, namen=gemeenten["naam"])
     return Verdeling(tabel=tabel, aantal=aantal, jaren=jaren, basis=basis, correctie=correctie, regio=label,
-                     formule=formule(correctie, basis), gemiddelde=tabel.attrs.get("gemiddelde_per_1000"))
+                     formule=formule(correctie, basis, minimum is not None or maximum is not None), gemiddelde=tabel.attrs.get("gemiddelde_per_1000"))

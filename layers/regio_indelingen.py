@@ -80,14 +80,15 @@ def load_regioatlas(map_: str | Path, jaar: int = 2016) -> pd.DataFrame:
     Raises
     ------
     InputError
-        When the folder does not exist or holds no regioatlas file of a known kind.
+        When the folder does not exist, holds no regioatlas file of a known kind, or holds a CSV that is
+        not UTF-8 or not ``;``-separated text (named, with how to fix it).
     """
     map_ = Path(map_)
     if not map_.is_dir():
         raise InputError(f"No folder {map_}.", "Give the folder that holds the regioatlas CSV files.")
     delen = []
     for pad in sorted(map_.glob("*.csv")):
-        frame = pd.read_csv(pad, sep=";", encoding="utf-8-sig", dtype=str)
+        frame = _lees_csv(pad)
         if list(frame.columns[:2]) != ["Gemeente", "CBS"] or len(frame.columns) < 3:
             continue
         soort = soort_van(frame.columns[2])
@@ -100,6 +101,22 @@ def load_regioatlas(map_: str | Path, jaar: int = 2016) -> pd.DataFrame:
         raise InputError(f"{map_} holds no regioatlas file of a known kind.",
                          f"Expected CSV files with columns Gemeente;CBS;<regio> for: {', '.join(SOORTEN)}.")
     return pd.concat(delen, ignore_index=True)[KOLOMMEN]
+
+
+def _lees_csv(pad: Path) -> pd.DataFrame:
+    """One CSV of the folder, as text. A file that cannot be read is an InputError naming it rather than
+    skipped: it may well be a regioatlas file saved by Excel in another encoding, and leaving it out
+    silently would drop a whole kind of region from the kaart."""
+    try:
+        return pd.read_csv(pad, sep=";", encoding="utf-8-sig", dtype=str)
+    except UnicodeDecodeError as err:
+        raise InputError(f"{pad} is not UTF-8 text (byte {err.start}: {err.reason}).",
+                         "Save it as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8), or move it out of the folder.") \
+            from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise InputError(f"{pad} is not a readable ';'-separated CSV: {str(err).strip()}.",
+                         "Repair or re-download the file (columns Gemeente;CBS;<regio>), or move it out of the "
+                         "folder.") from None
 
 
 # --- online: CBS Gebieden in Nederland ---------------------------------------------------------------

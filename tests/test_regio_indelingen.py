@@ -116,3 +116,23 @@ def test_cli_imports_the_regioatlas_into_the_kaart_and_the_verdeelsleutel_uses_i
              "--csv", tmp_path / "v.csv")
     assert ok.returncode == 0, ok.stderr
     assert "Dordrecht" in ok.stdout and (tmp_path / "v.csv").exists()
+
+
+@pytest.mark.parametrize("inhoud, fragment", [
+    ("Gemeente;CBS;Zorgkantoorregio\nSúdwest-Fryslân;1900;Zorgkantoor Friesland\n".encode("cp1252"), "not UTF-8"),
+    (b"Gemeente;CBS;Zorgkantoorregio\nDordrecht;505;Waardenland\nZwijndrecht;642;Waardenland;x;y\n",
+     "Expected 3 fields in line 3"),
+    (b"", "No columns to parse"),
+])
+def test_an_unreadable_csv_is_an_input_error_naming_the_file(tmp_path, demo_kaart_pad, inhoud, fragment):
+    """A CSV saved by Excel as ANSI, a ragged one or an empty one: was a UnicodeDecodeError / ParserError."""
+    map_ = tmp_path / "regioatlas"
+    map_.mkdir()
+    (map_ / "zorgkantoorregio.csv").write_bytes(inhoud)
+    with pytest.raises(InputError) as err:
+        ri.load_regioatlas(map_)
+    assert "zorgkantoorregio.csv" in err.value.problem and fragment in err.value.problem
+    assert "move it out of the folder" in err.value.fix
+    result = run("regio-indelingen", "import", demo_kaart_pad, map_)
+    assert_clean_failure(result)
+    assert "zorgkantoorregio.csv" in result.stderr and fragment in result.stderr

@@ -32,6 +32,9 @@ def test_verdeel_prints_the_table_and_writes_the_csv(demo_kaart_pad, demo_kaart,
     (["--aantal", "5", "--min", "veel"], "--min veel"),
     (["--aantal", "5", "--basis", "oppervlakte"], "huishoudens, inwoners, sociale_huur"),
     (["--aantal", "5", "--correctie", "3"], "correctie"),
+    (["--aantal", "1" + "0" * 400], "meer dan de 1.000.000"),  # was "fout (onverwacht)": OverflowError
+    (["--aantal", "5", "--min", "GM9901=" + "9" * 30], "0 tot en met 1.000.000"),
+    (["--aantal", "5", "--jaren", "1" + "0" * 40], "1 tot en met 30"),
 ])
 def test_bad_input_is_one_line_and_a_non_zero_exit(demo_kaart_pad, args, fragment):
     result = run("verdeel", demo_kaart_pad, *args)

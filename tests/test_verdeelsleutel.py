@@ -16,8 +16,22 @@ CODES = [f"GM{i:04d}" for i in range(1, 13)]
 
 
 @st.composite
+def grens(draw, codes, hoogste):
+    """No bound, one number for every gemeente, or numbers for some gemeenten."""
+    return draw(st.one_of(st.none(), st.integers(0, hoogste),
+                          st.dictionaries(st.sampled_from(codes), st.integers(0, hoogste), min_size=1)))
+
+
+def _per_gemeente(grens, codes, standaard):
+    if isinstance(grens, dict):
+        return {c: grens.get(c, standaard) for c in codes}
+    return {c: standaard if grens is None else grens for c in codes}
+
+
+@st.composite
 def regio(draw, correctie=True, grenzen=False):
-    """A region of 2-9 gemeenten with households, zorgdruk, N, J, strength and optionally bounds."""
+    """A region of 2-9 gemeenten with households, zorgdruk, N, J, strength and optionally bounds: random
+    minimums and maximums (for all or some gemeenten), kept only when some allocation meets them."""
     n = draw(st.integers(2, 9))
     codes = CODES[:n]
     basis = pd.Series(draw(st.lists(st.integers(0, 60_000), min_size=n, max_size=n)), index=codes, dtype=float)
@@ -26,12 +40,12 @@ def regio(draw, correctie=True, grenzen=False):
     args = {"aantal": draw(st.integers(0, 120)), "jaren": draw(st.integers(1, 6)),
             "zorgdruk": zorgdruk, "correctie": draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])) if correctie else 0.0}
     if grenzen:
-        args["minimum"] = draw(st.integers(0, 3))
-        assume(args["minimum"] * n <= args["aantal"])
-        maximum = draw(st.one_of(st.none(), st.integers(args["minimum"], 40)))
-        if maximum is not None:
-            assume(maximum * n >= args["aantal"])
-            args["maximum"] = {codes[0]: maximum}
+        minimum, maximum = draw(grens(codes, 6)), draw(grens(codes, 40))
+        lo, hi = _per_gemeente(minimum, codes, 0), _per_gemeente(maximum, codes, None)
+        assume(sum(lo.values()) <= args["aantal"])
+        assume(all(hi[c] is None or lo[c] <= hi[c] for c in codes))
+        assume(any(h is None for h in hi.values()) or sum(hi.values()) >= args["aantal"])
+        args["minimum"], args["maximum"] = minimum, maximum
     return basis, args
 
 
@@ -52,11 +66,11 @@ def test_every_year_sums_to_n_and_stays_within_one_unit_of_the_quota(gegeven):
     basis, args = gegeven
     tabel = verdeel(basis, **args)
     _check_sums_and_quota(tabel, args["aantal"], args["jaren"])
-    minimum = args.get("minimum", 0)
     jaarkolommen = [f"jaar_{t}" for t in range(1, args["jaren"] + 1)]
-    assert (tabel[jaarkolommen] >= minimum).all().all()
-    for code, maximum in args.get("maximum", {}).items():
-        assert (tabel.loc[code, jaarkolommen] <= maximum).all()
+    for code, minimum in _per_gemeente(args["minimum"], basis.index, 0).items():
+        assert (tabel.loc[code, jaarkolommen] >= minimum).all()
+    for code, maximum in _per_gemeente(args["maximum"], basis.index, None).items():
+        assert maximum is None or (tabel.loc[code, jaarkolommen] <= maximum).all()
 
 
 @settings(max_examples=300, deadline=None)
@@ -74,8 +88,10 @@ def test_more_households_never_means_fewer_units(gegeven, data):
 
 
 @settings(max_examples=300, deadline=None)
-@given(regio())
+@given(regio(grenzen=True))
 def test_with_the_correction_a_gemeente_above_the_regional_rate_never_gets_more(gegeven):
+    """Also with random minimums and maximums: the quota without correction bounds the one with it, so a
+    maximum that leaves a rest never hands it to the gemeenten with the most zorgdruk."""
     basis, args = gegeven
     assume(args["correctie"] > 0)
     tabel = verdeel(basis, **args)
@@ -83,16 +99,20 @@ def test_with_the_correction_a_gemeente_above_the_regional_rate_never_gets_more(
     assert (tabel["totaal_zonder_correctie"] == zonder["totaal"]).all()
     boven = tabel["correctiefactor"] < 1
     assert (tabel.loc[boven, "totaal"] <= zonder.loc[boven, "totaal"]).all()
-    assert (tabel.loc[boven, "quotum"] <= zonder.loc[boven, "quotum"] + 1e-12).all()
-    # The other way round it is the quota that counts: a factor above 1 can still lower the share when
-    # zorgdruk sits in a gemeente without base, so "raised" means a raised quota.
-    verhoogd = tabel["quotum"] > zonder["quotum"]
-    assert (tabel.loc[verhoogd, "totaal"] >= zonder.loc[verhoogd, "totaal"]).all()
+    onder = tabel["correctiefactor"] > 1
+    assert (tabel.loc[onder, "totaal"] >= zonder.loc[onder, "totaal"]).all()
+    # The exact quota is bounded by the units without correction (per year), not by the exact quota without
+    # it: that is what lets the rounding keep the promise. A gemeente exactly at the rate is on neither side.
+    assert (tabel.loc[boven, "quotum"] <= zonder.loc[boven, "totaal"] / args["jaren"] + 1e-12).all()
+    assert (tabel.loc[onder, "quotum"] >= zonder.loc[onder, "totaal"] / args["jaren"] - 1e-12).all()
+    # A gemeente without base takes no more than without correction: the rest goes by base first.
+    zonder_basis = basis == 0
+    assert (tabel.loc[zonder_basis, "quotum"] <= zonder.loc[zonder_basis, "quotum"] + 1e-12).all()
     assert (tabel["effect_correctie"] == tabel["totaal"] - zonder["totaal"]).all()
 
 
 @settings(max_examples=300, deadline=None)
-@given(regio(), st.data())
+@given(regio(grenzen=True), st.data())
 def test_more_zorgdruk_never_means_more_units(gegeven, data):
     basis, args = gegeven
     assume(args["correctie"] > 0)
@@ -102,6 +122,40 @@ def test_more_zorgdruk_never_means_more_units(gegeven, data):
     voor, na = verdeel(basis, **args), verdeel(basis, **{**args, "zorgdruk": meer})
     assert na.loc[i, "quotum"] <= voor.loc[i, "quotum"] + 1e-12
     assert na.loc[i, "totaal"] <= voor.loc[i, "totaal"]
+
+
+def test_a_maximum_does_not_send_the_rest_to_the_gemeenten_with_the_most_zorgdruk():
+    """The review's case: the third gemeente (below the rate) is full at 1, the other two are above the
+    rate (factor 0). The rest went to them in equal parts, 7 units to the first against 2 without
+    correction; now it goes by base, within what each would get without correction."""
+    basis = pd.Series([5.0, 9884.0, 87226.0], index=CODES[:3])
+    zorgdruk = pd.Series([10.0, 1058.0, 18.0], index=CODES[:3])
+    tabel = verdeel(basis, 13, zorgdruk=zorgdruk, correctie=0.3, minimum={CODES[0]: 2}, maximum={CODES[2]: 1})
+    assert tabel["correctiefactor"].tolist()[:2] == [0.0, 0.0]
+    assert tabel["jaar_1"].tolist() == [2, 10, 1] == tabel["totaal_zonder_correctie"].tolist()
+    assert tabel["quotum"].tolist() == pytest.approx([2, 10, 1])
+
+
+def test_a_rest_goes_by_base_before_a_gemeente_without_base_gets_any():
+    basis = pd.Series([0.0, 100.0, 1000.0], index=CODES[:3])
+    zorgdruk = pd.Series([0.0, 100.0, 0.0], index=CODES[:3])  # the second carries all of it: factor 0 at s=1
+    tabel = verdeel(basis, 7, zorgdruk=zorgdruk, correctie=1.0, maximum={CODES[2]: 1})
+    assert tabel["jaar_1"].tolist() == [0, 6, 1] == tabel["totaal_zonder_correctie"].tolist()
+    # Only when every gemeente with a base is full does one without base get the rest.
+    vol = verdeel(basis, 7, zorgdruk=zorgdruk, correctie=1.0, maximum={CODES[1]: 2, CODES[2]: 1})
+    assert vol["jaar_1"].tolist() == [4, 2, 1]
+
+
+def test_a_gemeente_above_the_rate_does_not_take_the_rest_another_one_leaves():
+    """Three gemeenten of equal base, factors 0.9, 0.1 and 2.0 (s=1). Without the cap the first (above the
+    rate) took 12 of 30 against 10 without correction, because the third is full and the second at its
+    minimum; now the correction can do nothing here and the plain allocation stands."""
+    basis = pd.Series([100.0, 100.0, 100.0], index=CODES[:3])
+    zorgdruk = pd.Series([11.0, 19.0, 0.0], index=CODES[:3])  # rate 10 per gemeente: 1.1, 1.9, 0 x the average
+    tabel = verdeel(basis, 30, zorgdruk=zorgdruk, correctie=1.0, minimum={CODES[1]: 8}, maximum={CODES[2]: 10})
+    assert tabel["correctiefactor"].tolist() == pytest.approx([0.9, 0.1, 2.0])
+    assert tabel["quotum"].tolist() == pytest.approx([10, 10, 10])
+    assert tabel["jaar_1"].tolist() == [10, 10, 10]
 
 
 def test_nine_gemeenten_share_fifty_homes_by_households():
@@ -132,6 +186,15 @@ def test_the_correction_follows_the_documented_formula():
     assert tabel["totaal_zonder_correctie"].tolist() == [10, 10, 20]
     assert tabel["effect_correctie"].tolist() == [-5, 5, 0]
     assert "1 − 0,5 × (eigen cijfer / regiogemiddelde − 1)" in formule(0.5)
+    assert "knelt" not in formule(0.5) and "knelt" in formule(0.5, grenzen=True)
+    assert "Minimums en maximums gaan voor" in formule(0.0, grenzen=True)
+
+
+def test_the_largest_task_is_exact():
+    basis = pd.Series([1.0, 2.0], index=CODES[:2])
+    tabel = verdeel(basis, 1_000_000)
+    assert tabel["jaar_1"].tolist() == [333_333, 666_667]
+    assert tabel["quotum"].tolist() == [1_000_000 / 3, 2_000_000 / 3]
 
 
 def test_remainders_carry_over_the_years():
@@ -159,6 +222,11 @@ def test_minimum_and_maximum_are_kept_and_the_rest_is_shared_by_weight():
     ({"aantal": 10, "correctie": 0.5}, ["zorgdruk"]),
     ({"aantal": 10, "jaren": 0}, ["jaren"]),
     ({"aantal": 10, "minimum": 5, "maximum": 3}, ["minimum (5) groter dan het maximum (3)"]),
+    ({"aantal": 10 ** 400}, ["10000000… (401 cijfers)", "meer dan de 1.000.000"]),
+    ({"aantal": 10 ** 20}, ["meer dan de 1.000.000"]),
+    ({"aantal": 1_000_001}, ["1000001", "meer dan de 1.000.000"]),
+    ({"aantal": 10, "jaren": 10 ** 40}, ["jaren", "(41 cijfers)", "1 tot en met 30"]),
+    ({"aantal": 10, "maximum": {"GM0001": 10 ** 30}}, ["maximum voor GM0001", "0 tot en met 1.000.000"]),
 ])
 def test_bad_input_is_a_clear_error(args, fragmenten):
     basis = pd.Series([1000.0, 2000.0, 3000.0], index=CODES[:3])

@@ -70,6 +70,10 @@ def test_a_region_of_the_indeling_and_the_csv(site, demo_kaart):
     ({"basis": "oppervlakte"}, "huishoudens, inwoners, sociale_huur"),
     ({"correctie": "2"}, "0 (geen) tot en met 1"),
     ({"max": "GM9901=veel"}, "GM9901=veel"),
+    ({"aantal": "1" + "0" * 400}, "meer dan de 1.000.000"),  # was a 500 (OverflowError in float(Fraction))
+    ({"aantal": "100000000000000000000"}, "meer dan de 1.000.000"),  # was a wrong quota on the page
+    ({"aantal": "10", "max": "GM9901=" + "9" * 30}, "0 tot en met 1.000.000"),
+    ({"aantal": "10", "jaren": "1" + "0" * 40}, "1 tot en met 30"),
 ])
 def test_bad_input_is_a_dutch_400(site, params, fragment):
     for path in ("/verdeelsleutel", "/verdeelsleutel.csv"):
