@@ -664,7 +664,12 @@ def exportbestand(u: Uitkomst, soort: str) -> bytes:
     from kaart.export import csv_bytes, geojson_bytes, geopackage_bytes
 
     if soort == "csv":
-        return csv_bytes(pd.DataFrame(u.lijst.drop(columns="geometry")))
+        # A CSV has no place for metadata: the settings go in columns, so a pasted table still says how it was made.
+        tabel = pd.DataFrame(u.lijst.drop(columns="geometry"))
+        if not u.is_raster:
+            tabel["rang"] = tabel["rang"].astype("Int64")
+            tabel["geschikt"] = tabel["geschikt"].map({True: "ja", False: "nee"})
+        return csv_bytes(tabel.assign(**beschrijving(u)))
     if soort == "geojson":
         return geojson_bytes(u.lijst, **beschrijving(u))
     if soort == "gpkg":

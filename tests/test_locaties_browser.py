@@ -60,7 +60,7 @@ def test_a_slider_recomputes_on_the_server_and_keeps_the_view(page, site, demo_k
     page.wait_for_function("location.search.includes('afstand_scholen=2000')")
     na = page.locator("table.overzicht tbody tr").first.inner_text()
     assert voor != na and "2.000 m" in na
-    assert page.locator("#uit_afstand_scholen").inner_text() == "2000"
+    assert page.locator("#uit_afstand_scholen").inner_text() == "2.000"
     w = woonvorm("domus")
     verwacht = beoordeel(meet(demo_kaart, w), w.met(afstanden={"scholen": 2000})).lijst
     assert page.locator("table.kandidaten tbody tr").count() == len(verwacht) == _kandidaten(page)
@@ -88,13 +88,27 @@ def test_uploaded_kavels_are_scored_and_their_names_stay_text(page, site, demo_k
          "geometry": {"type": "Point", "coordinates": [school.x, school.y]}},
         {"type": "Feature", "properties": {"naam": kwaad},
          "geometry": {"type": "Point", "coordinates": [rustig.x, rustig.y]}}]}), encoding="utf-8")
-    page.goto(f"{site}/locaties?profiel=skaeve-huse", wait_until="load")
+    page.goto(f"{site}/locaties?profiel=skaeve-huse&basis=skaeve-huse&gewicht_rust=3", wait_until="load")
     page.set_input_files("#bestand", str(pad))
     page.click("section.kavels button[type=submit]")
     page.wait_for_selector("table.kandidaten")
+    assert "gewicht_rust=3" in page.url and page.input_value("#gewicht_rust") == "3"  # the settings came along
     tabel = page.locator("table.kandidaten tbody").inner_text()
     assert "Naast de school" in tabel and "Valt af" in tabel and kwaad in tabel
     assert page.locator(".kandidaatnummer").count() == 2
     assert kwaad in page.locator(".kandidaatnummer").all_inner_texts()[0]
     assert page.evaluate("document.body.dataset.xss") is None
     assert page.locator("main img[src=x]").count() == 0
+
+
+def test_a_refresh_the_server_refuses_says_the_results_are_old(page, site):
+    page.goto(f"{site}/locaties?profiel=domus", wait_until="load")
+    page.wait_for_selector("img.geschiktheidsbeeld")
+    page.fill("#top", "60")  # above the maximum of 50: the server answers 400
+    page.wait_for_selector("#verversfout:not([hidden])")
+    assert "vorige uitkomst" in page.locator("#verversfout").inner_text()
+    assert "verouderd" in page.get_attribute("#resultaat", "class")
+    page.fill("#top", "5")
+    page.wait_for_selector("#verversfout[hidden]", state="attached")
+    assert "verouderd" not in page.get_attribute("#resultaat", "class")
+    assert page.locator("table.kandidaten tbody tr").count() <= 5

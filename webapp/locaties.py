@@ -127,7 +127,11 @@ def keuze(kaart: Kaart, args) -> Keuze:
 
 
 class Zoeker:
-    """The app's measurements and outcomes, kept least-recently-used, computed once under a lock."""
+    """The app's measurements and outcomes, kept least-recently-used.
+
+    Each value is computed once: a request that needs one being computed waits for that one only
+    (a lock per key), so a room on the cached settings never waits behind someone's new gemeente.
+    """
 
     def __init__(self, kaart: Kaart):
         self.kaart = kaart
@@ -135,24 +139,32 @@ class Zoeker:
         self.uitkomsten: OrderedDict = OrderedDict()
         self.beeldroosters: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
+        self.sloten: dict = {}
 
-    @staticmethod
-    def _kort(cache: OrderedDict, key, maak, grootte: int):
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-        value = cache[key] = maak()
-        while len(cache) > grootte:
-            cache.popitem(last=False)
+    def _kort(self, cache: OrderedDict, key, maak, grootte: int):
+        with self.lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+            slot = self.sloten.setdefault((id(cache), key), threading.Lock())
+        with slot:
+            with self.lock:
+                if key in cache:
+                    return cache[key]
+            value = maak()
+            with self.lock:
+                cache[key] = value
+                while len(cache) > grootte:
+                    cache.popitem(last=False)
+                self.sloten.pop((id(cache), key), None)
         return value
 
     def uitkomst(self, k: Keuze) -> tuple[lz.Uitkomst, dict]:
         """The scored candidates of a choice, with what the page draws of them (cached)."""
-        with self.lock:
-            return self._kort(self.uitkomsten, k, lambda: self._bereken(k), CACHE)
-
-    def _bereken(self, k: Keuze) -> tuple[lz.Uitkomst, dict]:
         sites = current_app.extensions["locatie_kavels"][k.kavels][1] if k.kavels else None
+        return self._kort(self.uitkomsten, k, lambda: self._bereken(k, sites), CACHE)
+
+    def _bereken(self, k: Keuze, sites) -> tuple[lz.Uitkomst, dict]:
         metingen = self._kort(self.metingen, (k.profiel, k.gemeente, k.kavels),
                               lambda: lz.meet(self.kaart, woonvormen()[k.profiel], k.gemeente, sites), METINGEN_CACHE)
         u = lz.beoordeel(metingen, k.woonvorm(), top=k.top)
@@ -194,10 +206,10 @@ def _regio(kaart: Kaart) -> dict:
 def _schuifjes(w: Woonvorm) -> tuple[list[dict], list[dict]]:
     basis = woonvormen()[w.naam]
     standaard = {c.id: c for c in basis.criteria}
-    gewichten = [{"id": c.id, "label": c.label, "waarde": f"{c.gewicht:g}", "standaard": f"{standaard[c.id].gewicht:g}",
-                  "uitleg": c.uitleg} for c in w.voorkeuren]
-    afstanden = [{"id": c.id, "label": c.label, "waarde": f"{c.afstand_m:g}",
-                  "standaard": f"{standaard[c.id].afstand_m:g}", "uitleg": c.uitleg}
+    gewichten = [{"id": c.id, "label": c.label, "waarde": f"{c.gewicht:g}", "tekst": lz._getal(c.gewicht, 1),
+                  "standaard": lz._getal(standaard[c.id].gewicht, 1), "uitleg": c.uitleg} for c in w.voorkeuren]
+    afstanden = [{"id": c.id, "label": c.label, "waarde": f"{c.afstand_m:g}", "tekst": lz._getal(c.afstand_m, 0),
+                  "standaard": lz._getal(standaard[c.id].afstand_m, 0), "uitleg": c.uitleg}
                  for c in w.uitsluitingen if c.soort != "water"]
     return gewichten, afstanden
 
@@ -243,7 +255,9 @@ def export(soort: str):
     """The ranked candidates with their figures and reasons, as CSV (Excel), GeoJSON or GeoPackage."""
     k = keuze(current_app.extensions["kaart"], request.args)
     u, _ = zoeker().uitkomst(k)
-    return download(lz.exportbestand(u, soort), lz.EXPORTSOORTEN[soort], f"locaties-{k.profiel}.{soort}")
+    delen = [k.profiel, k.gemeente, "kavels" if k.kavels else None, "aangepast" if k.gewichten or k.afstanden else None]
+    naam = "-".join(["locaties", *(d.lower() for d in delen if d)])
+    return download(lz.exportbestand(u, soort), lz.EXPORTSOORTEN[soort], f"{naam}.{soort}")
 
 
 @bp.get("/api/v1/locaties/verklaar")
@@ -280,14 +294,16 @@ def kavels():
         try:
             sites = load_locaties(str(pad))
         except InputError as err:
-            detail = err.problem.replace(str(pad), bestand.filename).replace(pad.name, bestand.filename)
+            current_app.logger.info("Kavels file %s refused: %s", bestand.filename, err)
             hoogstens = f"{MAX_LOCATIES:,}".replace(",", ".")
             raise InvalidChoice(f"Het bestand ‘{bestand.filename}’ is niet te gebruiken. Geef de kavels als punten of "
                                 f"vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens {hoogstens} "
-                                f"stuks. (Melding: {detail})") from None
+                                "stuks.") from None
     opgeslagen = current_app.extensions.setdefault("locatie_kavels", OrderedDict())
     opgeslagen[sleutel] = (f"{bestand.filename} ({len(sites)} kavels)", sites)
     while len(opgeslagen) > KAVELS_CACHE:
         opgeslagen.popitem(last=False)
-    profiel = request.form.get("profiel") if request.form.get("profiel") in woonvormen() else STANDAARD
-    return redirect(url_for("locaties.locaties", profiel=profiel, kavels=sleutel), code=303)
+    # The settings of the page the file was sent from come along (checked again on the page itself).
+    instellingen = {k: v for k, v in request.form.items()
+                    if k in ("profiel", "basis", "top", "gemeente") or k.startswith(("gewicht_", "afstand_"))}
+    return redirect(url_for("locaties.locaties", **{**instellingen, "kavels": sleutel}), code=303)

@@ -38,12 +38,13 @@
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, {radius: 8}); },
       onEachFeature: function (f, laag) {
         var p = f.properties;
-        var nummer = p.rang ? String(p.rang) : "–";
-        laag.bindTooltip(tekst(p.naam ? nummer + ". " + p.naam : nummer),
+        var nummer = p.rang ? String(p.rang) : "";
+        laag.bindTooltip(tekst(p.naam ? (nummer ? nummer + ". " : "") + p.naam : nummer),
           {permanent: true, direction: "center", className: "kandidaatnummer"});
         laag.on("click", function (e) {
           L.DomEvent.stopPropagation(e);
           uitleg.textContent = (p.naam || ("Kandidaat " + nummer)) + ": " + p.waarom;
+          klik++;
         });
       }
     }).addTo(map);
@@ -51,27 +52,45 @@
     if (passen) { map.fitBounds(regio.getBounds()); }
   }
 
+  var klik = 0;  // as with the results: only the newest click may fill the explanation
   map.on("click", function (e) {
     if (!data || !data.raster) { return; }
     var url = data.verklaar + "&lat=" + e.latlng.lat.toFixed(6) + "&lon=" + e.latlng.lng.toFixed(6);
+    var nummer = ++klik;
     uitleg.textContent = "Even zoeken …";
     fetch(url).then(function (r) { return r.json(); }).then(function (d) {
+      if (nummer !== klik) { return; }
       uitleg.textContent = d.tekst || (d.fout && d.fout.melding) || "Geen uitleg voor deze plek.";
-    }).catch(function () { uitleg.textContent = "De uitleg kon niet worden opgehaald."; });
+    }).catch(function () {
+      if (nummer === klik) { uitleg.textContent = "De uitleg kon niet worden opgehaald."; }
+    });
   });
 
+  var laatste = 0;  // only the newest request may fill the page: an older one can answer later
   function vernieuw() {
     var url = formulier.action + "?" + new URLSearchParams(new FormData(formulier)).toString();
+    var nummer = ++laatste;
     document.body.classList.add("bezig");
     fetch(url).then(function (r) {
       return r.text().then(function (html) { return {ok: r.ok, html: html}; });
     }).then(function (res) {
+      if (nummer !== laatste) { return; }
       var doc = new DOMParser().parseFromString(res.html, "text/html");
+      var fout = document.getElementById("verversfout");
+      var resultaat = document.getElementById("resultaat");
       if (!res.ok) {
-        var fout = doc.querySelector("main p") || doc.body;
-        uitleg.textContent = fout.textContent.trim();
+        var melding = doc.querySelector("main p") || doc.body;
+        fout.textContent = melding.textContent.trim() + " De kaart en de tabel tonen nog de vorige uitkomst.";
+        fout.hidden = false;
+        resultaat.classList.add("verouderd");
         return;
       }
+      fout.hidden = true;
+      resultaat.classList.remove("verouderd");
+      klik++;
+      ["samenvatting", "uitleg-plek"].forEach(function (id) {
+        document.getElementById(id).textContent = doc.getElementById(id).textContent;
+      });
       ["resultaat", "kop-profiel"].forEach(function (id) {
         var nieuw = doc.getElementById(id), oud = document.getElementById(id);
         var blok = id === "resultaat" ? [nieuw, oud] : [nieuw.parentNode, oud.parentNode];
@@ -79,13 +98,19 @@
       });
       teken(false);
       history.replaceState(null, "", url);
-    }).finally(function () { document.body.classList.remove("bezig"); });
+    }).catch(function () {
+      if (nummer !== laatste) { return; }
+      var fout = document.getElementById("verversfout");
+      fout.textContent = "De server gaf geen antwoord; probeer het opnieuw. De kaart en de tabel tonen nog de vorige uitkomst.";
+      fout.hidden = false;
+      document.getElementById("resultaat").classList.add("verouderd");
+    }).finally(function () { if (nummer === laatste) { document.body.classList.remove("bezig"); } });
   }
 
   var wacht = null;
   formulier.addEventListener("input", function (e) {
     var uit = document.getElementById("uit_" + e.target.id);
-    if (uit) { uit.textContent = e.target.value; }
+    if (uit) { uit.textContent = Number(e.target.value).toLocaleString("nl-NL"); }
     if (e.target.type !== "range" && e.target.type !== "number") { return; }
     clearTimeout(wacht);
     wacht = setTimeout(vernieuw, 350);
