@@ -53,7 +53,7 @@ def _buurten(rng: np.random.Generator) -> gpd.GeoDataFrame:
         from layers.bestanden import load_bestand
 
         frame = load_bestand(pad, jaar=2014)[0].rijen.to_crs("EPSG:28992")
-        frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
+        frame = frame[~(shapely.is_missing(frame.geometry.values) | shapely.is_empty(frame.geometry.values))].copy()
         frame["geometry"] = shapely.make_valid(frame.geometry.values)
         frame = frame[frame.geometry.intersects(venster)].copy()
         frame["geometry"] = frame.geometry.intersection(venster)
