@@ -40,7 +40,6 @@ from kaart.errors import InputError
 from kaart.raster import RD_NEW, Raster, raster
 from kaart.woonvormen import MAX_AFSTAND_M, Criterium, Woonvorm
 
-ZORGDRUK_CATEGORIEEN_LABEL = "bijzondere woonvormen en opvang"
 
 
 @dataclass

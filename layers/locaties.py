@@ -8,7 +8,6 @@ longitude/latitude), as every other file the project reads.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import geopandas as gpd
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import shapely
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from pyproj import Transformer
