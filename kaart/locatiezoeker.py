@@ -41,7 +41,6 @@ from kaart.raster import RD_NEW, Raster, raster
 from kaart.woonvormen import MAX_AFSTAND_M, Criterium, Woonvorm
 
 
-
 @dataclass
 class Afstand:
     """Distances from every candidate to the nearest feature of one kind, and that feature's name."""
