@@ -515,7 +515,7 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
     v = verdeel_kaart(kaart, aantal=aantal, regio=regio, jaren=jaren, basis=basis, correctie=correctie,
                       minimum=grenzen[0], maximum=grenzen[1])
     fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
-    per = f"{aantal} per jaar" + (f", {jaren} jaar: {aantal * jaren} in totaal" if jaren > 1 else "")
+    per = f"{_getal(aantal)} per jaar" + (f", {jaren} jaar: {_getal(aantal * jaren)} in totaal" if jaren > 1 else "")
     click.echo(f"Verdeling over {v.regio} ({len(v.tabel)} gemeenten), {per}; basis {basis}, "
                f"correctie {_komma(correctie, 2)}{fictief}. {kaart.bronvermelding}.")
     jaarkolommen = v.jaarkolommen if jaren <= 5 else []
@@ -526,19 +526,25 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
     for code, r in v.tabel.iterrows():
         click.echo(f"{str(r['naam'])[:24]:24s} {_getal(r['basis']):>9s} {_komma(r['aandeel'] * 100, 1) + '%':>8s} "
                    f"{_komma(r['correctiefactor'], 2):>7s} {_komma(r['quotum'], 2):>8s} "
-                   + "".join(f"{int(r[k]):5d}" for k in jaarkolommen)
-                   + f" {int(r['totaal']):7d} {int(r['effect_correctie']):+7d}")
+                   + "".join(f" {_getal(r[k]):>4s}" for k in jaarkolommen)
+                   + f" {_getal(r['totaal']):>7s} {_plusmin(int(r['effect_correctie'])):>7s}")
     click.echo(v.formule)
     if v.gemiddelde is not None:
         click.echo(f"Regiogemiddelde bestaande zorgdruk: {_komma(v.gemiddelde, 2)} plaatsen per 1.000 ({basis}). "
                    f"{kaart.voorzieningen_bronvermelding}.")
     if csv_pad:
-        write_csv(v.tabel, csv_pad)
+        write_csv(v.tabel_met_instellingen(), csv_pad)
         click.echo(f"Verdeling geschreven: {csv_pad}")
 
 
 def _komma(x: float, decimalen: int) -> str:
-    return f"{x:.{decimalen}f}".replace(".", ",")
+    """A number with a decimal comma and thousands with dots: 709.632,31."""
+    return f"{x:,.{decimalen}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _plusmin(n: int) -> str:
+    """A change with its sign, the Dutch way: +1.234, -5, +0."""
+    return ("-" if n < 0 else "+") + _getal(abs(n))
 
 
 def _grens(optie: str, values: tuple[str, ...]) -> int | dict[str, int] | None:

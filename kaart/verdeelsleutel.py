@@ -49,7 +49,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from math import floor
+from math import floor, isfinite
 
 import pandas as pd
 
@@ -104,20 +104,35 @@ def formule(correctie: float, basis: str = "huishoudens", grenzen: bool = False)
 
 
 def _nl(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
+    """A number the Dutch way for a message: ``0,5``, ``2``, ``1.000.000``; "geen getal" for NaN or infinity."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return _nl_int(x)
+    if not isfinite(x):
+        return "geen getal"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return _nl_int(int(x))
+    return f"{x:,g}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _nl_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def getal(x: float, decimalen: int = 0) -> str:
+    """A number as a Dutch reader expects it in a table: thousands with dots, a decimal comma (``709.632,31``)."""
+    return f"{x:,.{decimalen}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def _kort(x) -> str:
-    """A value for an error message; a number of hundreds of digits (``--aantal 1000…``) shortened."""
+    """A value for an error message, the Dutch way (``2.000.000``, ``2,5``); a number of hundreds of digits
+    (``--aantal 1000…``) shortened."""
     try:
         tekst = str(x)
     except ValueError:  # an int beyond Python's 4,300 digits for str()
         return "een getal van duizenden cijfers"
-    return tekst if len(tekst) <= 20 else f"{tekst[:8]}… ({len(tekst.lstrip('-'))} cijfers)"
+    if len(tekst) > 20:
+        return f"{tekst[:8]}… ({len(tekst.lstrip('-'))} cijfers)"
+    return _nl(x) if isinstance(x, int | float) and not isinstance(x, bool) else tekst
 
 
 @dataclass
@@ -133,10 +148,45 @@ class Verdeling:
     formule: str
     gemiddelde: float | None
     """The regional rate of existing places per 1,000 units of the base (None without correction)."""
+    minimum: Grens = None
+    maximum: Grens = None
+    bron: str = ""
+    """The source line(s) of the figures the key used."""
+    fictief: bool = False
+    """The kaart is the fictitious demo region (its metadata says ``fictief``)."""
 
     @property
     def jaarkolommen(self) -> list[str]:
         return [f"jaar_{t}" for t in range(1, self.jaren + 1)]
+
+    @property
+    def instellingen(self) -> dict[str, object]:
+        """What the allocation was made with, as columns for a download that must explain itself."""
+        instellingen: dict[str, object] = {
+            "instelling_regio": self.regio, "instelling_aantal_per_jaar": self.aantal,
+            "instelling_jaren": self.jaren, "instelling_totaal": self.aantal * self.jaren,
+            "instelling_basis": BASISSEN.get(self.basis, self.basis), "instelling_correctie": float(self.correctie),
+            "instelling_minimum_per_jaar": grens_tekst(self.minimum),
+            "instelling_maximum_per_jaar": grens_tekst(self.maximum), "instelling_bron": self.bron}
+        if self.fictief:
+            instellingen["instelling_fictief"] = FICTIEF
+        return instellingen
+
+    def tabel_met_instellingen(self) -> pd.DataFrame:
+        """:attr:`tabel` with :attr:`instellingen` as columns (the same value on every row), for the CSV."""
+        return self.tabel.assign(**self.instellingen)
+
+
+FICTIEF = "Fictieve voorbeeldregio — geen echte gegevens."
+
+
+def grens_tekst(grens: Grens) -> str:
+    """A minimum or maximum in words for a download: ``geen``, ``2`` or ``GM0505=3, GM0642=1``."""
+    if grens is None:
+        return "geen"
+    if isinstance(grens, Mapping):
+        return ", ".join(f"{c}={_nl_int(n)}" for c, n in grens.items())
+    return _nl_int(grens)
 
 
 def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Series | None = None,
@@ -252,7 +302,7 @@ def _controleer(basis, aantal, jaren, zorgdruk, correctie, minimum, maximum) -> 
     if isinstance(jaren, bool) or not isinstance(jaren, int) or not 1 <= jaren <= MAX_JAREN:
         problemen.append(f"Het aantal jaren is {_kort(jaren)}; kies 1 tot en met {MAX_JAREN}.")
     if not isinstance(correctie, int | float) or not 0 <= correctie <= 1:
-        problemen.append(f"De correctie is {correctie}; kies een sterkte van 0 (geen) tot en met 1.")
+        problemen.append(f"De correctie is {_kort(correctie)}; kies een sterkte van 0 (geen) tot en met 1.")
     waarden = pd.to_numeric(basis, errors="coerce")
     ontbreekt = [str(c) for c in basis.index[waarden.isna()]]
     if ontbreekt:
@@ -301,12 +351,14 @@ def _grens(grens: Grens, codes: list[str], standaard: int | None) -> dict[str, i
 
 
 def _haalbaar(codes, aantal, lo, hi, basis) -> list[str]:
-    problemen = [f"Voor {c} is het minimum ({lo[c]}) groter dan het maximum ({hi[c]})."
+    problemen = [f"Voor {c} is het minimum ({_nl_int(lo[c])}) groter dan het maximum ({_nl_int(hi[c])})."
                  for c in codes if hi[c] is not None and lo[c] > hi[c]]
     if sum(lo.values()) > aantal:
-        problemen.append(f"De minimums tellen op tot {sum(lo.values())}, meer dan het aantal per jaar ({aantal}).")
+        problemen.append(f"De minimums tellen op tot {_nl_int(sum(lo.values()))}, meer dan het aantal per jaar "
+                         f"({_nl_int(aantal)}).")
     if all(h is not None for h in hi.values()) and sum(hi.values()) < aantal:
-        problemen.append(f"De maximums tellen op tot {sum(hi.values())}, minder dan het aantal per jaar ({aantal}).")
+        problemen.append(f"De maximums tellen op tot {_nl_int(sum(hi.values()))}, minder dan het aantal per jaar "
+                         f"({_nl_int(aantal)}).")
     return problemen
 
 
@@ -474,5 +526,8 @@ def verdeel_kaart(kaart: Kaart, *, aantal: int, regio: str | None = None, jaren:
         zorgdruk = gemeenten[ZORGDRUK].reindex(codes)
     tabel = verdeel(waarden, aantal, jaren=jaren, zorgdruk=zorgdruk, correctie=correctie, minimum=minimum,
                     maximum=maximum, namen=gemeenten["naam"])
+    bron = kaart.bronvermelding + (f"; {kaart.voorzieningen_bronvermelding}" if correctie > 0 else "")
     return Verdeling(tabel=tabel, aantal=aantal, jaren=jaren, basis=basis, correctie=correctie, regio=label,
-                     formule=formule(correctie, basis, minimum is not None or maximum is not None), gemiddelde=tabel.attrs.get("gemiddelde_per_1000"))
+                     formule=formule(correctie, basis, minimum is not None or maximum is not None),
+                     gemiddelde=tabel.attrs.get("gemiddelde_per_1000"), minimum=minimum, maximum=maximum,
+                     bron=bron, fictief=bool(kaart.metadata.get("fictief")))

@@ -40,3 +40,11 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(demo_kaart_pad, args, fragmen
     result = run("verdeel", demo_kaart_pad, *args)
     assert_clean_failure(result)
     assert fragment in result.stderr
+
+
+def test_verdeel_prints_large_numbers_the_dutch_way(demo_kaart_pad):
+    result = run("verdeel", demo_kaart_pad, "--aantal", "1000000", "--jaren", "2", "--correctie", "0.5")
+    assert result.returncode == 0, result.stderr
+    assert "1.000.000 per jaar, 2 jaar: 2.000.000 in totaal" in result.stdout
+    regel = next(r for r in result.stdout.splitlines() if r.startswith("Voorbeeldstad"))
+    assert all("." in cel for cel in regel.split()[-4:-1]), regel  # the years and the total: 1.360.690, not 1360690

@@ -218,13 +218,18 @@ def test_minimum_and_maximum_are_kept_and_the_rest_is_shared_by_weight():
     ({"aantal": 10, "minimum": 4}, ["minimums tellen op tot 12", "10"]),
     ({"aantal": 10, "maximum": 2}, ["maximums tellen op tot 6"]),
     ({"aantal": 10, "minimum": {"GM9999": 1}}, ["GM9999"]),
-    ({"aantal": 10, "correctie": 1.5}, ["correctie"]),
+    ({"aantal": 10, "correctie": 1.5}, ["De correctie is 1,5;"]),  # Dutch numbers in messages, never "2.0"
+    ({"aantal": 10, "correctie": 2.0}, ["De correctie is 2;"]),
+    ({"aantal": 10, "correctie": float("nan")}, ["De correctie is geen getal;"]),
+    ({"aantal": 1000, "minimum": 400}, ["minimums tellen op tot 1.200, meer dan het aantal per jaar (1.000)"]),
+    ({"aantal": 5000, "maximum": 1000}, ["maximums tellen op tot 3.000, minder dan het aantal per jaar (5.000)"]),
+    ({"aantal": 10, "minimum": 5000, "maximum": 3000}, ["minimum (5.000) groter dan het maximum (3.000)"]),
     ({"aantal": 10, "correctie": 0.5}, ["zorgdruk"]),
     ({"aantal": 10, "jaren": 0}, ["jaren"]),
     ({"aantal": 10, "minimum": 5, "maximum": 3}, ["minimum (5) groter dan het maximum (3)"]),
     ({"aantal": 10 ** 400}, ["10000000… (401 cijfers)", "meer dan de 1.000.000"]),
     ({"aantal": 10 ** 20}, ["meer dan de 1.000.000"]),
-    ({"aantal": 1_000_001}, ["1000001", "meer dan de 1.000.000"]),
+    ({"aantal": 1_000_001}, ["1.000.001", "meer dan de 1.000.000"]),
     ({"aantal": 10, "jaren": 10 ** 40}, ["jaren", "(41 cijfers)", "1 tot en met 30"]),
     ({"aantal": 10, "maximum": {"GM0001": 10 ** 30}}, ["maximum voor GM0001", "0 tot en met 1.000.000"]),
 ])
@@ -256,6 +261,22 @@ def test_on_the_demo_kaart_with_its_fictitious_regions(demo_kaart):
         verdeel_kaart(demo_kaart, aantal=10, regio="Atlantis")
     with pytest.raises(InputError, match="huishoudens, inwoners, sociale_huur"):
         verdeel_kaart(demo_kaart, aantal=10, basis="oppervlakte")
+
+
+def test_the_settings_travel_with_the_table(demo_kaart):
+    v = verdeel_kaart(demo_kaart, aantal=12, jaren=2, correctie=0.25, minimum={"GM9902": 3}, maximum=1000)
+    tabel = v.tabel_met_instellingen()
+    assert list(tabel.columns[:len(v.tabel.columns)]) == list(v.tabel.columns)
+    rij = tabel.iloc[0]
+    assert rij["instelling_regio"] == "alle gemeenten van de kaart"
+    assert (rij["instelling_aantal_per_jaar"], rij["instelling_jaren"], rij["instelling_totaal"]) == (12, 2, 24)
+    assert rij["instelling_basis"] == "huishoudens" and rij["instelling_correctie"] == 0.25
+    assert rij["instelling_minimum_per_jaar"] == "GM9902=3" and rij["instelling_maximum_per_jaar"] == "1.000"
+    assert demo_kaart.bronvermelding in rij["instelling_bron"] and "voorzieningenlaag" in rij["instelling_bron"]
+    assert rij["instelling_fictief"] == "Fictieve voorbeeldregio — geen echte gegevens."
+    assert (tabel["instelling_regio"] == rij["instelling_regio"]).all()
+    zonder = verdeel_kaart(demo_kaart, aantal=12).instellingen
+    assert zonder["instelling_minimum_per_jaar"] == "geen" and "voorzieningenlaag" not in zonder["instelling_bron"]
 
 
 def test_drechtsteden_real_households_fifty_a_year(shared_file):

@@ -4,15 +4,21 @@
 &min=2&max=GM0505=20`` shows the form, a choropleth of the allocation (Leaflet from /vendor, the gemeenten as
 GeoJSON in a ``<script type="application/json">``, coloured server-side with mapclassify's breaks), the table
 (share, correction, exact quota, units per year, total, effect of the correction) and the key in words;
-``/verdeelsleutel.csv`` downloads the same table. The engine (kaart.verdeelsleutel) does the work; results
-are cached per parameter set, so a room trying keys back and forth does not recompute them.
+``/verdeelsleutel.csv`` downloads the same table with the settings it was made with as columns, named
+after them. Every number the user reads is Dutch (``1.000.000``, ``709.632,31``). Bad input gives the
+same page (status 400) with the form as typed and the Dutch message above it, so the user can fix it
+there; the CSV answers a plain 400. The engine (kaart.verdeelsleutel) does the work; results are cached
+per parameter set, so a room trying keys back and forth does not recompute them.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
+from math import floor
 
 import pandas as pd
 from flask import Blueprint, current_app, render_template, request
@@ -21,7 +27,7 @@ from kaart import codes
 from kaart.errors import InputError
 from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
-from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, verdeel_kaart
+from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, getal, verdeel_kaart
 from webapp.choropleth import NO_DATA_COLOUR, class_breaks
 from webapp.download import download
 from webapp.errors import InvalidChoice
@@ -31,6 +37,8 @@ bp = Blueprint("verdeling", __name__)
 CACHE = 32
 STANDAARD_AANTAL = 50
 SIMPLIFY_M = 20.0
+JAREN_IN_TABEL = 10
+"""Above this many years the per-year columns stay out of the page's table (they are in the CSV)."""
 
 
 @dataclass(frozen=True)
@@ -113,19 +121,32 @@ def _kaartdata(kaart: Kaart, v: Verdeling) -> tuple[str, list[tuple[str, str]]]:
     kleuren = [klassen.colour(x) if klassen else NO_DATA_COLOUR for x in v.tabel["totaal"]]
     geometrie = gemeenten.geometry.simplify(SIMPLIFY_M, preserve_topology=True).to_crs("EPSG:4326")
     frame = pd.DataFrame({"code": v.tabel.index, "naam": v.tabel["naam"].astype(str),
-                          "totaal": v.tabel["totaal"].astype(int), "kleur": kleuren})
+                          "totaal": v.tabel["totaal"].astype(int), "totaal_tekst": v.tabel["totaal"].map(getal),
+                          "kleur": kleuren})
     features = json.loads(geometrie.to_json(drop_id=True))["features"]
     for feature, rij in zip(features, frame.to_dict("records")):
         feature["properties"] = rij
-    legenda = []
-    if klassen:
-        onder = float(v.tabel["totaal"].min())
-        for boven, kleur in zip(klassen.upper_bounds, klassen.colours):
-            legenda.append((kleur, f"{onder:.0f}" if boven == onder else f"{onder:.0f} – {boven:.0f}"))
-            onder = boven
+    legenda = _legenda(klassen, v.tabel["totaal"]) if klassen else []
     # No "<" in the <script> element (it could end it early): names go in as text, never as markup.
     data = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).replace("<", "\\u003c")
     return data, legenda
+
+
+def _legenda(klassen, totalen: pd.Series) -> list[tuple[str, str]]:
+    """The legend rows: the whole numbers each class holds, without overlap (``3 – 20``, ``21 – 40``, ``41``).
+
+    A class holds the totals above the previous upper bound up to and including its own (how
+    :meth:`Classes.colour` picks); totals are whole numbers, so its first one is the previous bound
+    rounded down plus one. A class that holds no whole number (between two close breaks) is left out.
+    """
+    rijen = []
+    onder = int(totalen.min())
+    for boven, kleur in zip(klassen.upper_bounds, klassen.colours):
+        hoogste = floor(boven)
+        if hoogste >= onder:
+            rijen.append((kleur, getal(onder) if hoogste == onder else f"{getal(onder)} – {getal(hoogste)}"))
+        onder = max(onder, hoogste + 1)
+    return rijen
 
 
 def _regio_opties(kaart: Kaart) -> list[tuple[str, str]]:
@@ -137,33 +158,73 @@ def _regio_opties(kaart: Kaart) -> list[tuple[str, str]]:
                   key=lambda x: x[1])
 
 
-def _getal(x: float, decimalen: int = 0) -> str:
-    return f"{x:,.{decimalen}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+def _effect(n: int) -> str:
+    """``+3``, ``-1``, ``0`` (a plain hyphen-minus, as Excel reads a pasted number)."""
+    return ("+" if n > 0 else "-" if n < 0 else "") + getal(abs(n))
+
+
+def formulier(args) -> dict[str, str]:
+    """The form's fields as the user typed them (the defaults where empty), also when they are wrong."""
+    velden = {naam: (args.get(naam) or "").strip() for naam in ("regio", "aantal", "jaren", "basis", "correctie",
+                                                                 "min", "max")}
+    velden["aantal"] = velden["aantal"] or str(STANDAARD_AANTAL)
+    velden["jaren"] = velden["jaren"] or "1"
+    velden["basis"] = velden["basis"] or "huishoudens"
+    # A number field takes only a decimal point: "0,5" as typed would show as an empty field.
+    velden["correctie"] = velden["correctie"].replace(",", ".") or "0"
+    return velden
+
+
+def _titel(v: Verdeling) -> str:
+    per = f"{getal(v.aantal)} per jaar"
+    if v.jaren > 1:
+        per += f", {getal(v.jaren)} jaar ({getal(v.aantal * v.jaren)} in totaal)"
+    return f"{per} over {v.regio} ({getal(len(v.tabel))} gemeenten)"
 
 
 @bp.get("/verdeelsleutel")
 def verdeelsleutel():
-    """The page: form, map, table and the key in words."""
+    """The page: form, map, table and the key in words; with bad input the form as typed and the message (400)."""
     kaart: Kaart = current_app.extensions["kaart"]
-    k = keuze(request.args)
-    v, (kaartdata, legenda) = verdeling(kaart, k)
+    pagina = {"kaart": kaart, "veld": formulier(request.args), "basissen": BASISSEN.items(),
+              "regios": _regio_opties(kaart), "max_jaren": MAX_JAREN}
+    try:
+        k = keuze(request.args)
+        v, (kaartdata, legenda) = verdeling(kaart, k)
+    except InvalidChoice as err:
+        return render_template("verdeling.html", v=None, fout=err.description, **pagina), 400
     t = v.tabel
-    jaarkolommen = v.jaarkolommen if v.jaren <= 10 else []
-    rijen = [{"code": code, "naam": r["naam"], "basis": _getal(r["basis"]), "aandeel": _getal(r["aandeel"] * 100, 1),
-              "per_1000": "" if pd.isna(r["zorgdruk_per_1000"]) else _getal(r["zorgdruk_per_1000"], 2),
-              "factor": _getal(r["correctiefactor"], 2), "gecorrigeerd": _getal(r["aandeel_gecorrigeerd"] * 100, 1),
-              "quotum": _getal(r["quotum"], 2), "jaren": [int(r[c]) for c in jaarkolommen],
-              "totaal": int(r["totaal"]), "effect": f"{int(r['effect_correctie']):+d}"} for code, r in t.iterrows()]
+    jaarkolommen = v.jaarkolommen if v.jaren <= JAREN_IN_TABEL else []
+    rijen = [{"code": code, "naam": r["naam"], "basis": getal(r["basis"]), "aandeel": getal(r["aandeel"] * 100, 1),
+              "per_1000": "" if pd.isna(r["zorgdruk_per_1000"]) else getal(r["zorgdruk_per_1000"], 2),
+              "factor": getal(r["correctiefactor"], 2), "gecorrigeerd": getal(r["aandeel_gecorrigeerd"] * 100, 1),
+              "quotum": getal(r["quotum"], 2), "jaren": [getal(r[c]) for c in jaarkolommen],
+              "totaal": getal(r["totaal"]), "effect": _effect(int(r["effect_correctie"]))} for code, r in t.iterrows()]
     return render_template(
-        "verdeling.html", kaart=kaart, keuze=k, v=v, rijen=rijen, jaarkolommen=jaarkolommen,
-        basissen=BASISSEN.items(), regios=_regio_opties(kaart), max_jaren=MAX_JAREN, kaartdata=kaartdata,
-        legenda=legenda, gemiddelde=None if v.gemiddelde is None else _getal(v.gemiddelde, 2),
-        csv_query=request.query_string.decode())
+        "verdeling.html", v=v, fout=None, titel=_titel(v), rijen=rijen, jaarkolommen=jaarkolommen,
+        jaren_in_tabel=JAREN_IN_TABEL, kaartdata=kaartdata, legenda=legenda,
+        gemiddelde=None if v.gemiddelde is None else getal(v.gemiddelde, 2),
+        csv_query=request.query_string.decode(), **pagina)
+
+
+def _slug(tekst: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", tekst).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-")
+
+
+def bestandsnaam(v: Verdeling) -> str:
+    """``verdeelsleutel-zorgkantoorregio-zuid-holland-zuid-50x3-huishoudens-correctie-0-5.csv``: the settings."""
+    delen = [_slug(v.regio) or "regio", f"{v.aantal}x{v.jaren}", _slug(v.basis)]
+    if v.correctie > 0:
+        delen.append(f"correctie-{_slug(f'{v.correctie:g}')}")
+    if v.minimum is not None or v.maximum is not None:
+        delen.append("met-grenzen")
+    return f"verdeelsleutel-{'-'.join(delen)}.csv"
 
 
 @bp.get("/verdeelsleutel.csv")
 def verdeelsleutel_csv():
-    """The table as an Excel-friendly CSV."""
+    """The table as an Excel-friendly CSV, with the settings it was made with as columns (a plain 400 when bad)."""
     kaart: Kaart = current_app.extensions["kaart"]
     v, _ = verdeling(kaart, keuze(request.args))
-    return download(csv_bytes(v.tabel), "text/csv", f"verdeelsleutel-{v.aantal}-per-jaar-{v.jaren}-jaar.csv")
+    return download(csv_bytes(v.tabel_met_instellingen()), "text/csv", bestandsnaam(v))

@@ -1,5 +1,5 @@
 // The verdeelsleutel map: the region's gemeenten from the page's JSON, coloured server-side by allocation.
-// Names are set as text (textContent), never as HTML.
+// Names are set as text (textContent), never as HTML; the total comes formatted the Dutch way (1.234).
 (function () {
   "use strict";
   var bron = document.getElementById("verdeling-gebieden");
@@ -14,7 +14,7 @@
     },
     onEachFeature: function (f, l) {
       var tekst = document.createElement("span");
-      tekst.textContent = f.properties.naam + ": " + f.properties.totaal;
+      tekst.textContent = f.properties.naam + ": " + f.properties.totaal_tekst + " in totaal";
       l.bindTooltip(tekst, {sticky: true});
     }
   }).addTo(kaart);
