@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import responses
+from _server import running
 from fakes import serve_cbs, serve_pdok
 
 from kaart.kaartbestand import write_kaart
@@ -45,6 +46,15 @@ def demo_kaart():
 def demo_kaart_pad(tmp_path_factory, demo_kaart) -> Path:
     """The Voorbeeldregio written as a kaart GeoPackage."""
     return write_kaart(demo_kaart, tmp_path_factory.mktemp("demo") / "voorbeeldregio.gpkg")
+
+
+@pytest.fixture(scope="module")
+def site(demo_kaart_pad):
+    """The web app on the Voorbeeldregio behind a real HTTP server (waitress) for one test module; its base URL."""
+    from webapp import create_app
+
+    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
+        yield url
 
 
 @pytest.fixture

@@ -29,12 +29,6 @@ def browser(chromium):
     return chromium
 
 
-@pytest.fixture(scope="module")
-def site(demo_kaart_pad):
-    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
-        yield url
-
-
 class ClosedNetworkPage:
     """A page whose requests reach 127.0.0.1 only, recording what went wrong."""
 

@@ -14,12 +14,6 @@ from kaart.kaartbestand import write_kaart
 from webapp import create_app
 
 
-@pytest.fixture(scope="module")
-def site(demo_kaart_pad):
-    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
-        yield url
-
-
 def _page(url: str, status: int = 200) -> str:
     response = requests.get(url, timeout=60)
     assert response.status_code == status

@@ -18,12 +18,6 @@ AXE = assets.NODE_MODULES / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="module")
-def site(demo_kaart_pad):
-    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
-        yield url
-
-
 def _violations(chromium, url: str, voorbereiding=None) -> list[str]:
     """axe-core's WCAG 2.1 AA violations on the page at ``url`` (after ``voorbereiding(page)``, if given)."""
     context = chromium.new_context(locale="nl-NL")

@@ -16,12 +16,6 @@ from kaart.kaartbestand import write_kaart
 from webapp import create_app
 
 
-@pytest.fixture(scope="module")
-def site(demo_kaart_pad):
-    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
-        yield url
-
-
 def _get(url: str, **params) -> requests.Response:
     return requests.get(url, params=params, timeout=60, allow_redirects=False)
 

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 import requests
-from _server import running
 
-from webapp import create_app
 from webapp.zoeken import zoek
-
-
-@pytest.fixture(scope="module")
-def site(demo_kaart_pad):
-    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
-        yield url
 
 
 def _get(url, q):
