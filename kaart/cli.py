@@ -18,6 +18,7 @@ import click
 import pandas as pd
 
 from kaart.errors import InputError, KaartError
+from kaart.getallen import getal
 
 log = logging.getLogger("kaart")
 
@@ -138,11 +139,6 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
 _MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
 
 
-def _getal(x: float) -> str:
-    """A whole number the Dutch way: 121.434."""
-    return f"{x:,.0f}".replace(",", ".")
-
-
 def _print_summary(kaart, pad: Path) -> None:
     from kaart.drukpunten import profiel
 
@@ -223,8 +219,8 @@ def info(kaart_pad: Path) -> None:
         click.echo("Officiële cijfers tegenover de som van de onderliggende gebieden (inwoners):")
         for row in inw.head(20).itertuples():
             teken = "+" if row.verschil > 0 else ""
-            click.echo(f"  {row.code}: officieel {_getal(row.officieel)}, som {_getal(row.som_onderliggend)}, "
-                       f"verschil {teken}{_getal(row.verschil)}")
+            click.echo(f"  {row.code}: officieel {getal(row.officieel)}, som {getal(row.som_onderliggend)}, "
+                       f"verschil {teken}{getal(row.verschil)}")
 
 
 @cli.command()
@@ -258,7 +254,7 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
                f"minimaal {dp.MIN_INWONERS} inwoners). {kaart.bronvermelding}.")
     _profielwaarschuwing(kaart, niveau, p, ontbrekend)
     for row in lijst.head(top).itertuples():
-        inwoners = "?" if pd.isna(row.inwoners) else _getal(row.inwoners)
+        inwoners = "?" if pd.isna(row.inwoners) else getal(row.inwoners)
         score = "geen" if pd.isna(row.drukpuntscore) else f"{row.drukpuntscore:+.2f}".replace(".", ",")
         if pd.isna(row.rang_min):
             bereik = ""
@@ -337,33 +333,28 @@ def _instellingen(values: tuple[str, ...], optie: str, vorm: str, voorbeeld: str
     """``--gewicht id=3``-style options as a mapping; a malformed one is an InputError showing the form."""
     result = {}
     for value in _split_values(values):
-        naam, _, getal = value.partition("=")
+        naam, _, tekst = value.partition("=")
         try:
-            result[naam.strip()] = float(getal.replace(",", "."))
+            result[naam.strip()] = float(tekst.replace(",", "."))
         except ValueError:
             raise InputError(f"{optie} {value!r} is not {vorm}.", f"Write it like {optie} {voorbeeld}.") from None
     return result
 
 
 def _print_locaties(kaart, u) -> None:
-    from kaart import locatiezoeker as lz
-
     m = u.metingen
     fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
-    eenheid = "ha" if u.is_raster else "locaties"
-    per = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1
-    totaal = int(m.kandidaten["in_regio"].sum()) * per
-    over = int(u.over.sum()) * per
+    eenheid, totaal, over = m.eenheid, m.totaal, u.overgebleven
     click.echo(f"Locatiezoeker — {u.woonvorm.label}, {kaart.metadata.get('titel')}{fictief}. {kaart.bronvermelding}.")
     gezocht = "land op het 100 m-raster" if u.is_raster else "opgegeven locaties in de regio"
-    click.echo(f"Gezocht: {_getal(totaal)} {eenheid} {gezocht}; na de uitsluitingen blijft {_getal(over)} {eenheid}"
+    click.echo(f"Gezocht: {getal(totaal)} {eenheid} {gezocht}; na de uitsluitingen blijft {getal(over)} {eenheid}"
                f"{f' ({over / totaal:.0%})' if totaal else ''}.")
     click.echo("Uitsluitingen (wat elk weghaalt, en wat alleen die):")
     for row in u.overzicht.itertuples():
         if row.toegepast:
-            waar = "op of tegen" if row.afstand_m == 0 else f"binnen {_getal(row.afstand_m)} m van"
-            click.echo(f"  {waar} {row.label.lower()}: {_getal(row.uitgesloten)} {eenheid}, "
-                       f"alleen hierdoor {_getal(row.alleen_hierdoor)}")
+            waar = "op of tegen" if row.afstand_m == 0 else f"binnen {getal(row.afstand_m)} m van"
+            click.echo(f"  {waar} {row.label.lower()}: {getal(row.uitgesloten)} {eenheid}, "
+                       f"alleen hierdoor {getal(row.alleen_hierdoor)}")
         else:
             click.echo(f"  {row.label}: niet toegepast (geen gegevens)")
     for tekst in u.waarschuwingen:
@@ -373,12 +364,12 @@ def _print_locaties(kaart, u) -> None:
         return
     for row in u.lijst.itertuples():
         if u.is_raster:
-            click.echo(f"{row.rang:4d}. {_getal(row.oppervlakte_ha)} ha bij {row.buurtnaam} ({row.gemeentenaam}): "
-                       f"score {lz._getal(row.score, 2)} (gemiddeld {lz._getal(row.gemiddelde_score, 2)}), "
+            click.echo(f"{row.rang:4d}. {getal(row.oppervlakte_ha)} ha bij {row.buurtnaam} ({row.gemeentenaam}): "
+                       f"score {getal(row.score, 2)} (gemiddeld {getal(row.gemiddelde_score, 2)}), "
                        f"beste vierkant {row.beste_cel}")
         else:
             rang = f"{row.rang:4.0f}." if row.geschikt and not pd.isna(row.rang) else "   –"
-            score = f"score {lz._getal(row.score, 2)}" if row.geschikt else "geen kandidaat"
+            score = f"score {getal(row.score, 2)}" if row.geschikt else "geen kandidaat"
             plek = f" in {row.buurtnaam} ({row.gemeentenaam})" if row.buurtnaam else ""
             click.echo(f"{rang} {row.naam}{plek}: {score}")
         click.echo(f"      {row.waarom}")
@@ -515,36 +506,31 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
     v = verdeel_kaart(kaart, aantal=aantal, regio=regio, jaren=jaren, basis=basis, correctie=correctie,
                       minimum=grenzen[0], maximum=grenzen[1])
     fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
-    per = f"{_getal(aantal)} per jaar" + (f", {jaren} jaar: {_getal(aantal * jaren)} in totaal" if jaren > 1 else "")
+    per = f"{getal(aantal)} per jaar" + (f", {jaren} jaar: {getal(aantal * jaren)} in totaal" if jaren > 1 else "")
     click.echo(f"Verdeling over {v.regio} ({len(v.tabel)} gemeenten), {per}; basis {basis}, "
-               f"correctie {_komma(correctie, 2)}{fictief}. {kaart.bronvermelding}.")
+               f"correctie {getal(correctie, 2)}{fictief}. {kaart.bronvermelding}.")
     jaarkolommen = v.jaarkolommen if jaren <= 5 else []
     kop = (f"{'Gemeente':24s} {'basis':>9s} {'aandeel':>8s} {'factor':>7s} {'quotum':>8s} "
            + "".join(f"{'j' + str(t + 1):>5s}" for t in range(len(jaarkolommen)))
            + f" {'totaal':>7s} {'effect':>7s}")
     click.echo(kop)
     for code, r in v.tabel.iterrows():
-        click.echo(f"{str(r['naam'])[:24]:24s} {_getal(r['basis']):>9s} {_komma(r['aandeel'] * 100, 1) + '%':>8s} "
-                   f"{_komma(r['correctiefactor'], 2):>7s} {_komma(r['quotum'], 2):>8s} "
-                   + "".join(f" {_getal(r[k]):>4s}" for k in jaarkolommen)
-                   + f" {_getal(r['totaal']):>7s} {_plusmin(int(r['effect_correctie'])):>7s}")
+        click.echo(f"{str(r['naam'])[:24]:24s} {getal(r['basis']):>9s} {getal(r['aandeel'] * 100, 1) + '%':>8s} "
+                   f"{getal(r['correctiefactor'], 2):>7s} {getal(r['quotum'], 2):>8s} "
+                   + "".join(f" {getal(r[k]):>4s}" for k in jaarkolommen)
+                   + f" {getal(r['totaal']):>7s} {_plusmin(int(r['effect_correctie'])):>7s}")
     click.echo(v.formule)
     if v.gemiddelde is not None:
-        click.echo(f"Regiogemiddelde bestaande zorgdruk: {_komma(v.gemiddelde, 2)} plaatsen per 1.000 ({basis}). "
+        click.echo(f"Regiogemiddelde bestaande zorgdruk: {getal(v.gemiddelde, 2)} plaatsen per 1.000 ({basis}). "
                    f"{kaart.voorzieningen_bronvermelding}.")
     if csv_pad:
         write_csv(v.tabel_met_instellingen(), csv_pad)
         click.echo(f"Verdeling geschreven: {csv_pad}")
 
 
-def _komma(x: float, decimalen: int) -> str:
-    """A number with a decimal comma and thousands with dots: 709.632,31."""
-    return f"{x:,.{decimalen}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def _plusmin(n: int) -> str:
     """A change with its sign, the Dutch way: +1.234, -5, +0."""
-    return ("-" if n < 0 else "+") + _getal(abs(n))
+    return ("-" if n < 0 else "+") + getal(abs(n))
 
 
 def _grens(optie: str, values: tuple[str, ...]) -> int | dict[str, int] | None:

@@ -27,6 +27,7 @@ import pandas as pd
 from esda.smoothing import Empirical_Bayes
 
 from kaart.errors import InputError
+from kaart.getallen import getal
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
                                catalogus, teller_noemer, waarden)
 
@@ -239,7 +240,7 @@ def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], r
 def _getal(value, ind: Indicator) -> str:
     if value is None or pd.isna(value):
         return "onbekend"
-    text = f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    text = getal(value, 1)
     if ind.eenheid == "%":
         return f"{text}%"
     return text if ind.eenheid in ind.label else f"{text} {ind.eenheid}"

@@ -37,6 +37,7 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from kaart.errors import InputError
+from kaart.getallen import getal
 from kaart.raster import RD_NEW, Raster, raster
 from kaart.woonvormen import MAX_AFSTAND_M, Criterium, Woonvorm
 
@@ -73,6 +74,21 @@ class Metingen:
     bronvermelding: str = ""
     fictief: bool = False
 
+    @property
+    def per_kandidaat(self) -> float:
+        """What one candidate counts for in the totals: its hectares (a grid cell), or 1 (a site)."""
+        return self.raster.grootte ** 2 / 10_000 if self.raster is not None else 1.0
+
+    @property
+    def eenheid(self) -> str:
+        """The unit of the totals, in Dutch."""
+        return "ha" if self.raster is not None else "locaties"
+
+    @property
+    def totaal(self) -> float:
+        """Hectares (or sites) on land in the region: what is searched."""
+        return int(self.kandidaten["in_regio"].sum()) * self.per_kandidaat
+
 
 @dataclass
 class Uitkomst:
@@ -94,6 +110,11 @@ class Uitkomst:
     """Per candidate: in the region and outside every exclusion (it may still lack a score)."""
     melding: str | None = None
     waarschuwingen: list[str] = field(default_factory=list)
+
+    @property
+    def overgebleven(self) -> float:
+        """Hectares (or sites) left after the exclusions."""
+        return int(self.over.sum()) * self.metingen.per_kandidaat
 
     @property
     def is_raster(self) -> bool:
@@ -410,7 +431,8 @@ def beoordeel(m: Metingen, woonvorm: Woonvorm | None = None, top: int = 10) -> U
 
 
 def _overzicht(m: Metingen, w: Woonvorm, uitgesloten: dict[str, np.ndarray], buiten: np.ndarray) -> pd.DataFrame:
-    eenheid = (m.raster.grootte ** 2 / 10_000) if m.raster is not None else 1.0
+    eenheid = m.per_kandidaat
+    hoe_vaak = sum((mask.astype(int) for mask in uitgesloten.values()), np.zeros(len(buiten), dtype=int))
     rijen = []
     for c in w.uitsluitingen:
         if c.id not in uitgesloten:
@@ -418,12 +440,8 @@ def _overzicht(m: Metingen, w: Woonvorm, uitgesloten: dict[str, np.ndarray], bui
                           "alleen_hierdoor": 0.0, "toegepast": False})
             continue
         mask = uitgesloten[c.id] & ~buiten
-        anders = np.zeros(len(mask), dtype=bool)
-        for other, om in uitgesloten.items():
-            if other != c.id:
-                anders |= om
         rijen.append({"id": c.id, "label": c.label, "afstand_m": c.afstand_m, "uitgesloten": mask.sum() * eenheid,
-                      "alleen_hierdoor": (mask & ~anders).sum() * eenheid, "toegepast": True})
+                      "alleen_hierdoor": (mask & (hoe_vaak == 1)).sum() * eenheid, "toegepast": True})
     return pd.DataFrame(rijen, columns=["id", "label", "afstand_m", "uitgesloten", "alleen_hierdoor", "toegepast"])
 
 
@@ -431,36 +449,29 @@ def _geen_tekst(u: Uitkomst) -> str:
     """Why no candidate qualifies: no land, no preference that can be computed, no area big enough, or the
     exclusion that removed the most."""
     m = u.metingen
-    per_kandidaat = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1.0
-    eenheid = "ha" if u.is_raster else "locaties"
-    totaal = int(m.kandidaten["in_regio"].sum())
+    eenheid, totaal, over = m.eenheid, m.totaal, u.overgebleven
     if not totaal:
         return "Geen van de locaties ligt op land in de regio." if not u.is_raster else "De regio heeft geen land om te zoeken."
-    over = int(u.over.sum())
     if over and not np.isfinite(u.score).any():
-        return (f"Geen geschikte locaties: na de uitsluitingen blijft {_getal(over * per_kandidaat, 0)} {eenheid} over, "
+        return (f"Geen geschikte locaties: na de uitsluitingen blijft {getal(over)} {eenheid} over, "
                 "maar geen enkele voorkeur van het profiel kan met de gegevens van deze kaart worden berekend "
                 "(zie de meldingen). Importeer de ontbrekende voorzieningen of kies een ander profiel.")
     if over:
-        return (f"Geen geschikte locaties: er blijft {_getal(over * per_kandidaat, 0)} {eenheid} over, maar nergens "
-                f"{_getal(u.woonvorm.min_oppervlakte_ha, 1)} ha aaneengesloten. Verklein een afstand of kies een ander profiel.")
+        return (f"Geen geschikte locaties: er blijft {getal(over)} {eenheid} over, maar nergens "
+                f"{getal(u.woonvorm.min_oppervlakte_ha, 1)} ha aaneengesloten. Verklein een afstand of kies een ander profiel.")
     toegepast = u.overzicht[u.overzicht["toegepast"]]
     grootste = toegepast.sort_values("uitgesloten", ascending=False).iloc[0]
-    return (f"Geen geschikte locaties: alle {_getal(totaal * per_kandidaat, 0)} {eenheid} vallen af. Het meeste valt af door "
-            f"‘{grootste['label']}’: {_getal(grootste['uitgesloten'], 0)} {eenheid} "
-            f"({grootste['uitgesloten'] / (totaal * per_kandidaat):.0%}) binnen {_getal(grootste['afstand_m'], 0)} m. "
+    return (f"Geen geschikte locaties: alle {getal(totaal)} {eenheid} vallen af. Het meeste valt af door "
+            f"‘{grootste['label']}’: {getal(grootste['uitgesloten'], 0)} {eenheid} "
+            f"({grootste['uitgesloten'] / totaal:.0%}) binnen {getal(grootste['afstand_m'], 0)} m. "
             "Verklein die afstand of kies een ander profiel.")
-
-
-def _getal(x: float, decimalen: int) -> str:
-    return f"{x:,.{decimalen}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def afstandstekst(meter: float) -> str:
     """A distance the way a planner says it: 850 m, 2,4 km, meer dan 5 km."""
     if not np.isfinite(meter):
         return f"meer dan {MAX_AFSTAND_M // 1000} km"
-    return f"{meter:.0f} m" if meter < 1000 else f"{_getal(meter / 1000, 1)} km"
+    return f"{meter:.0f} m" if meter < 1000 else f"{getal(meter / 1000, 1)} km"
 
 
 def redenen(u: Uitkomst, positie: int, rand: dict[str, float] | None = None) -> str:
@@ -484,9 +495,9 @@ def redenen(u: Uitkomst, positie: int, rand: dict[str, float] | None = None) -> 
         if meter <= c.afstand_m:
             uitgesloten = True
             plaats = "op of tegen" if meter == 0 else f"{afstandstekst(meter)} van"
-            delen.insert(0, f"valt af: {plaats} {c.label.lower()} (grens {_getal(c.afstand_m, 0)} m{waar})")
+            delen.insert(0, f"valt af: {plaats} {c.label.lower()} (grens {getal(c.afstand_m, 0)} m{waar})")
         elif c.soort != "water":
-            delen.append(f"{afstandstekst(meter)} van {c.label.lower()} (minimaal {_getal(c.afstand_m, 0)} m{waar})")
+            delen.append(f"{afstandstekst(meter)} van {c.label.lower()} (minimaal {getal(c.afstand_m, 0)} m{waar})")
     if uitgesloten:
         return "; ".join(d for d in delen if d.startswith("valt af")).capitalize() + "."
     prefs = []
@@ -502,8 +513,8 @@ def redenen(u: Uitkomst, positie: int, rand: dict[str, float] | None = None) -> 
             naam = m.midden[c.kenmerk].naam[positie]
             waarde += f" ({naam})" if naam and c.soort == "voorzieningen" else ""
         else:
-            waarde = _getal(m.waarden[c.soort][positie], 2)
-        prefs.append(f"{c.label.lower()}: {waarde}, waardering {_getal(v, 2)} × gewicht {_getal(c.gewicht, 1)}")
+            waarde = getal(m.waarden[c.soort][positie], 2)
+        prefs.append(f"{c.label.lower()}: {waarde}, waardering {getal(v, 2)} × gewicht {getal(c.gewicht, 1)}")
     tekst = "Voldoet aan alle uitsluitingen" + (f": {'; '.join(delen)}" if delen else "") + "."
     return tekst + (f" Voorkeuren: {'; '.join(prefs)}." if prefs else "")
 
@@ -628,14 +639,14 @@ def verklaar(u: Uitkomst, x: float, y: float) -> str:
     k = u.metingen.kandidaten.iloc[positie]
     kop = f"Vierkant {k['id']}, {k['buurtnaam']} ({k['gemeentenaam']})"
     score = u.score[positie]
-    oordeel = f"score {_getal(score, 2)}" if np.isfinite(score) else "geen kandidaat"
+    oordeel = f"score {getal(score, 2)}" if np.isfinite(score) else "geen kandidaat"
     return f"{kop}: {oordeel}. {redenen(u, positie)}"
 
 
 def instellingen(w: Woonvorm) -> str:
     """The weights and buffers in force, in words: they travel with every export."""
-    uit = ", ".join(f"{c.label.lower()} {_getal(c.afstand_m, 0)} m" for c in w.uitsluitingen)
-    voor = ", ".join(f"{c.label.lower()} {_getal(c.gewicht, 1)}" for c in w.voorkeuren)
+    uit = ", ".join(f"{c.label.lower()} {getal(c.afstand_m, 0)} m" for c in w.uitsluitingen)
+    voor = ", ".join(f"{c.label.lower()} {getal(c.gewicht, 1)}" for c in w.voorkeuren)
     return f"uitsluitingen: {uit}; gewichten: {voor}"
 
 

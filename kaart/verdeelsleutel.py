@@ -54,6 +54,7 @@ from math import floor, isfinite
 import pandas as pd
 
 from kaart.errors import InputError
+from kaart.getallen import getal
 from kaart.kaartbestand import Kaart
 
 BASISSEN = {
@@ -116,11 +117,6 @@ def _nl(x: float) -> str:
 
 def _nl_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
-
-
-def getal(x: float, decimalen: int = 0) -> str:
-    """A number as a Dutch reader expects it in a table: thousands with dots, a decimal comma (``709.632,31``)."""
-    return f"{x:,.{decimalen}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _kort(x) -> str:

@@ -19,9 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -31,11 +30,13 @@ from pyproj import Transformer
 
 from kaart import locatiezoeker as lz
 from kaart.errors import InputError
+from kaart.getallen import getal
 from kaart.kaartbestand import Kaart
 from kaart.voorzieningen import regiovorm
 from kaart.woonvormen import MAX_AFSTAND_M, MAX_GEWICHT, Woonvorm, woonvormen
 from layers.locaties import MAX_LOCATIES, load_locaties
 from webapp import geschiktheidsbeeld
+from webapp.bewaard import Bewaard
 from webapp.download import download
 from webapp.errors import InvalidChoice
 
@@ -77,7 +78,7 @@ class Keuze:
         return q
 
 
-def _getal(args, key: str, lo: float, hi: float, wat: str) -> float:
+def _lees_getal(args, key: str, lo: float, hi: float, wat: str) -> float:
     tekst = args.get(key, "").strip().replace(",", ".")
     try:
         value = float(tekst)
@@ -86,6 +87,21 @@ def _getal(args, key: str, lo: float, hi: float, wat: str) -> float:
     if not lo <= value <= hi:
         raise InvalidChoice(f"{wat} is {tekst}; geef een getal van {lo:g} tot en met {hi:g}.")
     return value
+
+
+_VELD = {"gewicht": "gewicht", "afstand": "afstand_m"}
+
+
+def _gezet(args, criteria, soort: str, hoogste: float, wat: str) -> dict[str, float]:
+    """The ``<soort>_<id>`` values of the query that differ from the profile's, checked."""
+    result = {}
+    for c in criteria:
+        key = f"{soort}_{c.id}"
+        if args.get(key):
+            value = _lees_getal(args, key, 0, hoogste, f"{wat} van ‘{c.label}’")
+            if value != getattr(c, _VELD[soort]):
+                result[c.id] = value
+    return result
 
 
 def keuze(kaart: Kaart, args) -> Keuze:
@@ -97,25 +113,14 @@ def keuze(kaart: Kaart, args) -> Keuze:
     gemeente = (args.get("gemeente") or "").strip().upper() or None
     if gemeente is not None and gemeente not in kaart.gebieden.get("gemeente", {}).index:
         raise InvalidChoice(f"De gemeente ‘{gemeente}’ staat niet in deze kaart.")
-    top = int(_getal(args, "top", 1, MAX_TOP, "Het aantal kandidaten")) if args.get("top") else TOP
+    top = int(_lees_getal(args, "top", 1, MAX_TOP, "Het aantal kandidaten")) if args.get("top") else TOP
     kavels = args.get("kavels") or None
-    if kavels is not None and kavels not in current_app.extensions.setdefault("locatie_kavels", OrderedDict()):
+    if kavels is not None and kavels not in zoeker().kavels:
         raise InvalidChoice("Deze kavels zijn niet (meer) bekend bij de server. Laad het bestand opnieuw.")
-    gewichten, afstanden = {}, {}
     # Slider values belong to the profile named in ``basis``; after switching profile they are ignored.
     eigen = args.get("basis", naam) == naam
-    for c in w.voorkeuren:
-        key = f"gewicht_{c.id}"
-        if eigen and args.get(key):
-            value = _getal(args, key, 0, MAX_GEWICHT, f"Het gewicht van ‘{c.label}’")
-            if value != c.gewicht:
-                gewichten[c.id] = value
-    for c in w.uitsluitingen:
-        key = f"afstand_{c.id}"
-        if eigen and args.get(key):
-            value = _getal(args, key, 0, MAX_AFSTAND_M, f"De afstand van ‘{c.label}’")
-            if value != c.afstand_m:
-                afstanden[c.id] = value
+    gewichten = _gezet(args, w.voorkeuren, "gewicht", MAX_GEWICHT, "Het gewicht") if eigen else {}
+    afstanden = _gezet(args, w.uitsluitingen, "afstand", MAX_AFSTAND_M, "De afstand") if eigen else {}
     bekend = {f"gewicht_{c.id}" for c in w.voorkeuren} | {f"afstand_{c.id}" for c in w.uitsluitingen}
     onbekend = [k for k in args if k.startswith(("gewicht_", "afstand_")) and k not in bekend and eigen]
     if onbekend:
@@ -126,51 +131,34 @@ def keuze(kaart: Kaart, args) -> Keuze:
 
 
 class Zoeker:
-    """The app's measurements and outcomes, kept least-recently-used.
-
-    Each value is computed once: a request that needs one being computed waits for that one only
-    (a lock per key), so a room on the cached settings never waits behind someone's new gemeente.
-    """
+    """The app's measurements, outcomes and uploaded sites (see :class:`webapp.bewaard.Bewaard`)."""
 
     def __init__(self, kaart: Kaart):
         self.kaart = kaart
-        self.metingen: OrderedDict = OrderedDict()
-        self.uitkomsten: OrderedDict = OrderedDict()
-        self.beeldroosters: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-        self.sloten: dict = {}
+        self.metingen = Bewaard(METINGEN_CACHE)
+        self.uitkomsten = Bewaard(CACHE)
+        self.beeldroosters = Bewaard(METINGEN_CACHE)
+        self.kavels = Bewaard(KAVELS_CACHE)
+        """Uploaded candidate sites by content hash: (what the page calls them, the sites)."""
 
-    def _kort(self, cache: OrderedDict, key, maak, grootte: int):
-        with self.lock:
-            if key in cache:
-                cache.move_to_end(key)
-                return cache[key]
-            slot = self.sloten.setdefault((id(cache), key), threading.Lock())
-        with slot:
-            with self.lock:
-                if key in cache:
-                    return cache[key]
-            value = maak()
-            with self.lock:
-                cache[key] = value
-                while len(cache) > grootte:
-                    cache.popitem(last=False)
-                self.sloten.pop((id(cache), key), None)
-        return value
+    @cached_property
+    def regio(self) -> dict:
+        """The region's outline for the map, as GeoJSON (WGS84)."""
+        vorm = gpd.GeoSeries([regiovorm(self.kaart).simplify(25)], crs="EPSG:28992").to_crs("EPSG:4326")
+        return json.loads(vorm.set_precision(1e-5).to_json())
 
     def uitkomst(self, k: Keuze) -> tuple[lz.Uitkomst, dict]:
         """The scored candidates of a choice, with what the page draws of them (cached)."""
-        sites = current_app.extensions["locatie_kavels"][k.kavels][1] if k.kavels else None
-        return self._kort(self.uitkomsten, k, lambda: self._bereken(k, sites), CACHE)
+        sites = self.kavels[k.kavels][1] if k.kavels else None
+        return self.uitkomsten(k, lambda: self._bereken(k, sites))
 
     def _bereken(self, k: Keuze, sites) -> tuple[lz.Uitkomst, dict]:
-        metingen = self._kort(self.metingen, (k.profiel, k.gemeente, k.kavels),
-                              lambda: lz.meet(self.kaart, woonvormen()[k.profiel], k.gemeente, sites), METINGEN_CACHE)
+        metingen = self.metingen((k.profiel, k.gemeente, k.kavels),
+                                 lambda: lz.meet(self.kaart, woonvormen()[k.profiel], k.gemeente, sites))
         u = lz.beoordeel(metingen, k.woonvorm(), top=k.top)
         kaartbeeld = {"kandidaten": _geojson(u)}
         if u.is_raster:
-            pixels = self._kort(self.beeldroosters, k.gemeente, lambda: geschiktheidsbeeld.rooster(metingen.raster),
-                                METINGEN_CACHE)
+            pixels = self.beeldroosters(k.gemeente, lambda: geschiktheidsbeeld.rooster(metingen.raster))
             kaartbeeld.update(png=geschiktheidsbeeld.beeld(pixels, u.score), grenzen=pixels.grenzen)
         return u, kaartbeeld
 
@@ -193,22 +181,13 @@ def _geojson(u: lz.Uitkomst) -> dict:
     return json.loads(frame.to_json(drop_id=True, na="null"))
 
 
-def _regio(kaart: Kaart) -> dict:
-    """The region's outline for the map (cached per app)."""
-    ext = current_app.extensions
-    if "locatie_regio" not in ext:
-        vorm = gpd.GeoSeries([regiovorm(kaart).simplify(25)], crs="EPSG:28992").to_crs("EPSG:4326")
-        ext["locatie_regio"] = json.loads(vorm.set_precision(1e-5).to_json())
-    return ext["locatie_regio"]
-
-
 def _schuifjes(w: Woonvorm) -> tuple[list[dict], list[dict]]:
     basis = woonvormen()[w.naam]
     standaard = {c.id: c for c in basis.criteria}
-    gewichten = [{"id": c.id, "label": c.label, "waarde": f"{c.gewicht:g}", "tekst": lz._getal(c.gewicht, 1),
-                  "standaard": lz._getal(standaard[c.id].gewicht, 1), "uitleg": c.uitleg} for c in w.voorkeuren]
-    afstanden = [{"id": c.id, "label": c.label, "waarde": f"{c.afstand_m:g}", "tekst": lz._getal(c.afstand_m, 0),
-                  "standaard": lz._getal(standaard[c.id].afstand_m, 0), "uitleg": c.uitleg}
+    gewichten = [{"id": c.id, "label": c.label, "waarde": f"{c.gewicht:g}", "tekst": getal(c.gewicht, 1),
+                  "standaard": getal(standaard[c.id].gewicht, 1), "uitleg": c.uitleg} for c in w.voorkeuren]
+    afstanden = [{"id": c.id, "label": c.label, "waarde": f"{c.afstand_m:g}", "tekst": getal(c.afstand_m, 0),
+                  "standaard": getal(standaard[c.id].afstand_m, 0), "uitleg": c.uitleg}
                  for c in w.uitsluitingen if c.soort != "water"]
     return gewichten, afstanden
 
@@ -221,20 +200,17 @@ def locaties():
     u, kaartbeeld = zoeker().uitkomst(k)
     gewichten, afstanden = _schuifjes(u.woonvorm)
     m = u.metingen
-    per = m.raster.grootte ** 2 / 10_000 if u.is_raster else 1
-    totaal = int(m.kandidaten["in_regio"].sum()) * per
-    over = int(u.over.sum()) * per
     gemeenten = kaart.gebieden["gemeente"]["naam"].sort_values() if "gemeente" in kaart.gebieden else {}
-    kavels = current_app.extensions["locatie_kavels"][k.kavels][0] if k.kavels else None
-    data = {"kandidaten": kaartbeeld["kandidaten"], "regio": _regio(kaart), "raster": u.is_raster,
+    kavels = zoeker().kavels[k.kavels][0] if k.kavels else None
+    data = {"kandidaten": kaartbeeld["kandidaten"], "regio": zoeker().regio, "raster": u.is_raster,
             "beeld": url_for("locaties.geschiktheid", **k.query()) if u.is_raster else None,
             "grenzen": kaartbeeld.get("grenzen"), "verklaar": url_for("locaties.verklaar", **k.query())}
     return render_template(
         "locaties.html", kaart=kaart, keuze=k, woonvorm=u.woonvorm, profielen=woonvormen().values(), uitkomst=u,
         gewichten=gewichten, afstanden=afstanden, gemeenten=gemeenten.items() if len(gemeenten) else [],
-        totaal=totaal, over=over, eenheid="ha" if u.is_raster else "locaties", kavels=kavels,
+        totaal=m.totaal, over=u.overgebleven, eenheid=m.eenheid, kavels=kavels,
         legenda=geschiktheidsbeeld.legenda(), data=data, query=k.query(), max_afstand=MAX_AFSTAND_M,
-        max_gewicht=MAX_GEWICHT, max_top=MAX_TOP, getal=lz._getal)
+        max_gewicht=MAX_GEWICHT, max_top=MAX_TOP, getal=getal)
 
 
 @bp.get("/locaties/geschiktheid.png")
@@ -294,14 +270,11 @@ def kavels():
             sites = load_locaties(str(pad))
         except InputError as err:
             current_app.logger.info("Kavels file %s refused: %s", bestand.filename, err)
-            hoogstens = f"{MAX_LOCATIES:,}".replace(",", ".")
             raise InvalidChoice(f"Het bestand ‘{bestand.filename}’ is niet te gebruiken. Geef de kavels als punten of "
-                                f"vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens {hoogstens} "
+                                "vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens "
+                                f"{getal(MAX_LOCATIES)} "
                                 "stuks.") from None
-    opgeslagen = current_app.extensions.setdefault("locatie_kavels", OrderedDict())
-    opgeslagen[sleutel] = (f"{bestand.filename} ({len(sites)} kavels)", sites)
-    while len(opgeslagen) > KAVELS_CACHE:
-        opgeslagen.popitem(last=False)
+    zoeker().kavels.zet(sleutel, (f"{bestand.filename} ({len(sites)} kavels)", sites))
     # The settings of the page the file was sent from come along (checked again on the page itself).
     instellingen = {k: v for k, v in request.form.items()
                     if k in ("profiel", "basis", "top", "gemeente") or k.startswith(("gewicht_", "afstand_"))}

@@ -12,7 +12,6 @@ and forth does not recompute them.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,6 +22,7 @@ from kaart.codes import NIVEAUS
 from kaart.export import csv_bytes
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
+from webapp.bewaard import Bewaard
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.download import download
 from webapp.errors import InvalidChoice
@@ -78,14 +78,8 @@ def keuze(kaart: Kaart, args) -> Keuze:
 
 def rangschikking(kaart: Kaart, k: Keuze) -> tuple[pd.DataFrame, dp.Profiel, list[str]]:
     """The ranking for a choice, from the app's cache or computed (and cached)."""
-    cache: OrderedDict = current_app.extensions.setdefault("ranglijsten", OrderedDict())
-    if k in cache:
-        cache.move_to_end(k)
-        return cache[k]
-    result = cache[k] = dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None)
-    while len(cache) > CACHE:
-        cache.popitem(last=False)
-    return result
+    bewaard = current_app.extensions.setdefault("ranglijsten", Bewaard(CACHE))
+    return bewaard(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
 
 
 def _rang(row) -> str:

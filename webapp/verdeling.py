@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass
 from math import floor
 
@@ -27,7 +26,9 @@ from kaart import codes
 from kaart.errors import InputError
 from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
-from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, getal, verdeel_kaart
+from kaart.getallen import getal
+from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, verdeel_kaart
+from webapp.bewaard import Bewaard
 from webapp.choropleth import NO_DATA_COLOUR, class_breaks
 from webapp.download import download
 from webapp.errors import InvalidChoice
@@ -98,20 +99,16 @@ def grens(tekst: str, woord: str) -> int | dict[str, int] | None:
 
 def verdeling(kaart: Kaart, k: Keuze) -> tuple[Verdeling, str]:
     """The allocation and its map data for a choice, from the app's cache or computed (and cached)."""
-    cache: OrderedDict = current_app.extensions.setdefault("verdelingen", OrderedDict())
-    if k in cache:
-        cache.move_to_end(k)
-        return cache[k]
-    try:
-        v = verdeel_kaart(kaart, aantal=k.aantal, regio=k.regio, jaren=k.jaren, basis=k.basis,
-                          correctie=k.correctie, minimum=grens(k.minimum, "minimum"),
-                          maximum=grens(k.maximum, "maximum"))
-    except InputError as err:
-        raise InvalidChoice(str(err)) from None
-    result = cache[k] = (v, _kaartdata(kaart, v))
-    while len(cache) > CACHE:
-        cache.popitem(last=False)
-    return result
+    def maak() -> tuple[Verdeling, str]:
+        try:
+            v = verdeel_kaart(kaart, aantal=k.aantal, regio=k.regio, jaren=k.jaren, basis=k.basis,
+                              correctie=k.correctie, minimum=grens(k.minimum, "minimum"),
+                              maximum=grens(k.maximum, "maximum"))
+        except InputError as err:
+            raise InvalidChoice(str(err)) from None
+        return v, _kaartdata(kaart, v)
+
+    return current_app.extensions.setdefault("verdelingen", Bewaard(CACHE))(k, maak)
 
 
 def _kaartdata(kaart: Kaart, v: Verdeling) -> tuple[str, list[tuple[str, str]]]:
