@@ -24,6 +24,9 @@ area's counts when it has them, labelled as computed (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+
 import pandas as pd
 
 OFFICIEEL = "officieel"
@@ -65,6 +68,8 @@ def eigen(frame: pd.DataFrame, kolom: str) -> pd.Series:
 
 VOORZIENINGENLAAG = "voorzieningenlaag"
 """The label of a figure computed from the kaart's facility layer, not from CBS."""
+ANALYSE = "berekend in de drukpuntanalyse"
+"""The label of a score of the drukpunt analysis."""
 
 
 def _indicator(kolom: str):
@@ -74,44 +79,84 @@ def _indicator(kolom: str):
     return catalogus().indicatoren.get(kolom[len(PREFIX):]) if kolom.startswith(PREFIX) else None
 
 
+@cache
 def _uit_voorzieningen(ind) -> bool:
     from kaart.voorzieningen import kolomdefinities
 
     return any(c in kolomdefinities() for c in ind.bronnen())
 
 
-def _eigen_waarde(rij: pd.Series, kolom: str) -> bool:
-    return (kolom in rij.index and pd.notna(rij[kolom]) and rij.get("cijfers", OFFICIEEL) == OFFICIEEL
+def _heeft(rij: Mapping | pd.Series, kolom: str) -> bool:
+    return kolom in (rij.index if isinstance(rij, pd.Series) else rij)
+
+
+def _eigen_waarde(rij: Mapping | pd.Series, kolom: str) -> bool:
+    return (_heeft(rij, kolom) and pd.notna(rij[kolom]) and rij.get("cijfers", OFFICIEEL) == OFFICIEEL
             and kolom not in lijst(rij.get("opgeteld")) and kolom not in lijst(rij.get("herberekend")))
 
 
-def label(rij: pd.Series, kolom: str) -> str:
+def label(rij: Mapping | pd.Series, kolom: str) -> str:
     """How a reader is told where the area's value of ``kolom`` comes from, in Dutch.
 
     ``"CBS"``, ``"opgeteld uit buurten"``, ``"herberekend uit opgetelde buurten"``, for a ratio
-    computed from CBS's own figures of the area ``"berekend uit CBS-cijfers"``, and for a figure
-    of the facility layer ``"voorzieningenlaag"``. A drukpunt indicator is CBS's when CBS published
-    its figure for the area (``Indicator.cbs_kolom``), else recomputed.
+    computed from CBS's own figures of the area ``"berekend uit CBS-cijfers"``, for a figure
+    of the facility layer ``"voorzieningenlaag"`` and for a score ``"berekend in de drukpuntanalyse"``.
+    A drukpunt indicator is CBS's when CBS published its figure for the area
+    (``Indicator.cbs_kolom``) and the value is that figure, else recomputed.
     """
-    uit = rij.get("opgeteld_uit") if isinstance(rij.get("opgeteld_uit"), str) else "onderliggende gebieden"
-    herberekend = f"herberekend uit opgetelde {uit}" if rij.get("cijfers") == OPGETELD else "berekend uit CBS-cijfers"
+    ind = _indicator(kolom)
+    eigen_cijfer = False
+    if ind is not None and ind.cbs_kolom:
+        uit_telling = ind.cbs_kolom == ind.percentage and ind.teller is not None and pd.notna(rij.get(ind.teller))
+        eigen_cijfer = _eigen_waarde(rij, ind.cbs_kolom) and not uit_telling
+    uit = rij.get("opgeteld_uit")
+    return _label(kolom, rij.get("cijfers"), uit if isinstance(uit, str) else None,
+                  rij.get("opgeteld") if _heeft(rij, "opgeteld") else None, rij.get("herberekend"), eigen_cijfer)
+
+
+@cache
+def _label(kolom: str, cijfers: str | None, uit: str | None, opgeteld: str | None, herberekend_: str | None,
+           eigen_cijfer: bool) -> str:
+    """:func:`label` on what it depends on (cached: a level has few distinct combinations)."""
+    from kaart.kolommen import schema
+    from kaart.voorzieningen import kolomdefinities
+
+    uit = uit or "onderliggende gebieden"
+    herberekend = f"herberekend uit opgetelde {uit}" if cijfers == OPGETELD else "berekend uit CBS-cijfers"
     ind = _indicator(kolom)
     if ind is not None:
         if _uit_voorzieningen(ind):
             return VOORZIENINGENLAAG
-        cbs = ind.cbs_kolom
-        uit_telling = cbs == ind.percentage and pd.notna(rij.get(ind.teller)) if ind.teller else False
-        return CBS if cbs and _eigen_waarde(rij, cbs) and not uit_telling else herberekend
-    if kolom in lijst(rij.get("opgeteld")):
+        return CBS if eigen_cijfer else herberekend
+    kolommen = schema().kolommen
+    if kolom not in kolommen:
+        return ANALYSE
+    if kolom in kolomdefinities():  # once per cached combination
+        return VOORZIENINGENLAAG
+    if cijfers == OPGETELD and opgeteld is None:  # a row summed elsewhere (the regio): by what the column is
+        return f"opgeteld uit {uit}" if kolommen[kolom].soort in ("aantal", "oppervlakte") else herberekend
+    if kolom in lijst(opgeteld):
         return f"opgeteld uit {uit}"
-    if kolom in lijst(rij.get("herberekend")):
+    if kolom in lijst(herberekend_):
         return herberekend
     return CBS
 
 
 def labels(frame: pd.DataFrame, kolommen: list[str]) -> list[dict[str, str]]:
     """Per row of ``frame``, the label of each of ``kolommen`` (see :func:`label`)."""
-    return [{k: label(rij, k) for k in kolommen} for _, rij in frame.iterrows()]
+    nodig = [c for c in dict.fromkeys([*KOLOMMEN, *kolommen, *_bronkolommen(kolommen)]) if c in frame]
+    rijen = frame[nodig].astype(object).where(frame[nodig].notna(), None).to_dict("records")
+    return [{k: label(r, k) for k in kolommen} for r in rijen]
+
+
+def _bronkolommen(kolommen: list[str]) -> list[str]:
+    """The columns the labels of indicator columns look at (CBS's figure and the count of a share)."""
+    result = []
+    for kolom in kolommen:
+        ind = _indicator(kolom)
+        if ind is not None:
+            result += [c for c in (ind.cbs_kolom, ind.teller) if c]
+    return result
 
 
 def met_indicatoren(frame: pd.DataFrame) -> pd.Series:

@@ -68,23 +68,28 @@ class Indicator:
         """The canonical column in which CBS publishes this indicator's figure itself, if any:
         its percentage, its mean, or the density of its numerator per km² of land (never for a figure
         of the facility layer)."""
-        from kaart.kolommen import schema
-        from kaart.voorzieningen import kolomdefinities
-
-        if any(c in kolomdefinities() for c in self.bronnen()):
-            return None
-        if self.percentage and self.schaal == 100:
-            return self.percentage
-        if self.waarde:
-            return self.waarde
-        if self.teller and self.noemer == "oppervlakte_land_ha" and self.schaal == 100:
-            return next((k.naam for k in schema().kolommen.values()
-                         if k.soort == "dichtheid" and k.teller == self.teller), None)
-        return None
+        return _cbs_kolom(self)
 
     def bronnen(self) -> list[str]:
         """The canonical columns this indicator can be computed from."""
         return [c for c in (self.teller, self.percentage, self.waarde, self.noemer) if c]
+
+
+@cache
+def _cbs_kolom(ind: Indicator) -> str | None:
+    from kaart.kolommen import schema
+    from kaart.voorzieningen import kolomdefinities
+
+    if any(c in kolomdefinities() for c in ind.bronnen()):
+        return None
+    if ind.percentage and ind.schaal == 100:
+        return ind.percentage
+    if ind.waarde:
+        return ind.waarde
+    if ind.teller and ind.noemer == "oppervlakte_land_ha" and ind.schaal == 100:
+        return next((k.naam for k in schema().kolommen.values() if k.soort == "dichtheid" and k.teller == ind.teller),
+                    None)
+    return None
 
 
 @dataclass(frozen=True)
