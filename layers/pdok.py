@@ -225,7 +225,7 @@ def _level(session: requests.Session, bron: PdokDataset, niveau: str, queries: l
 def dissolved(rows: gpd.GeoDataFrame, label: str) -> tuple[gpd.GeoDataFrame, dict[str, int]]:
     """One row per code: the features PDOK sent for one area (a gemeente's land and water parts) as one.
 
-    The geometry is the union of the parts. Any other value is the one the parts
+    The geometry is the union of the parts (a MultiPolygon when they were). Any other value is the one the parts
     agree on, missing values aside (CBS gives a water part sentinels, which are
     missing by now); where they differ, the land parts' value holds. An area is
     water only when every part is.
@@ -254,7 +254,10 @@ def dissolved(rows: gpd.GeoDataFrame, label: str) -> tuple[gpd.GeoDataFrame, dic
         for column in (c for c in rows.columns if c not in ("code", "geometry", "water")):
             out.at[code, column] = _agreed(code, column, part[column], land[column], label)
         out.at[code, "water"] = bool(part["water"].fillna(False).all())
-        out.at[code, "geometry"] = shapely.union_all(part.geometry.values)
+        union = shapely.union_all(part.geometry.values)
+        if union.geom_type == "Polygon" and (part.geom_type == "MultiPolygon").any():
+            union = shapely.MultiPolygon([union])  # keep the layer's one geometry type
+        out.at[code, "geometry"] = union
     return out.reset_index()[rows.columns], {str(code): int(n) for code, n in several.items()}
 
 

@@ -206,7 +206,8 @@ def test_a_gemeente_of_a_water_and_a_land_part_becomes_their_union(http_mock):
     assert gemeente.geometry.area == pytest.approx(union.area)
     assert gemeente.geometry.symmetric_difference(union).area == pytest.approx(0)
     assert gemeente.geometry.area > shapely.geometry.shape(land["geometry"]).area  # not the land part alone either
-    assert gemeente.water is False or gemeente.water == False  # noqa: E712 (a land gemeente)
+    assert gemeente.geometry.geom_type == "MultiPolygon"  # the one type of PDOK's layer, kept
+    assert not gemeente.water  # a land gemeente
     assert gemeente.inwoners == land["properties"]["aantal_inwoners"]  # the water part's sentinel does not win
     assert gemeente.oppervlakte_water_ha == land["properties"]["oppervlakte_water_in_ha"]
     assert info["samengevoegd"] == {"GM0505": 2}
