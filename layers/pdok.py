@@ -157,9 +157,9 @@ def load_geometrie(jaar: int, gemeentecodes: list[str],
     with requests.Session() as session:
         session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/geo+json, application/json"})
         gemeenten = _level(session, bron, "gemeente", [{}], gevraagd, label)
-        if gemeenten is None or not set(gevraagd) <= set(gemeenten[0]["code"]):
-            present = set() if gemeenten is None else set(gemeenten[0]["code"])
-            raise _no_areas([c for c in gevraagd if c not in present], jaar)
+        present = set() if gemeenten is None else set(gemeenten[0]["code"])
+        if missing := [c for c in gevraagd if c not in present]:
+            raise _no_areas(missing, jaar)
         vakken = [_bbox(code, geometry) for code, geometry in zip(gemeenten[0]["code"], gemeenten[0].geometry)]
         for niveau in niveaus:
             found = gemeenten if niveau == "gemeente" else _level(session, bron, niveau, vakken, gevraagd, label)
