@@ -4,8 +4,9 @@
 errors; the user needs to know the cause, because the fix differs: no network
 (check the connection), the service down or overloaded (5xx, no answer: try
 again later), the thing asked for not published (404/410: check the id or the
-year), or the request refused (400: the message shows what was sent, so the
-request can be corrected or reported). Each becomes one line with its fix.
+year), or the request refused (400 and other 4xx but 429, "too many requests",
+which is a busy service: the message shows what was sent, so the request can be
+corrected or reported). Each becomes one line with its fix.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from kaart.errors import NetworkError, SourceError
 
 NO_NETWORK_FIX = "Check the network connection, or build from files with --bron bestanden."
 RETRY_FIX = "Try again later, or build from files with --bron bestanden."
-REFUSED_FIX = "Check the table id, year and gemeente codes; if they are right, report this message."
+REFUSED_FIX = "Check what was asked for (id, year, codes); if it is right, report this message."
 NOT_FOUND_FIX = "Check the id and the year."
 SHOWN = 300
 """Characters of a refused URL that a message shows; a split filter can be long."""
@@ -77,7 +78,7 @@ def http_error(dienst: str, wat: str, response: requests.Response | None, fix_40
     said = f" ({reden})" if reden else ""
     if response.status_code in (404, 410):
         return NotPublished(f"{dienst} answered {status} for {wat}: it is not published there{said}.", fix_404)
-    if 400 <= response.status_code < 500:
+    if 400 <= response.status_code < 500 and response.status_code != 429:  # 429: busy, like a 5xx
         return SourceError(f"{dienst} answered {status} for {wat}: it refused the request{said}; "
                            f"sent: {sent(response)}", REFUSED_FIX)
     return SourceError(f"{dienst} answered {status} for {wat}: the service is down or failing{said}.", retry_fix)

@@ -138,10 +138,6 @@ class FakeKwb:
     def v4(self) -> str:
         return CBS_V4.format(tabel=self.tabel)
 
-    def key(self, stam: str) -> str:
-        """The table's key of a stem (``AantalInwoners`` -> ``AantalInwoners_5``); the first one of a repeated stem."""
-        return next(p["Key"] for p in self.topics if re.sub(r"_\d+$", "", p["Key"]) == stam)
-
     def cijfer(self, code: str, key: str):
         """What the fake serves for the area and topic key (None: missing)."""
         return self.rij(code)[key]
@@ -207,10 +203,6 @@ class FakeKwb:
         return self._page(request, q, rows, "odata.nextLink", "WijkenEnBuurten")
 
     # --- OData v4 -------------------------------------------------------------------------------------------
-
-    def measure(self, key: str) -> str:
-        """The fake v4 measure code of a v3 key (invented: ``F`` and the DataProperties ID)."""
-        return next(f"F{p['ID']:06d}" for p in self.topics if p["Key"] == key)
 
     def serve_v4(self, mock: responses.RequestsMock) -> responses.RequestsMock:
         """Register the v4 service: MeasureCodes, MeasureGroups, WijkenEnBuurtenCodes and Observations."""

@@ -27,7 +27,8 @@ from layers._http import NotPublished
 KEYS_2024 = {"AantalInwoners_5": "inwoners", "k_65JaarOfOuder_12": "inwoners_65plus",
              "Nederland_17": "herkomst_nederland", "EuropaExclusiefNederland_18": "herkomst_europa",
              "BuitenEuropa_19": "herkomst_buiten_europa", "HuishoudensTotaal_29": "huishoudens",
-             "GemiddeldeWOZWaardeVanWoningen_39": "woz_gemiddeld", "InBezitWoningcorporatie_49": "pct_corporatiewoningen",
+             "GemiddeldeWOZWaardeVanWoningen_39": "woz_gemiddeld",
+             "InBezitWoningcorporatie_49": "pct_corporatiewoningen",
              "BouwjaarAfgelopenTienJaar_52": "pct_bouwjaar_afgelopen_tien_jaar", "WmoClienten_100": "wmo_clienten",
              "OppervlakteLand_123": "oppervlakte_land_ha"}
 """Keys of the recorded 85984NED and the canonical column each must become, written out by hand
@@ -274,7 +275,8 @@ PROPERTIES = "https://opendata.cbs.nl/ODataFeed/odata/85618NED/DataProperties"
                                                                  "Try again later"]),
     ({"body": requests.ConnectionError("simulated")}, NetworkError, ["no network connection",
                                                                      "Check the network connection"]),
-    ({"status": 404, "json": {"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": "Tabel niet gevonden"}}}},
+    ({"status": 404,
+      "json": {"odata.error": {"code": "", "message": {"lang": "nl-NL", "value": "Tabel niet gevonden"}}}},
      NotPublished, ["HTTP 404", "not published", "Tabel niet gevonden", "--tabel ID"]),
 ])
 def test_each_failure_names_its_cause_and_fix_in_one_line(fake_cbs, answer, soort, woorden):
