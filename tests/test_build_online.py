@@ -8,7 +8,6 @@ worked out here from the fakes themselves: the fake CBS's cells (2023: the
 fixture table; 2024: CBS's real recorded DataProperties) and PDOK's pages.
 """
 
-import json
 import math
 import re
 from collections import Counter
@@ -19,14 +18,14 @@ import pytest
 import responses
 import shapely
 from click.testing import CliRunner
-from fakes import CBS_FEED, CBS_MAX_URL, kwb_2023, kwb_2024, pdok_fixture, pdok_items, query
+from fakes import CBS_FEED, CBS_MAX_URL, kwb_2023, kwb_2024, pdok_features, pdok_fixture, query, serve_pdok
 
 from kaart.cli import cli
 from kaart.errors import NetworkError, SourceError
 from kaart.kaartbestand import read_kaart
 
 PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-2023/ogc/v1"
-PDOK_2024 = "https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1"
+PDOK_NIVEAUS = (("gemeenten", "gemeente"), ("wijken", "wijk"), ("buurten", "buurt"))
 CBS_KOLOMMEN = {"AantalInwoners_5": "inwoners", "k_65JaarOfOuder_12": "inwoners_65plus",
                 "HuishoudensTotaal_29": "huishoudens", "Woningvoorraad_35": "woningen",
                 "GemiddeldeWOZWaardeVanWoningen_39": "woz_gemiddeld",
@@ -161,41 +160,33 @@ def test_a_request_no_fake_answers_fails_the_build(fake_cbs, http_mock, tmp_path
     assert not out.exists()
 
 
-def pdok_2024_items(request) -> tuple[int, dict, str]:
-    """The 2023-style fake PDOK pages, served at the 2024 API: its links and the year of its features say 2024."""
-    status, headers, body = pdok_items(request)
-    page = json.loads(body.replace(PDOK_URL, PDOK_2024))
-    for feature in page["features"]:
-        feature["properties"]["jaar"] = 2024
-    return status, headers, json.dumps(page)
-
-
 @pytest.mark.shared_data
 @pytest.mark.parametrize("versie", ["v3", "v4"])
 def test_a_2024_build_from_the_recorded_table_end_to_end(http_mock, shared_file, tmp_path, versie):
+    """Dordrecht and Amsterdam (letter codes: WK0363AF, BU0363AF01) from the recorded 2024 table and PDOK's 2024 fake."""
     fake = kwb_2024(shared_file)
     fake.serve_v3(http_mock)
     fake.serve_v4(http_mock)
-    for collectie in ("gemeenten", "wijken", "buurten"):
-        http_mock.add_callback(responses.GET, f"{PDOK_2024}/collections/{collectie}/items", callback=pdok_2024_items,
-                               content_type="application/geo+json")
+    serve_pdok(http_mock, jaar=2024)
     out = tmp_path / "x.gpkg"
-    result = CliRunner().invoke(cli, build(out, 2024, "--odata", versie))
+    result = CliRunner().invoke(cli, build(out, 2024, "--odata", versie, "--gemeente", "Amsterdam"))
 
     assert result.exit_code == 0, result.output + repr(result.exception)
     assert not unanswered(http_mock)
     assert f"85984NED, OData {versie}" in result.output
     kaart = read_kaart(out)
-    cijfers = cbs_cijfers(fake, KOLOMMEN_2024)
+    cijfers = cbs_cijfers(fake, KOLOMMEN_2024) | cbs_cijfers(fake, KOLOMMEN_2024, "GM0363")
     for niveau, frame in kaart.gebieden.items():
         for code, area in frame.loc[frame.index.isin(cijfers)].iterrows():
             assert area["naam"] == fake.namen[code], code
             assert area["cijfers"] == "officieel", code
             for kolom, waarde in cijfers[code].items():
                 assert same(area[kolom], waarde), (code, kolom)
-    geometrie = pdok_geometrie()
-    assert set(kaart.gebieden["buurt"].index) == {c for c in cijfers.keys() | geometrie.keys() if c.startswith("BU")}
-    alleen_cbs = {c for c in cijfers.keys() - geometrie.keys()}
+    geometrie = {f["properties"][f"{niveau}code"] for collectie, niveau in PDOK_NIVEAUS
+                 for f in pdok_features(2024, collectie) if f["properties"]["gemeentecode"] in ("GM0505", "GM0363")}
+    assert {"BU0363AF01", "BU0363AF02", "WK0363AF"} <= set(cijfers) & geometrie
+    assert set(kaart.gebieden["buurt"].index) == {c for c in cijfers.keys() | geometrie if c.startswith("BU")}
+    alleen_cbs = cijfers.keys() - geometrie
     assert set(kaart.koppeling.loc[kaart.koppeling["probleem"] == "geen geometrie", "code"]) == alleen_cbs
     assert [b["tabel"] for b in kaart.metadata["bronnen"] if "tabel" in b] == ["85984NED"]
 
