@@ -3,8 +3,9 @@
 CBS publishes one KWB table per year, each with its own id and its own numeric
 suffixes on the column keys (``AantalInwoners_5``). A :class:`Kwb` is one table
 for one build: it reads the table's metadata once (v3: only DataProperties),
-asks for only the region's rows (server-side ``$filter``) and only the columns
-the engine knows (``$select``), in as many requests as keep every URL below
+asks for only the region's rows (server-side ``$filter``), only the columns
+the engine knows (``$select``) and only the region's names (v3: the
+WijkenEnBuurten dimension filtered on the region's keys, never all of it), in as many requests as keep every URL below
 ``layers._odata.MAX_URL`` characters, follows the feed's next links, and hands
 canonical rows to ``kaart.normaliseren``. Gemeente codes are validated before
 they are put into a filter, so no user text reaches a query.
