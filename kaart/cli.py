@@ -61,7 +61,7 @@ def _slug(text: str) -> str:
 @cli.command()
 @click.option("--gemeente", "-g", "gemeenten", multiple=True,
               help="Gemeente code (GM0505) or name; repeat or separate with commas. Files: default all.")
-@click.option("--jaar", type=int, help="Year of the figures (CBS: 2019-2025).")
+@click.option("--jaar", type=int, help="Year of the figures (CBS: 2017-2025; another year with --tabel).")
 @click.option("--bron", type=click.Choice(["cbs", "bestanden"]),
               help="cbs: CBS OData + PDOK (online); bestanden: local files given with --bestand. "
                    "Default: bestanden when --bestand is given, else cbs.")
@@ -71,10 +71,15 @@ def _slug(text: str) -> str:
               help="Output GeoPackage (default data/kaart/<titel>-<jaar>.gpkg).")
 @click.option("--titel", help="Title of the kaart (default: the gemeente names).")
 @click.option("--profiel", help="Weighting of the drukpunt scores built into the kaart (default: algemeen).")
+@click.option("--tabel", metavar="ID", help="CBS: the KWB table to read (e.g. 86165NED), for a year the project "
+                                              "does not know yet. Default: the table of --jaar.")
+@click.option("--odata", type=click.Choice(["auto", "v3", "v4"]), default="auto", show_default=True,
+              help="CBS: which OData service to read; auto reads v3 and switches to v4 when v3 no longer "
+                   "has the table.")
 @click.option("--dubbel", type=click.Choice(["fout", "eerste"]), default="fout", show_default=True,
               help="Files: an area given twice with different values is an error (fout), or the first file's "
                    "value is kept and the conflict listed in the koppeling table (eerste).")
-def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, dubbel) -> None:
+def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, dubbel) -> None:
     """Build the kaart of a region as one GeoPackage."""
     from kaart.bouwen import Bron, build_kaart
     from kaart.drukpunten import profiel as check_profiel
@@ -123,14 +128,15 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, dubbel) -> None
                 cbs_codes.gemeente(value)
         from layers import cbs, pdok
 
+        kwb = cbs.Kwb(jaar, tabel=tabel, odata=odata)  # an unknown year or a malformed id stops here
         stap = Voortgang(4)
-        stap(f"Gemeenten van {jaar} opvragen bij CBS")
-        bekend = cbs.gemeenten(jaar)
+        stap(f"Gemeenten van {jaar} opvragen bij CBS ({kwb.tabel})")
+        bekend = kwb.gemeenten()
         codes = resolve_gemeenten(gevraagd, bekend)
-        stap(f"Kerncijfers wijken en buurten {jaar} ophalen ({cbs.KWB_TABELLEN[jaar]})")
-        statistieken, _, stats_info = cbs.load_statistieken(jaar, codes)
+        stap(f"Kerncijfers wijken en buurten {jaar} ophalen ({kwb.tabel}, OData {kwb.versie})")
+        statistieken, _, stats_info = kwb.statistieken(codes)
         stap("Wijk- en buurtgrenzen ophalen bij PDOK")
-        nederland = cbs.load_nederland(jaar)
+        nederland = kwb.nederland()
         geometrie, _, geo_info = pdok.load_geometrie(jaar, codes)
         bronnen = [Bron(statistieken, stats_info), Bron(geometrie, geo_info, alleen_geometrie=True)]
     namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd.Series(codes, index=codes)).tolist()

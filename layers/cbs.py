@@ -1,14 +1,25 @@
-"""Statistics from the CBS Kerncijfers Wijken en Buurten (KWB) tables, through ``cbsodata``.
+"""Statistics from the CBS Kerncijfers Wijken en Buurten (KWB) tables, through CBS's OData feeds.
 
 CBS publishes one KWB table per year, each with its own id and its own numeric
-suffixes on the column keys (``AantalInwoners_5``). This adapter learns a
-table's keys from its DataProperties, asks CBS for only the region's rows
-(server-side ``$filter``) and only the columns the engine knows (``$select``),
-and hands them to ``kaart.normaliseren``. Gemeente codes are validated before
+suffixes on the column keys (``AantalInwoners_5``). A :class:`Kwb` is one table
+for one build: it reads the table's metadata once (v3: only DataProperties),
+asks for only the region's rows (server-side ``$filter``), only the columns
+the engine knows (``$select``) and only the region's names (v3: the
+WijkenEnBuurten dimension filtered on the region's keys, never all of it), in as many requests as keep every URL below
+``layers._odata.MAX_URL`` characters, follows the feed's next links, and hands
+canonical rows to ``kaart.normaliseren``. Gemeente codes are validated before
 they are put into a filter, so no user text reaches a query.
 
+OData v3 (``opendata.cbs.nl/ODataFeed``, :class:`FeedV3` here) is the default;
+v4 (``layers.cbs_v4``) is chosen with ``odata="v4"``, and used by itself when v3
+answers that the table is not (or no longer) published. Both give the same rows.
+``cbsodata`` is not used for KWB tables: its ``get_data`` downloads every
+metadata collection, the whole WijkenEnBuurten dimension (~18,000 rows)
+included, on every call.
+
 Every failure becomes a :class:`kaart.errors.NetworkError` (CBS unreachable) or
-:class:`kaart.errors.SourceError` (CBS answered, but not with what we need).
+:class:`kaart.errors.SourceError` (CBS answered, but not with what we need),
+naming the cause (see ``layers._http``).
 """
 
 from __future__ import annotations
@@ -17,19 +28,23 @@ import logging
 import re
 from datetime import datetime, timezone
 
-import cbsodata
 import pandas as pd
+import requests
 
 from kaart import codes
 from kaart.errors import InputError, SourceError
-from kaart.kolommen import statistics_mapping
 from kaart.normaliseren import Normalisatie, normalise
 from kaart.waarden import to_number
-from layers._http import http_errors
+from layers import _odata
+from layers._http import NotPublished, http_errors
+from layers._odata import TIMEOUT, Metadata, Onderwerp, pages, splits
+from layers.cbs_v4 import FeedV4
 
 log = logging.getLogger(__name__)
 
 KWB_TABELLEN = {
+    2017: "83765NED",
+    2018: "84286NED",
     2019: "84583NED",
     2020: "84799NED",
     2021: "85039NED",
@@ -41,45 +56,290 @@ KWB_TABELLEN = {
 """The one place that says which CBS table holds the Kerncijfers Wijken en Buurten of a year."""
 
 BRON = "CBS Kerncijfers wijken en buurten"
-API_URL = "https://opendata.cbs.nl/ODataApi/OData/{tabel}"
-TIMEOUT = (10, 120)
-"""Seconds to connect and to wait for data: the Feed answers big tables slowly, but not forever."""
-
+FEED_URL = "https://opendata.cbs.nl/ODataFeed/odata/{tabel}"
+VERSIES = ("auto", "v3", "v4")
+"""``auto``: v3, and v4 when v3 says the table is not published."""
 DIMENSIE = "WijkenEnBuurten"
-"""The area dimension; its keys are the padded codes ("GM0505    ") the filter matches on."""
+"""The area dimension; in v3 its keys are the padded codes ("GM0505    ") the filter matches on."""
+_TABEL_ID = re.compile(r"^\d{5}[A-Z]{3}$")
 
-_SUFFIX = re.compile(r"_\d+$")
 
-
-def kwb_tabel(jaar: int) -> str:
-    """The id of the KWB table of ``jaar``.
+def kwb_tabel(jaar: int, tabel: str | None = None) -> str:
+    """The id of the KWB table of ``jaar``, or ``tabel`` when one is given (checked to look like a CBS id).
 
     Raises
     ------
     InputError
-        When CBS has no KWB table for that year in ``KWB_TABELLEN``; the message names the years there are.
+        For a year the project knows no table of (the message names ``--tabel``), or a malformed id.
     """
+    if tabel is not None:
+        tabel = tabel.strip().upper()
+        if not _TABEL_ID.match(tabel):
+            raise InputError(f"'{tabel}' is not a CBS table id.", "Give one like 86165NED (five digits and NED).")
+        return tabel
     try:
         return KWB_TABELLEN[jaar]
     except KeyError:
         raise InputError(
-            f"No CBS Kerncijfers wijken en buurten table for {jaar}.",
-            f"Choose one of the years {', '.join(map(str, KWB_TABELLEN))}.",
+            f"The project knows no CBS Kerncijfers wijken en buurten table for {jaar} "
+            f"(it knows {min(KWB_TABELLEN)}-{max(KWB_TABELLEN)}).",
+            "Pass the table's id with --tabel ID (find it on opendata.cbs.nl), e.g. --tabel 86165NED.",
         ) from None
 
 
-def download_tabel(tabel: str, *, select: list[str] | None = None, filters: str | None = None) -> pd.DataFrame:
-    """Download (part of) a CBS OData table as a frame, with the space padding of its texts removed.
+class FeedV3:
+    """One KWB table on CBS's OData v3 feed (``opendata.cbs.nl/ODataFeed``)."""
 
-    ``cbsodata.get_data`` follows the Feed's ``odata.nextLink`` pages and puts
-    each dimension key's title in its place. CBS right-pads text cells
-    (``"GM0505    "``); they are stripped here so that every caller compares
-    clean codes and names.
+    versie = "v3"
+
+    def __init__(self, tabel: str, session: requests.Session):
+        self.tabel, self.session = tabel, session
+        self.url = FEED_URL.format(tabel=tabel)
+        self.gemeentenaam: str | None = None
+
+    def _rows(self, collectie: str, params: dict | None = None) -> list[dict]:
+        return list(pages(self.session, f"{self.url}/{collectie}", {"$format": "json", **(params or {})},
+                          volgende="odata.nextLink", wat=f"table {self.tabel}"))
+
+    def metadata(self) -> Metadata:
+        """The table's topics, from DataProperties (the one metadata collection needed).
+
+        Raises
+        ------
+        SourceError
+            When the table lacks the KWB layout: the area dimension (of any dimension
+            type: 2024 calls it ``GeoDetail``), a Gemeentenaam topic and known statistics.
+        """
+        properties = self._rows("DataProperties")
+        groepen = {p.get("ID"): p for p in properties if p.get("Type") == "TopicGroup"}
+        onderwerpen = []
+        for p in properties:
+            if p.get("Type") != "Topic" or not p.get("Key"):
+                continue
+            keten, parent = [], p.get("ParentID")
+            while parent in groepen and len(keten) < 20:
+                keten.append(str(groepen[parent].get("Title", "")).strip())
+                parent = groepen[parent].get("ParentID")
+            onderwerpen.append(Onderwerp(sleutel=p["Key"], stam=_odata.key_stam(p["Key"]),
+                                         titel=str(p.get("Title", "")).strip(), groepen=tuple(keten),
+                                         eenheid=str(p.get("Unit") or "")))
+        dimensie = any(p.get("Key") == DIMENSIE and p.get("Type") not in ("Topic", "TopicGroup") for p in properties)
+        self.gemeentenaam = next((o.sleutel for o in onderwerpen if o.stam.lower() == "gemeentenaam"), None)
+        meta = Metadata(self.tabel, onderwerpen, _odata.kolommen(onderwerpen))
+        if not dimensie or self.gemeentenaam is None or not meta.kolommen:
+            raise SourceError(
+                f"CBS table {self.tabel} does not have the layout of a Kerncijfers wijken en buurten table "
+                f"(dimension {DIMENSIE}, a Gemeentenaam topic and known statistics).",
+                "Check the table id (--tabel, or KWB_TABELLEN in layers/cbs.py) and the aliases in "
+                "kaart/kolommen.toml.",
+            )
+        return meta
+
+    def gemeenten(self, meta: Metadata) -> pd.DataFrame:
+        rows = self._rows("TypedDataSet", {"$filter": f"startswith({DIMENSIE},'GM')",
+                                           "$select": f"{DIMENSIE},{self.gemeentenaam}"})
+        return pd.DataFrame({"code": [codes.clean(r.get(DIMENSIE)) for r in rows],
+                             "naam": [(r.get(self.gemeentenaam) or "").strip() for r in rows]})
+
+    def gebieden(self, meta: Metadata, gemeentecodes: list[str]) -> pd.DataFrame:
+        """One row per area of the gemeenten: ``code``, ``naam``, ``gemeentenaam`` and a column per topic.
+
+        The names come from the WijkenEnBuurten dimension, asked for only the
+        region's keys; the rest of the dimension is never fetched.
+        """
+        termen = [" or ".join(f"startswith({DIMENSIE},'{p}{c[2:]}')" for p in ("GM", "WK", "BU"))
+                  for c in gemeentecodes]
+        frame = self._typed(meta, termen)
+        namen: dict[str, str] = {}
+        for params in splits(f"{self.url}/{DIMENSIE}", {"$format": "json", "$select": "Key,Title"},
+                             [t.replace(DIMENSIE, "Key") for t in termen], lambda t: {"$filter": " or ".join(t)}):
+            namen.update({codes.clean(r.get("Key")): (r.get("Title") or "").strip()
+                          for r in self._rows(DIMENSIE, {k: v for k, v in params.items() if k != "$format"})})
+        frame["naam"] = frame["code"].map(namen)
+        return frame
+
+    def nederland(self, meta: Metadata) -> dict | None:
+        frame = self._typed(meta, [f"startswith({DIMENSIE},'NL')"])
+        frame = frame[frame["code"].astype(str).str.startswith("NL")]
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def _typed(self, meta: Metadata, termen: list[str]) -> pd.DataFrame:
+        """TypedDataSet rows of the known topics in the areas of ``termen``, columns split over requests
+        when one ``$select`` would make the URL too long, and joined again on the area key."""
+        url = f"{self.url}/TypedDataSet"
+        vast = [DIMENSIE, self.gemeentenaam]
+        rijen: dict[str, dict] = {}
+        for select in splits(url, {"$format": "json"}, list(meta.kolommen),
+                             lambda k: {"$select": ",".join(vast + k)}, limit=_odata.MAX_URL // 2):
+            for params in splits(url, select, termen, lambda t: {"$filter": " or ".join(t)}):
+                for row in self._rows("TypedDataSet", {k: v for k, v in params.items() if k != "$format"}):
+                    rijen.setdefault(codes.clean(row.get(DIMENSIE)), {}).update(row)
+        frame = pd.DataFrame(list(rijen.values()), columns=vast + list(meta.kolommen))
+        frame.insert(0, "code", frame[DIMENSIE].map(codes.clean))
+        frame["gemeentenaam"] = frame.pop(self.gemeentenaam).map(lambda v: v.strip() if isinstance(v, str) else v)
+        return frame.drop(columns=DIMENSIE)
+
+
+class Kwb:
+    """One KWB table for one build: its metadata is read once, whatever is asked of it.
+
+    Parameters
+    ----------
+    jaar
+        The year of the figures; it selects the table unless ``tabel`` is given.
+    tabel
+        A CBS table id, for a year the project does not know yet (``--tabel``).
+    odata
+        ``auto`` (v3, and v4 when v3 says the table is not published), ``v3`` or ``v4``.
+    """
+
+    def __init__(self, jaar: int, tabel: str | None = None, odata: str = "auto",
+                 session: requests.Session | None = None):
+        if odata not in VERSIES:
+            raise InputError(f"Unknown OData version '{odata}'.", f"Choose one of {', '.join(VERSIES)}.")
+        self.jaar, self.tabel, self.odata = jaar, kwb_tabel(jaar, tabel), odata
+        self.session = session or _odata.sessie()
+        self._feed: FeedV3 | FeedV4 | None = None
+        self._meta: Metadata | None = None
+
+    @property
+    def feed(self) -> FeedV3 | FeedV4:
+        """The feed that serves the table, its metadata read (once)."""
+        if self._feed is None:
+            self._feed, self._meta = self._open()
+        return self._feed
+
+    @property
+    def meta(self) -> Metadata:
+        self.feed
+        return self._meta
+
+    def _open(self) -> tuple[FeedV3 | FeedV4, Metadata]:
+        if self.odata == "v4":
+            return self._open_v4()
+        feed = FeedV3(self.tabel, self.session)
+        try:
+            return feed, feed.metadata()
+        except NotPublished as err:
+            if self.odata == "v3":
+                raise
+            log.warning("CBS's OData v3 feed has no table %s (%s); trying OData v4", self.tabel, err.problem)
+            return self._open_v4(v3_gone=True)
+
+    def _open_v4(self, v3_gone: bool = False) -> tuple[FeedV4, Metadata]:
+        feed = FeedV4(self.tabel, self.session)
+        try:
+            return feed, feed.metadata()
+        except NotPublished as err:
+            if not v3_gone:
+                raise
+            raise NotPublished(f"CBS publishes no table {self.tabel}, neither in OData v3 nor in v4.",
+                               "Check the table id: pass a published one with --tabel ID.") from err
+
+    @property
+    def versie(self) -> str:
+        """The OData version the table is read through (``v3`` or ``v4``)."""
+        return self.feed.versie
+
+    def gemeenten(self) -> pd.DataFrame:
+        """All gemeenten of the table, to resolve names users type to codes.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``code`` (``GM0505``) and ``naam`` (``Dordrecht``), sorted by code.
+        """
+        frame = self.feed.gemeenten(self.meta)
+        # The code, not the filter, decides what is a gemeente: a server that ignored
+        # the filter must not turn wijken into gemeenten.
+        is_gemeente = frame["code"].map(lambda c: codes.is_valid(c) and codes.niveau(c) == "gemeente").astype(bool)
+        if not is_gemeente.any():
+            raise SourceError(f"CBS table {self.tabel} lists no gemeenten.",
+                              "Try again later, or build from files with --bron bestanden.")
+        return frame.loc[is_gemeente, ["code", "naam"]].sort_values("code").reset_index(drop=True)
+
+    def statistieken(self, gemeentecodes: list[str]) -> tuple[pd.DataFrame, Normalisatie, dict]:
+        """The KWB figures of the gemeenten, their wijken and their buurten, as canonical rows.
+
+        Parameters
+        ----------
+        gemeentecodes
+            Gemeente codes (``GM0505``, ``0505``, ``505``); validated before any request.
+
+        Returns
+        -------
+        (rows, normalisatie, info)
+            The canonical rows (see ``kaart.normaliseren``), what normalising did,
+            and the source description for the kaart's metadata.
+
+        Raises
+        ------
+        InputError
+            For a malformed code, or a gemeente the table does not have.
+        NetworkError, SourceError
+            When CBS cannot be reached or answers unexpectedly.
+        """
+        gevraagd = list(dict.fromkeys(codes.gemeente(c) for c in gemeentecodes))
+        if not gevraagd:
+            raise InputError("No gemeente given.", "Name at least one gemeente code, e.g. GM0505.")
+        frame = self.feed.gebieden(self.meta, gevraagd)
+        if frame.empty:
+            raise self._unknown(gevraagd)
+        canoniek = frame.rename(columns=self.meta.kolommen).rename(
+            columns={"code": "Codering", "naam": DIMENSIE, "gemeentenaam": "Gemeentenaam"})
+        rows, report = normalise(canoniek, bron=f"CBS {self.tabel}", jaar=self.jaar)
+        report.kolommen = dict(self.meta.kolommen)
+        # The filter should already have done this; it costs nothing to be sure no other region slips in.
+        in_region = rows["gemeentecode"].isin(gevraagd)
+        if not in_region.all():
+            log.warning("CBS %s: %d rows outside the requested gemeenten left out", self.tabel,
+                        int((~in_region).sum()))
+            rows = rows.loc[in_region].reset_index(drop=True)
+        missing = [c for c in gevraagd if c not in set(rows["gemeentecode"])]
+        if missing:
+            raise self._unknown(missing)
+        info = {
+            "bron": BRON,
+            "tabel": self.tabel,
+            "jaar": self.jaar,
+            "odata": self.versie,
+            "url": self.feed.url,
+            "opgehaald": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "rijen": len(rows),
+        }
+        return rows, report, info
+
+    def nederland(self) -> pd.Series | None:
+        """CBS's own figures for the Netherlands as a whole (the table's ``NL00`` row), canonical names.
+
+        The reference every area is compared with. ``None`` when the table has no
+        such row, so a build goes on without a national comparison instead of failing.
+        """
+        row = self.feed.nederland(self.meta)
+        if row is None:
+            log.warning("CBS %s has no row for the Netherlands; no national comparison", self.tabel)
+            return None
+        return pd.Series({naam: to_number(pd.Series([row.get(sleutel)]))[0].iloc[0]
+                          for sleutel, naam in self.meta.kolommen.items()}, name="NL00")
+
+    def _unknown(self, missing: list[str]) -> InputError:
+        return InputError(
+            f"CBS table {self.tabel} ({self.jaar}) has no rows for {', '.join(missing)}.",
+            f"Check that the gemeente existed in {self.jaar}: gemeenten merge and their codes change.",
+        )
+
+
+def download_tabel(tabel: str, *, select: list[str] | None = None, filters: str | None = None) -> pd.DataFrame:
+    """Download (part of) the TypedDataSet of a CBS OData v3 table as a frame, text padding removed.
+
+    For small tables such as *Gebieden in Nederland* (``layers.regio_indelingen``).
+    CBS right-pads text cells (``"GM0505    "``); they are stripped here so that
+    every caller compares clean codes and names.
 
     Parameters
     ----------
     tabel
-        The CBS table id, e.g. ``85618NED``.
+        The CBS table id, e.g. ``85385NED``.
     select
         The columns to fetch; all when ``None``.
     filters
@@ -87,15 +347,16 @@ def download_tabel(tabel: str, *, select: list[str] | None = None, filters: str 
 
     Raises
     ------
-    NetworkError
-        When opendata.cbs.nl cannot be reached.
-    SourceError
-        When CBS answers with an HTTP error or with something that is not OData JSON.
+    NetworkError, SourceError
+        When CBS cannot be reached or answers with an error or not with OData JSON.
     """
-    with _cbs_errors(tabel):
-        # cbsodata 1.3.5 *drops* the collection its ``typed`` flag names, so the default
-        # (typed=False) is the call that downloads TypedDataSet (numbers, null for missing).
-        records = cbsodata.get_data(tabel, select=select, filters=filters, timeout=TIMEOUT)
+    params = {"$format": "json"}
+    if select:
+        params["$select"] = ",".join(select)
+    if filters:
+        params["$filter"] = filters
+    records = list(pages(_odata.sessie(), f"{FEED_URL.format(tabel=tabel)}/TypedDataSet", params,
+                         volgende="odata.nextLink", wat=f"table {tabel}"))
     frame = pd.DataFrame.from_records(records, columns=select)
     for column in frame.columns:
         if pd.api.types.is_string_dtype(frame[column]) or pd.api.types.is_object_dtype(frame[column]):
@@ -103,151 +364,7 @@ def download_tabel(tabel: str, *, select: list[str] | None = None, filters: str 
     return frame
 
 
-def gemeenten(jaar: int) -> pd.DataFrame:
-    """All gemeenten of ``jaar`` as CBS lists them, to resolve names users type to codes.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``code`` (``GM0505``) and ``naam`` (``Dordrecht``), sorted by code.
-
-    Raises
-    ------
-    InputError
-        For a year without a KWB table.
-    NetworkError, SourceError
-        When CBS cannot be reached or answers unexpectedly.
-    """
-    tabel = kwb_tabel(jaar)
-    codering, gemeentenaam, _ = _keys(tabel)
-    frame = download_tabel(tabel, select=[codering, gemeentenaam], filters=f"startswith({DIMENSIE},'GM')")
-    # The code column, not the filter, decides what is a gemeente: a server that ignored
-    # the filter must not turn wijken into gemeenten.
-    frame = frame.assign(code=frame[codering].map(codes.clean), naam=frame[gemeentenaam])
-    is_gemeente = frame["code"].map(lambda c: codes.is_valid(c) and codes.niveau(c) == "gemeente")
-    if not is_gemeente.any():
-        raise SourceError(f"CBS table {tabel} lists no gemeenten.", "Try again later, or build from files with --bron bestanden.")
-    return frame.loc[is_gemeente, ["code", "naam"]].sort_values("code").reset_index(drop=True)
-
-
-def load_statistieken(jaar: int, gemeentecodes: list[str]) -> tuple[pd.DataFrame, Normalisatie, dict]:
-    """The KWB figures of the gemeenten, their wijken and their buurten in ``jaar``, as canonical rows.
-
-    Parameters
-    ----------
-    jaar
-        The year; it selects the table (``KWB_TABELLEN``).
-    gemeentecodes
-        Gemeente codes (``GM0505``, ``0505``, ``505``); validated before any request.
-
-    Returns
-    -------
-    (rows, normalisatie, info)
-        The canonical rows (see ``kaart.normaliseren``), what normalising did,
-        and the source description for the kaart's metadata.
-
-    Raises
-    ------
-    InputError
-        For an unsupported year, a malformed code, or a gemeente the table does not have.
-    NetworkError, SourceError
-        When CBS cannot be reached or answers unexpectedly.
-    """
-    tabel = kwb_tabel(jaar)
-    gevraagd = list(dict.fromkeys(codes.gemeente(c) for c in gemeentecodes))
-    if not gevraagd:
-        raise InputError("No gemeente given.", "Name at least one gemeente code, e.g. GM0505.")
-    codering, gemeentenaam, statistieken = _keys(tabel)
-    frame = download_tabel(tabel, select=[DIMENSIE, gemeentenaam, codering, *statistieken],
-                           filters=region_filter(gevraagd))
-    if frame.empty:
-        raise _unknown_gemeenten(gevraagd, tabel, jaar)
-    rows, report = normalise(frame, bron=f"CBS {tabel}", jaar=jaar)
-    # The filter should already have done this; it costs nothing to be sure no other region slips in.
-    in_region = rows["gemeentecode"].isin(gevraagd)
-    if not in_region.all():
-        log.warning("CBS %s: %d rows outside the requested gemeenten left out", tabel, int((~in_region).sum()))
-        rows = rows.loc[in_region].reset_index(drop=True)
-    missing = [c for c in gevraagd if c not in set(rows["gemeentecode"])]
-    if missing:
-        raise _unknown_gemeenten(missing, tabel, jaar)
-    info = {
-        "bron": BRON,
-        "tabel": tabel,
-        "jaar": jaar,
-        "url": API_URL.format(tabel=tabel),
-        "opgehaald": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "rijen": len(rows),
-    }
-    return rows, report, info
-
-
-def load_nederland(jaar: int) -> pd.Series | None:
-    """CBS's own figures for the Netherlands as a whole (the table's ``NL00`` row), canonical names.
-
-    The reference every area is compared with. ``None`` when the table has no
-    such row, so a build goes on without a national comparison instead of failing.
-    """
-    tabel = kwb_tabel(jaar)
-    codering, _, statistieken = _keys(tabel)
-    frame = download_tabel(tabel, select=[codering, *statistieken], filters="startswith(WijkenEnBuurten,'NL')")
-    frame = frame[frame[codering].astype(str).str.upper().str.startswith("NL")]
-    if frame.empty:
-        log.warning("CBS %s has no row for the Netherlands; no national comparison", tabel)
-        return None
-    mapping = statistics_mapping(statistieken)
-    row = frame.iloc[[0]]
-    return pd.Series({naam: to_number(row[bron])[0].iloc[0] for bron, naam in mapping.items()}, name="NL00")
-
-
-def region_filter(gemeentecodes: list[str]) -> str:
-    """The OData filter for the gemeenten, their wijken and their buurten.
-
-    Every code is validated again here, so the only text that can reach the
-    query is ``GM`` followed by four digits.
-
-    Raises
-    ------
-    InputError
-        For a value that is not a gemeente code.
-    """
-    parts = []
-    for code in gemeentecodes:
-        nummer = codes.gemeente(code)[2:]
-        parts += [f"startswith({DIMENSIE},'{prefix}{nummer}')" for prefix in ("GM", "WK", "BU")]
-    return " or ".join(parts)
-
-
-def _keys(tabel: str) -> tuple[str, str, list[str]]:
-    """The year-specific keys of a KWB table: Codering, Gemeentenaam and the statistics the engine knows.
-
-    Only Topic properties are columns of the TypedDataSet; the statistics are
-    those ``kaart/kolommen.toml`` maps (the first key wins when two map to one column).
-    """
-    with _cbs_errors(tabel):
-        properties = cbsodata.get_meta(tabel, "DataProperties", timeout=TIMEOUT)
-        topics = [p["Key"] for p in properties if p.get("Type") == "Topic"]
-        dimensions = {p["Key"] for p in properties if "Dimension" in str(p.get("Type"))}
-    by_name = {_SUFFIX.sub("", key).lower(): key for key in reversed(topics)}
-    codering, gemeentenaam = by_name.get("codering"), by_name.get("gemeentenaam")
-    statistieken = list(statistics_mapping(topics))
-    if DIMENSIE not in dimensions or codering is None or gemeentenaam is None or not statistieken:
-        raise SourceError(
-            f"CBS table {tabel} does not have the layout of a Kerncijfers wijken en buurten table "
-            f"(dimension {DIMENSIE}, Codering, Gemeentenaam and known statistics).",
-            "Check the table id in KWB_TABELLEN (layers/cbs.py) and the aliases in kaart/kolommen.toml.",
-        )
-    return codering, gemeentenaam, statistieken
-
-
-def _unknown_gemeenten(missing: list[str], tabel: str, jaar: int) -> InputError:
-    return InputError(
-        f"CBS table {tabel} ({jaar}) has no rows for {', '.join(missing)}.",
-        f"Check that the gemeente existed in {jaar}: gemeenten merge and their codes change.",
-    )
-
-
 def _cbs_errors(tabel: str):
-    """CBS's failures in the user's terms (see layers._http)."""
+    """CBS's failures in the user's terms (see layers._http), for callers that use ``cbsodata`` itself."""
     return http_errors("CBS", "opendata.cbs.nl", f"table {tabel}", TIMEOUT[1],
-                       fix_404="Check the table id in KWB_TABELLEN (layers/cbs.py).")
+                       fix_404="Check the table id in GEBIEDEN_TABELLEN or pass a published one.")

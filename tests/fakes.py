@@ -1,34 +1,50 @@
-"""A fake CBS Feed and a fake PDOK server, answering from the pages in tests/fixtures.
+"""A fake CBS (OData v3 and v4) and a fake PDOK server, answering in the services' shapes.
+
+The fake CBS serves a KWB table from its DataProperties (2024: CBS's real ones, read
+from ../shared/data at test time) and a list of areas, and generates each cell from
+its area code and key (:func:`cbs_waarde`), so a test can compute what must arrive;
+see tests/fixtures/cbs/README.md. The fake PDOK server answers from the pages in
+tests/fixtures/pdok.
 
 They are registered on a ``responses.RequestsMock`` (the ``fake_cbs`` and
 ``fake_pdok`` fixtures in conftest.py do so on the one ``http_mock`` of a test),
-so the real ``cbsodata``/``requests`` code runs and only HTTP is answered here.
+so the real ``requests`` code runs and only HTTP is answered here.
 ``responses`` refuses every URL that is not registered with a ConnectionError:
 no request reaches the internet, and a request the code should not make fails.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 import json
+import re
+import zlib
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import geopandas as gpd
+import requests
 import responses
 import shapely
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CBS_FEED = "https://opendata.cbs.nl/ODataFeed/odata/85618NED/"
 """The Feed of 85618NED, the Kerncijfers wijken en buurten 2023."""
+CBS_V3 = "https://opendata.cbs.nl/ODataFeed/odata/{tabel}/"
+CBS_V4 = "https://datasets.cbs.nl/odata/v1/CBS/{tabel}/"
+CBS_MAX_URL = 2000
+"""Longer request URLs the fake CBS resets, as CBS does (the Drechtsteden's single filter took 2,320)."""
 PDOK_API = "https://api.pdok.nl/cbs/wijken-en-buurten-2023/ogc/v1/collections/"
 """The collections of PDOK's 2023 API (``pdok_api(jaar)`` for any year)."""
 PDOK_EMPTY = {"type": "FeatureCollection", "timeStamp": "2025-03-14T09:21:07Z", "links": [], "numberReturned": 0,
               "features": []}
 
 
-def cbs_fixture(name: str) -> dict:
-    """A page of the fake CBS Feed, as tests/fixtures/cbs holds it."""
+def cbs_fixture(name: str):
+    """A file of tests/fixtures/cbs (see its README)."""
     return json.loads((FIXTURES / "cbs" / name).read_text(encoding="utf-8"))
 
 
@@ -42,32 +58,256 @@ def query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def cbs_typed_dataset(request) -> tuple[int, dict, str]:
-    """TypedDataSet of 85618NED: the gemeenten query, the first page of GM0505's rows
-    (the only region there is), the page its nextLink points to, or no rows."""
-    q = query(request.url)
-    if "$skip" in q:
-        body = cbs_fixture("85618NED_TypedDataSet_2.json")
-    elif q.get("$filter") == "startswith(WijkenEnBuurten,'GM')":
-        body = cbs_fixture("85618NED_TypedDataSet_gemeenten.json")
-    elif q.get("$filter") == "startswith(WijkenEnBuurten,'NL')":
-        body = cbs_fixture("85618NED_TypedDataSet_nederland.json")
-    elif "'GM0505'" in q.get("$filter", ""):
-        body = cbs_fixture("85618NED_TypedDataSet_1.json")
-    else:
-        body = {"odata.metadata": f"{CBS_FEED}$metadata#Cbs.OData.WebAPI.TypedDataSet", "value": []}
-    return 200, {}, json.dumps(body)
+GEMEENTENAMEN = {"GM0363": "Amsterdam", "GM0482": "Alblasserdam", "GM0505": "Dordrecht", "GM0512": "Gorinchem",
+                 "GM0523": "Hardinxveld-Giessendam", "GM0531": "Hendrik-Ido-Ambacht", "GM0590": "Papendrecht",
+                 "GM0610": "Sliedrecht", "GM0642": "Zwijndrecht", "GM1978": "Molenlanden"}
+"""Gemeente names the fake 2024 table knows; any other gemeente is called "Gemeente 0123" (generated)."""
+_TERM = re.compile(r"^startswith\((\w+),'([0-9A-Z ]+)'\)$|^(\w+) eq '([^']*)'$")
+
+
+def cbs_waarde(code: str, onderwerp: dict):
+    """The fake's figure for an area and a numeric DataProperties topic: missing (None) for about one cell in
+    nine, else a number that fits the topic's unit, derived from the area code and the key alone."""
+    crc = zlib.crc32(f"{code}|{onderwerp['Key']}".encode())
+    if crc % 9 == 0:
+        return None
+    if onderwerp.get("Unit") == "%":
+        return crc % 101 if onderwerp.get("Datatype") == "Long" else round(crc % 1001 / 10, 1)
+    if onderwerp.get("Unit") == "code":
+        return 1 + crc % 5
+    return round(crc % 10000 / 100, 1) if onderwerp.get("Datatype") == "Double" else crc % 20000
+
+
+def _conditions(expression: str) -> list[list[tuple[str, str, str]]]:
+    """An OData filter as the adapters write it: clauses joined by ``and``, each a list of ``or``-ed terms
+    ``startswith(Field,'X')`` or ``Field eq 'X'``. Anything else is refused (ValueError), as CBS refuses it."""
+    clauses = expression.split(") and (") if ") and (" in expression else [expression]
+    parsed = []
+    for clause in clauses:
+        terms = []
+        for term in clause.split(" or "):
+            term = term.strip().lstrip("(")
+            while term.count(")") > term.count("("):
+                term = term[:-1]
+            match = _TERM.match(term)
+            if not match:
+                raise ValueError(f"cannot parse the term {term!r}")
+            field, op, value = (match[1], "startswith", match[2]) if match[1] else (match[3], "eq", match[4])
+            terms.append((field, op, value))
+        parsed.append(terms)
+    return parsed
+
+
+def _matches(row: dict, conditions) -> bool:
+    def one(field, op, value):
+        if field not in row:
+            raise ValueError(f"no property {field}")
+        cell = str(row[field])
+        return cell.startswith(value) if op == "startswith" else cell == value
+    return all(any(one(*term) for term in clause) for clause in conditions)
+
+
+def _odata_error(message: str) -> tuple[int, dict, str]:
+    return 400, {}, json.dumps({"odata.error": {"code": "", "message": {"lang": "en-US", "value": message}}})
+
+
+@dataclass(eq=False)
+class FakeKwb:
+    """A fake KWB table: its DataProperties and areas, served in the shapes of OData v3 and v4.
+
+    ``gebieden`` are (code, name) pairs in CBS's order (NL00, then per gemeente its
+    wijken each followed by its buurten). ``pagina`` and ``pagina_v4`` are the page
+    sizes of the data collections, small so that paging is exercised.
+    """
+
+    tabel: str
+    properties: list[dict]
+    gebieden: list[tuple[str, str]]
+    tableinfos: list[dict] = field(default_factory=list)
+    pagina: int = 40
+    pagina_v4: int = 2000
+    """Observations per v4 page: one per area and measure, so many more than rows."""
+
+    def __post_init__(self):
+        self.topics = [p for p in self.properties if p["Type"] == "Topic"]
+        self.namen = dict(self.gebieden)
+
+    @property
+    def v3(self) -> str:
+        return CBS_V3.format(tabel=self.tabel)
+
+    @property
+    def v4(self) -> str:
+        return CBS_V4.format(tabel=self.tabel)
+
+    def cijfer(self, code: str, key: str):
+        """What the fake serves for the area and topic key (None: missing)."""
+        return self.rij(code)[key]
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - one fake per test, its rows never change
+    def rij(self, code: str) -> dict:
+        """The TypedDataSet row of an area, as CBS's v3 feed writes it: texts right-padded, missing as null."""
+        row = {"WijkenEnBuurten": code.ljust(10)}
+        for p in self.topics:
+            stam = re.sub(r"_\d+$", "", p["Key"])
+            if p["Datatype"] != "String":
+                row[p["Key"]] = cbs_waarde(code, p)
+            elif stam == "Gemeentenaam":
+                row[p["Key"]] = (self.namen.get("GM" + code[2:6], "") if code[:2] != "NL" else "").ljust(40)
+            elif stam == "SoortRegio":
+                row[p["Key"]] = {"NL": "Land", "GM": "Gemeente", "WK": "Wijk", "BU": "Buurt"}[code[:2]].ljust(10)
+            elif stam == "Codering":
+                row[p["Key"]] = code.ljust(10)
+            else:
+                row[p["Key"]] = "."
+        return row
+
+    # --- OData v3 -------------------------------------------------------------------------------------------
+
+    def serve_v3(self, mock: responses.RequestsMock) -> responses.RequestsMock:
+        """Register the v3 feed: DataProperties, TableInfos, CategoryGroups, TypedDataSet, WijkenEnBuurten."""
+        for name, value in (("DataProperties", self.properties), ("TableInfos", self.tableinfos),
+                            ("CategoryGroups", [])):
+            mock.get(self.v3 + name, json={"odata.metadata": f"{self.v3}$metadata#Cbs.OData.WebAPI.{name}",
+                                           "value": value})
+        mock.add_callback(responses.GET, self.v3 + "TypedDataSet", callback=self._typed,
+                          content_type="application/json")
+        mock.add_callback(responses.GET, self.v3 + "WijkenEnBuurten", callback=self._dimension,
+                          content_type="application/json")
+        return mock
+
+    def _typed(self, request) -> tuple[int, dict, str]:
+        q = self._checked(request)
+        select = q.get("$select", "").split(",") if "$select" in q else None
+        known = {"WijkenEnBuurten", "ID", *(p["Key"] for p in self.topics)}
+        if select and set(select) - known:
+            return _odata_error(f"Property '{sorted(set(select) - known)[0]}' does not exist.")
+        try:  # the adapters filter on the area key only, so the key alone decides which rows are made
+            conditions = _conditions(q["$filter"]) if "$filter" in q else []
+            rows = [self.rij(c) for c, _ in self.gebieden if _matches({"WijkenEnBuurten": c.ljust(10)}, conditions)]
+        except ValueError as err:
+            return _odata_error(f"Invalid $filter: {err}.")
+        rows = [{k: r[k] for k in select} if select else r for r in rows]
+        return self._page(request, q, rows, "odata.nextLink", "TypedDataSet")
+
+    def _dimension(self, request) -> tuple[int, dict, str]:
+        q = self._checked(request)
+        groep = {"NL": "0", "GM": "1", "WK": "2", "BU": "3"}
+        rows = [{"Key": c.ljust(10), "Title": n, "Description": None, "DimensionGroupId": groep[c[:2]]}
+                for c, n in self.gebieden]
+        try:
+            conditions = _conditions(q["$filter"]) if "$filter" in q else []
+            rows = [r for r in rows if _matches(r, conditions)]
+        except ValueError as err:
+            return _odata_error(f"Invalid $filter: {err}.")
+        if "$select" in q:
+            rows = [{k: r[k] for k in q["$select"].split(",")} for r in rows]
+        return self._page(request, q, rows, "odata.nextLink", "WijkenEnBuurten")
+
+    # --- OData v4 -------------------------------------------------------------------------------------------
+
+    def serve_v4(self, mock: responses.RequestsMock) -> responses.RequestsMock:
+        """Register the v4 service: MeasureCodes, MeasureGroups, WijkenEnBuurtenCodes and Observations."""
+        self._measures = [{"Identifier": f"F{p['ID']:06d}", "Index": p["Position"], "Title": p["Title"],
+                           "Description": p.get("Description"), "MeasureGroupId": _id(p["ParentID"]),
+                           "DataType": p["Datatype"], "Unit": p["Unit"], "Decimals": p["Decimals"],
+                           "PresentationType": p.get("PresentationType")} for p in self.topics]
+        self._groups = [{"Id": _id(p["ID"]), "Index": i, "Title": p["Title"], "Description": p.get("Description"),
+                         "ParentId": _id(p["ParentID"])}
+                        for i, p in enumerate(x for x in self.properties if x["Type"] == "TopicGroup")]
+        groep = {"NL": "NL01", "GM": "GM", "WK": "WK", "BU": "BU"}
+        self._codes = [{"Identifier": c, "Index": i, "Title": n, "Description": None, "DimensionGroupId": groep[c[:2]]}
+                       for i, (c, n) in enumerate(self.gebieden)]
+        for name in ("MeasureCodes", "MeasureGroups", "WijkenEnBuurtenCodes", "Observations"):
+            mock.add_callback(responses.GET, self.v4 + name, callback=self._v4, content_type="application/json")
+        return mock
+
+    def _v4(self, request) -> tuple[int, dict, str]:
+        q = self._checked(request)
+        name = urlsplit(request.url).path.rsplit("/", 1)[-1]
+        if name == "Observations":
+            rows = self._observations(q.get("$filter", ""))
+        else:
+            rows = {"MeasureCodes": self._measures, "MeasureGroups": self._groups,
+                    "WijkenEnBuurtenCodes": self._codes}[name]
+        try:
+            conditions = _conditions(q["$filter"]) if "$filter" in q else []
+            rows = [r for r in rows if _matches(r, conditions)]
+        except ValueError as err:
+            return 400, {}, json.dumps({"error": {"code": "BadRequest", "message": f"Invalid $filter: {err}."}})
+        if "$select" in q:
+            rows = [{k: r.get(k) for k in q["$select"].split(",")} for r in rows]
+        return self._page(request, q, rows, "@odata.nextLink", name, self.pagina_v4)
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - each page of one query asks again
+    def _observations(self, expression: str) -> list[dict]:
+        """The observations of the areas the filter can match (all measures; the filter then selects)."""
+        prefixes = re.findall(r"WijkenEnBuurten,'([0-9A-Z]+)'|WijkenEnBuurten eq '([0-9A-Z]+)'", expression)
+        wanted = tuple(a or b for a, b in prefixes)
+        rows = []
+        for code, _ in self.gebieden:
+            if not code.startswith(wanted):
+                continue
+            for p in self.topics:
+                value = cbs_waarde(code, p) if p["Datatype"] != "String" else None
+                rows.append({"Id": len(rows), "Measure": f"F{p['ID']:06d}",
+                             "ValueAttribute": "None" if value is not None else "Impossible",
+                             "Value": value, "StringValue": None, "WijkenEnBuurten": code})
+        return rows
+
+    # --- both -----------------------------------------------------------------------------------------------
+
+    def _checked(self, request) -> dict[str, str]:
+        if len(request.url) > CBS_MAX_URL:  # CBS resets the connection of an over-long URL
+            raise requests.ConnectionError(f"Connection reset by peer (fake CBS: URL of {len(request.url)} characters)")
+        return query(request.url)
+
+    def _page(self, request, q: dict, rows: list[dict], volgende: str, name: str,
+              pagina: int | None = None) -> tuple[int, dict, str]:
+        skip, pagina = int(q.get("$skip", 0)), pagina or self.pagina
+        context = (("odata.metadata", f"{self.v3}$metadata#Cbs.OData.WebAPI.{name}") if volgende.startswith("odata")
+                   else ("@odata.context", f"{self.v4}$metadata#{name}"))
+        body = {context[0]: context[1], "value": rows[skip:skip + pagina]}
+        if skip + pagina < len(rows):
+            rest = {k: v for k, v in q.items() if k != "$skip"}
+            body[volgende] = request.url.split("?")[0] + "?" + urlencode({**rest, "$skip": skip + pagina})
+        return 200, {}, json.dumps(body)
+
+
+def _id(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def kwb_2023(pagina: int = 4) -> FakeKwb:
+    """The fake 85618NED (2023): the DataProperties and areas of tests/fixtures/cbs (see its README)."""
+    gebieden = [(d["Key"].strip(), d["Title"]) for d in cbs_fixture("85618NED_WijkenEnBuurten.json")]
+    return FakeKwb("85618NED", cbs_fixture("85618NED_DataProperties.json"), gebieden,
+                   cbs_fixture("85618NED_TableInfos.json"), pagina=pagina)
+
+
+def kwb_2024(shared_file, pagina: int = 40) -> FakeKwb:
+    """The fake 85984NED (2024): CBS's real recorded DataProperties and TableInfos, and every real buurt code
+    and name of 2024 (../shared/data), with their wijken and gemeenten derived from the codes."""
+    recorded = "cbs_odata_recorded_85984NED/"
+    properties = json.loads(shared_file(recorded + "DataProperties.json").read_text(encoding="utf-8"))
+    tableinfos = json.loads(shared_file(recorded + "TableInfos.json").read_text(encoding="utf-8"))
+    with shared_file("cbs_odata_fixtures/85984NED_buurtcodes_namen_2024.csv").open(encoding="utf-8") as f:
+        buurten = sorted((r["Identifier"], r["Title"]) for r in csv.DictReader(f))
+    gebieden, gezien = [("NL00", "Nederland")], set()
+    for code, naam in buurten:
+        gemeente, wijk = "GM" + code[2:6], "WK" + code[2:8]
+        if gemeente not in gezien:
+            gebieden.append((gemeente, GEMEENTENAMEN.get(gemeente, f"Gemeente {code[2:6]}")))
+        if wijk not in gezien:
+            gebieden.append((wijk, f"Wijk {code[6:8]}"))
+        gezien |= {gemeente, wijk}
+        gebieden.append((code, naam))
+    return FakeKwb("85984NED", properties, gebieden, tableinfos, pagina=pagina)
 
 
 def serve_cbs(mock: responses.RequestsMock) -> responses.RequestsMock:
-    """Register the fake Feed of 85618NED on ``mock``: the service document, its metadata,
-    and TypedDataSet (``cbs_typed_dataset``) with GM0505's rows on two pages."""
-    mock.get(CBS_FEED, json=cbs_fixture("85618NED_service.json"))
-    for name in ("TableInfos", "DataProperties", "CategoryGroups", "WijkenEnBuurten"):
-        mock.get(CBS_FEED + name, json=cbs_fixture(f"85618NED_{name}.json"))
-    mock.add_callback(responses.GET, CBS_FEED + "TypedDataSet", callback=cbs_typed_dataset,
-                      content_type="application/json")
-    return mock
+    """Register the fake v3 feed of 85618NED (``kwb_2023``) on ``mock``."""
+    return kwb_2023().serve_v3(mock)
 
 
 PDOK_PARAMETERS = frozenset({"f", "limit", "cursor", "crs", "bbox", "bbox-crs"})

@@ -1,36 +1,45 @@
 """``kaart build`` from CBS and PDOK, end to end, against the fake CBS Feed and the fake PDOK server.
 
-The command runs in-process (click's CliRunner) with the real ``cbsodata``,
-``requests``, ``geopandas`` and GeoPackage code; only HTTP is answered, by
-``fake_cbs`` and ``fake_pdok`` (tests/fakes.py) on one ``responses`` mock that
-refuses every other URL, so no request reaches the internet. What the kaart
-should hold is worked out here from the fixture pages themselves.
+The command runs in-process (click's CliRunner) with the real ``requests``,
+``geopandas`` and GeoPackage code; only HTTP is answered, by the fake CBS and the
+fake PDOK server (tests/fakes.py) on one ``responses`` mock that refuses every
+other URL, so no request reaches the internet. What the kaart should hold is
+worked out here from the fakes themselves: the fake CBS's cells (2023: the
+fixture table; 2024: CBS's real recorded DataProperties) and PDOK's pages.
 """
 
 import math
 import re
+from collections import Counter
+from urllib.parse import urlsplit
 
 import pyogrio
+import pytest
 import responses
 import shapely
 from click.testing import CliRunner
-from fakes import CBS_FEED, cbs_fixture, cbs_typed_dataset, pdok_fixture, query
+from fakes import CBS_FEED, CBS_MAX_URL, kwb_2023, kwb_2024, pdok_features, pdok_fixture, query, serve_pdok
 
 from kaart.cli import cli
 from kaart.errors import NetworkError, SourceError
 from kaart.kaartbestand import read_kaart
 
 PDOK_URL = "https://api.pdok.nl/cbs/wijken-en-buurten-2023/ogc/v1"
+PDOK_NIVEAUS = (("gemeenten", "gemeente"), ("wijken", "wijk"), ("buurten", "buurt"))
 CBS_KOLOMMEN = {"AantalInwoners_5": "inwoners", "k_65JaarOfOuder_12": "inwoners_65plus",
                 "HuishoudensTotaal_29": "huishoudens", "Woningvoorraad_35": "woningen",
                 "GemiddeldeWOZWaardeVanWoningen_39": "woz_gemiddeld",
-                "InBezitWoningcorporatie_49": "pct_corporatiewoningen"}
-"""The 85618NED keys the fixtures fill, and the canonical column each becomes."""
+                "InBezitWoningcorporatie_49": "pct_corporatiewoningen", "BouwjaarVoor2000_51": "pct_bouwjaar_voor_2000"}
+"""The 85618NED keys of the fixture table, and the canonical column each becomes."""
+KOLOMMEN_2024 = {"AantalInwoners_5": "inwoners", "BuitenEuropa_19": "herkomst_buiten_europa",
+                 "HuishoudensTotaal_29": "huishoudens", "Woningvoorraad_35": "woningen",
+                 "BouwjaarAfgelopenTienJaar_52": "pct_bouwjaar_afgelopen_tien_jaar", "WmoClienten_100": "wmo_clienten"}
+"""Keys of the recorded 85984NED and the canonical column each becomes."""
 NIVEAU = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 
 
-def build(out) -> list[str]:
-    return ["build", "--gemeente", "Dordrecht", "--jaar", "2023", "--uit", str(out)]
+def build(out, jaar: int = 2023, *extra: str) -> list[str]:
+    return ["build", "--gemeente", "Dordrecht", "--jaar", str(jaar), "--uit", str(out), *extra]
 
 
 def unanswered(http_mock) -> list[str]:
@@ -38,16 +47,11 @@ def unanswered(http_mock) -> list[str]:
     return [c.request.url for c in http_mock.calls if isinstance(c.response, Exception)]
 
 
-def cbs_cijfers() -> dict[str, dict[str, float]]:
-    """CBS's figures per code on the fake Feed's two pages; a null or a CBS sentinel (-99997 ...) is missing."""
-    rows = [r for n in (1, 2) for r in cbs_fixture(f"85618NED_TypedDataSet_{n}.json")["value"]]
-    return {r["Codering_3"].strip(): {kolom: math.nan if r[key] is None or r[key] <= -99990 else r[key]
-                                      for key, kolom in CBS_KOLOMMEN.items()}
-            for r in rows}
-
-
-def cbs_namen() -> dict[str, str]:
-    return {d["Key"].strip(): d["Title"] for d in cbs_fixture("85618NED_WijkenEnBuurten.json")["value"]}
+def cbs_cijfers(fake, kolommen: dict[str, str], gemeente: str = "GM0505") -> dict[str, dict[str, float]]:
+    """The fake CBS's figures per code of the gemeente; a null is missing."""
+    return {code: {kolom: math.nan if fake.cijfer(code, key) is None else fake.cijfer(code, key)
+                   for key, kolom in kolommen.items()}
+            for code, _ in fake.gebieden if code[2:6] == gemeente[2:]}
 
 
 def pdok_geometrie() -> dict[str, shapely.Geometry]:
@@ -75,7 +79,8 @@ def test_build_joins_cbs_figures_to_pdok_geometry(fake_cbs, fake_pdok, http_mock
     kaart = read_kaart(out)
     assert set(kaart.gebieden) == {"gemeente", "wijk", "buurt"}
 
-    cijfers, namen, geometrie = cbs_cijfers(), cbs_namen(), pdok_geometrie()
+    fake = kwb_2023()
+    cijfers, namen, geometrie = cbs_cijfers(fake, CBS_KOLOMMEN), fake.namen, pdok_geometrie()
     for niveau, frame in kaart.gebieden.items():
         assert frame.crs.to_epsg() == 28992
         fixture_codes = {c for c in cijfers.keys() | geometrie.keys() if NIVEAU[c[:2]] == niveau}
@@ -92,15 +97,15 @@ def test_build_joins_cbs_figures_to_pdok_geometry(fake_cbs, fake_pdok, http_mock
             assert buurt.geometry.equals(geometrie[code]), code
         else:
             assert buurt.geometry is None or buurt.geometry.is_empty, code
-    assert buurten.loc["BU05050101", "inwoners"] == 815 and buurten.loc["BU05050201", "woz_gemiddeld"] == 244
-    nederland = kaart.tabellen["nederland"].iloc[0]  # CBS's own row for the country, from the NL00 fixture
-    assert nederland["inwoners"] == 17811291 and kaart.metadata["nederland_bron"].startswith("CBS")
+    nederland = kaart.tabellen["nederland"].iloc[0]  # CBS's own row for the country, the fake's NL00
+    assert nederland["inwoners"] == fake.cijfer("NL00", "AantalInwoners_5")
+    assert kaart.metadata["nederland_bron"].startswith("CBS")
     # CBS's rows do not say which buurten are water; PDOK's do, and that must survive the join.
     assert buurten.loc["BU05050209", "water"] and not buurten.loc["BU05050101", "water"]
 
     gemeente = kaart.gebieden["gemeente"].loc["GM0505"]
     assert gemeente["cijfers"] == "officieel"
-    assert gemeente["inwoners"] == cijfers["GM0505"]["inwoners"] == 121434
+    assert same(gemeente["inwoners"], cijfers["GM0505"]["inwoners"])
     assert gemeente.geometry.equals(geometrie["GM0505"])
 
     bronnen = kaart.metadata["bronnen"]
@@ -121,10 +126,12 @@ def test_build_joins_cbs_figures_to_pdok_geometry(fake_cbs, fake_pdok, http_mock
 
 def test_http_500_from_cbs_during_the_build_is_a_clear_error_and_writes_nothing(fake_cbs, fake_pdok, http_mock,
                                                                                tmp_path):
+    fake = kwb_2023()
+
     def second_page_fails(request):
         if "$skip" in query(request.url):
             return 500, {}, "Internal Server Error"
-        return cbs_typed_dataset(request)
+        return fake._typed(request)
 
     http_mock.replace(responses.CallbackResponse(responses.GET, CBS_FEED + "TypedDataSet",
                                                  callback=second_page_fails, content_type="application/json"))
@@ -151,3 +158,45 @@ def test_a_request_no_fake_answers_fails_the_build(fake_cbs, http_mock, tmp_path
     assert str(result.exception).startswith("Could not reach PDOK (api.pdok.nl)")
     assert unanswered(http_mock) and all(u.startswith(PDOK_URL) for u in unanswered(http_mock))
     assert not out.exists()
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("versie", ["v3", "v4"])
+def test_a_2024_build_from_the_recorded_table_end_to_end(http_mock, shared_file, tmp_path, versie):
+    """Dordrecht and Amsterdam (letter codes: WK0363AF, BU0363AF01) from the recorded 2024 table and PDOK's 2024 fake."""
+    fake = kwb_2024(shared_file)
+    fake.serve_v3(http_mock)
+    fake.serve_v4(http_mock)
+    serve_pdok(http_mock, jaar=2024)
+    out = tmp_path / "x.gpkg"
+    result = CliRunner().invoke(cli, build(out, 2024, "--odata", versie, "--gemeente", "Amsterdam"))
+
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert not unanswered(http_mock)
+    assert f"85984NED, OData {versie}" in result.output
+    kaart = read_kaart(out)
+    cijfers = cbs_cijfers(fake, KOLOMMEN_2024) | cbs_cijfers(fake, KOLOMMEN_2024, "GM0363")
+    for niveau, frame in kaart.gebieden.items():
+        for code, area in frame.loc[frame.index.isin(cijfers)].iterrows():
+            assert area["naam"] == fake.namen[code], code
+            assert area["cijfers"] == "officieel", code
+            for kolom, waarde in cijfers[code].items():
+                assert same(area[kolom], waarde), (code, kolom)
+    geometrie = {f["properties"][f"{niveau}code"] for collectie, niveau in PDOK_NIVEAUS
+                 for f in pdok_features(2024, collectie) if f["properties"]["gemeentecode"] in ("GM0505", "GM0363")}
+    assert {"BU0363AF01", "BU0363AF02", "WK0363AF"} <= set(cijfers) & geometrie
+    assert set(kaart.gebieden["buurt"].index) == {c for c in cijfers.keys() | geometrie if c.startswith("BU")}
+    alleen_cbs = cijfers.keys() - geometrie
+    assert set(kaart.koppeling.loc[kaart.koppeling["probleem"] == "geen geometrie", "code"]) == alleen_cbs
+    assert [b["tabel"] for b in kaart.metadata["bronnen"] if "tabel" in b] == ["85984NED"]
+
+    # Metadata once, only the collections needed, the area dimension only for the region, every URL short.
+    per_collectie = Counter(urlsplit(c.request.url).path.rsplit("/", 1)[-1] for c in http_mock.calls
+                            if urlsplit(c.request.url).hostname != "api.pdok.nl")
+    metadata = {"v3": ["DataProperties"], "v4": ["MeasureCodes", "MeasureGroups"]}[versie]
+    assert {m: per_collectie[m] for m in metadata} == dict.fromkeys(metadata, 1)
+    assert not {"TableInfos", "CategoryGroups", ""} & set(per_collectie)
+    dimensie = {"v3": "WijkenEnBuurten", "v4": "WijkenEnBuurtenCodes"}[versie]
+    assert all("$filter" in query(c.request.url) for c in http_mock.calls if c.request.url.split("?")[0].endswith(
+        "/" + dimensie))
+    assert max(len(c.request.url) for c in http_mock.calls) <= CBS_MAX_URL
