@@ -71,7 +71,10 @@ def _slug(text: str) -> str:
               help="Output GeoPackage (default data/kaart/<titel>-<jaar>.gpkg).")
 @click.option("--titel", help="Title of the kaart (default: the gemeente names).")
 @click.option("--profiel", help="Weighting of the drukpunt scores built into the kaart (default: algemeen).")
-def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
+@click.option("--dubbel", type=click.Choice(["fout", "eerste"]), default="fout", show_default=True,
+              help="Files: an area given twice with different values is an error (fout), or the first file's "
+                   "value is kept and the conflict listed in the koppeling table (eerste).")
+def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, dubbel) -> None:
     """Build the kaart of a region as one GeoPackage."""
     from kaart.bouwen import Bron, build_kaart
     from kaart.drukpunten import profiel as check_profiel
@@ -88,8 +91,8 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
 
         stap = Voortgang(2)
         stap(f"Bestanden lezen ({len(bestanden)})")
-        bronnen = [Bron(laag.rijen, laag.info) for spec in bestanden
-                   for laag in load_bestand(*parse_spec(spec), jaar=jaar)]
+        bronnen = _bestandsbronnen([laag for spec in bestanden for laag in load_bestand(*parse_spec(spec), jaar=jaar)],
+                                   jaar)
         alle = pd.concat([pd.DataFrame(b.rijen).drop(columns="geometry", errors="ignore") for b in bronnen],
                          ignore_index=True)
         if jaar is None:
@@ -100,6 +103,11 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
             jaar = jaren[0]
         bekend = gemeenten_in(alle)
         codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend.loc[bekend["fijnst"], "code"])
+        if not gevraagd and not bekend["fijnst"].all():
+            weg = bekend.loc[~bekend["fijnst"], "code"]
+            click.echo(f"Let op: {len(weg)} gemeente(n) staan in de bestanden alleen als gemeenterij, zonder wijken "
+                       f"of buurten, en vallen buiten de regio ({', '.join(weg.head(5))}{' …' if len(weg) > 5 else ''}); "
+                       "kies ze met --gemeente.", err=True)
         nederland = None  # computed from the files when one covers the whole country
     else:
         if bestanden:
@@ -129,11 +137,26 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel) -> None:
     titel = titel or (", ".join(namen) if len(namen) <= 3 else f"{namen[0]} e.a. ({len(namen)} gemeenten)")
     stap(f"Kaart samenstellen: {titel} ({jaar})")
     kaart = build_kaart(bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bron, profiel=profiel,
-                        nederland=nederland)
+                        nederland=nederland, dubbel=dubbel)
     uit = uit or Path("data/kaart") / f"{_slug(titel)}-{jaar}.gpkg"
     write_kaart(kaart, uit)
     stap.klaar()
     _print_summary(kaart, uit)
+
+
+def _bestandsbronnen(lagen, jaar: int | None) -> list:
+    """The file layers as build sources, with their unplaceable rows and, for a file that names no
+    year, the note that its rows were taken to be of ``--jaar`` (said at once, and kept in the kaart)."""
+    from kaart.bouwen import Bron
+
+    bronnen = []
+    for laag in lagen:
+        info = dict(laag.info)
+        if not laag.normalisatie.jaar_uit_bestand:
+            info["jaar"] = f"{jaar} (aangenomen: het bestand noemt geen jaar)"
+            click.echo(f"Let op: {info['bron']} noemt geen jaar; de rijen gelden als {jaar} (--jaar).", err=True)
+        bronnen.append(Bron(laag.rijen, info, niet_geplaatst=laag.normalisatie.niet_geplaatst))
+    return bronnen
 
 
 _MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}

@@ -1,9 +1,12 @@
 """CBS area codes: recognise, clean and validate them.
 
 CBS codes are the key of everything: ``GM0505`` (gemeente), ``WK050501`` (wijk),
-``BU05050101`` (buurt). CBS OData pads them with spaces; files sometimes give a
-gemeente as ``505`` or ``0505``. Codes are validated here before they go into
-an OData filter, so no user text ever reaches a query unchecked.
+``BU05050101`` (buurt). A wijk code is its gemeente's four digits plus two
+characters, a buurt code its wijk's plus two more; since 2024 those characters
+can be letters (Amsterdam: ``WK0363AF``, ``BU0363AA01``), so a code is parsed by
+position, never as a number. CBS OData pads codes with spaces; files sometimes
+give a gemeente as ``505`` or ``0505``. Codes are validated here before they go
+into an OData filter, so no user text ever reaches a query unchecked.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ BUITENLAND = "GM0998"
 """CBS's pseudo-gemeente for people registered abroad: no area, no figures, never part of a region or the country."""
 
 _NIVEAU_BY_PREFIX = {v: k for k, v in PREFIX.items()}
-_PATTERN = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
+_PATTERN = re.compile(r"^(GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
+"""Gemeente digits, then two characters per finer level: digits, or since 2024 capital letters too."""
 
 
 def clean(code: object) -> str | None:

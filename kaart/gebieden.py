@@ -5,11 +5,19 @@ level, indexed by CBS code, with parent codes and geometry in EPSG:28992:
 
 - where CBS publishes a level (its own gemeente or wijk rows), those official
   figures are kept, and their difference from the sum of the areas below
-  (CBS rounds buurt counts to 5) is recorded in a ``controle`` table;
+  (CBS rounds buurt counts to 5) is recorded in a ``controle`` table; an
+  official row without a geometry gets the outline dissolved from its areas;
 - where a level is missing, it is built from the level below: counts summed,
   percentages and means recomputed from summed numerators and denominators
   (never averaged), densities from summed counts and land area, geometry
-  dissolved. Each row says which of the two it is in the ``cijfers`` column.
+  dissolved;
+- a row that carries no statistic at all (a gemeente file with geometry only)
+  is not official: it keeps its geometry and name and gets the figures built
+  from the level below, or, with nothing below, ``cijfers = geen``.
+
+Each row says which it is in the ``cijfers`` column, and which of its columns
+were summed or recomputed in ``opgeteld`` and ``herberekend`` (see
+``kaart.herkomst``).
 """
 
 from __future__ import annotations
@@ -20,13 +28,14 @@ import pandas as pd
 import shapely
 
 from kaart.codes import NIVEAUS
+from kaart.herkomst import GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, lijst, tekst
+from kaart.herkomst import KOLOMMEN as HERKOMST
 from kaart.kolommen import Kolom, schema, statistic_columns
 from kaart.normaliseren import repaired
 
 RD_NEW = "EPSG:28992"
 
-OFFICIEEL = "officieel"
-OPGETELD = "opgeteld"
+_MEERVOUD = {"wijk": "wijken", "buurt": "buurten"}
 
 GRID = 0.01
 """Precision (metres) of dissolved geometry: robust overlays, far below any map's resolution."""
@@ -117,9 +126,11 @@ def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.Da
     rows = rows.assign(geometry=repaired(rows.geometry.values)[0],  # reprojection can break validity again
                        water=rows["water"].fillna(False).astype(bool))
     frames: dict[str, gpd.GeoDataFrame] = {}
+    stats = statistic_columns(rows)
     for niveau in NIVEAUS:
         level = rows[rows["niveau"] == niveau].set_index("code")
-        level = level.assign(cijfers=OFFICIEEL)
+        leeg = level[stats].isna().all(axis=1) & ~level["water"] if stats else pd.Series(True, index=level.index)
+        level = level.assign(cijfers=np.where(leeg, GEEN, OFFICIEEL), opgeteld_uit=None, opgeteld="", herberekend="")
         frames[niveau] = gpd.GeoDataFrame(level, geometry="geometry", crs=RD_NEW)
 
     controle: list[pd.DataFrame] = []
@@ -127,11 +138,12 @@ def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.Da
         source = _source_level(frames, niveau)
         if source is None:
             continue
-        derived = _derive(frames[source], _PARENT_COLUMN[niveau], niveau)
+        derived = _derive(frames[source], _PARENT_COLUMN[niveau], niveau, _MEERVOUD[source])
         official = frames[niveau]
         if not official.empty:
-            controle.append(_compare(official, derived, niveau))
-            official = _fill_geometry(official, derived)
+            official = _without_figures_from_below(official, derived)
+            controle.append(_compare(official[official["cijfers"] == OFFICIEEL], derived, niveau))
+            official = _fill_geometry(official, derived, _MEERVOUD[source])
         missing = derived.index.difference(official.index)
         frames[niveau] = pd.concat([official, derived.loc[missing]]) if len(missing) else official
         frames[niveau] = gpd.GeoDataFrame(frames[niveau], geometry="geometry", crs=RD_NEW).sort_index()
@@ -139,6 +151,22 @@ def assemble(rows: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.Da
     gebieden = {n: _order_columns(f) for n, f in frames.items() if not f.empty}
     table = pd.concat(controle, ignore_index=True) if controle else _empty_controle()
     return gebieden, table
+
+
+def _without_figures_from_below(official: gpd.GeoDataFrame, derived: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rows without any statistic take every figure (and its provenance) built from their areas below,
+    keeping their own name and geometry."""
+    take = official.index[(official["cijfers"] == GEEN) & official.index.isin(derived.index)]
+    if not len(take):
+        return official
+    own, replacement = official.loc[take], derived.loc[take].copy()
+    for column in ("naam", "gemeentenaam"):
+        replacement[column] = own[column].where(own[column].notna(), replacement[column])
+    has_shape = ~_shapeless(own.geometry)
+    replacement.loc[has_shape, "geometry"] = own.geometry[has_shape].values
+    replacement.loc[has_shape, "opgeteld"] = [tekst([k for k in lijst(o) if k != GEOMETRIE])
+                                              for o in replacement.loc[has_shape, "opgeteld"]]
+    return pd.concat([official.drop(take), replacement])
 
 
 def _source_level(frames: dict[str, gpd.GeoDataFrame], niveau: str) -> str | None:
@@ -151,8 +179,9 @@ def _source_level(frames: dict[str, gpd.GeoDataFrame], niveau: str) -> str | Non
     return below[-1] if below else None
 
 
-def _derive(child: gpd.GeoDataFrame, parent_column: str, niveau: str) -> gpd.GeoDataFrame:
+def _derive(child: gpd.GeoDataFrame, parent_column: str, niveau: str, uit: str) -> gpd.GeoDataFrame:
     stats = aggregate(child.reset_index(), parent_column)
+    opgeteld, herberekend = _provenance(stats)
     first = child.reset_index().groupby(parent_column, sort=True).first()
     stats["niveau"] = niveau
     stats["gemeentecode"] = [c if niveau == "gemeente" else "GM" + c[2:6] for c in stats.index]
@@ -166,8 +195,23 @@ def _derive(child: gpd.GeoDataFrame, parent_column: str, niveau: str) -> gpd.Geo
         stats["naam"] = [f"Wijk {c[-2:]} ({g})" if isinstance(g, str) else f"Wijk {c}"
                          for c, g in zip(stats.index, stats["gemeentenaam"])]
     stats["cijfers"] = OPGETELD
+    stats["opgeteld_uit"] = uit
     geometry = child.geometry.groupby(child[parent_column]).agg(_dissolve)
+    heeft_vorm = geometry.reindex(stats.index).map(lambda g: g is not None and not g.is_empty)
+    stats["opgeteld"] = [tekst(o + [GEOMETRIE] * bool(v)) for o, v in zip(opgeteld, heeft_vorm)]
+    stats["herberekend"] = [tekst(h) for h in herberekend]
     return gpd.GeoDataFrame(stats, geometry=geometry.reindex(stats.index).values, crs=RD_NEW)
+
+
+def _provenance(stats: pd.DataFrame) -> tuple[list[list[str]], list[list[str]]]:
+    """Per aggregated row, the columns with a summed value and those with a recomputed one."""
+    kolommen = schema().kolommen
+    present = statistic_columns(stats)
+    summed = [k for k in present if kolommen[k].soort in ("aantal", "oppervlakte")]
+    recomputed = [k for k in present if kolommen[k].soort in ("percentage", "gemiddelde", "dichtheid")]
+    known = stats[present].notna()
+    return ([[k for k in summed if known.at[c, k]] for c in stats.index],
+            [[k for k in recomputed if known.at[c, k]] for c in stats.index])
 
 
 def _dissolve(parts: gpd.GeoSeries):
@@ -175,14 +219,24 @@ def _dissolve(parts: gpd.GeoSeries):
     return shapely.union_all(parts.dropna().values, grid_size=GRID)
 
 
-def _fill_geometry(official: gpd.GeoDataFrame, derived: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Official rows without a geometry get the dissolved geometry of their areas."""
-    empty = official.geometry.isna() | official.geometry.is_empty
-    if empty.any():
+def _fill_geometry(official: gpd.GeoDataFrame, derived: gpd.GeoDataFrame, uit: str) -> gpd.GeoDataFrame:
+    """Rows without a geometry get the dissolved geometry of their areas, and say so in ``opgeteld``."""
+    empty = _shapeless(official.geometry)
+    fill = derived.geometry.reindex(official.index[empty])
+    filled = ~_shapeless(fill)
+    if filled.any():
         official = official.copy()
-        fill = derived.geometry.reindex(official.index[empty])
-        official.loc[empty, "geometry"] = fill.values
+        codes = filled.index[filled]
+        official.loc[codes, "geometry"] = fill[filled].values
+        official.loc[codes, "opgeteld"] = [tekst(lijst(o) + [GEOMETRIE]) for o in official.loc[codes, "opgeteld"]]
+        official.loc[codes, "opgeteld_uit"] = uit
     return official
+
+
+def _shapeless(geometry: gpd.GeoSeries) -> pd.Series:
+    """Per row, whether there is no outline (missing or empty)."""
+    values = geometry.values
+    return pd.Series(shapely.is_missing(values) | shapely.is_empty(values), index=geometry.index)
 
 
 def _compare(official: pd.DataFrame, derived: pd.DataFrame, niveau: str) -> pd.DataFrame:
@@ -207,7 +261,7 @@ def _empty_controle() -> pd.DataFrame:
 
 
 def _order_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    identity = ["niveau", "naam", "gemeentecode", "gemeentenaam", "wijkcode", "jaar", "water", "cijfers"]
+    identity = ["niveau", "naam", "gemeentecode", "gemeentenaam", "wijkcode", "jaar", "water", *HERKOMST]
     stats = statistic_columns(frame)
     rest = [c for c in frame.columns if c not in identity + stats + ["geometry"]]
     frame = frame[identity + stats + rest + ["geometry"]]

@@ -4,7 +4,11 @@ The definitions are data (``layers/indicatoren.toml``): each indicator is a
 ratio of two counts (or a mean with its weight), so the value at any level is
 the summed numerator over the summed denominator, never an average of ratios.
 Where a source gives only a percentage, the numerator count is reconstructed
-from it and the denominator, and the result says so.
+from it and the denominator, and the result says so. Where CBS publishes the
+indicator's figure itself for an area (a percentage, a mean, a density), that
+figure is never replaced by a ratio of its rounded counts: a mean or density
+is CBS's figure, and where CBS suppressed the figure the value stays missing
+(see ``kaart.herkomst``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from kaart.herkomst import eigen
 
 DEFINITIES = Path(__file__).resolve().parents[1] / "layers" / "indicatoren.toml"
 RICHTINGEN = ("meer", "minder", "neutraal")
@@ -57,9 +63,33 @@ class Indicator:
         """+1 when a higher value means more pressure, -1 when a lower one does."""
         return -1 if self.richting == "minder" else 1
 
+    @property
+    def cbs_kolom(self) -> str | None:
+        """The canonical column in which CBS publishes this indicator's figure itself, if any:
+        its percentage, its mean, or the density of its numerator per km² of land (never for a figure
+        of the facility layer)."""
+        return _cbs_kolom(self)
+
     def bronnen(self) -> list[str]:
         """The canonical columns this indicator can be computed from."""
         return [c for c in (self.teller, self.percentage, self.waarde, self.noemer) if c]
+
+
+@cache
+def _cbs_kolom(ind: Indicator) -> str | None:
+    from kaart.kolommen import schema
+    from kaart.voorzieningen import kolomdefinities
+
+    if any(c in kolomdefinities() for c in ind.bronnen()):
+        return None
+    if ind.percentage and ind.schaal == 100:
+        return ind.percentage
+    if ind.waarde:
+        return ind.waarde
+    if ind.teller and ind.noemer == "oppervlakte_land_ha" and ind.schaal == 100:
+        return next((k.naam for k in schema().kolommen.values() if k.soort == "dichtheid" and k.teller == ind.teller),
+                    None)
+    return None
 
 
 @dataclass(frozen=True)
@@ -138,14 +168,26 @@ def waarden(frame: pd.DataFrame, cat: Catalogus | None = None) -> pd.DataFrame:
     """The value of every indicator for every row of a level.
 
     A value is missing where its numerator or denominator is, and suppressed
-    (missing) where the denominator is below the indicator's minimum.
+    (missing) where the denominator is below the indicator's minimum. Where the
+    area's row carries CBS's own figure of the indicator (``Indicator.cbs_kolom``),
+    the value is missing where CBS suppressed that figure; a mean or density is
+    CBS's figure itself, a share the ratio of the counts when the area has them
+    (CBS's percentages are rounded to whole numbers) and else CBS's percentage.
     """
     cat = cat or catalogus()
     out = pd.DataFrame(index=frame.index)
     for ind in cat:
         teller, noemer, _ = teller_noemer(frame, ind)
-        shown = noemer >= max(ind.minimum, np.finfo(float).tiny)
-        out[ind.kolom] = (teller / noemer.where(shown) * ind.schaal).round(2)
+        minimum = max(ind.minimum, np.finfo(float).tiny)
+        value = (teller / noemer.where(noemer >= minimum) * ind.schaal).round(2)
+        cbs = ind.cbs_kolom
+        if cbs is not None and cbs in frame:
+            own = eigen(frame, cbs)
+            cbs_value = frame[cbs].astype(float)
+            value = value.mask(own & cbs_value.isna())  # CBS suppressed it here: no ratio of its counts instead
+            if cbs != ind.percentage:  # a mean or density: CBS's exact figure, not one of rounded counts
+                value = value.where(~own, cbs_value.where(~(noemer < minimum)))
+        out[ind.kolom] = value
     return out
 
 

@@ -3,6 +3,11 @@
 The definitions live in ``kolommen.toml`` beside this module, so an analyst can
 add a column or an alias without touching Python. This module reads them and
 renames a source's columns to the one internal naming.
+
+Names are compared without regard to case and underscores, so one alias
+covers PDOK's camelCase of 2022-2023 (``aantalInwoners``), its snake_case from
+2024 on and CBS's GeoPackages (``aantal_inwoners``), and CBS OData's keys
+(``AantalInwoners_5``, whose numeric suffix is dropped when nothing else matches).
 """
 
 from __future__ import annotations
@@ -43,13 +48,27 @@ class Schema:
     water: tuple[str, ...]
 
     def alias_index(self) -> dict[str, str]:
-        """Lower-cased alias (and canonical name) -> canonical name."""
-        index = {}
+        """Comparison key (``sleutel``) of every alias and canonical name -> canonical name.
+
+        Raises
+        ------
+        ValueError
+            When two columns have names with the same key: a source column would
+            then be read as either, depending on the order of the definitions.
+        """
+        index: dict[str, str] = {}
         for kolom in self.kolommen.values():
-            index[kolom.naam.lower()] = kolom.naam
-            for alias in kolom.aliassen:
-                index[alias.lower()] = kolom.naam
+            for naam in (kolom.naam, *kolom.aliassen):
+                key = sleutel(naam)
+                if index.setdefault(key, kolom.naam) != kolom.naam:
+                    raise ValueError(f"alias {naam!r} of column {kolom.naam} is also a name of column "
+                                     f"{index[key]} (both compare as {key!r})")
         return index
+
+
+def sleutel(naam: str) -> str:
+    """The form in which source names are compared: ``aantal_inwoners``, ``aantalInwoners`` -> ``aantalinwoners``."""
+    return naam.lower().replace("_", "")
 
 
 @cache
@@ -84,30 +103,34 @@ def schema(path: Path | None = None) -> Schema:
     for naam, spec in kolomdefinities().items():  # the facility join's columns, defined by the vocabulary
         kolommen[naam] = Kolom(naam=naam, label=spec["label"], soort=spec["soort"], eenheid=spec["eenheid"],
                                noemer=spec.get("noemer"))
-    sleutel = data["sleutel"]
-    return Schema(
+    identiteit = data["sleutel"]
+    checked = Schema(
         kolommen=kolommen,
-        code_paren=tuple(tuple(p) for p in sleutel["code"]),
-        gemeentenaam=tuple(sleutel["gemeentenaam"]),
-        jaar=tuple(sleutel["jaar"]),
-        water=tuple(sleutel["water"]),
+        code_paren=tuple(tuple(p) for p in identiteit["code"]),
+        gemeentenaam=tuple(identiteit["gemeentenaam"]),
+        jaar=tuple(identiteit["jaar"]),
+        water=tuple(identiteit["water"]),
     )
+    checked.alias_index()  # refuse colliding names when the definitions are read, not when a file is
+    return checked
 
 
 def canonical_name(source_column: str) -> str | None:
     """The canonical column a source column maps to, or ``None``.
 
-    An exact (case-insensitive) alias wins; otherwise a CBS OData key is tried
-    without its numeric suffix (``AantalInwoners_5`` -> ``AantalInwoners``).
+    The name as it is wins (compared by ``sleutel``: case and underscores
+    ignored); otherwise a CBS OData key is tried without its numeric suffix
+    (``AantalInwoners_5`` -> ``AantalInwoners``). A snake_case name that ends in
+    a number (``percentage_bouwjaarklasse_tot_2000``) is thus found as it is.
     """
     index = schema().alias_index()
-    key = source_column.lower()
-    if key in index:
-        return index[key]
-    stripped = _ODATA_SUFFIX.sub("", key)
-    if stripped != key:
-        return index.get(stripped)
-    return None
+    found = index.get(sleutel(source_column))
+    if found is None:
+        stripped = _ODATA_SUFFIX.sub("", source_column)
+        if stripped != source_column:
+            found = index.get(sleutel(stripped))
+    return found
+
 
 
 def statistics_mapping(columns: list[str]) -> dict[str, str]:

@@ -26,6 +26,7 @@ from kaart.waarden import to_number
 log = logging.getLogger(__name__)
 
 IDENTITY = ["code", "niveau", "naam", "gemeentecode", "gemeentenaam", "wijkcode", "jaar", "water"]
+NIET_GEPLAATST = ["code", "niveau", "jaar", "probleem"]
 
 
 @dataclass
@@ -39,6 +40,10 @@ class Normalisatie:
     ongeldige_codes: list[str] = field(default_factory=list)
     onleesbare_getallen: dict[str, int] = field(default_factory=dict)
     gerepareerde_geometrieen: int = 0
+    niet_geplaatst: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NIET_GEPLAATST))
+    """Rows that cannot be placed (no valid code), as koppeling lines: code, niveau, jaar, probleem."""
+    jaar_uit_bestand: bool = True
+    """False when the table names no year and every row was given the year asked for (``--jaar``)."""
 
 
 def _find(columns: list[str], candidates) -> str | None:
@@ -51,15 +56,20 @@ def _find(columns: list[str], candidates) -> str | None:
     return None
 
 
-def _codes_and_names(frame: pd.DataFrame, columns: list[str], pairs) -> tuple[pd.Series, pd.Series, list[str]]:
-    """Per row, the finest valid code among the code columns, and the name paired with it.
+def _codes_and_names(frame: pd.DataFrame, columns: list[str], pairs
+                     ) -> tuple[pd.Series, pd.Series, list[str], pd.DataFrame]:
+    """Per row, the code of its finest code column, and the name paired with it.
 
     A buurt file has buurtcode, wijkcode and gemeentecode: each row is its
     buurt. A file mixing levels (gemeente rows without a buurtcode) gives each
-    row the finest code it has, so no level's rows are lost.
+    row the finest code it has, so no level's rows are lost. A row whose finest
+    non-empty code is not a valid code cannot be placed: it is never read as a
+    row of its wijk or gemeente (that would put one buurt's figures on its whole
+    wijk), but returned in the last frame (``code``, ``kolom``, ``niveau``).
     """
     code = pd.Series(None, index=frame.index, dtype=object)
     naam = pd.Series(None, index=frame.index, dtype=object)
+    ongeldig = pd.DataFrame({"code": None, "kolom": None, "niveau": None}, index=frame.index, dtype=object)
     used: list[str] = []
     for code_candidate, naam_candidate in pairs:
         found = _find(columns, [code_candidate])
@@ -70,12 +80,26 @@ def _codes_and_names(frame: pd.DataFrame, columns: list[str], pairs) -> tuple[pd
         if not valid.any() or valid[cleaned.notna()].mean() <= 0.5:
             continue
         used.append(found)
-        take = valid & code.isna()
+        open_ = code.isna() & ongeldig["code"].isna()
+        take = valid & open_
         code[take] = cleaned[take]
         naam_col = _find(columns, [naam_candidate])
         if naam_col is not None:
             naam[take] = frame.loc[take, naam_col]
-    return code, naam, used
+        bad = cleaned.notna() & ~valid & open_
+        if bad.any():
+            ongeldig.loc[bad, ["code", "kolom"]] = pd.DataFrame({"code": cleaned[bad], "kolom": found})
+            ongeldig.loc[bad, "niveau"] = cleaned[valid].map(codes.niveau).mode().iat[0]
+    return code, naam, used, ongeldig
+
+
+def _unplaced(ongeldig: pd.DataFrame, jaar: pd.Series, bron: str, eerste_kolom: str) -> pd.DataFrame:
+    """Koppeling lines for rows without a valid code: the invalid code and its column, or that none was given."""
+    probleem = [f"ongeldige code '{c}' in kolom {k} ({bron})" if isinstance(c, str)
+                else f"geen code in kolom {eerste_kolom} of een grovere codekolom ({bron})"
+                for c, k in zip(ongeldig["code"], ongeldig["kolom"])]
+    return pd.DataFrame({"code": ongeldig["code"].values, "niveau": ongeldig["niveau"].values,
+                         "jaar": jaar.values, "probleem": probleem}, columns=NIET_GEPLAATST)
 
 
 def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[pd.DataFrame, Normalisatie]:
@@ -98,7 +122,7 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
     s = schema()
     report = Normalisatie(bron=bron, rijen=len(frame))
     columns = [str(c) for c in frame.columns]
-    code_series, naam_series, used = _codes_and_names(frame, columns, s.code_paren)
+    code_series, naam_series, used, ongeldig = _codes_and_names(frame, columns, s.code_paren)
     if not used:
         raise InputError(
             f"{bron}: no column with CBS area codes (GM0505, WK050501, BU05050101) found "
@@ -108,11 +132,23 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
 
     out = pd.DataFrame(index=frame.index)
     out["code"] = code_series
-    valid = out["code"].map(codes.is_valid).astype(bool)
-    raw_first = frame[used[0]].map(codes.clean)
-    report.ongeldige_codes = sorted(str(c) for c in raw_first[~valid].dropna().unique())
+    jaar_col = _find(columns, s.jaar)
+    if jaar_col is not None:
+        out["jaar"] = pd.to_numeric(frame[jaar_col], errors="coerce").astype("Int64")
+        report.jaar_uit_bestand = bool(out["jaar"].notna().any())
+        if jaar is not None:
+            out["jaar"] = out["jaar"].fillna(jaar)
+    elif jaar is not None:
+        out["jaar"] = pd.array([jaar] * len(out), dtype="Int64")
+        report.jaar_uit_bestand = False
+    else:
+        raise InputError(f"{bron}: the table has no 'jaar' column.", "Give the year with --jaar.")
+
+    valid = out["code"].notna()
+    report.niet_geplaatst = _unplaced(ongeldig[~valid], out.loc[~valid, "jaar"], bron, used[0])
+    report.ongeldige_codes = sorted(ongeldig["code"].dropna().unique())
     if (~valid).any():
-        log.warning("%s: %d rows without a valid CBS code skipped: %s", bron, (~valid).sum(),
+        log.warning("%s: %d rows without a valid CBS code cannot be placed: %s", bron, (~valid).sum(),
                     ", ".join(report.ongeldige_codes[:10]))
     frame, out, naam_series = frame.loc[valid], out.loc[valid], naam_series.loc[valid]
 
@@ -123,16 +159,7 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
     out["gemeentenaam"] = frame[gemeentenaam_col].astype("string").str.strip() if gemeentenaam_col else pd.NA
     out.loc[out["niveau"] == "gemeente", "gemeentenaam"] = out["gemeentenaam"].fillna(out["naam"])
     out["wijkcode"] = out["code"].map(codes.wijkcode)
-
-    jaar_col = _find(columns, s.jaar)
-    if jaar_col is not None:
-        out["jaar"] = pd.to_numeric(frame[jaar_col], errors="coerce").astype("Int64")
-        if jaar is not None:
-            out["jaar"] = out["jaar"].fillna(jaar)
-    elif jaar is not None:
-        out["jaar"] = pd.array([jaar] * len(out), dtype="Int64")
-    else:
-        raise InputError(f"{bron}: the table has no 'jaar' column.", "Give the year with --jaar.")
+    out = out[["code", "niveau", "naam", "gemeentecode", "gemeentenaam", "wijkcode", "jaar"]]
 
     water_col = _find(columns, s.water)
     if water_col is not None:

@@ -59,13 +59,15 @@ def resolve_gemeenten(values: list[str], bekend: pd.DataFrame) -> list[str]:
 
 def gemeenten_in(rows: pd.DataFrame) -> pd.DataFrame:
     """The gemeenten that canonical rows cover, with the best name known for each and
-    whether the rows reach their finest level (``fijnst``): a buurt file beside a national
-    gemeente file makes the buurten's gemeenten the natural region."""
+    whether the rows hold areas below it (``fijnst``): a buurt file beside a national
+    gemeente file makes the buurten's gemeenten the natural region, and a gemeente with
+    wijk figures but no buurt geometry belongs to it too (its rows then show up as
+    unmatched instead of vanishing). Without any rows below gemeente level, every gemeente counts."""
     rows = rows[rows["gemeentecode"] != codes.BUITENLAND]
     names = rows.loc[rows["niveau"] == "gemeente"].drop_duplicates("gemeentecode").set_index("gemeentecode")["naam"]
     names = names.combine_first(rows.dropna(subset=["gemeentenaam"]).groupby("gemeentecode")["gemeentenaam"].first())
-    finest = next(n for n in reversed(codes.NIVEAUS) if (rows["niveau"] == n).any()) if len(rows) else None
     codes_ = sorted(rows["gemeentecode"].dropna().unique())
-    with_finest = set(rows.loc[rows["niveau"] == finest, "gemeentecode"])
+    below = rows["niveau"] != "gemeente"
+    with_areas = set(rows.loc[below, "gemeentecode"]) if below.any() else set(codes_)
     return pd.DataFrame({"code": codes_, "naam": [names.get(c) for c in codes_],
-                         "fijnst": [c in with_finest for c in codes_]})
+                         "fijnst": [c in with_areas for c in codes_]})

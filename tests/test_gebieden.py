@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from kaart.gebieden import MIN_DEKKING, OFFICIEEL, OPGETELD, aggregate, assemble
+from kaart.gebieden import MIN_DEKKING, aggregate, assemble
+from kaart.herkomst import CBS, GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, label, lijst
+from kaart.indicatoren import waarden
 
 
 def _buurt(code, x, inwoners, pct_65plus, huishoudens=None, land_ha=100.0, **extra):
@@ -70,3 +72,51 @@ def test_official_figures_win_and_their_difference_is_recorded():
     assert official.geometry.area == pytest.approx(2_000_000)  # filled from its buurten
     check = controle.set_index(["code", "kolom"]).loc[("GM0001", "inwoners")]
     assert (check["officieel"], check["som_onderliggend"], check["verschil"]) == (1003, 1000, 3)
+
+
+def test_a_row_without_statistics_is_not_official_and_gets_the_figures_of_its_buurten():
+    gemeente = {"code": "GM0001", "niveau": "gemeente", "naam": "Eigen naam", "gemeentecode": "GM0001",
+                "gemeentenaam": None, "wijkcode": None, "jaar": 2023, "water": False,
+                "inwoners": None, "pct_65plus": None, "huishoudens": None, "oppervlakte_land_ha": None,
+                "bevolkingsdichtheid": None, "geometry": box(0, 0, 5000, 5000)}
+    rows = _rows(_buurt("BU00010101", 0, 500, 10.0), _buurt("BU00010102", 1000, 500, 30.0), gemeente)
+    gebieden, controle = assemble(rows)
+    row = gebieden["gemeente"].loc["GM0001"]
+    assert (row["inwoners"], row["pct_65plus"], row["cijfers"]) == (1000, 20.0, OPGETELD)
+    assert row["naam"] == "Eigen naam" and row.geometry.area == pytest.approx(25_000_000)  # its own outline
+    assert lijst(row["opgeteld"]) == ["inwoners", "oppervlakte_land_ha"] and row["opgeteld_uit"] == "buurten"
+    assert lijst(row["herberekend"]) == ["pct_65plus", "bevolkingsdichtheid"]
+    assert controle.empty  # nothing official to compare
+
+
+def test_every_figure_says_where_it_comes_from():
+    gemeente = _buurt("BU00010101", 0, 1003, 20.0)
+    gemeente.update(code="GM0001", niveau="gemeente", naam="Testgem", wijkcode=None, geometry=None)
+    rows = _rows(_buurt("BU00010101", 0, 500, 10.0), _buurt("BU00010102", 1000, 500, 30.0), gemeente)
+    gebieden, _ = assemble(rows)
+    gm, wijk = gebieden["gemeente"].loc["GM0001"], gebieden["wijk"].loc["WK000101"]
+    assert [label(gm, k) for k in ("inwoners", "pct_65plus")] == [CBS, CBS]
+    assert lijst(gm["opgeteld"]) == [GEOMETRIE]  # only its outline was dissolved from its buurten
+    assert label(wijk, "inwoners") == "opgeteld uit buurten"
+    assert label(wijk, "pct_65plus") == "herberekend uit opgetelde buurten"
+    buurt = gebieden["buurt"].loc["BU00010101"]
+    assert buurt["cijfers"] == OFFICIEEL and label(buurt, "inwoners") == CBS
+
+
+def test_geometry_only_rows_with_nothing_below_have_no_figures():
+    buurt = _buurt("BU00010101", 0, None, None, land_ha=None)
+    gebieden, _ = assemble(_rows(buurt, _buurt("BU00010102", 1000, 10, 10.0)))
+    assert gebieden["buurt"].loc["BU00010101", "cijfers"] == GEEN
+    assert gebieden["buurt"].loc["BU00010102", "cijfers"] == OFFICIEEL
+
+
+def test_an_indicator_keeps_cbs_density_and_its_suppression():
+    rows = pd.DataFrame({"inwoners": [15.0, 15.0, 15.0], "oppervlakte_land_ha": [12.0, 12.0, 12.0],
+                         "bevolkingsdichtheid": [103.0, None, None],
+                         "cijfers": [OFFICIEEL, OFFICIEEL, OPGETELD], "herberekend": ["", "", "bevolkingsdichtheid"]})
+    dichtheid = waarden(rows)["ind_bevolkingsdichtheid"]
+    assert dichtheid[0] == 103  # CBS's figure, not 15 / 0.12 km² = 125 from the rounded count
+    assert pd.isna(dichtheid[1])  # CBS suppressed it: no ratio of its rounded counts instead
+    assert dichtheid[2] == 125  # a summed area: recomputed, and labelled so
+    assert [label(r, "ind_bevolkingsdichtheid") for _, r in rows.iterrows()][::2] == [
+        CBS, "herberekend uit opgetelde onderliggende gebieden"]

@@ -70,3 +70,21 @@ def test_rows_with_invalid_codes_are_reported():
     rows, report = normalise(pd.DataFrame({"code": ["GM0505", "GM05", "GM0642", "totaal", "GM0590"]}), bron="x", jaar=2023)
     assert rows["code"].tolist() == ["GM0505", "GM0642", "GM0590"]
     assert report.ongeldige_codes == ["GM05", "TOTAAL"]
+
+
+def test_a_row_with_an_invalid_finest_code_is_not_read_as_its_wijk():
+    frame = pd.DataFrame({"buurtcode": ["BU05900101", "BU059001X", "", "BU05900102"],
+                          "wijkcode": ["WK059001"] * 4, "gemeentecode": ["GM0590"] * 4,
+                          "aantalInwoners": ["100", "765", "9000", "200"]})
+    rows, report = normalise(frame, bron="b.csv", jaar=2023)
+    # The empty buurtcode is a row of its wijk (a file mixing levels); the invalid one cannot be placed.
+    assert rows[["code", "inwoners"]].values.tolist() == [["BU05900101", 100], ["WK059001", 9000], ["BU05900102", 200]]
+    assert report.niet_geplaatst.values.tolist() == [
+        ["BU059001X", "buurt", 2023, "ongeldige code 'BU059001X' in kolom buurtcode (b.csv)"]]
+
+
+def test_a_year_taken_from_the_command_line_is_reported():
+    _, report = normalise(pd.DataFrame({"gemeentecode": ["GM0505"]}), bron="x", jaar=2017)
+    assert not report.jaar_uit_bestand
+    _, report = normalise(pd.DataFrame({"gemeentecode": ["GM0505"], "jaar": [2023]}), bron="x", jaar=2017)
+    assert report.jaar_uit_bestand

@@ -6,7 +6,8 @@ EPSG:4326, simplified for the requested zoom with shared borders kept intact
 (coverage simplification in RD New, so neighbours never gap or overlap); the
 simplified geometry is computed once per level and zoom and kept. Every
 response is documented in ``webapp/openapi.json``, which the tests check the
-routes and responses against. Errors are JSON too, in one shape:
+routes and responses against. Every area says per figure where it comes from (``herkomst``: CBS's own, summed
+from the areas below, or recomputed; see ``kaart.herkomst``). Errors are JSON too, in one shape:
 ``{"fout": {"status": 404, "melding": "..."}}``.
 """
 
@@ -26,6 +27,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kaart.codes import NIVEAUS
+from kaart.herkomst import labels
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
 
@@ -161,7 +163,9 @@ def _eigenschappen_alle(frame: pd.DataFrame, kolommen: list[str]) -> list[dict]:
     sub = frame[namen].astype(object)
     sub = sub.where(sub.notna(), None)
     rows = sub.to_dict("records")
-    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}} for code, row in zip(frame.index, rows)]
+    figuren = [k for k in kolommen if k not in IDENTITEIT]
+    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}, "herkomst": herkomst}
+            for code, row, herkomst in zip(frame.index, rows, labels(frame, figuren))]
 
 
 def _bbox() -> tuple[float, float, float, float] | None:
@@ -183,6 +187,7 @@ def _eigenschappen(frame: pd.DataFrame, code: str, kolommen: list[str]) -> dict:
     props = {"code": code}
     props.update({k: _waarde(row[k]) for k in IDENTITEIT if k in frame.columns})
     props.update({k: _waarde(row[k]) for k in kolommen})
+    props["herkomst"] = labels(frame.loc[[code]], [k for k in kolommen if k not in IDENTITEIT])[0]
     return props
 
 

@@ -4,7 +4,8 @@
 region and the Netherlands (as small bars, with the numbers written out for
 screen readers and print), the drukpunt score and what drives it, the
 facilities in and near the area, and its parent and child areas. Every figure
-names its source and year. The page prints as a clean A4 handout (the print
+names its source and year, and a figure that is not CBS's own says what it is
+("opgeteld uit buurten", "herberekend uit opgetelde buurten", see ``kaart.herkomst``). The page prints as a clean A4 handout (the print
 rules in ``kaart.css``).
 """
 
@@ -18,6 +19,7 @@ from flask import Blueprint, current_app, render_template
 
 from kaart.codes import NIVEAUS
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
+from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID, catalogus
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
@@ -42,6 +44,8 @@ class Regel:
     """The area's value rests on a count reconstructed from a percentage (marked with a star)."""
     z: str | None
     """The signed robust z score within the region (positive: more pressure), for scoring indicators."""
+    herkomst: dict[str, str]
+    """Per reference, what its value is when it is not CBS's own figure ("opgeteld uit buurten", ...)."""
 
 
 def niveau_van(kaart: Kaart, code: str) -> str:
@@ -58,9 +62,17 @@ def _referenties(kaart: Kaart, rij: pd.Series) -> dict[str, pd.Series | None]:
         "gebied": rij,
         "gemeente": gemeenten.loc[gemeente] if gemeenten is not None and gemeente in gemeenten.index
         and rij.get("niveau") != "gemeente" else None,
-        "regio": kaart.extra["regio"].iloc[0] if "regio" in kaart.extra and len(kaart.extra["regio"]) else None,
-        "nederland": kaart.tabellen["nederland"].iloc[0] if "nederland" in kaart.tabellen else None,
+        "regio": _uit_gemeenten(kaart.extra["regio"].iloc[0])
+        if "regio" in kaart.extra and len(kaart.extra["regio"]) else None,
+        "nederland": _uit_gemeenten(kaart.tabellen["nederland"].iloc[0]) if "nederland" in kaart.tabellen else None,
     }
+
+
+def _uit_gemeenten(rij: pd.Series) -> pd.Series:
+    """The regio row (and a national row summed by the build) as built from gemeenten, for its provenance labels."""
+    rij = rij.copy()
+    rij["opgeteld_uit"] = "gemeenten"
+    return rij
 
 
 def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
@@ -83,8 +95,15 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
             label=ind.label, bron=bron,
             waarden={k: format_value(v, var) for k, v in getallen.items()},
             balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()},
-            afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id))))
+            afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
+            herkomst=_herkomst(refs, ind.kolom, getallen)))
     return result
+
+
+def _herkomst(refs: dict[str, pd.Series | None], kolom: str, getallen: dict[str, float]) -> dict[str, str]:
+    """Per reference with a value, its provenance label when it is not CBS's own figure."""
+    result = {k: label(refs[k], kolom) for k in getallen}
+    return {k: v for k, v in result.items() if v != CBS}
 
 
 def _z(value) -> str | None:
@@ -147,6 +166,7 @@ def gebied(code: str):
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
         inwoners=format_value(rij.get("inwoners"), variabelen()["inwoners"]) if "inwoners" in rij else None,
+        inwoners_herkomst=label(rij, "inwoners") if "inwoners" in rij else None, CBS=CBS,
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},
     )

@@ -44,7 +44,10 @@ window.KaartGebieden = (function () {
       tr.appendChild(th); tr.appendChild(td); box.appendChild(tr);
     }
     regel(cfg.niveauLabel, p.naam || p.code);
-    regel(cfg.label, formatteer(p[cfg.indicator], cfg.eenheid));
+    var herkomst = p.herkomst && p.herkomst[cfg.indicator];
+    // A figure that is not CBS's own says what it is: "opgeteld uit buurten", "herberekend uit opgetelde buurten".
+    regel(cfg.label, formatteer(p[cfg.indicator], cfg.eenheid) +
+          (herkomst && herkomst !== "CBS" && p[cfg.indicator] !== null ? " (" + herkomst + ")" : ""));
     if (cfg.niveau !== "gemeente" && p.gemeentenaam) {
       var referentie = cfg.gemeenten[p.gemeentecode];
       regel("Gemeente", p.gemeentenaam + (referentie === undefined ? "" : ": " + formatteer(referentie, cfg.eenheid)));
