@@ -19,13 +19,12 @@ import subprocess
 import sys
 import sysconfig
 import time
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin
-from urllib.request import urlopen
 
 import pytest
+import requests
+from test_webapp import _asset_urls
 
 from webapp.assets import missing_assets
 
@@ -88,27 +87,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href"):
-            self.urls.append(attrs["href"])
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urlopen(url, timeout=30) as response:
-            return response.status, response.read()
-    except HTTPError as err:
-        return err.code, b""
-
-
 def test_the_installed_kaart_builds_the_demo_and_serves_a_map_page_whose_files_load(installed, tmp_path):
     kaart = installed / "kaart"
     demo = tmp_path / "demo.gpkg"
@@ -124,29 +102,28 @@ def test_the_installed_kaart_builds_the_demo_and_serves_a_map_page_whose_files_l
         while True:
             assert server.poll() is None, server.stderr.read()
             try:
-                status, page = _get(base)
+                page = requests.get(base, timeout=30)
                 break
-            except URLError:
+            except requests.ConnectionError:
                 assert time.monotonic() < deadline, "the server did not answer within a minute"
                 time.sleep(0.2)
-        assert status == 200
-        links = _Links()
-        links.feed(page.decode("utf-8"))
-        assert any("leaflet.js" in u for u in links.urls) and any(u.endswith(".css") for u in links.urls)
-        assert not [u for u in links.urls if u.startswith(("http://", "https://", "//"))]  # nothing from a CDN
+        assert page.status_code == 200
+        urls = _asset_urls(page.text)
+        assert any("leaflet.js" in u for u in urls) and any(u.endswith(".css") for u in urls)
+        assert not [u for u in urls if u.startswith(("http://", "https://", "//"))]  # nothing from a CDN
         failed = {}
-        for url in links.urls:
-            status, body = _get(urljoin(base, url))
-            if status != 200 or not body:
-                failed[url] = status
+        for url in map(lambda u: urljoin(base, u), urls):
+            response = requests.get(url, timeout=30)
+            if response.status_code != 200 or not response.content:
+                failed[url] = response.status_code
             elif url.endswith(".css"):  # the images a stylesheet draws with (Leaflet's layer and marker icons)
-                for ref in re.findall(rb"url\(['\"]?([^'\")#][^'\")]*)['\"]?\)", body):
-                    image = urljoin(urljoin(base, url), ref.decode())
-                    if _get(image)[0] != 200:
-                        failed[image] = _get(image)[0]
+                for ref in re.findall(r"url\(['\"]?([^'\")#][^'\")]*)['\"]?\)", response.text):
+                    image = requests.get(urljoin(url, ref), timeout=30)
+                    if image.status_code != 200:
+                        failed[image.url] = image.status_code
         assert failed == {}
-        status, body = _get(urljoin(base, "api/v1/gebieden/buurt"))
-        assert status == 200 and len(json.loads(body)["features"]) == 61  # the areas the map draws
+        areas = requests.get(urljoin(base, "api/v1/gebieden/buurt"), timeout=30)
+        assert areas.status_code == 200 and len(areas.json()["features"]) == 61  # the areas the map draws
     finally:
         server.terminate()
         server.wait(timeout=30)
