@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: demo test install assets browser benchmark clean
+.PHONY: demo test install assets browser benchmark wheel clean
 
 demo: install
 	$(BIN)/kaart demo --host $(HOST) --port $(PORT)
@@ -42,6 +42,10 @@ browser:
 	  else echo "Geen /usr/bin/chromium: installeer het (apt-get install chromium) voor de browsertests." >&2; fi; \
 	fi
 
+# The installable package (dist/*.whl), with the front-end files of `make assets` in it (see pyproject.toml).
+wheel: install
+	$(BIN)/pip wheel --no-deps -w dist .
+
 benchmark: install
 	$(BIN)/python benchmarks/bouwen.py
 	$(BIN)/python benchmarks/drukpunten.py
@@ -50,4 +54,4 @@ benchmark: install
 	$(BIN)/python benchmarks/locatiezoeker.py
 
 clean:
-	rm -rf $(VENV) webapp/node_modules data/kaart data/demo .pytest_cache
+	rm -rf $(VENV) webapp/node_modules data/kaart data/demo .pytest_cache build dist

@@ -23,7 +23,7 @@ from kaart.herkomst import GEOMETRIE, OPGETELD, lijst, met_indicatoren
 from kaart.kaartbestand import ATTRIBUTIE, LICENTIE, Kaart
 from kaart.kolommen import statistic_columns
 from kaart.koppelen import DUBBEL_FOUT, GEEN_GEOMETRIE, GEEN_STATISTIEKEN, combine, join
-from kaart.normaliseren import IDENTITY, NIET_GEPLAATST
+from kaart.normaliseren import IDENTITY, NIET_GEPLAATST, in_regio
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
     gebieden, controle = assemble(rows)
     _refuse_without_statistics(gebieden, jaar, stat_years)
     koppeling = pd.concat([_placed_removed(koppeling, gebieden), dubbelen, *other_year,
-                           *(b.niet_geplaatst for b in bronnen if b.niet_geplaatst is not None)],
+                           *(in_regio(b.niet_geplaatst, gemeenten) for b in bronnen if b.niet_geplaatst is not None)],
                           ignore_index=True)[NIET_GEPLAATST]
     for probleem, group in koppeling.groupby("probleem"):
         log.warning("%d codes: %s: %s", len(group), probleem, ", ".join(group["code"].dropna().astype(str).head(10)))

@@ -8,21 +8,38 @@ lists official figures next to the sum of the areas below them. Later issues
 add layers (``voorzieningen``, ...) through ``extra``.
 
 A kaart is written to a temporary file beside the target and renamed over it,
-so an interrupted build never leaves a half-written kaart behind.
+so an interrupted build never leaves a half-written kaart behind. The
+temporary file's name carries the writing process's id: a build that was
+killed before it could clean up (SIGKILL, power loss) leaves a file that the
+next write into the same folder recognises as stale and removes, while the
+temporary file of a build still running beside it is left alone.
+
+The file passes PDOK's GeoPackage validator: no empty feature layers, one
+geometry type per layer (polygons always as MULTIPOLYGON), and polygon rings
+oriented as the GeoPackage standard recommends (exterior counter-clockwise).
 """
 
 from __future__ import annotations
 
+import glob
 import json
+import logging
 import os
+import re
+import signal
 import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from kaart.codes import NIVEAUS
 from kaart.errors import InputError
@@ -31,6 +48,10 @@ RD_NEW = "EPSG:28992"
 FORMAT_VERSION = 1
 ATTRIBUTIE = "Bron: CBS, Kadaster"
 LICENTIE = "CC BY 4.0 (CBS en Kadaster, wijk- en buurtkaart en Kerncijfers wijken en buurten)"
+OUD_TIJDELIJK = 3600
+"""Seconds after which a temporary file whose name carries no process id (older versions) counts as stale."""
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,40 +90,126 @@ class Kaart:
 
 
 def write_kaart(kaart: Kaart, path: str | os.PathLike) -> Path:
-    """Write a kaart as one GeoPackage, atomically (temporary file, then rename)."""
+    """Write a kaart as one GeoPackage, atomically (temporary file, then rename).
+
+    Stale temporary files of earlier builds of the same kaart that died are
+    removed first. A SIGTERM during the write (a stopped service, ``kill``)
+    ends the write through the normal clean-up, so nothing is left behind.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp.gpkg", dir=path.parent)
+    remove_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-{os.getpid()}-", suffix=".tmp.gpkg", dir=path.parent)
     os.close(fd)
     os.unlink(tmp_name)  # GDAL wants to create the file itself
     tmp = Path(tmp_name)
     try:
-        for niveau in NIVEAUS:
-            frame = kaart.gebieden.get(niveau)
-            if frame is None:
-                continue
-            _write_layer(frame.to_crs(RD_NEW).reset_index(), tmp, niveau)
-        for name, layer in kaart.extra.items():
-            _write_layer(layer.to_crs(RD_NEW).reset_index(drop=True), tmp, name)
-        meta = dict(kaart.metadata, formaat_versie=FORMAT_VERSION)
-        meta.setdefault("attributie", ATTRIBUTIE)
-        meta.setdefault("licentie", LICENTIE)
-        rows = pd.DataFrame(
-            {"sleutel": list(meta), "waarde": [json.dumps(v, ensure_ascii=False, default=str) for v in meta.values()]}
-        )
-        pyogrio.write_dataframe(rows, tmp, layer="metadata")
-        tables = {"koppeling": kaart.koppeling, "controle": kaart.controle, **kaart.tabellen}
-        for name, table in tables.items():
-            pyogrio.write_dataframe(_as_text_safe(table), tmp, layer=name)
-        os.replace(tmp, path)
+        with _sigterm_as_exit():
+            _write_layers(kaart, tmp)
+            os.replace(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for leftover in _with_sidecars(tmp):
+            leftover.unlink(missing_ok=True)
     return path
 
 
+def _write_layers(kaart: Kaart, tmp: Path) -> None:
+    for niveau in NIVEAUS:
+        frame = kaart.gebieden.get(niveau)
+        if frame is not None:
+            _write_layer(frame.to_crs(RD_NEW).reset_index(), tmp, niveau)
+    for name, layer in kaart.extra.items():
+        _write_layer(layer.to_crs(RD_NEW).reset_index(drop=True), tmp, name)
+    meta = dict(kaart.metadata, formaat_versie=FORMAT_VERSION)
+    meta.setdefault("attributie", ATTRIBUTIE)
+    meta.setdefault("licentie", LICENTIE)
+    rows = pd.DataFrame(
+        {"sleutel": list(meta), "waarde": [json.dumps(v, ensure_ascii=False, default=str) for v in meta.values()]}
+    )
+    pyogrio.write_dataframe(rows, tmp, layer="metadata")
+    tables = {"koppeling": kaart.koppeling, "controle": kaart.controle, **kaart.tabellen}
+    for name, table in tables.items():
+        pyogrio.write_dataframe(_as_text_safe(table), tmp, layer=name)
+
+
 def _write_layer(frame: gpd.GeoDataFrame, path: Path, layer: str) -> None:
-    pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", promote_to_multi=layer in NIVEAUS)
+    """One feature layer, typed and oriented; an empty one is left out (an optional layer is then absent)."""
+    if frame.empty:
+        log.debug("layer %s has no features and is not written", layer)
+        return
+    geometry = frame.geometry.values
+    present = geometry[~shapely.is_missing(geometry)]
+    polygonal = len(present) and bool(
+        np.isin(shapely.get_type_id(present), [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON]).all())
+    if polygonal:
+        frame = frame.set_geometry(shapely.orient_polygons(geometry, exterior_cw=False))
+    # Polygon layers are always MULTIPOLYGON, so a layer's type does not depend on its data (regio, gebieden).
+    pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", promote_to_multi=True if polygonal else None)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files of earlier writes of ``path`` whose process is gone; return what was removed.
+
+    A temporary file is stale when the process id in its name no longer runs,
+    or, for a name without a process id (written by an older version), when it
+    is older than ``OUD_TIJDELIJK`` seconds. A live build's file is never touched.
+    """
+    name = re.compile(rf"\.{re.escape(path.stem)}-(?:(?P<pid>\d+)-)?[a-z0-9_]+\.tmp\.gpkg(?:-journal|-wal|-shm)?")
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.stem)}-*.tmp.gpkg*"):
+        match = name.fullmatch(candidate.name)
+        if match is None:
+            continue
+        if match["pid"] is not None:
+            stale = not _running(int(match["pid"]))
+        else:
+            stale = time.time() - candidate.stat().st_mtime > OUD_TIJDELIJK
+        if stale:
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    if removed:
+        log.info("removed %d temporary files of earlier, interrupted builds: %s", len(removed),
+                 ", ".join(p.name for p in removed))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def _with_sidecars(tmp: Path) -> list[Path]:
+    return [tmp, *(tmp.with_name(tmp.name + suffix) for suffix in ("-journal", "-wal", "-shm"))]
+
+
+@contextmanager
+def _sigterm_as_exit():
+    """While active (main thread only), SIGTERM raises SystemExit, so ``finally`` removes the temporary file.
+
+    Python's default SIGTERM ends the process without unwinding: a build
+    stopped by a service manager or ``kill`` would leave its temporary file.
+    A handler someone else installed is left as it is.
+    """
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def exit_(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, exit_)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _as_text_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +41,9 @@ class Normalisatie:
     ongeldige_codes: list[str] = field(default_factory=list)
     onleesbare_getallen: dict[str, int] = field(default_factory=dict)
     gerepareerde_geometrieen: int = 0
+    vervallen_geometrieen: list[str] = field(default_factory=list)
+    """Codes whose geometry was lost: empty in the source, or collapsed (no area left) while being repaired.
+    Each is also a line of ``niet_geplaatst``, so the build lists it in ``koppeling`` with its reason."""
     niet_geplaatst: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NIET_GEPLAATST))
     """Rows that cannot be placed (no valid code), as koppeling lines: code, niveau, jaar, probleem."""
     jaar_uit_bestand: bool = True
@@ -180,22 +184,71 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
             log.warning("%s: %d cells of %s are not numbers; they are treated as missing", bron, unparsed, source)
 
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry is not None:
-        geometry, report.gerepareerde_geometrieen = repaired(frame.geometry.values)
-        if report.gerepareerde_geometrieen:
-            log.info("%s: %d invalid geometries repaired", bron, report.gerepareerde_geometrieen)
-        out = gpd.GeoDataFrame(out, geometry=geometry, crs=frame.crs)
+        reparatie = repaired(frame.geometry.values)
+        report.gerepareerde_geometrieen = reparatie.gerepareerd
+        if reparatie.gerepareerd:
+            log.info("%s: %d invalid geometries repaired", bron, reparatie.gerepareerd)
+        _report_lost_geometry(report, out, reparatie)
+        out = gpd.GeoDataFrame(out, geometry=reparatie.geometrie, crs=frame.crs)
     return out.reset_index(drop=True), report
 
 
-def repaired(geometry: np.ndarray) -> tuple[np.ndarray, int]:
+def in_regio(lines: pd.DataFrame, gemeenten: list[str]) -> pd.DataFrame:
+    """The koppeling lines of a source that concern a region: a valid code of one of its gemeenten, or a
+    code that cannot tell where it belongs (a national file's lines of other gemeenten are not the region's)."""
+    valid = lines["code"].map(codes.is_valid).astype(bool)
+    return lines[~valid | lines["code"].where(valid).map(codes.gemeentecode, na_action="ignore").isin(gemeenten)]
+
+
+LEEG_IN_BRON = "geometrie leeg in de bron"
+VERVALLEN_BIJ_REPARATIE = "geometrie ongeldig: verviel bij reparatie"
+
+
+class Reparatie(NamedTuple):
+    """What :func:`repaired` did: the geometry, how many were repaired, and which were lost (positions)."""
+
+    geometrie: np.ndarray
+    gerepareerd: int
+    leeg: np.ndarray
+    """Positions of geometries that were empty to begin with."""
+    vervallen: np.ndarray
+    """Positions of invalid geometries that collapsed while being repaired (no area left)."""
+
+
+def repaired(geometry: np.ndarray) -> Reparatie:
     """Make invalid polygons valid (simplified sources have self-intersections), and empty ones missing.
 
     GEOS's "structure" method keeps the polygonal structure and drops collapsed
-    parts, so a repaired buurt stays a (multi)polygon that unions cleanly.
+    parts, so a repaired buurt stays a (multi)polygon that unions cleanly. A
+    polygon that collapses as a whole (coarse quantisation turns a small buurt
+    into a line) has no area left to keep: it becomes missing, and its
+    position is returned so the caller can say so. The other repairs save
+    none of them: on the national 2014 buurt layer "linework" and
+    ``buffer(0)`` leave the same 730 of 1,344 invalid buurten without area.
     """
-    geometry = geometry.copy()
-    geometry[shapely.is_empty(geometry)] = None
+    geometry = np.asarray(geometry, dtype=object).copy()
+    leeg = shapely.is_empty(geometry)
+    geometry[leeg] = None
     invalid = ~shapely.is_valid(geometry) & ~shapely.is_missing(geometry)
     if invalid.any():
         geometry[invalid] = shapely.make_valid(geometry[invalid], method="structure", keep_collapsed=False)
-    return geometry, int(invalid.sum())
+    vervallen = invalid & shapely.is_empty(geometry)
+    geometry[vervallen] = None
+    return Reparatie(geometry, int(invalid.sum()), np.flatnonzero(leeg), np.flatnonzero(vervallen))
+
+
+def _report_lost_geometry(report: Normalisatie, out: pd.DataFrame, reparatie: Reparatie) -> None:
+    """Name the codes whose geometry was lost, in the log and as koppeling lines with the reason."""
+    lines = []
+    for reden, positions in ((LEEG_IN_BRON, reparatie.leeg), (VERVALLEN_BIJ_REPARATIE, reparatie.vervallen)):
+        if not len(positions):
+            continue
+        rows = out.iloc[positions]
+        log.warning("%s: %d areas have no geometry (%s): %s", report.bron, len(rows), reden,
+                    ", ".join(rows["code"].head(10)) + (" …" if len(rows) > 10 else ""))
+        lines.append(rows[["code", "niveau", "jaar"]].assign(probleem=f"{reden} ({report.bron})"))
+    if lines:
+        lost = pd.concat(lines, ignore_index=True)
+        report.vervallen_geometrieen = sorted(lost["code"])
+        report.niet_geplaatst = pd.concat([f for f in (report.niet_geplaatst, lost) if len(f)],
+                                          ignore_index=True)[NIET_GEPLAATST]

@@ -1,12 +1,22 @@
 """Every known KWB schema maps to the one internal naming."""
 
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import box
+import shapely
+from shapely.geometry import Polygon, box
 
 from kaart.errors import InputError
-from kaart.normaliseren import normalise
+from kaart.kaartbestand import read_kaart
+from kaart.normaliseren import normalise, repaired
+
+KAART = shutil.which("kaart", path=str(Path(sys.executable).parent)) or "kaart"
 
 
 def test_pdok_camelcase_buurt_rows():
@@ -88,3 +98,53 @@ def test_a_year_taken_from_the_command_line_is_reported():
     assert not report.jaar_uit_bestand
     _, report = normalise(pd.DataFrame({"gemeentecode": ["GM0505"], "jaar": [2023]}), bron="x", jaar=2017)
     assert report.jaar_uit_bestand
+
+
+def test_repaired_names_the_geometries_that_were_empty_or_collapsed():
+    ok, bowtie = box(0, 0, 1, 1), Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])  # bowtie: invalid, repairable
+    line = Polygon([(0, 0), (1, 0), (2, 0), (0, 0)])  # a ring without area: invalid, nothing to keep
+    geometry = np.array([ok, bowtie, Polygon(), line, None], dtype=object)
+    reparatie = repaired(geometry)
+    assert reparatie.gerepareerd == 2
+    assert reparatie.leeg.tolist() == [2] and reparatie.vervallen.tolist() == [3]
+    assert shapely.is_missing(reparatie.geometrie).tolist() == [False, False, True, True, True]
+    assert reparatie.geometrie[1].area == pytest.approx(2.0) and reparatie.geometrie[1].is_valid
+    assert reparatie.geometrie[0] is ok and shapely.is_missing(geometry).tolist() == [False] * 4 + [True]
+
+
+def test_a_lost_geometry_is_reported_by_code_with_its_reason():
+    frame = gpd.GeoDataFrame({"buurtcode": ["BU05050101", "BU05050102", "BU05050103"], "jaar": [2014] * 3},
+                             geometry=[box(0, 0, 1, 1), Polygon([(0, 0), (1, 0), (2, 0), (0, 0)]), Polygon()])
+    rows, report = normalise(frame, bron="b.geojson")
+    assert rows.geometry.isna().tolist() == [False, True, True]
+    assert report.vervallen_geometrieen == ["BU05050102", "BU05050103"]
+    assert sorted(report.niet_geplaatst.values.tolist()) == [
+        ["BU05050102", "buurt", 2014, "geometrie ongeldig: verviel bij reparatie (b.geojson)"],
+        ["BU05050103", "buurt", 2014, "geometrie leeg in de bron (b.geojson)"]]
+
+
+TOPOJSON_2014 = "nl_buurten_2014_topojson/Buurt_2014_layer_q1e3.topojson"
+
+
+@pytest.mark.shared_data
+def test_e4_the_collapsed_buurten_of_the_2014_layer_are_in_koppeling_by_code(shared_file, tmp_path):
+    raw = gpd.read_file(f"TopoJSON:{shared_file(TOPOJSON_2014)}", engine="pyogrio")
+    # Independently of the repair under test: a buurt whose raw polygon has no area even when buffered by 0.
+    empty = raw.geometry.is_empty
+    no_area = ~empty & ~raw.geometry.is_valid & (raw.geometry.buffer(0).area == 0)
+    assert (empty.sum(), no_area.sum()) == (545, 730)  # the issue's 1,275 of 11,691
+    dordrecht = raw[raw["statcode"].str.startswith("BU0505")]
+    stats = tmp_path / "inwoners_2014.csv"
+    dordrecht[["statcode"]].assign(aantalInwoners=100, jaar=2014).to_csv(stats, index=False)
+    result = subprocess.run([KAART, "build", "--bestand", shared_file(TOPOJSON_2014), "--bestand", stats,
+                             "--gemeente", "GM0505", "--jaar", "2014", "-o", tmp_path / "k.gpkg"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    kaart = read_kaart(tmp_path / "k.gpkg")
+    lost = sorted(raw.loc[no_area & raw["statcode"].str.startswith("BU0505"), "statcode"])
+    assert len(lost) == 28
+    assert kaart.koppeling.sort_values("code")[["code", "probleem"]].values.tolist() == [
+        [c, "geometrie ongeldig: verviel bij reparatie (Buurt_2014_layer_q1e3.topojson)"] for c in lost]
+    buurten = kaart.gebieden["buurt"]
+    assert sorted(buurten.index[buurten.geometry.isna()]) == lost  # their figures stay, without a shape
+    assert f"{no_area.sum()} areas have no geometry (geometrie ongeldig: verviel bij reparatie)" in result.stderr
