@@ -92,6 +92,9 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, d
     if bron == "bestanden":
         if not bestanden:
             raise InputError("--bron bestanden needs at least one --bestand.", "Give the files with --bestand PATH.")
+        if tabel or odata != "auto":
+            raise InputError("--tabel and --odata choose what is read from CBS online; files are read as they are.",
+                             "Leave them out with --bron bestanden.")
         from layers.bestanden import load_bestand, parse_spec
 
         stap = Voortgang(2)
@@ -129,6 +132,7 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, d
         from layers import cbs, pdok
 
         kwb = cbs.Kwb(jaar, tabel=tabel, odata=odata)  # an unknown year or a malformed id stops here
+        pdok.dataset(jaar)  # so does a year PDOK has no geometry for, before anything is downloaded
         stap = Voortgang(4)
         stap(f"Gemeenten van {jaar} opvragen bij CBS ({kwb.tabel})")
         bekend = kwb.gemeenten()
@@ -215,8 +219,10 @@ def info(kaart_pad: Path) -> None:
     click.echo(f"Gebouwd op: {m.get('gebouwd_op')}")
     for niveau, frame in kaart.gebieden.items():
         herkomst = frame["cijfers"].value_counts().to_dict() if "cijfers" in frame else {}
+        uit = frame["opgeteld_uit"].dropna().unique() if "opgeteld_uit" in frame else []
         click.echo(f"  {niveau:9s} {len(frame):6d} gebieden, {len(statistic_columns(frame))} kolommen, cijfers: "
-                   + ", ".join(f"{k} {v}" for k, v in herkomst.items()))
+                   + ", ".join(f"{k} {v}" for k, v in herkomst.items())
+                   + (f" (opgeteld uit {' en '.join(uit)})" if len(uit) else ""))
     for name, layer in kaart.extra.items():
         click.echo(f"  {name:22s} {len(layer):6d} objecten")
     punten = kaart.extra.get("voorzieningen")
@@ -240,7 +246,8 @@ def info(kaart_pad: Path) -> None:
             f"{n} {beschikbaar.get(n, 0)} van {totaal[n]}" for n in kaart.gebieden if n in totaal))
     click.echo(f"Nederland als referentie: {m.get('nederland_bron') or 'niet bekend'}")
     if len(kaart.koppeling):
-        click.echo(f"Niet gekoppeld ({len(kaart.koppeling)}):")
+        per = kaart.koppeling.groupby(kaart.koppeling["probleem"].str.replace(r" \(.*", "", regex=True)).size()
+        click.echo(f"Niet gekoppeld ({len(kaart.koppeling)}): " + "; ".join(f"{n}× {p}" for p, n in per.items()))
         for row in kaart.koppeling.head(20).itertuples():
             click.echo(f"  {row.code} ({row.niveau}, {row.jaar}): {row.probleem}")
     if len(kaart.controle):

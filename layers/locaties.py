@@ -7,14 +7,12 @@ longitude/latitude), as every other file the project reads.
 
 from __future__ import annotations
 
-import logging
 
 import geopandas as gpd
 
 from kaart.errors import InputError
-from layers.bestanden import VECTOR_SUFFIXES, parse_spec, read_vector, with_crs
+from layers.bestanden import GEOJSON_SUFFIXES, VECTOR_SUFFIXES, parse_spec, read_vector, with_crs
 
-log = logging.getLogger(__name__)
 
 MAX_LOCATIES = 10_000
 """More sites than this is a parcel register, not a shortlist: the grid serves that better."""
@@ -35,13 +33,7 @@ def load_locaties(spec: str) -> gpd.GeoDataFrame:
     if pad.suffix.lower() not in VECTOR_SUFFIXES - {".topojson"}:
         raise InputError(f"{pad.name} is not a GeoJSON, GeoPackage or shapefile.",
                          "Save the candidate sites as GeoJSON or GeoPackage.")
-    sites = with_crs(read_vector(pad, laag), pad.name)
-    if pad.suffix.lower() in (".geojson", ".json") and len(sites) and sites.crs and sites.crs.to_epsg() == 4326:
-        # GDAL declares every GeoJSON WGS84; files from Dutch GIS often hold RD New all the same.
-        minx, miny, maxx, maxy = sites.total_bounds
-        if 0 <= minx and maxx < 300_000 and 280_000 < miny and maxy < 630_000:
-            log.info("%s holds RD New coordinates in a GeoJSON; read as EPSG:28992", pad.name)
-            sites = sites.set_crs("EPSG:28992", allow_override=True)
+    sites = with_crs(read_vector(pad, laag), pad.name, geojson=pad.suffix.lower() in GEOJSON_SUFFIXES)
     if sites.empty:
         raise InputError(f"{pad.name} holds no sites.", "Give a file with at least one point or polygon.")
     if len(sites) > MAX_LOCATIES:

@@ -65,6 +65,8 @@ def test_unknown_gemeente_names_the_nearest(shared_file, tmp_path):
 
 @pytest.mark.parametrize("args, expected", [
     (["build", "-g", "GM0505", "--jaar", "2016"], "--tabel ID"),
+    (["build", "-g", "GM0505", "--jaar", "2020"], "wijkenbuurten_2020.gpkg"),
+    (["build", "-b", "geen-bestand.gpkg", "--odata", "v4"], "--bron bestanden"),
     (["build", "-g", "GM0505"], "--jaar"),
     (["build", "--jaar", "2023"], "--gemeente"),
     (["build", "-g", "GM05O5", "--jaar", "2023"], "GM0505"),
