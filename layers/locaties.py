@@ -7,7 +7,6 @@ longitude/latitude), as every other file the project reads.
 
 from __future__ import annotations
 
-
 import geopandas as gpd
 
 from kaart.errors import InputError
