@@ -86,6 +86,19 @@ def key_stam(key: str) -> str:
     return _SUFFIX.sub("", key)
 
 
+def groepen(groups: dict, parent, *, titel: str = "Title", ouder: str = "ParentID") -> tuple[str, ...]:
+    """The titles of a topic's groups, innermost first (v3 TopicGroups and v4 MeasureGroups alike).
+
+    A repeated stem (``BuitenEuropa_19``, ``_22``, ``_24``) is told apart by
+    these titles; the walk stops after 20 levels, so a cyclic answer cannot hang it.
+    """
+    keten: list[str] = []
+    while parent in groups and len(keten) < 20:
+        keten.append(str(groups[parent].get(titel, "")).strip())
+        parent = groups[parent].get(ouder)
+    return tuple(keten)
+
+
 def kolommen(onderwerpen: list[Onderwerp]) -> dict[str, str]:
     """Which canonical column each topic becomes (the first topic wins when two become one column).
 

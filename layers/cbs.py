@@ -116,12 +116,9 @@ class FeedV3:
         for p in properties:
             if p.get("Type") != "Topic" or not p.get("Key"):
                 continue
-            keten, parent = [], p.get("ParentID")
-            while parent in groepen and len(keten) < 20:
-                keten.append(str(groepen[parent].get("Title", "")).strip())
-                parent = groepen[parent].get("ParentID")
             onderwerpen.append(Onderwerp(sleutel=p["Key"], stam=_odata.key_stam(p["Key"]),
-                                         titel=str(p.get("Title", "")).strip(), groepen=tuple(keten),
+                                         titel=str(p.get("Title", "")).strip(),
+                                         groepen=_odata.groepen(groepen, p.get("ParentID")),
                                          eenheid=str(p.get("Unit") or "")))
         dimensie = any(p.get("Key") == DIMENSIE and p.get("Type") not in ("Topic", "TopicGroup") for p in properties)
         self.gemeentenaam = next((o.sleutel for o in onderwerpen if o.stam.lower() == "gemeentenaam"), None)

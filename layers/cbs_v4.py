@@ -46,12 +46,9 @@ class FeedV4:
         for m in measures:
             if not m.get("Identifier") or not m.get("Title") or str(m.get("DataType", "")).lower() == "string":
                 continue
-            groepen, parent = [], m.get("MeasureGroupId")
-            while parent in groups and len(groepen) < 20:
-                groepen.append(str(groups[parent].get("Title", "")).strip())
-                parent = groups[parent].get("ParentId")
             onderwerpen.append(Onderwerp(sleutel=m["Identifier"], stam=_odata.stam(m["Title"]),
-                                         titel=m["Title"].strip(), groepen=tuple(groepen),
+                                         titel=m["Title"].strip(),
+                                         groepen=_odata.groepen(groups, m.get("MeasureGroupId"), ouder="ParentId"),
                                          eenheid=str(m.get("Unit") or "")))
         meta = Metadata(self.tabel, onderwerpen, _odata.kolommen(onderwerpen))
         if not meta.kolommen:
