@@ -20,7 +20,7 @@ import shapely
 from click.testing import CliRunner
 from fakes import CBS_FEED, CBS_MAX_URL, kwb_2023, kwb_2024, pdok_features, pdok_fixture, query, serve_pdok
 
-from kaart.cli import cli
+from commando.cli import cli
 from kaart.errors import NetworkError, SourceError
 from kaart.kaartbestand import read_kaart
 

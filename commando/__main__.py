@@ -1,0 +1,5 @@
+"""``python -m commando`` runs the ``kaart`` command."""
+
+from commando.cli import main
+
+main()

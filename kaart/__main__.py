@@ -1,5 +1,0 @@
-"""``python -m kaart`` runs the ``kaart`` command."""
-
-from kaart.cli import main
-
-main()
