@@ -38,7 +38,8 @@ import shapely
 
 from _buurten import buurtvormen
 
-from kaart.voorzieningen import afstanden, categorieen, tellingen
+from kaart.categorieen import categorieen
+from kaart.voorzieningen import afstanden, tellingen
 
 N_BUURTEN = 15_000
 N_PUNTEN = 1_000_000

@@ -476,7 +476,7 @@ _MAX_REGELS = 30
 
 def _per_categorie(punten) -> str:
     """"6 huisartsenpraktijken, 1 apotheek": facilities counted per category, most first."""
-    from kaart.voorzieningen import categorieen
+    from kaart.categorieen import categorieen
 
     labels = categorieen()
     per = punten.groupby("categorie").size().sort_values(ascending=False)

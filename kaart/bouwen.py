@@ -19,7 +19,8 @@ from kaart.codes import BUITENLAND
 from kaart.drukpunten import verrijk
 from kaart.errors import InputError
 from kaart.gebieden import assemble
-from kaart.herkomst import GEOMETRIE, OPGETELD, lijst, met_indicatoren
+from kaart.herkomst import met_indicatoren
+from kaart.herkomstkolommen import GEOMETRIE, OPGETELD, lijst
 from kaart.kaartbestand import ATTRIBUTIE, LICENTIE, Kaart
 from kaart.kolommen import statistic_columns
 from kaart.koppelen import DUBBEL_FOUT, GEEN_GEOMETRIE, GEEN_STATISTIEKEN, combine, join

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from esda.smoothing import Empirical_Bayes
 
+from kaart import definities
 from kaart.errors import InputError
 from kaart.getallen import getal
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
@@ -33,7 +34,7 @@ from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_
 
 log = logging.getLogger(__name__)
 
-PROFIELEN = Path(__file__).resolve().parents[1] / "layers" / "profielen.toml"
+PROFIELEN = definities.MAP / "profielen.toml"
 STANDAARDPROFIEL = "algemeen"
 DREMPEL = 1.0
 """An area is a drukpunt when its overall score is at least this (robust z units)."""

@@ -28,8 +28,8 @@ import pandas as pd
 import shapely
 
 from kaart.codes import NIVEAUS
-from kaart.herkomst import GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, lijst, tekst
-from kaart.herkomst import KOLOMMEN as HERKOMST
+from kaart.herkomstkolommen import GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, lijst, tekst
+from kaart.herkomstkolommen import KOLOMMEN as HERKOMST
 from kaart.kolommen import Kolom, schema, statistic_columns
 from kaart.normaliseren import repaired
 

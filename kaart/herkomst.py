@@ -1,25 +1,10 @@
-"""Where each figure of an area comes from: CBS's own, summed from the areas below, or recomputed.
+"""How a reader is told where a figure comes from: the Dutch label of each value of an area.
 
-A kaart mixes CBS's published figures with figures the build makes: a level
-CBS did not deliver is summed from the buurten (counts, which CBS rounds to 5,
-so Dordrecht's sum is 121.430 where CBS publishes 121.434) and its ratios are
-recomputed from those sums; an indicator is a ratio of counts. A reader must
-see which is which, so every level layer of the kaart carries, per area, plain
-text columns that QGIS shows as they are:
-
-- ``cijfers``: ``officieel`` (the row is CBS's), ``opgeteld`` (built from the
-  areas below) or ``geen`` (a row without any statistic, e.g. geometry only);
-- ``opgeteld_uit``: the level it was built from (``buurten`` or ``wijken``);
-- ``opgeteld``: the columns summed from that level (and ``geometrie`` when the
-  outline was dissolved from it), comma-separated;
-- ``herberekend``: the columns recomputed (ratios, means, densities and the
-  drukpunt indicators), comma-separated.
-
-A column in neither list is CBS's own figure. The rule for a recomputed value
-where CBS published the figure itself: where CBS suppressed it at that level,
-its NA stays; a mean or density is CBS's figure; a share is the ratio of the
-area's counts when it has them, labelled as computed (see
-``kaart.indicatoren.waarden``).
+Read from the provenance columns (``kaart.herkomstkolommen``) and, for a drukpunt indicator, from its
+definition: an indicator is CBS's figure where CBS published it for the area, a figure of the facility
+layer is the voorzieningenlaag's, a score is the analysis's. Apart from the provenance columns because
+the indicators themselves read those columns (``kaart.indicatoren.waarden``) while these labels read
+the indicators.
 """
 
 from __future__ import annotations
@@ -29,43 +14,13 @@ from functools import cache
 
 import pandas as pd
 
-OFFICIEEL = "officieel"
-OPGETELD = "opgeteld"
-GEEN = "geen"
+from kaart.categorieen import kolomdefinities
+from kaart.herkomstkolommen import KOLOMMEN, OFFICIEEL, OPGETELD, eigen, lijst, tekst
+from kaart.indicatoren import PREFIX, catalogus
+from kaart.kolommen import schema
 
 CBS = "CBS"
 """The label of a figure as CBS published it."""
-GEOMETRIE = "geometrie"
-
-KOLOMMEN = ["cijfers", "opgeteld_uit", "opgeteld", "herberekend"]
-"""The provenance columns of a level layer."""
-
-
-def lijst(tekst: object) -> list[str]:
-    """The column names of an ``opgeteld`` or ``herberekend`` cell."""
-    return [t for t in str(tekst).split(", ") if t] if isinstance(tekst, str) else []
-
-
-def tekst(kolommen: list[str]) -> str:
-    """Column names as an ``opgeteld`` or ``herberekend`` cell."""
-    return ", ".join(kolommen)
-
-
-def eigen(frame: pd.DataFrame, kolom: str) -> pd.Series:
-    """Per row, whether the value of ``kolom`` is CBS's own figure (missing included: CBS suppressed it).
-
-    False where the frame lacks the column, where the row was built from the areas below
-    (``cijfers`` is ``opgeteld`` or ``geen``) or lists the column as summed or recomputed.
-    """
-    if kolom not in frame:
-        return pd.Series(False, index=frame.index)
-    cijfers = frame["cijfers"] if "cijfers" in frame else pd.Series(OFFICIEEL, index=frame.index)
-    gemaakt = pd.Series([kolom in lijst(a) or kolom in lijst(b) for a, b in zip(
-        frame.get("opgeteld", pd.Series(None, index=frame.index)),
-        frame.get("herberekend", pd.Series(None, index=frame.index)))], index=frame.index)
-    return (cijfers == OFFICIEEL) & ~gemaakt
-
-
 VOORZIENINGENLAAG = "voorzieningenlaag"
 """The label of a figure computed from the kaart's facility layer, not from CBS."""
 ANALYSE = "berekend in de drukpuntanalyse"
@@ -74,15 +29,11 @@ ANALYSE = "berekend in de drukpuntanalyse"
 
 def _indicator(kolom: str):
     """The drukpunt indicator stored in ``kolom``, or None."""
-    from kaart.indicatoren import PREFIX, catalogus
-
     return catalogus().indicatoren.get(kolom[len(PREFIX):]) if kolom.startswith(PREFIX) else None
 
 
 @cache
 def _uit_voorzieningen(ind) -> bool:
-    from kaart.voorzieningen import kolomdefinities
-
     return any(c in kolomdefinities() for c in ind.bronnen())
 
 
@@ -118,9 +69,6 @@ def label(rij: Mapping | pd.Series, kolom: str) -> str:
 def _label(kolom: str, cijfers: str | None, uit: str | None, opgeteld: str | None, herberekend_: str | None,
            eigen_cijfer: bool) -> str:
     """:func:`label` on what it depends on (cached: a level has few distinct combinations)."""
-    from kaart.kolommen import schema
-    from kaart.voorzieningen import kolomdefinities
-
     uit = uit or "onderliggende gebieden"
     herberekend = f"herberekend uit opgetelde {uit}" if cijfers == OPGETELD else "berekend uit CBS-cijfers"
     ind = _indicator(kolom)
@@ -162,8 +110,6 @@ def _bronkolommen(kolommen: list[str]) -> list[str]:
 def met_indicatoren(frame: pd.DataFrame) -> pd.Series:
     """The ``herberekend`` cells of a level with its recomputed drukpunt indicators added (those with a
     value that is not CBS's own figure; facility-layer indicators are not CBS figures and are left out)."""
-    from kaart.indicatoren import catalogus
-
     extra = pd.DataFrame(index=frame.index)
     for ind in catalogus():
         if ind.kolom not in frame or _uit_voorzieningen(ind):

@@ -1,6 +1,6 @@
 """Drukpunt indicators: read their definitions and compute them for every area.
 
-The definitions are data (``layers/indicatoren.toml``): each indicator is a
+The definitions are data (``kaart/definities/indicatoren.toml``): each indicator is a
 ratio of two counts (or a mean with its weight), so the value at any level is
 the summed numerator over the summed denominator, never an average of ratios.
 Where a source gives only a percentage, the numerator count is reconstructed
@@ -21,9 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kaart.herkomst import eigen
+from kaart import definities
+from kaart.categorieen import kolomdefinities
+from kaart.herkomstkolommen import eigen
+from kaart.kolommen import schema
 
-DEFINITIES = Path(__file__).resolve().parents[1] / "layers" / "indicatoren.toml"
+DEFINITIES = definities.MAP / "indicatoren.toml"
 RICHTINGEN = ("meer", "minder", "neutraal")
 PREFIX = "ind_"
 """Indicator values are stored in the kaart as columns ``ind_<id>``."""
@@ -77,9 +80,6 @@ class Indicator:
 
 @cache
 def _cbs_kolom(ind: Indicator) -> str | None:
-    from kaart.kolommen import schema
-    from kaart.voorzieningen import kolomdefinities
-
     if any(c in kolomdefinities() for c in ind.bronnen()):
         return None
     if ind.percentage and ind.schaal == 100:
@@ -109,8 +109,6 @@ class Catalogus:
 @cache
 def catalogus(path: Path = DEFINITIES) -> Catalogus:
     """Read and check the indicator definitions (cached)."""
-    from kaart.kolommen import schema
-
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     themas = dict(data["thema"])
     known = set(schema().kolommen)

@@ -1,6 +1,6 @@
 """The canonical statistics columns and the names they carry in each source schema.
 
-The definitions live in ``kolommen.toml`` beside this module, so an analyst can
+The definitions live in ``kaart/definities/kolommen.toml``, so an analyst can
 add a column or an alias without touching Python. This module reads them and
 renames a source's columns to the one internal naming.
 
@@ -19,6 +19,9 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+
+from kaart import definities
+from kaart.categorieen import kolomdefinities
 
 SOORTEN = ("aantal", "percentage", "gemiddelde", "dichtheid", "oppervlakte", "klasse")
 _ODATA_SUFFIX = re.compile(r"_\d+$")
@@ -74,7 +77,7 @@ def sleutel(naam: str) -> str:
 @cache
 def schema(path: Path | None = None) -> Schema:
     """Read and check the column definitions (cached: the file is read once)."""
-    path = path or Path(__file__).with_name("kolommen.toml")
+    path = path or definities.MAP / "kolommen.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     kolommen = {}
     for naam, spec in data["kolom"].items():
@@ -98,8 +101,6 @@ def schema(path: Path | None = None) -> Schema:
         for ref in (kolom.noemer, kolom.teller):
             if ref and ref not in kolommen:
                 raise ValueError(f"{path}: column {kolom.naam} refers to unknown column {ref}")
-    from kaart.voorzieningen import kolomdefinities
-
     for naam, spec in kolomdefinities().items():  # the facility join's columns, defined by the vocabulary
         kolommen[naam] = Kolom(naam=naam, label=spec["label"], soort=spec["soort"], eenheid=spec["eenheid"],
                                noemer=spec.get("noemer"))

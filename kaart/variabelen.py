@@ -2,7 +2,7 @@
 
 Three kinds of column live in a kaart's level layers: the canonical KWB
 statistics (``kolommen.toml``), the drukpunt indicators (``ind_<id>``, from
-``layers/indicatoren.toml``) and the scores the analysis adds. The web app,
+``kaart/definities/indicatoren.toml``) and the scores the analysis adds. The web app,
 exports and the CLI name them all through this one catalogue.
 """
 
@@ -13,9 +13,9 @@ from functools import cache
 
 import pandas as pd
 
+from kaart.categorieen import kolomdefinities
 from kaart.indicatoren import catalogus
 from kaart.kolommen import schema
-from kaart.voorzieningen import kolomdefinities
 
 KERNCIJFERS = "Kerncijfers (CBS)"
 DRUKPUNTEN = "Drukpunten"

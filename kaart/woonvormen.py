@@ -1,6 +1,6 @@
 """Woonvorm profiles for the locatiezoeker: which places a Skaeve Huse, a Domus or a woonvorm of one's own may take.
 
-A profile is a TOML file a planner can read and change (``layers/woonvormen/``,
+A profile is a TOML file a planner can read and change (``kaart/definities/woonvormen/``,
 or any file given by path). Each criterion is either a hard exclusion (a place
 within ``afstand_m`` metres of what the criterion names is out) or a weighted
 preference (scored 0 to 1 over the candidates, weighed by ``gewicht``). Every
@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from kaart import definities
 from kaart.errors import InputError
 
 log = logging.getLogger(__name__)
 
-MAP = Path(__file__).resolve().parents[1] / "layers" / "woonvormen"
+MAP = definities.MAP / "woonvormen"
 SOORTEN_UITSLUITING = ("woonbebouwing", "voorzieningen", "water")
 SOORTEN_VOORKEUR = ("woonbebouwing", "voorzieningen", "drukpunt", "zorgdruk")
 RICHTINGEN = ("dichtbij", "ver")
@@ -171,7 +172,7 @@ def _is_getal(value: object) -> bool:
 
 
 def _criterium(spec: dict, rol: str, problemen: list[str]) -> Criterium:
-    from kaart.voorzieningen import categorieen
+    from kaart.categorieen import categorieen
 
     cid = spec.get("id") or "?"
     waar = f"{rol} '{cid}'"

@@ -6,7 +6,7 @@ statistics as topics in nested groups. The version modules (``layers.cbs`` for
 v3, ``layers.cbs_v4``) differ only in their URLs and answer shapes; the way a
 topic becomes a canonical column is decided here, once.
 
-A topic is matched to a canonical column of ``kaart/kolommen.toml`` by its CBS
+A topic is matched to a canonical column of ``kaart/definities/kolommen.toml`` by its CBS
 stem: the v3 key without its numeric suffix (``AantalInwoners_5`` ->
 ``AantalInwoners``), which CBS derives from the topic's title, so a v4 measure
 gets the same stem from its title (:func:`stam`). A stem that occurs more than
@@ -47,7 +47,7 @@ class Onderwerp:
     """One statistic of a table: what to ask for, what CBS calls it, and where it sits.
 
     ``sleutel`` is the v3 key (``AantalInwoners_5``) or the v4 measure code;
-    ``stam`` the CBS stem that ``kaart/kolommen.toml`` knows (``AantalInwoners``);
+    ``stam`` the CBS stem that ``kaart/definities/kolommen.toml`` knows (``AantalInwoners``);
     ``groepen`` the titles of the topic groups around it, innermost first.
     """
 

@@ -1,7 +1,7 @@
 """Statistics and geometry from local files, for offline use.
 
 GeoPackage (every layer, or one), GeoJSON, TopoJSON, shapefile and CSV with
-KWB attributes in any schema ``kaart/kolommen.toml`` knows: PDOK's camelCase,
+KWB attributes in any schema ``kaart/definities/kolommen.toml`` knows: PDOK's camelCase,
 the classic CBS shapefile names, tmap's English names. Each layer becomes
 canonical rows through ``kaart.normaliseren``.
 """

@@ -128,7 +128,7 @@ class FeedV3:
                 f"CBS table {self.tabel} does not have the layout of a Kerncijfers wijken en buurten table "
                 f"(dimension {DIMENSIE}, a Gemeentenaam topic and known statistics).",
                 "Check the table id (--tabel, or KWB_TABELLEN in layers/cbs.py) and the aliases in "
-                "kaart/kolommen.toml.",
+                "kaart/definities/kolommen.toml.",
             )
         return meta
 

@@ -53,7 +53,7 @@ class FeedV4:
         meta = Metadata(self.tabel, onderwerpen, _odata.kolommen(onderwerpen))
         if not meta.kolommen:
             raise SourceError(f"CBS table {self.tabel} (OData v4) has no measure the project knows.",
-                              "Check the table id (--tabel) and the aliases in kaart/kolommen.toml.")
+                              "Check the table id (--tabel) and the aliases in kaart/definities/kolommen.toml.")
         return meta
 
     def gemeenten(self, meta: Metadata) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 When the user is online and has no list of their own, OpenStreetMap is the
 quickest source of a region's doctors, pharmacies, community centres, schools
 and bus stops. The OSM tags that mean each category are data, the ``osm`` lists
-in ``layers/voorzieningen.toml``; this adapter asks Overpass (through osmnx)
+in ``kaart/definities/voorzieningen.toml``; this adapter asks Overpass (through osmnx)
 for exactly those tags inside the region, gives every element the first
 category of the vocabulary whose tag it carries, and returns the kaart's
 facility layer: points in EPSG:28992 with ``naam``, ``categorie``, ``adres``,
@@ -40,8 +40,8 @@ import shapely
 from osmnx._errors import InsufficientResponseError
 
 from kaart import __version__
+from kaart.categorieen import Categorie, categorie_van, categorieen
 from kaart.errors import InputError, SourceError
-from kaart.voorzieningen import Categorie, categorie_van, categorieen
 from layers._http import http_errors
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def load_osm(gebied: shapely.Geometry, categorieen: list[str] | None = None, *,
         The region, a (Multi)Polygon in EPSG:28992 (RD New).
     categorieen
         The categories to ask for (ids such as ``"apotheek"``, or a label or alias
-        ``kaart.voorzieningen.categorie_van`` knows); ``None`` asks for every
+        ``kaart.categorieen.categorie_van`` knows); ``None`` asks for every
         category with OSM tags. Categories without OSM tags are skipped.
     timeout
         Seconds Overpass may spend on the query and the client waits for it.

@@ -20,8 +20,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from kaart.categorieen import categorie_van, categorieen
 from kaart.errors import InputError
-from kaart.voorzieningen import categorie_van, categorieen
 from kaart.waarden import to_number
 from layers.bestanden import read_csv, read_vector
 

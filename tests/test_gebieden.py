@@ -6,7 +6,8 @@ import pytest
 from shapely.geometry import box
 
 from kaart.gebieden import MIN_DEKKING, aggregate, assemble
-from kaart.herkomst import CBS, GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, label, lijst
+from kaart.herkomst import CBS, label
+from kaart.herkomstkolommen import GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, lijst
 from kaart.indicatoren import waarden
 
 

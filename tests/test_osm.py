@@ -21,8 +21,8 @@ import pytest
 import requests
 import shapely
 
+from kaart.categorieen import categorieen
 from kaart.errors import InputError, NetworkError, SourceError
-from kaart.voorzieningen import categorieen
 from layers import osm
 from layers.osm import load_osm
 

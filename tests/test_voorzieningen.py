@@ -11,7 +11,8 @@ from shapely.geometry import Point, box
 from kaart.bouwen import Bron, build_kaart
 from kaart.errors import InputError
 from kaart.kaartbestand import Kaart
-from kaart.voorzieningen import BIJZONDERE_WOONVORMEN, RAND_M, categorieen, regiovorm, tellingen, voeg_toe
+from kaart.categorieen import categorieen
+from kaart.voorzieningen import BIJZONDERE_WOONVORMEN, RAND_M, regiovorm, tellingen, voeg_toe
 from layers.bestanden import load_bestand
 from layers.voorzieningen import load_voorzieningen, parse_kolommen
 
