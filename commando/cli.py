@@ -95,7 +95,8 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, d
         if tabel or odata != "auto":
             raise InputError("--tabel and --odata choose what is read from CBS online; files are read as they are.",
                              "Leave them out with --bron bestanden.")
-        from layers.bestanden import load_bestand, parse_spec
+        from kaart.geobestand import parse_spec
+        from layers.bestanden import load_bestand
 
         stap = Voortgang(2)
         stap(f"Bestanden lezen ({len(bestanden)})")
@@ -348,7 +349,7 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
     kaart = read_kaart(kaart_pad)
     sites = None
     if locaties_pad:
-        from layers.locaties import load_locaties
+        from kaart.locaties import load_locaties
 
         sites = load_locaties(locaties_pad)
     if gemeente:
@@ -438,7 +439,7 @@ def voorzieningen_import(kaart_pad: Path, bestand: str, categorie: str | None, k
     Importing the same file again replaces its points. Rows that cannot be
     used are listed with their line numbers; the others are loaded.
     """
-    from layers.bestanden import parse_spec
+    from kaart.geobestand import parse_spec
     from layers.voorzieningen import load_voorzieningen, parse_kolommen
 
     mapping = parse_kolommen(kolommen)

@@ -22,8 +22,9 @@ import pandas as pd
 
 from kaart.categorieen import categorie_van, categorieen
 from kaart.errors import InputError
+from kaart.geobestand import read_vector
 from kaart.waarden import to_number
-from layers.bestanden import read_csv, read_vector
+from layers.bestanden import read_csv
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ from shapely.geometry import Point, box
 
 from kaart.bouwen import Bron, build_kaart
 from kaart.errors import InputError
+from kaart.locaties import load_locaties
 from kaart.locatiezoeker import beoordeel, meet, verklaar
 from kaart.raster import raster
 from kaart.voorzieningen import voeg_toe
 from kaart.woonvormen import MAX_AFSTAND_M, lees, woonvorm, woonvormen
 from layers.bestanden import load_bestand
-from layers.locaties import load_locaties
 from layers.voorzieningen import load_voorzieningen
 
 DRECHTSTEDEN = ["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"]

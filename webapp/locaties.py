@@ -32,9 +32,9 @@ from kaart import locatiezoeker as lz
 from kaart.errors import InputError
 from kaart.getallen import getal
 from kaart.kaartbestand import Kaart
+from kaart.locaties import MAX_LOCATIES, load_locaties
 from kaart.voorzieningen import regiovorm
 from kaart.woonvormen import MAX_AFSTAND_M, MAX_GEWICHT, Woonvorm, woonvormen
-from layers.locaties import MAX_LOCATIES, load_locaties
 from webapp import geschiktheidsbeeld
 from webapp.bewaard import Bewaard
 from webapp.download import download

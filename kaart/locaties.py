@@ -2,7 +2,8 @@
 
 The locatiezoeker then scores these sites instead of the 100 m grid. A file
 without a declared CRS is read by what its coordinates show (RD New or
-longitude/latitude), as every other file the project reads.
+longitude/latitude), as every other file the project reads (``kaart.geobestand``).
+In the engine, not in ``layers``, because the web app reads them too.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 
 from kaart.errors import InputError
-from layers.bestanden import GEOJSON_SUFFIXES, VECTOR_SUFFIXES, parse_spec, read_vector, with_crs
-
+from kaart.geobestand import GEOJSON_SUFFIXES, VECTOR_SUFFIXES, parse_spec, read_vector, with_crs
 
 MAX_LOCATIES = 10_000
 """More sites than this is a parcel register, not a shortlist: the grid serves that better."""
