@@ -54,7 +54,6 @@ from math import floor, isfinite
 import pandas as pd
 
 from kaart.errors import InputError
-from kaart.getallen import getal
 from kaart.kaartbestand import Kaart
 
 BASISSEN = {

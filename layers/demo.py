@@ -74,7 +74,7 @@ def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
         "gemeenten": [g[0] for g in GEMEENTEN],
         "jaar": JAAR,
         "bron": "demo",
-        "bronnen": [{"bron": "layers.demo (gegenereerd)", "jaar": JAAR, "toelichting": FICTIEF}],
+        "bronnen": [{"bron": DEMO_BRON, "jaar": JAAR, "toelichting": FICTIEF}],
         "bronvermelding": f"Bron: fictieve voorbeeldgegevens ({JAAR})",
         "attributie": "Fictieve gegevens, gegenereerd door maatschappelijke-kaart",
         "licentie": "CC0 (verzonnen gegevens)",

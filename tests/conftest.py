@@ -49,11 +49,24 @@ def demo_kaart_pad(tmp_path_factory, demo_kaart) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(demo_kaart_pad):
-    """The web app on the Voorbeeldregio behind a real HTTP server (waitress) for one test module; its base URL."""
+def site_config() -> dict:
+    """Settings for the app of ``site`` beyond the kaart; a test module that needs others overrides this fixture."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def site_app(demo_kaart_pad, tmp_path_factory, site_config):
+    """The web app on the Voorbeeldregio for one test module, on its own temporary instance folder (so its
+    secret key and werksessie database land there, not in the checkout)."""
     from webapp import create_app
 
-    with running(create_app({"KAART_PAD": demo_kaart_pad})) as url:
+    return create_app({"KAART_PAD": demo_kaart_pad, **site_config}, instance_path=tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture(scope="module")
+def site(site_app):
+    """``site_app`` behind a real HTTP server (waitress) for one test module; its base URL."""
+    with running(site_app) as url:
         yield url
 
 

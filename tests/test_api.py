@@ -10,23 +10,19 @@ import jsonschema
 import pytest
 import requests
 import shapely
-from _server import running
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from kaart.kaartbestand import Kaart
 from layers.bestanden import load_bestand
-from webapp import create_app
 from webapp.api import OPENAPI, Geometrieen
 
 SPEC = json.loads(Path(OPENAPI).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def api(demo_kaart_pad):
-    app = create_app({"KAART_PAD": demo_kaart_pad})
-    with running(app) as url:
-        yield url, app
+def api(site, site_app):
+    return site, site_app
 
 
 def _validate(payload: dict, schema_name: str) -> None:

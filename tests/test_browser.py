@@ -262,7 +262,8 @@ def test_names_in_tooltips_and_popups_are_text_not_markup(browser, tmp_path, dem
     buurt, punt = _open_buurt(kaart)
     evil = '<img src=x onerror="document.title=1">Kwaadwijk'
     kaart.gebieden["buurt"].loc[buurt.name, "naam"] = evil
-    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "kwaad.gpkg")})) as url:
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "kwaad.gpkg")},
+                            instance_path=tmp_path / "instance")) as url:
         closed = ClosedNetworkPage(browser)
         page = closed.open(f"{url}/?niveau=buurt&indicator=inwoners")
         x, y = _screen_point(page, punt)

@@ -323,7 +323,7 @@ def app_buurten(buurten_only, tmp_path_factory):
     from webapp import create_app
 
     pad = write_kaart(buurten_only, tmp_path_factory.mktemp("e9") / "k.gpkg")
-    return create_app({"KAART_PAD": pad}).test_client()
+    return create_app({"KAART_PAD": pad}, instance_path=pad.parent / "instance").test_client()
 
 
 def test_e9_the_api_says_per_figure_where_it_comes_from(app_buurten, buurten_only):

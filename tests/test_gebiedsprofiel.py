@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import re
 
-import pytest
 import requests
 from _server import running
 
@@ -86,7 +85,8 @@ def test_names_on_the_profile_are_escaped(tmp_path, demo_kaart):
     code = buurten.index[0]
     buurten.loc[code, "naam"] = "<script>alert(1)</script>"
     kaart.extra["voorzieningen"].loc[0, "naam"] = "<img src=x onerror=alert(2)>"
-    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")})) as url:
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")},
+                            instance_path=tmp_path / "instance")) as url:
         html = _page(f"{url}/gebied/{code}") + _page(f"{url}/gebied/{buurten.at[code, 'wijkcode']}")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert "<img src=x" not in html
@@ -109,7 +109,7 @@ def test_values_from_percentages_and_missing_profile_indicators_are_said(shared_
     pad = write_kaart(kaart, tmp_path / "dordrecht.gpkg")
     buurten = kaart.gebieden["buurt"]
     code = buurten.index[buurten["ind_aandeel_65plus"].notna()][0]
-    with running(create_app({"KAART_PAD": pad})) as url:
+    with running(create_app({"KAART_PAD": pad}, instance_path=tmp_path / "instance")) as url:
         html = _page(f"{url}/gebied/{code}")
     rows = _rows(html)
     assert rows[catalogus()["aandeel_65plus"].label][0].endswith('<abbr title="afgeleid uit een percentage">*</abbr>')

@@ -6,20 +6,11 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-from _server import running
 
 from kaart.locatiezoeker import beoordeel, meet
 from kaart.woonvormen import woonvorm
-from webapp import create_app
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site(demo_kaart_pad, tmp_path_factory):
-    db = tmp_path_factory.mktemp("locaties") / "w.sqlite"
-    with running(create_app({"KAART_PAD": demo_kaart_pad, "WERKSESSIE_DB": f"sqlite:///{db}"})) as url:
-        yield url
 
 
 @pytest.fixture

@@ -225,7 +225,7 @@ def test_a_gemeente_limits_the_candidates_not_the_features(demo_kaart):
     u = beoordeel(m)
     assert set(u.lijst["gemeentecode"]) <= {"GM9902"}
     _assert_every_candidate_keeps_its_distance(demo_kaart, u)
-    with pytest.raises(InputError, match="no gemeente 'GM0000'"):
+    with pytest.raises(InputError, match="geen gemeente 'GM0000'"):
         meet(demo_kaart, woonvorm("domus"), gemeente="GM0000")
 
 
@@ -400,7 +400,7 @@ def test_real_drechtsteden_domus_is_near_a_real_hospital(drechtsteden, shared_fi
 @given(seed=st.integers(0, 10_000), n_punten=st.integers(1, 40), geclusterd=st.booleans())
 def test_square_distances_to_points_are_exact(seed, n_punten, geclusterd):
     """The k-d tree shortcut for squares gives GEOS's exact distance and nearest name, also where points crowd."""
-    from kaart.locatiezoeker import _naaste_punt
+    from kaart.locatiezoeker.meten import _naaste_punt
 
     rng = np.random.default_rng(seed)
     spreiding = 150 if geclusterd else 3000

@@ -78,6 +78,7 @@ def test_names_are_escaped(tmp_path, demo_kaart):
     kaart = copy.deepcopy(demo_kaart)
     lijst, _, _ = ranglijst(kaart, "buurt", "gezinnen")
     kaart.gebieden["buurt"].loc[lijst.index[0], "naam"] = "<img src=x onerror=alert(1)>"
-    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")})) as url:
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")},
+                            instance_path=tmp_path / "instance")) as url:
         html = _get(f"{url}/drukpunten", profiel="gezinnen").text
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from webapp import create_app
 
 # endpoint -> [(url, expected status)] or [(method, url, status)]; the first is the good case where one exists
 # without a werksessie; the werksessie's own good cases (which need a link's cookie) are in test_werksessies.py.
@@ -80,9 +79,8 @@ CASES = [(endpoint, *(case if len(case) == 3 else ("GET", *case))) for endpoint,
 
 
 @pytest.fixture(scope="module")
-def app(demo_kaart_pad, tmp_path_factory):
-    return create_app({"KAART_PAD": demo_kaart_pad,
-                       "WERKSESSIE_DB": f"sqlite:///{tmp_path_factory.mktemp('routes') / 'w.sqlite'}"})
+def app(site_app):
+    return site_app
 
 
 def test_every_route_is_in_the_table(app):

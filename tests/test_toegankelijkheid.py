@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from _server import running
 
-from webapp import assets, create_app
+from webapp import assets
 
 pytestmark = pytest.mark.browser
 

@@ -178,7 +178,8 @@ def test_the_csv_says_what_it_was_made_with(site, demo_kaart):
 def test_names_are_escaped(tmp_path, demo_kaart):
     kaart = copy.deepcopy(demo_kaart)
     kaart.gebieden["gemeente"].loc["GM9902", "naam"] = "<img src=x onerror=alert(1)></script>"
-    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")})) as url:
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")},
+                            instance_path=tmp_path / "instance")) as url:
         html = _get(f"{url}/verdeelsleutel").text
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "\\u003cimg src=x" in html  # in the map's JSON too, as an escape

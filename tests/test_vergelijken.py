@@ -77,7 +77,8 @@ def test_names_in_the_comparison_are_escaped(tmp_path, demo_kaart):
     kaart = copy.deepcopy(demo_kaart)
     codes = list(kaart.gebieden["buurt"].index[:2])
     kaart.gebieden["buurt"].loc[codes[0], "naam"] = "<script>alert(1)</script>"
-    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")})) as url:
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")},
+                            instance_path=tmp_path / "instance")) as url:
         html = _get(f"{url}/vergelijk", code=codes).text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -33,16 +33,8 @@ WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
 
 
 @pytest.fixture(scope="module")
-def site(demo_kaart_pad):
-    """(base URL, app) of the demo kaart served by waitress."""
-    app = create_app({"KAART_PAD": demo_kaart_pad})
-    with running(app) as url:
-        yield url, app
-
-
-@pytest.fixture(scope="module")
 def page(site) -> str:
-    url, _ = site
+    url = site
     response = requests.get(url + "/", timeout=60)
     assert response.status_code == 200
     return response.text
@@ -97,7 +89,7 @@ def test_every_script_and_stylesheet_is_local(page):
 
 
 def test_every_asset_answers(site, page):
-    url, _ = site
+    url = site
     for asset in _asset_urls(page):
         response = requests.get(urljoin(url + "/", asset), timeout=10)
         assert response.status_code == 200, asset
@@ -106,7 +98,7 @@ def test_every_asset_answers(site, page):
 
 def test_leaflet_marker_images_are_served(site):
     # Leaflet finds its default marker icon relative to leaflet.css.
-    url, _ = site
+    url = site
     response = requests.get(url + "/vendor/leaflet/dist/images/marker-icon.png", timeout=10)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/png"
@@ -115,7 +107,7 @@ def test_leaflet_marker_images_are_served(site):
 @pytest.mark.parametrize("path", ["/vendor/bootstrap/dist/css/bootstrap.min.css", "/vendor/.package-lock.json",
                                   "/vendor/leaflet/../../package.json", "/vendor/leaflet/dist/bestaat-niet.js"])
 def test_vendor_serves_only_the_listed_packages(site, path):
-    url, _ = site
+    url = site
     response = requests.get(url + path, timeout=10)
     assert response.status_code == 404
     assert "Niet gevonden" in response.text
@@ -128,7 +120,7 @@ def test_vendor_serves_only_the_listed_packages(site, path):
     ("niveau=gemeente&indicator=stedelijkheid", "bestaat niet op het niveau gemeente"),
 ])
 def test_bad_choice_is_a_dutch_400(site, query, fragment):
-    url, _ = site
+    url = site
     response = requests.get(f"{url}/?{query}", timeout=10)
     assert response.status_code == 400
     assert response.headers["Content-Type"].startswith("text/html")
@@ -138,7 +130,7 @@ def test_bad_choice_is_a_dutch_400(site, query, fragment):
 
 
 def test_bad_choice_is_escaped(site):
-    url, _ = site
+    url = site
     response = requests.get(url + "/", params={"indicator": "<script>alert(1)</script>"}, timeout=10)
     assert response.status_code == 400
     assert "<script>alert(1)" not in response.text
@@ -146,7 +138,7 @@ def test_bad_choice_is_escaped(site):
 
 
 def test_unknown_page_is_a_dutch_404(site):
-    url, _ = site
+    url = site
     response = requests.get(url + "/bestaat-niet", timeout=10)
     assert response.status_code == 404
     assert "Deze pagina bestaat niet." in response.text
@@ -161,8 +153,8 @@ def test_every_level_and_indicator_is_offered(page):
         assert kolommen[kolom].label in page
 
 
-def test_map_is_built_once_per_level_and_indicator(site):
-    url, app = site
+def test_map_is_built_once_per_level_and_indicator(site, site_app):
+    url, app = site, site_app
     maps = app.extensions["kaart_maps"]
     first = requests.get(url + "/?niveau=wijk&indicator=pct_65plus", timeout=60)
     builds = maps.builds
@@ -176,7 +168,7 @@ def test_map_is_built_once_per_level_and_indicator(site):
 
 
 def test_each_level_gets_every_area_from_the_api_not_inlined(site, demo_kaart):
-    url, _ = site
+    url = site
     for niveau, frame in demo_kaart.gebieden.items():
         html = requests.get(f"{url}/?niveau={niveau}&indicator=inwoners", timeout=60).text
         assert '"coordinates"' not in html  # no area geometry in the page, however big the kaart
@@ -197,7 +189,8 @@ def test_names_are_escaped(tmp_path, demo_kaart):
     voorzieningen.iloc[0, voorzieningen.columns.get_loc("naam")] = "<b>x</b>${alert(3)}`\\u"
     voorzieningen["adres"] = "<i>adres</i>"
     voorzieningen["bron"] = "<u>bron</u>.csv"
-    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "kwaad.gpkg")})) as url:
+    with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "kwaad.gpkg")},
+                            instance_path=tmp_path / "instance")) as url:
         page = requests.get(url + "/", timeout=60).text
     assert '<script>alert("buurt")' not in page
     assert "<img src=x" not in page
@@ -209,7 +202,7 @@ def test_names_are_escaped(tmp_path, demo_kaart):
 
 
 def test_figures_from_the_facility_layer_name_it_as_their_source(site):
-    url, _ = site
+    url = site
     html = requests.get(f"{url}/?niveau=buurt&indicator=ind_afstand_tot_huisarts_m", timeout=60).text
     assert "Bron: voorzieningenlaag (layers.demo (gegenereerd))" in html
     html = requests.get(f"{url}/?niveau=buurt&indicator=inwoners", timeout=60).text
@@ -217,7 +210,7 @@ def test_figures_from_the_facility_layer_name_it_as_their_source(site):
 
 
 def test_missing_node_modules_says_run_make_assets(tmp_path, demo_kaart_pad, caplog):
-    app = create_app({"KAART_PAD": demo_kaart_pad, "NODE_MODULES": str(tmp_path)})
+    app = create_app({"KAART_PAD": demo_kaart_pad, "NODE_MODULES": str(tmp_path)}, instance_path=tmp_path / "instance")
     assert "make assets" in caplog.text
     with running(app) as url:
         response = requests.get(url + "/", timeout=60)
@@ -225,18 +218,18 @@ def test_missing_node_modules_says_run_make_assets(tmp_path, demo_kaart_pad, cap
     assert "make assets" in response.text and "npm ci --prefix webapp" in response.text
 
 
-def test_kaart_path_from_environment(monkeypatch, demo_kaart_pad):
+def test_kaart_path_from_environment(monkeypatch, demo_kaart_pad, tmp_path):
     monkeypatch.setenv("KAART_PAD", str(demo_kaart_pad))
-    app = create_app()
+    app = create_app(instance_path=tmp_path)
     assert app.extensions["kaart"].metadata["fictief"] is True
 
 
 def test_no_kaart_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.delenv("KAART_PAD", raising=False)
     with pytest.raises(InputError, match="KAART_PAD"):
-        create_app({"KAART_PAD": None})
+        create_app({"KAART_PAD": None}, instance_path=tmp_path)
     with pytest.raises(InputError, match="No kaart at"):
-        create_app({"KAART_PAD": tmp_path / "bestaat-niet.gpkg"})
+        create_app({"KAART_PAD": tmp_path / "bestaat-niet.gpkg"}, instance_path=tmp_path)
 
 
 def test_front_end_packages_are_installed():
@@ -292,7 +285,7 @@ def test_values_are_formatted_in_dutch():
 
 
 def test_the_table_view_lists_the_values_the_map_shows(site, demo_kaart):
-    url, _ = site
+    url = site
     html = requests.get(f"{url}/?niveau=wijk&indicator=pct_65plus", timeout=60).text
     tabel = html[html.index('<section class="tabelweergave"'):]
     wijken = demo_kaart.gebieden["wijk"]
@@ -304,7 +297,7 @@ def test_the_table_view_lists_the_values_the_map_shows(site, demo_kaart):
 
 
 def test_the_csv_export_is_what_the_map_shows_in_excel_dutch(site, demo_kaart):
-    url, _ = site
+    url = site
     response = requests.get(f"{url}/export.csv?niveau=buurt&indicator=pct_65plus", timeout=60)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")

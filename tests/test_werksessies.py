@@ -8,6 +8,7 @@ import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -19,17 +20,26 @@ from webapp.werksessies.opslag import Opslag, verschillen
 VANDAAG = date.today()
 
 
+INSTELLINGEN = {"SECRET_KEY": "test-geheim", "WERKSESSIE_AANMAAKLIMIET": "1000 per minute"}
+"""Creating werksessies is not rate-limited here unless a test asks."""
+
+
 def maak_app(kaart_pad, db, **config):
-    """An app on its own database; creating werksessies is not rate-limited here unless a test asks."""
-    return create_app({"KAART_PAD": kaart_pad, "WERKSESSIE_DB": f"sqlite:///{db}", "SECRET_KEY": "test-geheim",
-                       "WERKSESSIE_AANMAAKLIMIET": "1000 per minute", **config})
+    """An app on its own database, with its instance folder beside it."""
+    return create_app({"KAART_PAD": kaart_pad, "WERKSESSIE_DB": f"sqlite:///{db}", **INSTELLINGEN, **config},
+                      instance_path=Path(db).parent / "instance")
 
 
 @pytest.fixture(scope="module")
-def site(demo_kaart_pad, tmp_path_factory):
-    db = tmp_path_factory.mktemp("ws") / "werksessies.sqlite"
-    with running(maak_app(demo_kaart_pad, db)) as url:
-        yield url, db
+def site_config(tmp_path_factory) -> dict:
+    """The shared ``site`` (tests/conftest.py) of this module on its own database, set up like :func:`maak_app`."""
+    return {"WERKSESSIE_DB": f"sqlite:///{tmp_path_factory.mktemp('ws') / 'werksessies.sqlite'}", **INSTELLINGEN}
+
+
+@pytest.fixture(scope="module")
+def db(site_app) -> Path:
+    """The database file of ``site``."""
+    return Path(site_app.config["WERKSESSIE_DB"].removeprefix("sqlite:///"))
 
 
 class Browser:
@@ -89,8 +99,8 @@ def vlak(lon, lat, d=0.002):
                                                 [lon, lat]]]}
 
 
-def test_a_link_becomes_a_cookie_and_a_clean_url_and_only_its_hash_is_stored(site):
-    url, db = site
+def test_a_link_becomes_a_cookie_and_a_clean_url_and_only_its_hash_is_stored(site, db):
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     a = deelnemer(url, links["deelnemer"], ws)
     assert a.pagina(f"/werksessies/{ws}").status_code == 200
@@ -105,7 +115,7 @@ def test_a_link_becomes_a_cookie_and_a_clean_url_and_only_its_hash_is_stored(sit
 
 
 def test_revoking_a_link_shuts_out_whoever_came_in_with_it(site):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     a = deelnemer(url, links["deelnemer"], ws)
     response = facilitator.api("POST", ws, "links/deelnemer")
@@ -115,8 +125,8 @@ def test_revoking_a_link_shuts_out_whoever_came_in_with_it(site):
     deelnemer(url, response.json()["link"], ws)  # the new link works
 
 
-def test_an_ended_werksessie_opens_no_more_and_none_is_made_in_the_past(site):
-    url, db = site
+def test_an_ended_werksessie_opens_no_more_and_none_is_made_in_the_past(site, db):
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     a = deelnemer(url, links["deelnemer"], ws)
     with sqlite3.connect(db) as c:  # the werksessie ends: its links expire with it
@@ -132,7 +142,7 @@ def test_an_ended_werksessie_opens_no_more_and_none_is_made_in_the_past(site):
 
 
 def test_state_changes_need_the_csrf_token(site):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     lon, lat = midden(facilitator, ws)
     response = facilitator.api("POST", ws, "annotaties", {"geometrie": vlak(lon, lat), "categorie": "kans",
@@ -150,7 +160,7 @@ def test_state_changes_need_the_csrf_token(site):
     ({"type": "LineString", "coordinates": "x"}, "onleesbaar"),
 ])
 def test_bad_drawings_are_refused_in_dutch(site, geometrie, fragment):
-    url, _ = site
+    url = site
     facilitator, ws, _ = nieuwe_werksessie(url)
     response = facilitator.api("POST", ws, "annotaties", {"geometrie": geometrie, "categorie": "kans",
                                                           "tekst": "x"})
@@ -158,7 +168,7 @@ def test_bad_drawings_are_refused_in_dutch(site, geometrie, fragment):
 
 
 def test_too_many_vertices_and_too_large_requests_are_refused(site):
-    url, _ = site
+    url = site
     facilitator, ws, _ = nieuwe_werksessie(url)
     lon, lat = midden(facilitator, ws)
     line = {"type": "LineString", "coordinates": [[lon + i * 1e-6, lat] for i in range(2500)]}
@@ -170,7 +180,7 @@ def test_too_many_vertices_and_too_large_requests_are_refused(site):
 
 
 def test_texts_are_checked(site):
-    url, _ = site
+    url = site
     facilitator, ws, _ = nieuwe_werksessie(url)
     lon, lat = midden(facilitator, ws)
     for body, fragment in [({"categorie": "kans", "tekst": " "}, "toelichting"),
@@ -181,7 +191,7 @@ def test_texts_are_checked(site):
 
 
 def test_own_annotations_only_with_history_and_undo(site):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     a, b = deelnemer(url, links["deelnemer"], ws), deelnemer(url, links["deelnemer"], ws)
     lezer = deelnemer(url, links["lezer"], ws)
@@ -210,7 +220,7 @@ def test_own_annotations_only_with_history_and_undo(site):
 
 
 def test_polling_returns_only_what_changed(site):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     a = deelnemer(url, links["deelnemer"], ws)
     lon, lat = midden(a, ws)
@@ -224,7 +234,7 @@ def test_polling_returns_only_what_changed(site):
 
 
 def test_moderation_holds_new_annotations_until_approved_and_hides_any(site):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url, moderatie="on")
     a, b = deelnemer(url, links["deelnemer"], ws), deelnemer(url, links["deelnemer"], ws)
     lon, lat = midden(a, ws)
@@ -240,7 +250,7 @@ def test_moderation_holds_new_annotations_until_approved_and_hides_any(site):
 
 
 def test_dots_are_limited_on_the_server_even_when_sent_at_once(site):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)  # three dots each
     a = deelnemer(url, links["deelnemer"], ws)
     lon, lat = midden(a, ws)
@@ -259,7 +269,7 @@ def test_dots_are_limited_on_the_server_even_when_sent_at_once(site):
 
 
 def test_afspraken_are_smart_and_export_as_csv(site, demo_kaart):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     code = demo_kaart.gebieden["buurt"].index[5]
     good = {"gebied": code, "wat": "Een ontmoetingsplek in het buurthuis", "wanneer": "2027-06-01",
@@ -283,7 +293,7 @@ def test_afspraken_are_smart_and_export_as_csv(site, demo_kaart):
 
 @pytest.mark.parametrize("formaat", ["gpkg", "geojson"])
 def test_export_and_import_into_a_fresh_database_loses_nothing(site, demo_kaart_pad, tmp_path, formaat):
-    url, _ = site
+    url = site
     facilitator, ws, links = nieuwe_werksessie(url)
     a = deelnemer(url, links["deelnemer"], ws)
     lon, lat = midden(a, ws)
@@ -363,8 +373,8 @@ def test_the_migrations_make_the_models_schema_with_wal_and_full_sync(tmp_path):
     Opslag(f"sqlite:///{tmp_path / 'schema.sqlite'}")  # migrating again is a no-op
 
 
-def test_a_failed_write_leaves_nothing_half_done(site):
-    url, db = site
+def test_a_failed_write_leaves_nothing_half_done(site, db):
+    url = site
     facilitator, ws, _ = nieuwe_werksessie(url)
     before = sqlite3.connect(db).execute("select revisie from werksessie where id = ?", (ws,)).fetchone()
     assert facilitator.api("POST", ws, "annotaties", {"geometrie": {"type": "Point", "coordinates": [4.0, 51.0]},
@@ -374,7 +384,7 @@ def test_a_failed_write_leaves_nothing_half_done(site):
 
 
 def test_unknown_werksessie_and_bad_json_are_clear(site):
-    url, _ = site
+    url = site
     facilitator, ws, _ = nieuwe_werksessie(url)
     assert facilitator.api("GET", 999999, "annotaties").status_code == 404
     response = facilitator.s.post(f"{url}/werksessies/{ws}/api/annotaties", data="niet json",

@@ -48,7 +48,7 @@ from webapp import (
 from webapp.choropleth import MapCache, start_zoom
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str | os.PathLike | None = None) -> Flask:
     """Create the web app for one built kaart.
 
     Parameters
@@ -57,13 +57,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         Configuration that overrides every other source, e.g.
         ``{"KAART_PAD": "data/demo/voorbeeldregio.gpkg"}``. ``kaart serve``
         passes the kaart this way too, so the instance file is read either way.
+    instance_path
+        The instance folder (``config.py``, the secret key, the default
+        werksessie database); Flask's default, ``instance/`` beside the
+        package, when not given. Tests give a temporary one, so they neither
+        read a developer's settings nor write into the checkout.
 
     Raises
     ------
     InputError
         When no kaart is configured, or the file is missing or not a kaart.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    instance = os.fspath(instance_path) if instance_path is not None else None
+    app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.config.from_mapping(KAART_PAD=None, NODE_MODULES=str(assets.NODE_MODULES))
     app.config.from_pyfile("config.py", silent=True)

@@ -32,7 +32,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from kaart.kaartbestand import Kaart
-from kaart.variabelen import Variabele, kaartbaar, variabelen
+from kaart.variabelen import Variabele, variabelen
 from kaart.voorzieningen import categorieen
 from webapp.api import METRES_PER_PIXEL_Z0
 from webapp.assets import localize
@@ -87,11 +87,6 @@ class Classes:
         if pd.isna(value):
             return NO_DATA_COLOUR
         return self.colours[int(np.searchsorted(self.upper_bounds, value, side="left"))]
-
-
-def indicators(frame: pd.DataFrame) -> list[str]:
-    """What a level can be coloured by: scores, indicators and statistics with values (see kaart.variabelen)."""
-    return kaartbaar(frame)
 
 
 def class_breaks(values: pd.Series) -> Classes | None:

@@ -29,9 +29,6 @@ from webapp.errors import UnknownArea
 
 bp = Blueprint("gebiedsprofiel", __name__)
 
-REFERENTIES = ("gebied", "gemeente", "regio", "nederland")
-
-
 @dataclass(frozen=True)
 class Regel:
     """One indicator of the profile: the area's value and its references, each with its share of the bar."""

@@ -13,8 +13,8 @@ from flask import Blueprint, current_app, render_template, request
 from kaart.codes import NIVEAUS
 from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
-from kaart.variabelen import variabelen
-from webapp.choropleth import NIVEAU_LABELS, MapCache, format_value, indicators
+from kaart.variabelen import kaartbaar, variabelen
+from webapp.choropleth import NIVEAU_LABELS, MapCache, format_value
 from webapp.download import download
 from webapp.errors import InvalidChoice
 
@@ -38,7 +38,7 @@ def index():
         indicator=indicator,
         niveaus=[(n, NIVEAU_LABELS[n]) for n in NIVEAUS if n in kaart.gebieden],
         indicatoren=[(naam, catalogus[naam].label, catalogus[naam].groep)
-                     for naam in indicators(kaart.gebieden[niveau])],
+                     for naam in kaartbaar(kaart.gebieden[niveau])],
         ontbrekende_bestanden=current_app.extensions["missing_assets"],
         gebiedsnamen=current_app.extensions["gebiedsnamen"],
         tabel=tabel(kaart, niveau, indicator),
@@ -97,7 +97,7 @@ def choice(kaart: Kaart, niveau: str | None, indicator: str | None) -> tuple[str
     niveau = niveau or ("buurt" if "buurt" in niveaus else niveaus[-1])
     if niveau not in niveaus:
         raise InvalidChoice(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. Kies uit: {', '.join(niveaus)}.")
-    beschikbaar = indicators(kaart.gebieden[niveau])
+    beschikbaar = kaartbaar(kaart.gebieden[niveau])
     if not beschikbaar:
         raise InvalidChoice(f"Op het niveau {niveau} heeft deze kaart geen cijfers om te tonen.")
     indicator = indicator or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in beschikbaar else beschikbaar[0])

@@ -29,7 +29,6 @@ FASEN = {"ervaringsgegevens": "Ervaringsgegevens verzamelen", "prioritering": "W
          "afspraken": "Afspraken maken"}
 ROLLEN = {"facilitator": "Facilitator", "deelnemer": "Deelnemer", "lezer": "Alleen lezen"}
 CATEGORIEEN = {"signaal": "Signaal", "zorg": "Zorg", "kans": "Kans", "idee": "Idee", "vraag": "Vraag"}
-STATUS_ANNOTATIE = ("zichtbaar", "wacht", "verborgen")
 ROLLEN_PARTIJ = {"adviseren": "Adviseren", "co-creeren": "Co-creëren", "meebeslissen": "Meebeslissen"}
 STATUS_AFSPRAAK = {"gepland": "Gepland", "lopend": "Lopend", "gereed": "Gereed", "vervallen": "Vervallen"}
 
