@@ -18,7 +18,7 @@ import click
 import pandas as pd
 
 from kaart.errors import InputError, KaartError
-from kaart.getallen import getal
+from kaart.getallen import getal, met_teken
 
 log = logging.getLogger("kaart")
 
@@ -254,9 +254,9 @@ def info(kaart_pad: Path) -> None:
         inw = kaart.controle[kaart.controle["kolom"] == "inwoners"]
         click.echo("Officiële cijfers tegenover de som van de onderliggende gebieden (inwoners):")
         for row in inw.head(20).itertuples():
-            teken = "+" if row.verschil > 0 else ""
+            verschil = met_teken(row.verschil, 0) if row.verschil else getal(row.verschil)
             click.echo(f"  {row.code}: officieel {getal(row.officieel)}, som {getal(row.som_onderliggend)}, "
-                       f"verschil {teken}{getal(row.verschil)}")
+                       f"verschil {verschil}")
 
 
 @cli.command()
@@ -291,7 +291,7 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
     _profielwaarschuwing(kaart, niveau, p, ontbrekend)
     for row in lijst.head(top).itertuples():
         inwoners = "?" if pd.isna(row.inwoners) else getal(row.inwoners)
-        score = "geen" if pd.isna(row.drukpuntscore) else f"{row.drukpuntscore:+.2f}".replace(".", ",")
+        score = "geen" if pd.isna(row.drukpuntscore) else met_teken(row.drukpuntscore)
         if pd.isna(row.rang_min):
             bereik = ""
         elif row.rang_min == row.rang_max:
@@ -554,7 +554,7 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
         click.echo(f"{str(r['naam'])[:24]:24s} {getal(r['basis']):>9s} {getal(r['aandeel'] * 100, 1) + '%':>8s} "
                    f"{getal(r['correctiefactor'], 2):>7s} {getal(r['quotum'], 2):>8s} "
                    + "".join(f" {getal(r[k]):>4s}" for k in jaarkolommen)
-                   + f" {getal(r['totaal']):>7s} {_plusmin(int(r['effect_correctie'])):>7s}")
+                   + f" {getal(r['totaal']):>7s} {met_teken(int(r['effect_correctie']), 0):>7s}")
     click.echo(v.formule)
     if v.gemiddelde is not None:
         click.echo(f"Regiogemiddelde bestaande zorgdruk: {getal(v.gemiddelde, 2)} plaatsen per 1.000 ({basis}). "
@@ -562,11 +562,6 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
     if csv_pad:
         write_csv(v.tabel_met_instellingen(), csv_pad)
         click.echo(f"Verdeling geschreven: {csv_pad}")
-
-
-def _plusmin(n: int) -> str:
-    """A change with its sign, the Dutch way: +1.234, -5, +0."""
-    return ("-" if n < 0 else "+") + getal(abs(n))
 
 
 def _grens(optie: str, values: tuple[str, ...]) -> int | dict[str, int] | None:

@@ -27,7 +27,7 @@ import pandas as pd
 from esda.smoothing import Empirical_Bayes
 
 from kaart.errors import InputError
-from kaart.getallen import getal
+from kaart.getallen import getal, met_eenheid
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
                                catalogus, teller_noemer, waarden)
 
@@ -241,9 +241,7 @@ def _getal(value, ind: Indicator) -> str:
     if value is None or pd.isna(value):
         return "onbekend"
     text = getal(value, 1)
-    if ind.eenheid == "%":
-        return f"{text}%"
-    return text if ind.eenheid in ind.label else f"{text} {ind.eenheid}"
+    return text if ind.eenheid != "%" and ind.eenheid in ind.label else met_eenheid(text, ind.eenheid)
 
 
 def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 0.5, trekkingen: int = 200,

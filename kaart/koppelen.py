@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from kaart.errors import InputError
+from kaart.getallen import kort
 from kaart.kolommen import statistic_columns
 from kaart.normaliseren import IDENTITY
 
@@ -99,8 +100,8 @@ def combine(frames: list[pd.DataFrame], bronnen: list[str] | None = None,
         merged["geometry"] = first_geometry.reindex(index).values
     dubbelen = pd.DataFrame({
         "code": conflicten["code"], "niveau": conflicten["niveau"], "jaar": conflicten["jaar"],
-        "probleem": [f"dubbel met andere waarden, eerste gehouden: {c.kolom} {_nl(c.waarde_a)} ({c.bron_a}) "
-                     f"tegenover {_nl(c.waarde_b)} ({c.bron_b})" for c in conflicten.itertuples()],
+        "probleem": [f"dubbel met andere waarden, eerste gehouden: {c.kolom} {kort(c.waarde_a)} ({c.bron_a}) "
+                     f"tegenover {kort(c.waarde_b)} ({c.bron_b})" for c in conflicten.itertuples()],
     }) if len(conflicten) else leeg
     for c in conflicten.itertuples():
         log.warning("duplicate with another value, first kept: %s", _beschrijving(c))
@@ -133,10 +134,6 @@ def _conflicts(stacked: pd.DataFrame) -> pd.DataFrame:
 
 def _beschrijving(c) -> str:
     return f"{c.code} ({c.jaar}) {c.kolom} is {c.waarde_a:g} in {c.bron_a} and {c.waarde_b:g} in {c.bron_b}"
-
-
-def _nl(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
 
 
 def join(statistieken: pd.DataFrame, geometrie: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

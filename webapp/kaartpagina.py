@@ -12,9 +12,10 @@ from flask import Blueprint, current_app, render_template, request
 
 from kaart.codes import NIVEAUS
 from kaart.export import csv_bytes
+from kaart.getallen import waarde
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
-from webapp.choropleth import NIVEAU_LABELS, MapCache, format_value, indicators
+from webapp.choropleth import NIVEAU_LABELS, MapCache, indicators
 from webapp.download import download
 from webapp.errors import InvalidChoice
 
@@ -62,7 +63,7 @@ def tabel(kaart: Kaart, niveau: str, indicator: str) -> list[tuple[str, str, str
     if len(rijen) > TABEL_MAX:
         return None
     kolom = variabelen()[indicator]
-    return [(code, r["naam"], r.get("gemeentenaam", ""), format_value(r[indicator], kolom))
+    return [(code, r["naam"], r.get("gemeentenaam", ""), waarde(r[indicator], kolom.eenheid))
             for code, r in rijen.iterrows()]
 
 

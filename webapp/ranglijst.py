@@ -20,6 +20,7 @@ from flask import Blueprint, current_app, render_template, request
 from kaart import drukpunten as dp
 from kaart.codes import NIVEAUS
 from kaart.export import csv_bytes
+from kaart.getallen import met_teken
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
 from webapp.bewaard import Bewaard
@@ -103,7 +104,7 @@ def drukpunten():
             velden.setdefault(cat.themas[ind.thema], []).append(
                 (ind.id, ind.label, f"{profiel.gewichten.get(ind.id, 0.0):g}", ind.id in ontbrekend))
     rijen = [(r.Index, r.naam, r.gemeentenaam,
-              None if pd.isna(r.drukpuntscore) else f"{r.drukpuntscore:+.2f}".replace(".", ","), bool(r.drukpunt),
+              None if pd.isna(r.drukpuntscore) else met_teken(r.drukpuntscore), bool(r.drukpunt),
               _rang(r), None if pd.isna(r.kans_drukpunt) else f"{r.kans_drukpunt:.0%}",
               r.redenen if isinstance(r.redenen, str) else "") for r in lijst.head(TOP).itertuples()]
     return render_template(

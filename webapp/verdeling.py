@@ -26,7 +26,7 @@ from kaart import codes
 from kaart.errors import InputError
 from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
-from kaart.getallen import getal
+from kaart.getallen import getal, met_teken
 from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, verdeel_kaart
 from webapp.bewaard import Bewaard
 from webapp.choropleth import NO_DATA_COLOUR, class_breaks
@@ -157,7 +157,7 @@ def _regio_opties(kaart: Kaart) -> list[tuple[str, str]]:
 
 def _effect(n: int) -> str:
     """``+3``, ``-1``, ``0`` (a plain hyphen-minus, as Excel reads a pasted number)."""
-    return ("+" if n > 0 else "-" if n < 0 else "") + getal(abs(n))
+    return met_teken(n, 0) if n else "0"
 
 
 def formulier(args) -> dict[str, str]:
