@@ -18,7 +18,7 @@ import click
 import pandas as pd
 
 from kaart.errors import InputError, KaartError
-from kaart.getallen import getal, met_teken
+from kaart.getallen import getal, lees_getal, met_teken
 
 log = logging.getLogger("kaart")
 
@@ -371,7 +371,7 @@ def _instellingen(values: tuple[str, ...], optie: str, vorm: str, voorbeeld: str
     for value in _split_values(values):
         naam, _, tekst = value.partition("=")
         try:
-            result[naam.strip()] = float(tekst.replace(",", "."))
+            result[naam.strip()] = lees_getal(tekst)
         except ValueError:
             raise InputError(f"{optie} {value!r} is not {vorm}.", f"Write it like {optie} {voorbeeld}.") from None
     return result
@@ -537,7 +537,7 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
     from kaart.kaartbestand import read_kaart
     from kaart.verdeelsleutel import verdeel_kaart
 
-    grenzen = _grens("--min", minimum), _grens("--max", maximum)
+    grenzen = _grens("--min", "minimum", minimum), _grens("--max", "maximum", maximum)
     kaart = read_kaart(kaart_pad)
     v = verdeel_kaart(kaart, aantal=aantal, regio=regio, jaren=jaren, basis=basis, correctie=correctie,
                       minimum=grenzen[0], maximum=grenzen[1])
@@ -564,22 +564,15 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
         click.echo(f"Verdeling geschreven: {csv_pad}")
 
 
-def _grens(optie: str, values: tuple[str, ...]) -> int | dict[str, int] | None:
-    """``--min 2`` (all gemeenten) or ``--min GM0505=3`` (repeatable) as the engine's bound."""
-    from kaart import codes
+def _grens(optie: str, naam: str, values: tuple[str, ...]) -> int | dict[str, int] | None:
+    """``--min 2`` (all gemeenten) or ``--min GM0505=3`` (repeatable) as the engine's bound, read by the engine."""
+    from kaart.verdeelsleutel import lees_grens
 
-    waarden = _split_values(values)
-    if not waarden:
-        return None
     try:
-        if len(waarden) == 1 and "=" not in waarden[0]:
-            return int(waarden[0])
-        if all("=" in w for w in waarden):
-            return {codes.gemeente(w.partition("=")[0]): int(w.partition("=")[2]) for w in waarden}
-    except ValueError:
-        pass
-    raise InputError(f"{optie} {' '.join(values)} is not one number nor GEMEENTECODE=N values.",
-                     f"Write it like {optie} 2 or {optie} GM0505=3 {optie} GM0642=1.")
+        return lees_grens(", ".join(_split_values(values)), naam)
+    except InputError as err:
+        raise InputError(f"{optie} {' '.join(values)}: {err.problem}",
+                         f"{err.fix} Herhaal de optie per gemeente: {optie} GM0505=3 {optie} GM0642=1.") from None
 
 
 @cli.group("regio-indelingen")
@@ -662,6 +655,21 @@ def demo(uit: Path, alleen_bouwen: bool, host: str, port: int, dev: bool) -> Non
         _serve(uit, host, port, dev)
 
 
+OPTIES = {"gemeente": "--gemeente", "jaar": "--jaar", "dubbel": "--dubbel", "profiel": "--profiel",
+          "gewicht": "--gewicht", "niveau": "--niveau", "minimum": "--min", "maximum": "--max",
+          "bron": "--bron", "regio": "--regio", "basis": "--basis", "kaart": "kaart build", "voorzieningen": "kaart voorzieningen import",
+          "regio-indelingen": "kaart regio-indelingen import KAART [MAP]", "woonvorm": "kaart locaties --profielen"}
+"""Where the command takes each input an engine error can ask for (see kaart.errors)."""
+
+
+def _melding(err: KaartError) -> str:
+    """The engine's message with the flag or command that gives the input it asks for: ``... (--jaar 2023)``."""
+    optie = OPTIES.get(err.parameter or "")
+    if optie is None:
+        return str(err)
+    return f"{err} ({optie}{'' if err.waarde is None else f' {err.waarde}'})"
+
+
 def main() -> None:
     """Entry point: run the command, turning known problems into one line and an exit code."""
     debug = "--debug" in sys.argv
@@ -676,7 +684,7 @@ def main() -> None:
     except KaartError as err:
         if debug:
             raise
-        click.echo(f"fout: {err}", err=True)
+        click.echo(f"fout: {_melding(err)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("\nAfgebroken; er is niets half geschreven.", err=True)

@@ -53,6 +53,7 @@ from math import floor
 
 import pandas as pd
 
+from kaart import codes
 from kaart.errors import InputError
 from kaart.getallen import getal, kort
 from kaart.kaartbestand import Kaart
@@ -168,6 +169,25 @@ def grens_tekst(grens: Grens) -> str:
     if isinstance(grens, Mapping):
         return ", ".join(f"{c}={getal(n)}" for c, n in grens.items())
     return getal(grens)
+
+
+def lees_grens(tekst: str, naam: str) -> Grens:
+    """A minimum or maximum as a user types it: ``2`` (every gemeente) or ``GM0505=3, GM0642=1`` (per gemeente).
+
+    ``naam`` is ``"minimum"`` or ``"maximum"``; empty text is no bound. The values are checked by :func:`verdeel`.
+    """
+    delen = [d.strip() for d in tekst.split(",") if d.strip()]
+    if not delen:
+        return None
+    try:
+        if len(delen) == 1 and "=" not in delen[0]:
+            return int(delen[0])
+        if all("=" in d for d in delen):
+            return {codes.gemeente(d.partition("=")[0]): int(d.partition("=")[2]) for d in delen}
+    except ValueError:  # an InputError of an unknown code too: the form is what is wrong
+        pass
+    raise InputError(f"Het {naam} ‘{tekst}’ is geen getal en geen lijst als GM0505=3, GM0642=1.",
+                     "Geef één aantal voor elke gemeente, of GEMEENTECODE=AANTAL per gemeente.", parameter=naam)
 
 
 def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Series | None = None,

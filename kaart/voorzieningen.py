@@ -249,7 +249,7 @@ def voeg_toe(kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
 
 def regiovorm(kaart) -> shapely.Geometry:
     """The region's outline: the regio layer the analysis wrote, else the union of the coarsest level."""
-    if "regio" in kaart.extra and len(kaart.extra["regio"]):
-        return kaart.extra["regio"].to_crs("EPSG:28992").geometry.union_all()
+    if kaart.regio is not None:
+        return kaart.regio.to_crs("EPSG:28992").geometry.union_all()
     frame = next(iter(kaart.gebieden.values()))
     return frame.to_crs("EPSG:28992").geometry.union_all()

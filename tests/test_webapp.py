@@ -236,7 +236,7 @@ def test_no_kaart_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.delenv("KAART_PAD", raising=False)
     with pytest.raises(InputError, match="KAART_PAD"):
         create_app({"KAART_PAD": None})
-    with pytest.raises(InputError, match="No kaart at"):
+    with pytest.raises(InputError, match="Er is geen kaart op"):
         create_app({"KAART_PAD": tmp_path / "bestaat-niet.gpkg"})
 
 

@@ -63,8 +63,7 @@ def _referenties(kaart: Kaart, rij: pd.Series) -> dict[str, pd.Series | None]:
         "gebied": rij,
         "gemeente": gemeenten.loc[gemeente] if gemeenten is not None and gemeente in gemeenten.index
         and rij.get("niveau") != "gemeente" else None,
-        "regio": _uit_gemeenten(kaart.extra["regio"].iloc[0])
-        if "regio" in kaart.extra and len(kaart.extra["regio"]) else None,
+        "regio": None if kaart.regio is None else _uit_gemeenten(kaart.regio.iloc[0]),
         "nederland": _uit_gemeenten(kaart.tabellen["nederland"].iloc[0]) if "nederland" in kaart.tabellen else None,
     }
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 from flask import Blueprint, current_app, render_template, request
 
-from kaart.codes import NIVEAUS
 from kaart.export import csv_bytes
 from kaart.getallen import waarde
 from kaart.kaartbestand import Kaart
@@ -37,7 +36,7 @@ def index():
         kaartbeeld=maps.get(niveau, indicator),
         niveau=niveau,
         indicator=indicator,
-        niveaus=[(n, NIVEAU_LABELS[n]) for n in NIVEAUS if n in kaart.gebieden],
+        niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus],
         indicatoren=[(naam, catalogus[naam].label, catalogus[naam].groep)
                      for naam in indicators(kaart.gebieden[niveau])],
         ontbrekende_bestanden=current_app.extensions["missing_assets"],
@@ -94,7 +93,7 @@ def choice(kaart: Kaart, niveau: str | None, indicator: str | None) -> tuple[str
     InvalidChoice
         When the kaart has no such level, or no such numeric indicator at that level.
     """
-    niveaus = [n for n in NIVEAUS if n in kaart.gebieden]
+    niveaus = kaart.niveaus
     niveau = niveau or ("buurt" if "buurt" in niveaus else niveaus[-1])
     if niveau not in niveaus:
         raise InvalidChoice(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. Kies uit: {', '.join(niveaus)}.")

@@ -107,7 +107,7 @@ def vergelijk():
                        else met_teken(rij['drukpuntscore']),
                        drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False)
                 for code, niveau, rij in gekozen]
-    regio = kaart.extra["regio"].iloc[0] if "regio" in kaart.extra and len(kaart.extra["regio"]) else None
+    regio = None if kaart.regio is None else kaart.regio.iloc[0]
     tabel = rijen(kaart, [rij for _, _, rij in gekozen], regio) if len(gekozen) >= 2 else {}
     return render_template("vergelijk.html", kaart=kaart, gebieden=gebieden, codes=codes, tabel=tabel,
                            regio=regio is not None, maximum=MAXIMUM, suggesties=suggesties, melding=melding,
