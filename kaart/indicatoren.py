@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kaart.errors import DefinitieError
 from kaart.herkomst import eigen
 
 DEFINITIES = Path(__file__).resolve().parents[1] / "layers" / "indicatoren.toml"
@@ -125,15 +126,16 @@ def catalogus(path: Path = DEFINITIES) -> Catalogus:
             teller=spec.get("teller"), percentage=spec.get("percentage"), waarde=spec.get("waarde"),
         )
         if ind.thema not in themas:
-            problems.append(f"{id_}: unknown thema {ind.thema!r}")
+            problems.append(f"{id_}: onbekend thema ‘{ind.thema}’")
         if ind.richting not in RICHTINGEN:
-            problems.append(f"{id_}: richting must be one of {RICHTINGEN}")
+            problems.append(f"{id_}: richting moet een van {', '.join(RICHTINGEN)} zijn")
         if not noemer or not (ind.teller or ind.percentage or ind.waarde):
-            problems.append(f"{id_}: needs noemer with teller/percentage, or waarde with gewicht")
-        problems += [f"{id_}: unknown column {c!r}" for c in ind.bronnen() if c not in known]
+            problems.append(f"{id_}: heeft een noemer met teller of percentage nodig, of een waarde met gewicht")
+        problems += [f"{id_}: onbekende kolom ‘{c}’" for c in ind.bronnen() if c not in known]
         indicatoren[id_] = ind
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise DefinitieError(path, "indicator", "; ".join(problems) + ".",
+                             "Herstel de genoemde indicatoren; een kolom moet in kolommen.toml staan.")
     return Catalogus(indicatoren=indicatoren, themas=themas)
 
 

@@ -107,7 +107,7 @@ def formule(correctie: float, basis: str = "huishoudens", grenzen: bool = False)
 
 def _kort(x) -> str:
     """A value for an error message, the Dutch way (``2.000.000``, ``2,5``); a number of hundreds of digits
-    (``--aantal 1000…``) shortened."""
+    shortened."""
     try:
         tekst = str(x)
     except ValueError:  # an int beyond Python's 4,300 digits for str()
@@ -487,8 +487,8 @@ def regio_gemeenten(kaart: Kaart, regio: str | None) -> tuple[list[str], str]:
     indeling = kaart.tabellen.get(INDELINGEN)
     if indeling is None or indeling.empty:
         raise InputError(f"Deze kaart heeft geen regio-indelingen, dus de regio ‘{regio}’ is onbekend.",
-                         "Importeer ze met 'kaart regio-indelingen import KAART [MAP]', of laat de regio leeg "
-                         "voor alle gemeenten van de kaart.")
+                         "Importeer de regio-indelingen in de kaart, of laat de regio leeg voor alle gemeenten "
+                         "van de kaart.", parameter="regio-indelingen")
     soort, _, naam = regio.strip().rpartition(":")
     naam, soort = naam.strip().lower(), soort.strip().lower()
     treffers = indeling[(indeling["regio"].str.lower() == naam)
@@ -523,7 +523,8 @@ def verdeel_kaart(kaart: Kaart, *, aantal: int, regio: str | None = None, jaren:
     if correctie and correctie > 0:
         if ZORGDRUK not in gemeenten:
             raise InputError("Deze kaart heeft geen bestaande zorgdruk (zorgdruk_plaatsen) om voor te corrigeren.",
-                             "Importeer eerst de voorzieningen ('kaart voorzieningen import'), of zet de correctie op 0.")
+                             "Importeer eerst de voorzieningen in de kaart, of zet de correctie op 0.",
+                             parameter="voorzieningen")
         zorgdruk = gemeenten[ZORGDRUK].reindex(codes)
     tabel = verdeel(waarden, aantal, jaren=jaren, zorgdruk=zorgdruk, correctie=correctie, minimum=minimum,
                     maximum=maximum, namen=gemeenten["naam"])

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from kaart.errors import DefinitieError
+
 DEFINITIES = Path(__file__).resolve().parents[1] / "layers" / "voorzieningen.toml"
 
 
@@ -58,7 +60,8 @@ def categorieen(path: Path = DEFINITIES) -> dict[str, Categorie]:
         for tag in spec.get("osm", []):
             key, sep, value = tag.partition("=")
             if not sep:
-                raise ValueError(f"{path}: category {naam}: OSM tag {tag!r} is not key=value")
+                raise DefinitieError(path, f"categorie {naam}", f"de OSM-tag ‘{tag}’ is geen sleutel=waarde.",
+                                     "Schrijf hem als amenity=school.")
             tags.append((key, value))
         result[naam] = Categorie(naam=naam, label=spec["label"], meervoud=spec.get("meervoud", spec["label"]),
                                  afkorting=spec["afkorting"], kleur=spec["kleur"],

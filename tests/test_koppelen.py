@@ -53,7 +53,7 @@ def test_conflicting_duplicates_are_an_error_naming_both_rows():
 
 def test_conflicts_within_one_file_are_found_too():
     rows = pd.DataFrame([dict(_identity("BU00010101"), inwoners=100), dict(_identity("BU00010101"), inwoners=5)])
-    with pytest.raises(InputError, match="100 in x.csv and 5 in x.csv"):
+    with pytest.raises(InputError, match="100 in x.csv en 5 in x.csv"):
         combine([rows], ["x.csv"])
 
 
