@@ -18,7 +18,7 @@ import click
 import pandas as pd
 
 from kaart.errors import InputError, KaartError
-from kaart.getallen import getal
+from kaart.getallen import getal, lees_getal, met_teken
 
 log = logging.getLogger("kaart")
 
@@ -255,9 +255,9 @@ def info(kaart_pad: Path) -> None:
         inw = kaart.controle[kaart.controle["kolom"] == "inwoners"]
         click.echo("Officiële cijfers tegenover de som van de onderliggende gebieden (inwoners):")
         for row in inw.head(20).itertuples():
-            teken = "+" if row.verschil > 0 else ""
+            verschil = met_teken(row.verschil, 0) if row.verschil else getal(row.verschil)
             click.echo(f"  {row.code}: officieel {getal(row.officieel)}, som {getal(row.som_onderliggend)}, "
-                       f"verschil {teken}{getal(row.verschil)}")
+                       f"verschil {verschil}")
 
 
 @cli.command()
@@ -292,7 +292,7 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
     _profielwaarschuwing(kaart, niveau, p, ontbrekend)
     for row in lijst.head(top).itertuples():
         inwoners = "?" if pd.isna(row.inwoners) else getal(row.inwoners)
-        score = "geen" if pd.isna(row.drukpuntscore) else f"{row.drukpuntscore:+.2f}".replace(".", ",")
+        score = "geen" if pd.isna(row.drukpuntscore) else met_teken(row.drukpuntscore)
         if pd.isna(row.rang_min):
             bereik = ""
         elif row.rang_min == row.rang_max:
@@ -372,7 +372,7 @@ def _instellingen(values: tuple[str, ...], optie: str, vorm: str, voorbeeld: str
     for value in _split_values(values):
         naam, _, tekst = value.partition("=")
         try:
-            result[naam.strip()] = float(tekst.replace(",", "."))
+            result[naam.strip()] = lees_getal(tekst)
         except ValueError:
             raise InputError(f"{optie} {value!r} is not {vorm}.", f"Write it like {optie} {voorbeeld}.") from None
     return result
@@ -538,7 +538,7 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
     from kaart.kaartbestand import read_kaart
     from kaart.verdeelsleutel import verdeel_kaart
 
-    grenzen = _grens("--min", minimum), _grens("--max", maximum)
+    grenzen = _grens("--min", "minimum", minimum), _grens("--max", "maximum", maximum)
     kaart = read_kaart(kaart_pad)
     v = verdeel_kaart(kaart, aantal=aantal, regio=regio, jaren=jaren, basis=basis, correctie=correctie,
                       minimum=grenzen[0], maximum=grenzen[1])
@@ -555,7 +555,7 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
         click.echo(f"{str(r['naam'])[:24]:24s} {getal(r['basis']):>9s} {getal(r['aandeel'] * 100, 1) + '%':>8s} "
                    f"{getal(r['correctiefactor'], 2):>7s} {getal(r['quotum'], 2):>8s} "
                    + "".join(f" {getal(r[k]):>4s}" for k in jaarkolommen)
-                   + f" {getal(r['totaal']):>7s} {_plusmin(int(r['effect_correctie'])):>7s}")
+                   + f" {getal(r['totaal']):>7s} {met_teken(int(r['effect_correctie']), 0):>7s}")
     click.echo(v.formule)
     if v.gemiddelde is not None:
         click.echo(f"Regiogemiddelde bestaande zorgdruk: {getal(v.gemiddelde, 2)} plaatsen per 1.000 ({basis}). "
@@ -565,27 +565,15 @@ def verdeel(kaart_pad: Path, aantal: int, regio: str | None, jaren: int, basis: 
         click.echo(f"Verdeling geschreven: {csv_pad}")
 
 
-def _plusmin(n: int) -> str:
-    """A change with its sign, the Dutch way: +1.234, -5, +0."""
-    return ("-" if n < 0 else "+") + getal(abs(n))
+def _grens(optie: str, naam: str, values: tuple[str, ...]) -> int | dict[str, int] | None:
+    """``--min 2`` (all gemeenten) or ``--min GM0505=3`` (repeatable) as the engine's bound, read by the engine."""
+    from kaart.verdeelsleutel import lees_grens
 
-
-def _grens(optie: str, values: tuple[str, ...]) -> int | dict[str, int] | None:
-    """``--min 2`` (all gemeenten) or ``--min GM0505=3`` (repeatable) as the engine's bound."""
-    from kaart import codes
-
-    waarden = _split_values(values)
-    if not waarden:
-        return None
     try:
-        if len(waarden) == 1 and "=" not in waarden[0]:
-            return int(waarden[0])
-        if all("=" in w for w in waarden):
-            return {codes.gemeente(w.partition("=")[0]): int(w.partition("=")[2]) for w in waarden}
-    except ValueError:
-        pass
-    raise InputError(f"{optie} {' '.join(values)} is not one number nor GEMEENTECODE=N values.",
-                     f"Write it like {optie} 2 or {optie} GM0505=3 {optie} GM0642=1.")
+        return lees_grens(", ".join(_split_values(values)), naam)
+    except InputError as err:
+        raise InputError(f"{optie} {' '.join(values)}: {err.problem}",
+                         f"{err.fix} Herhaal de optie per gemeente: {optie} GM0505=3 {optie} GM0642=1.") from None
 
 
 @cli.group("regio-indelingen")
@@ -668,6 +656,21 @@ def demo(uit: Path, alleen_bouwen: bool, host: str, port: int, dev: bool) -> Non
         _serve(uit, host, port, dev)
 
 
+OPTIES = {"gemeente": "--gemeente", "jaar": "--jaar", "dubbel": "--dubbel", "profiel": "--profiel",
+          "gewicht": "--gewicht", "niveau": "--niveau", "minimum": "--min", "maximum": "--max",
+          "bron": "--bron", "regio": "--regio", "basis": "--basis", "kaart": "kaart build", "voorzieningen": "kaart voorzieningen import",
+          "regio-indelingen": "kaart regio-indelingen import KAART [MAP]", "woonvorm": "kaart locaties --profielen"}
+"""Where the command takes each input an engine error can ask for (see kaart.errors)."""
+
+
+def _melding(err: KaartError) -> str:
+    """The engine's message with the flag or command that gives the input it asks for: ``... (--jaar 2023)``."""
+    optie = OPTIES.get(err.parameter or "")
+    if optie is None:
+        return str(err)
+    return f"{err} ({optie}{'' if err.waarde is None else f' {err.waarde}'})"
+
+
 def main() -> None:
     """Entry point: run the command, turning known problems into one line and an exit code."""
     debug = "--debug" in sys.argv
@@ -682,7 +685,7 @@ def main() -> None:
     except KaartError as err:
         if debug:
             raise
-        click.echo(f"fout: {err}", err=True)
+        click.echo(f"fout: {_melding(err)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("\nAfgebroken; er is niets half geschreven.", err=True)

@@ -106,12 +106,13 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
     statistieken, dubbelen = combine(stats, stat_names, dubbel)
     if statistieken.empty and not any(len(g) for g in geos):
         raise InputError(
-            f"No rows for gemeente(n) {', '.join(gemeenten)} in {jaar} in the given sources.",
-            "Check the gemeente codes and the year (--jaar) against the data.",
+            f"De bronnen hebben geen rijen voor gemeente(n) {', '.join(gemeenten)} in {jaar}.",
+            "Vergelijk de gemeentecodes en het jaar met de gegevens.", parameter="jaar",
         )
     if not any(len(g) for g in geos):
-        raise InputError("No source has geometry for the region.",
-                         "Add a file with wijk/buurt geometry, or use --bron cbs to fetch it from PDOK.")
+        raise InputError("Geen bron heeft geometrie voor de regio.",
+                         "Voeg een bestand met wijk- of buurtgrenzen toe, of haal ze bij PDOK met de bron cbs.",
+                         parameter="bron", waarde="cbs")
     vormen = [gpd.GeoDataFrame(g[[c for c in IDENTITY if c in g] + ["geometry"]], geometry="geometry",
                                crs=g.crs).to_crs("EPSG:28992") for g in geos if len(g)]
     geometrie = gpd.GeoDataFrame(combine(vormen)[0], geometry="geometry", crs="EPSG:28992")
@@ -156,11 +157,13 @@ def _refuse_without_statistics(gebieden: dict[str, gpd.GeoDataFrame], jaar: int,
     if stat_years:
         jaren = sorted({j for js in stat_years.values() for j in js})
         raise InputError(
-            f"No statistics of {jaar} for the region: the statistics in the files are of "
+            f"Geen statistieken van {jaar} voor de regio: de statistieken in de bestanden zijn van "
             + "; ".join(f"{', '.join(map(str, js))} ({b})" for b, js in stat_years.items()) + ".",
-            f"Build the year of the statistics with --jaar {jaren[-1]}, or add statistics of {jaar}.")
-    raise InputError(f"No source has statistics for the region in {jaar}: the kaart would show no figure.",
-                     "Add a file with KWB figures (a CSV, GeoPackage or GeoJSON with e.g. aantalInwoners).")
+            f"Bouw de kaart van het jaar van de statistieken, {jaren[-1]}, of voeg statistieken van {jaar} toe.",
+            parameter="jaar", waarde=jaren[-1])
+    raise InputError(f"Geen bron heeft statistieken voor de regio in {jaar}: de kaart zou geen enkel cijfer tonen.",
+                     "Voeg een bestand met KWB-cijfers toe (een CSV, GeoPackage of GeoJSON met bijvoorbeeld "
+                     "aantalInwoners).")
 
 
 def _placed_removed(koppeling: pd.DataFrame, gebieden: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:

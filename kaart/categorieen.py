@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from kaart import definities
+from kaart.errors import DefinitieError
 
 DEFINITIES = definities.MAP / "voorzieningen.toml"
 
@@ -52,7 +53,8 @@ def categorieen(path: Path = DEFINITIES) -> dict[str, Categorie]:
         for tag in spec.get("osm", []):
             key, sep, value = tag.partition("=")
             if not sep:
-                raise ValueError(f"{path}: category {naam}: OSM tag {tag!r} is not key=value")
+                raise DefinitieError(path, f"categorie {naam}", f"de OSM-tag ‘{tag}’ is geen sleutel=waarde.",
+                                     "Schrijf hem als amenity=school.")
             tags.append((key, value))
         result[naam] = Categorie(naam=naam, label=spec["label"], meervoud=spec.get("meervoud", spec["label"]),
                                  afkorting=spec["afkorting"], kleur=spec["kleur"],

@@ -70,8 +70,8 @@ def gemeente(value: object) -> str:
         text = "GM" + text.zfill(4)
     if not re.fullmatch(r"GM\d{4}", text):
         raise InputError(
-            f"'{value}' is not a CBS gemeente code.",
-            "Use the form GM0505 (GM and four digits) or the gemeente's name.",
+            f"‘{value}’ is geen CBS-gemeentecode.",
+            "Schrijf hem als GM0505 (GM en vier cijfers) of geef de naam van de gemeente.", parameter="gemeente",
         )
     return text
 
@@ -87,7 +87,7 @@ def validate(codes: list[str]) -> list[str]:
     bad = [c for c in codes if not is_valid(c)]
     if bad:
         raise InputError(
-            f"Not a CBS area code: {', '.join(repr(b) for b in bad)}.",
-            "Codes look like GM0505, WK050501 or BU05050101.",
+            f"Geen CBS-gebiedscode: {', '.join(f'‘{b}’' for b in bad)}.",
+            "Een code ziet eruit als GM0505, WK050501 of BU05050101.",
         )
     return list(codes)

@@ -27,8 +27,8 @@ import pandas as pd
 from esda.smoothing import Empirical_Bayes
 
 from kaart import definities
-from kaart.errors import InputError
-from kaart.getallen import getal
+from kaart.errors import DefinitieError, InputError
+from kaart.getallen import getal, kort, lees_getal, met_eenheid
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
                                catalogus, teller_noemer, waarden)
 
@@ -47,6 +47,8 @@ VOETNOOT = "* afgeleid uit een percentage"
 MIN_GEWICHT = 0.5
 """An overall score needs known indicators carrying at least half the profile's whole weight, so a
 profile whose indicators a source lacks gives no score rather than one that rests on what is left."""
+HOOGSTE_GEWICHT = 100
+"""The highest weight a user can give one indicator: enough to let it outweigh all others, a bound to a typo."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,10 @@ def profielen(path: Path = PROFIELEN) -> dict[str, Profiel]:
         unknown = [i for i in spec["gewichten"] if i not in cat.indicatoren]
         neutral = [i for i in spec["gewichten"] if i in cat.indicatoren and not cat[i].telt_mee]
         if unknown or neutral:
-            raise ValueError(f"{path}: profile {naam}: unknown indicators {unknown}, neutral indicators {neutral}")
+            fout = "; ".join([*([f"onbekende indicatoren {', '.join(unknown)}"] if unknown else []),
+                              *([f"neutrale indicatoren {', '.join(neutral)}"] if neutral else [])])
+            raise DefinitieError(path, f"profiel {naam}", f"{fout} in de gewichten.",
+                                 "Weeg alleen indicatoren die in een drukpuntscore meetellen (zie indicatoren.toml).")
         result[naam] = Profiel(naam, spec["label"], spec.get("uitleg", ""),
                                {k: float(v) for k, v in spec["gewichten"].items()})
     return result
@@ -78,29 +83,47 @@ def profielen(path: Path = PROFIELEN) -> dict[str, Profiel]:
 def profiel(naam: str | None, gewichten: dict[str, float] | None = None) -> Profiel:
     """A profile by name, its weights changed or extended by ``gewichten`` (user-set weights).
 
-    An unknown name, an unknown or neutral indicator, or a negative weight is
-    an InputError naming what there is to choose from.
+    An unknown name, an unknown or neutral indicator, or a weight outside 0 to
+    :data:`HOOGSTE_GEWICHT` is an InputError (in Dutch) naming what there is to choose from.
     """
     alle = profielen()
     naam = naam or STANDAARDPROFIEL
     if naam not in alle:
-        raise InputError(f"Unknown profiel '{naam}'.", f"Choose one of: {', '.join(alle)}.")
+        raise InputError(f"Het profiel ‘{naam}’ bestaat niet.", f"Kies uit: {', '.join(alle)}.", parameter="profiel")
     if not gewichten:
         return alle[naam]
     cat = catalogus()
     scoring = [i.id for i in cat if i.telt_mee]
     for ind_id, gewicht in gewichten.items():
         if ind_id not in scoring:
-            soort = "is context (neutral) and never scores" if ind_id in cat.indicatoren else "is not an indicator"
-            raise InputError(f"'{ind_id}' {soort}.", f"Weigh one of: {', '.join(scoring)}.")
-        if not gewicht >= 0:
-            raise InputError(f"The weight of '{ind_id}' is {gewicht}.", "Give a weight of 0 or more.")
+            soort = ("is context (neutraal) en weegt nooit mee in een drukpuntscore" if ind_id in cat.indicatoren
+                     else "is geen indicator die in een drukpuntscore kan meewegen")
+            raise InputError(f"‘{ind_id}’ {soort}.", f"Geef een gewicht aan een van: {', '.join(scoring)}.",
+                             parameter="gewicht")
+        if not 0 <= gewicht <= HOOGSTE_GEWICHT:
+            raise InputError(f"Het gewicht van ‘{ind_id}’ is {kort(gewicht)}.",
+                             f"Geef een getal van 0 tot en met {HOOGSTE_GEWICHT}.", parameter="gewicht")
     basis = alle[naam]
     merged = {k: v for k, v in {**basis.gewichten, **gewichten}.items() if v > 0}
     if not merged:
-        raise InputError("Every weight is 0.", "Give at least one indicator a weight above 0.")
+        raise InputError("Alle gewichten zijn 0.", "Geef minstens één indicator een gewicht boven 0.",
+                         parameter="gewicht")
     aangepast = ", ".join(f"{k}={v:g}" for k, v in gewichten.items())
     return Profiel(naam, f"{basis.label} (aangepast: {aangepast})", basis.uitleg, merged)
+
+
+def lees_gewicht(ind_id: str, tekst: str) -> float:
+    """A weight as a user types it (``2,5`` or ``2.5``; empty is 0); an InputError when it is no number.
+
+    The range is checked by :func:`profiel`, with every other rule for weights.
+    """
+    if not tekst.strip():
+        return 0.0
+    try:
+        return lees_getal(tekst)
+    except ValueError:
+        raise InputError(f"Het gewicht van ‘{ind_id}’ is ‘{tekst}’, geen getal.",
+                         f"Geef een getal van 0 tot en met {HOOGSTE_GEWICHT}.", parameter="gewicht") from None
 
 
 def profieldekking(beschikbaarheid: pd.DataFrame, niveau: str) -> dict[str, float]:
@@ -242,9 +265,7 @@ def _getal(value, ind: Indicator) -> str:
     if value is None or pd.isna(value):
         return "onbekend"
     text = getal(value, 1)
-    if ind.eenheid == "%":
-        return f"{text}%"
-    return text if ind.eenheid in ind.label else f"{text} {ind.eenheid}"
+    return text if ind.eenheid != "%" and ind.eenheid in ind.label else met_eenheid(text, ind.eenheid)
 
 
 def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 0.5, trekkingen: int = 200,
@@ -394,14 +415,12 @@ def ranglijst(kaart, niveau: str, profielnaam: str | None = None,
     (lijst, profiel, ontbrekend)
         The ranking, the profile used, and the profile's indicators the kaart lacks at this level.
     """
-    if niveau not in kaart.gebieden:
-        raise InputError(f"The kaart has no level '{niveau}'.", f"Choose one of: {', '.join(kaart.gebieden)}.")
+    frame = kaart.niveau(niveau)
     p = profiel(profielnaam, gewichten)
-    frame = kaart.gebieden[niveau]
     cat = catalogus()
     z = z_scores(frame, cat)
     scores = samengesteld(z, p.gewichten, cat)
-    referentie = kaart.extra["regio"].iloc[0] if "regio" in kaart.extra else regio(kaart.gebieden, "regio").iloc[0]
+    referentie = (kaart.regio if kaart.regio is not None else regio(kaart.gebieden, "regio")).iloc[0]
     lijst = pd.DataFrame({
         "naam": frame["naam"], "gemeentenaam": frame["gemeentenaam"], "inwoners": frame.get("inwoners"),
         "drukpuntscore": scores["drukpuntscore"],

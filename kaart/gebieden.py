@@ -28,12 +28,13 @@ import pandas as pd
 import shapely
 
 from kaart.codes import NIVEAUS
+from kaart.crs import RD_NEW
 from kaart.herkomstkolommen import GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, lijst, tekst
 from kaart.herkomstkolommen import KOLOMMEN as HERKOMST
+
 from kaart.kolommen import Kolom, schema, statistic_columns
 from kaart.normaliseren import repaired
 
-RD_NEW = "EPSG:28992"
 
 _MEERVOUD = {"wijk": "wijken", "buurt": "buurten"}
 

@@ -1,12 +1,74 @@
-"""Numbers the way a Dutch reader writes them: thousands with dots, a decimal comma (``709.632,31``).
+"""Numbers the way a Dutch reader writes and types them: thousands with dots, a decimal comma (``709.632,31``).
 
-One formatter for every table, message and export text of the CLI, the engine and the pages, so a
-figure reads the same wherever it is shown.
+One formatter per kind of figure (a number with decimals, a number as short as it goes, a signed
+score, a value with its unit) and one reader for a typed number, for every table, message, page and
+export text of the engine, the command and the web app, so a figure reads the same wherever it is
+shown and ``2,5`` means the same wherever it is typed.
 """
 
 from __future__ import annotations
 
+from math import isfinite
+
+import pandas as pd
+
+GEEN_GEGEVENS = "geen gegevens"
+"""What a page shows for a missing value."""
+
+
+def _nederlands(tekst: str) -> str:
+    """Python's ``1,234.5`` as ``1.234,5``."""
+    return tekst.translate(str.maketrans(",.", ".,"))
+
 
 def getal(x: float, decimalen: int = 0) -> str:
-    """``x`` with ``decimalen`` decimals, the Dutch way: ``getal(121434) == "121.434"``, ``getal(2.5, 1) == "2,5"``."""
-    return f"{x:,.{decimalen}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    """``x`` with ``decimalen`` decimals, the Dutch way: ``getal(121434) == "121.434"``, ``getal(2.5, 1) == "2,5"``.
+
+    A Python ``int`` is written exactly, however large (no detour through a float).
+    """
+    if isinstance(x, int) and not isinstance(x, bool) and decimalen == 0:
+        return _nederlands(f"{x:,}")
+    return _nederlands(f"{x:,.{decimalen}f}")
+
+
+def kort(x: float) -> str:
+    """A number as short as it goes, for a message: ``0,5``, ``2``, ``1.000.000``; "geen getal" for NaN or infinity."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return getal(x)
+    if not isfinite(x):
+        return "geen getal"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return getal(int(x))
+    return _nederlands(f"{x:,g}")
+
+
+def met_teken(x: float, decimalen: int = 2) -> str:
+    """A score or a change with its sign: ``met_teken(1.234) == "+1,23"``, ``met_teken(-5, 0) == "-5"``."""
+    return _nederlands(f"{x:+,.{decimalen}f}")
+
+
+def met_eenheid(tekst: str, eenheid: str) -> str:
+    """A formatted figure with its unit: ``23,5%``, ``klasse 3``, ``2.345 inwoners``, or bare without a unit."""
+    if eenheid == "%":
+        return f"{tekst}%"
+    if eenheid == "klasse":
+        return f"klasse {tekst}"
+    return f"{tekst} {eenheid}".strip()
+
+
+def waarde(value: float | None, eenheid: str) -> str:
+    """A value of a variable as a page shows it: a share as a whole percentage, a score signed, the rest with one
+    decimal unless whole, all with the unit (``2.345 inwoners``, ``23,5%``); "geen gegevens" when missing."""
+    if value is None or pd.isna(value):
+        return GEEN_GEGEVENS
+    number = float(value)
+    if eenheid == "aandeel":
+        return f"{getal(100 * number)}%"
+    if eenheid == "score":
+        return met_teken(number)
+    return met_eenheid(getal(number, 0 if number.is_integer() else 1), eenheid)
+
+
+def lees_getal(tekst: str) -> float:
+    """A number as a Dutch user types it, ``2,5`` or ``2.5``; a ValueError when it is none."""
+    return float(tekst.strip().replace(",", "."))

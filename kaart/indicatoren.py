@@ -23,6 +23,7 @@ import pandas as pd
 
 from kaart import definities
 from kaart.categorieen import kolomdefinities
+from kaart.errors import DefinitieError
 from kaart.herkomstkolommen import eigen
 from kaart.kolommen import schema
 
@@ -123,15 +124,16 @@ def catalogus(path: Path = DEFINITIES) -> Catalogus:
             teller=spec.get("teller"), percentage=spec.get("percentage"), waarde=spec.get("waarde"),
         )
         if ind.thema not in themas:
-            problems.append(f"{id_}: unknown thema {ind.thema!r}")
+            problems.append(f"{id_}: onbekend thema ‘{ind.thema}’")
         if ind.richting not in RICHTINGEN:
-            problems.append(f"{id_}: richting must be one of {RICHTINGEN}")
+            problems.append(f"{id_}: richting moet een van {', '.join(RICHTINGEN)} zijn")
         if not noemer or not (ind.teller or ind.percentage or ind.waarde):
-            problems.append(f"{id_}: needs noemer with teller/percentage, or waarde with gewicht")
-        problems += [f"{id_}: unknown column {c!r}" for c in ind.bronnen() if c not in known]
+            problems.append(f"{id_}: heeft een noemer met teller of percentage nodig, of een waarde met gewicht")
+        problems += [f"{id_}: onbekende kolom ‘{c}’" for c in ind.bronnen() if c not in known]
         indicatoren[id_] = ind
     if problems:
-        raise ValueError(f"{path}: " + "; ".join(problems))
+        raise DefinitieError(path, "indicator", "; ".join(problems) + ".",
+                             "Herstel de genoemde indicatoren; een kolom moet in kolommen.toml staan.")
     return Catalogus(indicatoren=indicatoren, themas=themas)
 
 

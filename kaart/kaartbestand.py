@@ -42,9 +42,9 @@ import pyogrio
 import shapely
 
 from kaart.codes import NIVEAUS
+from kaart.crs import RD_NEW
 from kaart.errors import InputError
 
-RD_NEW = "EPSG:28992"
 FORMAT_VERSION = 1
 ATTRIBUTIE = "Bron: CBS, Kadaster"
 LICENTIE = "CC BY 4.0 (CBS en Kadaster, wijk- en buurtkaart en Kerncijfers wijken en buurten)"
@@ -76,6 +76,24 @@ class Kaart:
     @property
     def jaar(self) -> int:
         return int(self.metadata["jaar"])
+
+    @property
+    def niveaus(self) -> list[str]:
+        """The levels the kaart has, from coarse to fine."""
+        return [n for n in NIVEAUS if n in self.gebieden]
+
+    def niveau(self, niveau: str) -> gpd.GeoDataFrame:
+        """The area frame of a level; an InputError naming the levels there are when the kaart lacks it."""
+        if niveau not in self.gebieden:
+            raise InputError(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart.",
+                             f"Kies uit: {', '.join(self.niveaus)}.", parameter="niveau")
+        return self.gebieden[niveau]
+
+    @property
+    def regio(self) -> gpd.GeoDataFrame | None:
+        """The region as one area (one row: the layer the drukpunt analysis wrote), or None when it has none."""
+        laag = self.extra.get("regio")
+        return laag if laag is not None and len(laag) else None
 
     @property
     def bronvermelding(self) -> str:
@@ -229,16 +247,17 @@ def read_kaart(path: str | os.PathLike) -> Kaart:
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"No kaart at {path}.", "Build one with 'kaart build' or 'kaart demo'.")
+        raise InputError(f"Er is geen kaart op {path}.", "Bouw er een.", parameter="kaart")
     try:
         listed = pyogrio.list_layers(path)
         layers = {name for name, _ in listed}
         spatial = {name for name, kind in listed if kind is not None}
     except Exception as err:  # GDAL raises several types for unreadable files
-        raise InputError(f"{path} is not a readable GeoPackage ({err}).", "Rebuild it with 'kaart build'.") from err
+        raise InputError(f"{path} is geen leesbaar GeoPackage ({err}).", "Bouw de kaart opnieuw.",
+                         parameter="kaart") from err
     if "metadata" not in layers or not layers & set(NIVEAUS):
-        raise InputError(f"{path} is a GeoPackage but not a kaart (no metadata or area layers).",
-                         "Build a kaart with 'kaart build'.")
+        raise InputError(f"{path} is een GeoPackage maar geen kaart (zonder metadata of gebiedslagen).",
+                         "Bouw een kaart.", parameter="kaart")
     rows = pyogrio.read_dataframe(path, layer="metadata")
     metadata = {k: json.loads(v) for k, v in zip(rows["sleutel"], rows["waarde"])}
     gebieden = {}

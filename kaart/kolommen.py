@@ -22,6 +22,7 @@ import pandas as pd
 
 from kaart import definities
 from kaart.categorieen import kolomdefinities
+from kaart.errors import DefinitieError
 
 SOORTEN = ("aantal", "percentage", "gemiddelde", "dichtheid", "oppervlakte", "klasse")
 _ODATA_SUFFIX = re.compile(r"_\d+$")
@@ -55,7 +56,7 @@ class Schema:
 
         Raises
         ------
-        ValueError
+        DefinitieError
             When two columns have names with the same key: a source column would
             then be read as either, depending on the order of the definitions.
         """
@@ -64,8 +65,10 @@ class Schema:
             for naam in (kolom.naam, *kolom.aliassen):
                 key = sleutel(naam)
                 if index.setdefault(key, kolom.naam) != kolom.naam:
-                    raise ValueError(f"alias {naam!r} of column {kolom.naam} is also a name of column "
-                                     f"{index[key]} (both compare as {key!r})")
+                    raise DefinitieError("kolommen.toml", f"kolom {kolom.naam}",
+                                         f"alias ‘{naam}’ is ook een naam van kolom {index[key]} "
+                                         f"(beide vergeleken als ‘{key}’).",
+                                         "Geef elke naam aan één kolom.")
         return index
 
 
@@ -91,16 +94,20 @@ def schema(path: Path | None = None) -> Schema:
             aliassen=tuple(spec.get("aliassen", ())),
         )
         if kolom.soort not in SOORTEN:
-            raise ValueError(f"{path}: column {naam} has unknown soort {kolom.soort!r}")
+            raise DefinitieError(path, f"kolom {naam}", f"onbekende soort ‘{kolom.soort}’.",
+                                 f"Kies een soort uit: {', '.join(SOORTEN)}.")
         if kolom.soort in ("percentage", "gemiddelde") and not kolom.noemer:
-            raise ValueError(f"{path}: column {naam} ({kolom.soort}) needs a noemer")
+            raise DefinitieError(path, f"kolom {naam}", f"een {kolom.soort} heeft een noemer nodig.",
+                                 "Noem de kolom waarover het gerekend is: noemer = \"...\".")
         if kolom.soort == "dichtheid" and not kolom.teller:
-            raise ValueError(f"{path}: column {naam} (dichtheid) needs a teller")
+            raise DefinitieError(path, f"kolom {naam}", "een dichtheid heeft een teller nodig.",
+                                 "Noem de kolom die geteld wordt: teller = \"...\".")
         kolommen[naam] = kolom
     for kolom in kolommen.values():
         for ref in (kolom.noemer, kolom.teller):
             if ref and ref not in kolommen:
-                raise ValueError(f"{path}: column {kolom.naam} refers to unknown column {ref}")
+                raise DefinitieError(path, f"kolom {kolom.naam}", f"verwijst naar de onbekende kolom ‘{ref}’.",
+                                     "Noem een kolom die in het bestand staat.")
     for naam, spec in kolomdefinities().items():  # the facility join's columns, defined by the vocabulary
         kolommen[naam] = Kolom(naam=naam, label=spec["label"], soort=spec["soort"], eenheid=spec["eenheid"],
                                noemer=spec.get("noemer"))

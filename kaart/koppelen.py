@@ -22,6 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from kaart.errors import InputError
+from kaart.getallen import kort
 from kaart.kolommen import statistic_columns
 from kaart.normaliseren import IDENTITY
 
@@ -73,7 +74,8 @@ def combine(frames: list[pd.DataFrame], bronnen: list[str] | None = None,
         Under the ``fout`` rule, naming the conflicting rows (source, code, column, both values).
     """
     if dubbel not in DUBBEL_REGELS:
-        raise InputError(f"Unknown rule for duplicate areas: {dubbel!r}.", f"Choose one of: {', '.join(DUBBEL_REGELS)}.")
+        raise InputError(f"Onbekende regel voor dubbele gebieden: ‘{dubbel}’.", f"Kies uit: {', '.join(DUBBEL_REGELS)}.",
+                         parameter="dubbel")
     bronnen = bronnen or [f"bron {i + 1}" for i in range(len(frames))]
     gevuld = [(f, b) for f, b in zip(frames, bronnen) if len(f)]
     leeg = pd.DataFrame(columns=["code", "niveau", "jaar", "probleem"])
@@ -85,10 +87,11 @@ def combine(frames: list[pd.DataFrame], bronnen: list[str] | None = None,
     conflicten = _conflicts(stacked)
     if len(conflicten) and dubbel == DUBBEL_FOUT:
         raise InputError(
-            f"{len(conflicten)} conflicting duplicate value(s): " + "; ".join(
+            f"{len(conflicten)} dubbele gebied(en) met verschillende waarden: " + "; ".join(
                 _beschrijving(c) for c in conflicten.head(_GETOOND).itertuples())
-            + (f"; and {len(conflicten) - _GETOOND} more" if len(conflicten) > _GETOOND else "") + ".",
-            "Remove one of the files or rows, or keep the first file's values with --dubbel eerste.")
+            + (f"; en nog {len(conflicten) - _GETOOND}" if len(conflicten) > _GETOOND else "") + ".",
+            "Verwijder een van de bestanden of rijen, of houd de waarden van het eerste bestand.",
+            parameter="dubbel", waarde=DUBBEL_EERSTE)
     geometry = stacked.pop("geometry") if "geometry" in stacked else None
     water = stacked["water"].astype("boolean").groupby([stacked["code"], stacked["jaar"]], sort=False).all()
     merged = stacked.drop(columns=BRON).groupby(KEY, sort=False, dropna=False).first().reset_index()
@@ -99,8 +102,8 @@ def combine(frames: list[pd.DataFrame], bronnen: list[str] | None = None,
         merged["geometry"] = first_geometry.reindex(index).values
     dubbelen = pd.DataFrame({
         "code": conflicten["code"], "niveau": conflicten["niveau"], "jaar": conflicten["jaar"],
-        "probleem": [f"dubbel met andere waarden, eerste gehouden: {c.kolom} {_nl(c.waarde_a)} ({c.bron_a}) "
-                     f"tegenover {_nl(c.waarde_b)} ({c.bron_b})" for c in conflicten.itertuples()],
+        "probleem": [f"dubbel met andere waarden, eerste gehouden: {c.kolom} {kort(c.waarde_a)} ({c.bron_a}) "
+                     f"tegenover {kort(c.waarde_b)} ({c.bron_b})" for c in conflicten.itertuples()],
     }) if len(conflicten) else leeg
     for c in conflicten.itertuples():
         log.warning("duplicate with another value, first kept: %s", _beschrijving(c))
@@ -132,11 +135,7 @@ def _conflicts(stacked: pd.DataFrame) -> pd.DataFrame:
 
 
 def _beschrijving(c) -> str:
-    return f"{c.code} ({c.jaar}) {c.kolom} is {c.waarde_a:g} in {c.bron_a} and {c.waarde_b:g} in {c.bron_b}"
-
-
-def _nl(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
+    return f"{c.code} ({c.jaar}) {c.kolom} is {kort(c.waarde_a)} in {c.bron_a} en {kort(c.waarde_b)} in {c.bron_b}"
 
 
 def join(statistieken: pd.DataFrame, geometrie: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:

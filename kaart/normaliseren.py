@@ -129,9 +129,9 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
     code_series, naam_series, used, ongeldig = _codes_and_names(frame, columns, s.code_paren)
     if not used:
         raise InputError(
-            f"{bron}: no column with CBS area codes (GM0505, WK050501, BU05050101) found "
-            f"among {', '.join(columns[:12])}{'…' if len(columns) > 12 else ''}.",
-            "Give a file with a buurtcode, wijkcode, gemeentecode, statcode or code column.",
+            f"{bron}: geen kolom met CBS-gebiedscodes (GM0505, WK050501, BU05050101) gevonden "
+            f"tussen {', '.join(columns[:12])}{'…' if len(columns) > 12 else ''}.",
+            "Geef een bestand met een kolom buurtcode, wijkcode, gemeentecode, statcode of code.",
         )
 
     out = pd.DataFrame(index=frame.index)
@@ -146,7 +146,7 @@ def normalise(frame: pd.DataFrame, bron: str, jaar: int | None = None) -> tuple[
         out["jaar"] = pd.array([jaar] * len(out), dtype="Int64")
         report.jaar_uit_bestand = False
     else:
-        raise InputError(f"{bron}: the table has no 'jaar' column.", "Give the year with --jaar.")
+        raise InputError(f"{bron}: de tabel heeft geen kolom ‘jaar’.", "Geef het jaar van de gegevens.", parameter="jaar")
 
     valid = out["code"].notna()
     report.niet_geplaatst = _unplaced(ongeldig[~valid], out.loc[~valid, "jaar"], bron, used[0])

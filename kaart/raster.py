@@ -17,8 +17,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from kaart.crs import RD_NEW
+
 CEL_M = 100
-RD_NEW = "EPSG:28992"
 
 
 @dataclass

@@ -47,13 +47,14 @@ def resolve_gemeenten(values: list[str], bekend: pd.DataFrame) -> list[str]:
         for text in unknown:
             close = difflib.get_close_matches(text.lower(), list(names), n=3, cutoff=0.6)
             if close:
-                hints.append(f"'{text}': did you mean {', '.join(repr(c.title()) for c in close)}?")
+                hints.append(f"‘{text}’: bedoelt u {' of '.join(f'‘{c.title()}’' for c in close)}?")
         raise InputError(
-            f"Unknown gemeente: {', '.join(repr(u) for u in unknown)} (not in the source for this year).",
-            " ".join(hints) or "Give a gemeente code such as GM0505 or the name as CBS writes it.",
+            f"Onbekende gemeente: {', '.join(f'‘{u}’' for u in unknown)} (niet in de bron voor dit jaar).",
+            " ".join(hints) or "Geef een gemeentecode zoals GM0505 of de naam zoals CBS die schrijft.",
+            parameter="gemeente",
         )
     if not resolved:
-        raise InputError("No gemeente given.", "Name at least one with --gemeente (code or name).")
+        raise InputError("Geen gemeente gegeven.", "Noem er minstens één (code of naam).", parameter="gemeente")
     return list(dict.fromkeys(resolved))
 
 

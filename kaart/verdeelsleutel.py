@@ -49,11 +49,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from math import floor, isfinite
+from math import floor
 
 import pandas as pd
 
+from kaart import codes
 from kaart.errors import InputError
+from kaart.getallen import getal, kort
+
 from kaart.kaartbestand import Kaart
 
 BASISSEN = {
@@ -83,7 +86,7 @@ def formule(correctie: float, basis: str = "huishoudens", grenzen: bool = False)
     if correctie > 0:
         tekst += (f"Dat aandeel wordt gecorrigeerd voor de bestaande zorgdruk: het aantal bestaande plaatsen "
                   f"(beschermd wonen, opvang, bijzondere woonvormen) per 1.000 {woorden} wordt vergeleken met "
-                  f"het regiogemiddelde. Correctiefactor = 1 − {_nl(correctie)} × (eigen cijfer / "
+                  f"het regiogemiddelde. Correctiefactor = 1 − {kort(correctie)} × (eigen cijfer / "
                   f"regiogemiddelde − 1), nooit onder 0: een gemeente boven het gemiddelde krijgt minder, "
                   f"een gemeente eronder meer. ")
     tekst += ("Het exacte quotum (taak × aandeel) wordt afgerond met de methode van de grootste overschotten, "
@@ -103,31 +106,16 @@ def formule(correctie: float, basis: str = "huishoudens", grenzen: bool = False)
     return tekst
 
 
-def _nl(x: float) -> str:
-    """A number the Dutch way for a message: ``0,5``, ``2``, ``1.000.000``; "geen getal" for NaN or infinity."""
-    if isinstance(x, int) and not isinstance(x, bool):
-        return _nl_int(x)
-    if not isfinite(x):
-        return "geen getal"
-    if float(x).is_integer() and abs(x) < 1e15:
-        return _nl_int(int(x))
-    return f"{x:,g}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def _nl_int(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _kort(x) -> str:
     """A value for an error message, the Dutch way (``2.000.000``, ``2,5``); a number of hundreds of digits
-    (``--aantal 1000…``) shortened."""
+    shortened."""
     try:
         tekst = str(x)
     except ValueError:  # an int beyond Python's 4,300 digits for str()
         return "een getal van duizenden cijfers"
     if len(tekst) > 20:
         return f"{tekst[:8]}… ({len(tekst.lstrip('-'))} cijfers)"
-    return _nl(x) if isinstance(x, int | float) and not isinstance(x, bool) else tekst
+    return kort(x) if isinstance(x, int | float) and not isinstance(x, bool) else tekst
 
 
 @dataclass
@@ -180,8 +168,27 @@ def grens_tekst(grens: Grens) -> str:
     if grens is None:
         return "geen"
     if isinstance(grens, Mapping):
-        return ", ".join(f"{c}={_nl_int(n)}" for c, n in grens.items())
-    return _nl_int(grens)
+        return ", ".join(f"{c}={getal(n)}" for c, n in grens.items())
+    return getal(grens)
+
+
+def lees_grens(tekst: str, naam: str) -> Grens:
+    """A minimum or maximum as a user types it: ``2`` (every gemeente) or ``GM0505=3, GM0642=1`` (per gemeente).
+
+    ``naam`` is ``"minimum"`` or ``"maximum"``; empty text is no bound. The values are checked by :func:`verdeel`.
+    """
+    delen = [d.strip() for d in tekst.split(",") if d.strip()]
+    if not delen:
+        return None
+    try:
+        if len(delen) == 1 and "=" not in delen[0]:
+            return int(delen[0])
+        if all("=" in d for d in delen):
+            return {codes.gemeente(d.partition("=")[0]): int(d.partition("=")[2]) for d in delen}
+    except ValueError:  # an InputError of an unknown code too: the form is what is wrong
+        pass
+    raise InputError(f"Het {naam} ‘{tekst}’ is geen getal en geen lijst als GM0505=3, GM0642=1.",
+                     "Geef één aantal voor elke gemeente, of GEMEENTECODE=AANTAL per gemeente.", parameter=naam)
 
 
 def verdeel(basis: pd.Series, aantal: int, *, jaren: int = 1, zorgdruk: pd.Series | None = None,
@@ -292,7 +299,7 @@ def _controleer(basis, aantal, jaren, zorgdruk, correctie, minimum, maximum) -> 
     elif aantal < 0:
         problemen.append(f"Het aantal per jaar is {_kort(aantal)}; dat kan niet negatief zijn.")
     elif aantal > MAX_AANTAL:
-        problemen.append(f"Het aantal per jaar is {_kort(aantal)}; dat is meer dan de {_nl_int(MAX_AANTAL)} "
+        problemen.append(f"Het aantal per jaar is {_kort(aantal)}; dat is meer dan de {getal(MAX_AANTAL)} "
                          f"die de verdeelsleutel aankan.")
     if isinstance(jaren, bool) or not isinstance(jaren, int) or not 1 <= jaren <= MAX_JAREN:
         problemen.append(f"Het aantal jaren is {_kort(jaren)}; kies 1 tot en met {MAX_JAREN}.")
@@ -329,7 +336,7 @@ def _controleer_grens(naam: str, grens: Grens, codes) -> list[str]:
     for code, waarde in waarden:
         if isinstance(waarde, bool) or not isinstance(waarde, int) or not 0 <= waarde <= MAX_AANTAL:
             problemen.append(f"Het {naam} voor {code} is {_kort(waarde)}; geef een geheel getal van 0 tot en met "
-                             f"{_nl_int(MAX_AANTAL)}.")
+                             f"{getal(MAX_AANTAL)}.")
     if isinstance(grens, Mapping):
         vreemd = [str(c) for c in grens if c not in set(codes)]
         if vreemd:
@@ -346,14 +353,14 @@ def _grens(grens: Grens, codes: list[str], standaard: int | None) -> dict[str, i
 
 
 def _haalbaar(codes, aantal, lo, hi, basis) -> list[str]:
-    problemen = [f"Voor {c} is het minimum ({_nl_int(lo[c])}) groter dan het maximum ({_nl_int(hi[c])})."
+    problemen = [f"Voor {c} is het minimum ({getal(lo[c])}) groter dan het maximum ({getal(hi[c])})."
                  for c in codes if hi[c] is not None and lo[c] > hi[c]]
     if sum(lo.values()) > aantal:
-        problemen.append(f"De minimums tellen op tot {_nl_int(sum(lo.values()))}, meer dan het aantal per jaar "
-                         f"({_nl_int(aantal)}).")
+        problemen.append(f"De minimums tellen op tot {getal(sum(lo.values()))}, meer dan het aantal per jaar "
+                         f"({getal(aantal)}).")
     if all(h is not None for h in hi.values()) and sum(hi.values()) < aantal:
-        problemen.append(f"De maximums tellen op tot {_nl_int(sum(hi.values()))}, minder dan het aantal per jaar "
-                         f"({_nl_int(aantal)}).")
+        problemen.append(f"De maximums tellen op tot {getal(sum(hi.values()))}, minder dan het aantal per jaar "
+                         f"({getal(aantal)}).")
     return problemen
 
 
@@ -481,8 +488,8 @@ def regio_gemeenten(kaart: Kaart, regio: str | None) -> tuple[list[str], str]:
     indeling = kaart.tabellen.get(INDELINGEN)
     if indeling is None or indeling.empty:
         raise InputError(f"Deze kaart heeft geen regio-indelingen, dus de regio ‘{regio}’ is onbekend.",
-                         "Importeer ze met 'kaart regio-indelingen import KAART [MAP]', of laat de regio leeg "
-                         "voor alle gemeenten van de kaart.")
+                         "Importeer de regio-indelingen in de kaart, of laat de regio leeg voor alle gemeenten "
+                         "van de kaart.", parameter="regio-indelingen")
     soort, _, naam = regio.strip().rpartition(":")
     naam, soort = naam.strip().lower(), soort.strip().lower()
     treffers = indeling[(indeling["regio"].str.lower() == naam)
@@ -517,7 +524,8 @@ def verdeel_kaart(kaart: Kaart, *, aantal: int, regio: str | None = None, jaren:
     if correctie and correctie > 0:
         if ZORGDRUK not in gemeenten:
             raise InputError("Deze kaart heeft geen bestaande zorgdruk (zorgdruk_plaatsen) om voor te corrigeren.",
-                             "Importeer eerst de voorzieningen ('kaart voorzieningen import'), of zet de correctie op 0.")
+                             "Importeer eerst de voorzieningen in de kaart, of zet de correctie op 0.",
+                             parameter="voorzieningen")
         zorgdruk = gemeenten[ZORGDRUK].reindex(codes)
     tabel = verdeel(waarden, aantal, jaren=jaren, zorgdruk=zorgdruk, correctie=correctie, minimum=minimum,
                     maximum=maximum, namen=gemeenten["naam"])

@@ -19,6 +19,7 @@ import shapely
 from kaart.categorieen import ZORGDRUK_LOCATIES, ZORGDRUK_PLAATSEN, categorieen, zorgdruk_categorieen
 
 
+
 def tellingen(punten: gpd.GeoDataFrame, gebieden: gpd.GeoDataFrame) -> pd.DataFrame:
     """Facilities per area and category (``vz_<categorie>``), plus the zorgdruk totals.
 
@@ -163,7 +164,7 @@ def voeg_toe(kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
 
 def regiovorm(kaart) -> shapely.Geometry:
     """The region's outline: the regio layer the analysis wrote, else the union of the coarsest level."""
-    if "regio" in kaart.extra and len(kaart.extra["regio"]):
-        return kaart.extra["regio"].to_crs("EPSG:28992").geometry.union_all()
+    if kaart.regio is not None:
+        return kaart.regio.to_crs("EPSG:28992").geometry.union_all()
     frame = next(iter(kaart.gebieden.values()))
     return frame.to_crs("EPSG:28992").geometry.union_all()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from kaart import definities
 from kaart.errors import InputError
+from kaart.getallen import getal, kort
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ MAX_AFSTAND_M = 5_000
 """The largest exclusion buffer and preference range a profile or a user may set: distances are
 measured up to here once per kaart, so a slider never triggers a new distance computation."""
 MAX_GEWICHT = 10.0
+HERSTEL = "Herstel het bestand; zie skaeve-huse.toml voor de opbouw."
 
 
 @dataclass(frozen=True)
@@ -97,19 +99,22 @@ class Woonvorm:
         uitsluiting_ids = {c.id for c in self.uitsluitingen}
         for key, value in gewichten.items():
             if key not in voorkeur_ids:
-                problemen.append(f"'{key}' is not a preference of {self.naam} (choose from {', '.join(voorkeur_ids)})")
+                problemen.append(f"‘{key}’ is geen voorkeur van {self.naam} (kies uit {', '.join(voorkeur_ids)})")
             elif not 0 <= value <= MAX_GEWICHT:
-                problemen.append(f"the weight of '{key}' is {value:g}; give 0 to {MAX_GEWICHT:g}")
+                problemen.append(f"het gewicht van ‘{key}’ is {kort(value)}; geef 0 tot en met {kort(MAX_GEWICHT)}")
         for key, value in afstanden.items():
             if key not in uitsluiting_ids:
-                problemen.append(f"'{key}' is not an exclusion of {self.naam} (choose from {', '.join(uitsluiting_ids)})")
+                problemen.append(f"‘{key}’ is geen uitsluiting van {self.naam} (kies uit {', '.join(uitsluiting_ids)})")
             elif not 0 <= value <= MAX_AFSTAND_M:
-                problemen.append(f"the buffer of '{key}' is {value:g} m; give 0 to {MAX_AFSTAND_M} m")
+                problemen.append(f"de bufferafstand van ‘{key}’ is {kort(value)} m; geef 0 tot en met "
+                                 f"{getal(MAX_AFSTAND_M)} m")
         if problemen:
-            raise InputError("; ".join(problemen).capitalize() + ".", "See the profile with 'kaart locaties --profielen'.")
+            tekst = "; ".join(problemen)
+            raise InputError(tekst[0].upper() + tekst[1:] + ".", "Bekijk de criteria van het profiel.",
+                             parameter="woonvorm")
         voorkeuren = tuple(replace(c, gewicht=gewichten.get(c.id, c.gewicht)) for c in self.voorkeuren)
         if voorkeuren and not any(c.gewicht > 0 for c in voorkeuren):
-            raise InputError("Every preference weighs 0.", "Give at least one preference a weight above 0.")
+            raise InputError("Alle voorkeuren wegen 0.", "Geef minstens één voorkeur een gewicht boven 0.")
         uitsluitingen = tuple(replace(c, afstand_m=afstanden.get(c.id, c.afstand_m)) for c in self.uitsluitingen)
         return replace(self, uitsluitingen=uitsluitingen, voorkeuren=voorkeuren)
 
@@ -125,39 +130,39 @@ def lees(pad: str | Path) -> Woonvorm:
     """
     pad = Path(pad)
     if not pad.is_file():
-        raise InputError(f"No woonvorm profile at {pad}.", f"Give skaeve-huse, domus or eigen, or a .toml file like those in {MAP}.")
+        raise InputError(f"Er is geen woonvormprofiel op {pad}.",
+                         f"Geef skaeve-huse, domus of eigen, of een .toml-bestand zoals die in {MAP}.", parameter="profiel")
     try:
         data = tomllib.loads(pad.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{pad} is not a readable TOML file ({err}).", "Fix the file; see skaeve-huse.toml for the layout.") from err
+        raise InputError(f"{pad} is geen leesbaar TOML-bestand ({err}).", HERSTEL) from err
     problemen: list[str] = []
     for veld in ("naam", "label"):
         if not isinstance(data.get(veld), str) or not data[veld].strip():
-            problemen.append(f"'{veld}' is missing")
+            problemen.append(f"‘{veld}’ ontbreekt")
     for veld in ("uitleg", "uitleg_oppervlakte"):
         if not isinstance(data.get(veld, ""), str):
-            problemen.append(f"'{veld}' must be text")
+            problemen.append(f"‘{veld}’ moet tekst zijn")
     rollen = {}
     for rol in ("uitsluiting", "voorkeur"):
         specs = data.get(rol, [])
         if not isinstance(specs, list) or not all(isinstance(spec, dict) for spec in specs):
-            problemen.append(f"'{rol}' must be a list of [[{rol}]] tables")
+            problemen.append(f"‘{rol}’ moet een lijst van [[{rol}]]-tabellen zijn")
             specs = []
         rollen[rol] = tuple(_criterium(spec, rol, problemen) for spec in specs)
     uitsluitingen, voorkeuren = rollen["uitsluiting"], rollen["voorkeur"]
     if not voorkeuren:
-        problemen.append("there is no [[voorkeur]]: a ranking needs at least one preference")
+        problemen.append("er is geen [[voorkeur]]: een rangschikking vraagt minstens één voorkeur")
     ids = [c.id for c in uitsluitingen + voorkeuren]
     dubbel = sorted({i for i in ids if ids.count(i) > 1})
     if dubbel:
-        problemen.append(f"ids used twice: {', '.join(dubbel)}")
+        problemen.append(f"dubbel gebruikte ids: {', '.join(dubbel)}")
     getallen = {"min_oppervlakte_ha": (0, 10_000), "beste_aandeel": (0.001, 1), "max_per_gemeente": (0, 1_000)}
     for veld, (lo, hi) in getallen.items():
         if veld in data and not (_is_getal(data[veld]) and lo <= data[veld] <= hi):
-            problemen.append(f"'{veld}' is {data[veld]!r}; give a number from {lo} to {hi}")
+            problemen.append(f"‘{veld}’ is {data[veld]!r}; geef een getal van {kort(lo)} tot en met {kort(hi)}")
     if problemen:
-        raise InputError(f"The woonvorm profile {pad} has problems: {'; '.join(problemen)}.",
-                         "Fix the file; see skaeve-huse.toml for the layout.")
+        raise InputError(f"Het woonvormprofiel {pad} heeft problemen: {'; '.join(problemen)}.", HERSTEL)
     return Woonvorm(naam=data["naam"], label=data["label"], uitleg=" ".join(data.get("uitleg", "").split()),
                     uitsluitingen=uitsluitingen, voorkeuren=voorkeuren,
                     min_oppervlakte_ha=float(data.get("min_oppervlakte_ha", 1.0)),
@@ -175,38 +180,38 @@ def _criterium(spec: dict, rol: str, problemen: list[str]) -> Criterium:
     from kaart.categorieen import categorieen
 
     cid = spec.get("id") or "?"
-    waar = f"{rol} '{cid}'"
+    waar = f"{rol} ‘{cid}’"
     for veld in ("id", "label", "soort", "uitleg", "eenheid"):
         if not isinstance(spec.get(veld), str) or not spec[veld].strip():
-            problemen.append(f"{waar}: '{veld}' is missing")
+            problemen.append(f"{waar}: ‘{veld}’ ontbreekt")
     soorten = SOORTEN_UITSLUITING if rol == "uitsluiting" else SOORTEN_VOORKEUR
     soort = spec.get("soort")
     if soort not in soorten:
-        problemen.append(f"{waar}: soort {soort!r} is not one of {', '.join(soorten)}")
+        problemen.append(f"{waar}: soort {soort!r} is niet een van {', '.join(soorten)}")
     cats = spec.get("categorieen", [])
     if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
-        problemen.append(f"{waar}: categorieen must be a list of names, like [\"school\"]")
+        problemen.append(f"{waar}: categorieen moet een lijst van namen zijn, zoals [\"school\"]")
         cats = []
     cats = tuple(cats)
     if soort == "voorzieningen":
         onbekend = [c for c in cats if c not in categorieen()]
         if not cats or onbekend:
-            problemen.append(f"{waar}: categorieen must name facility categories "
-                             f"({', '.join(categorieen())}){'; unknown: ' + ', '.join(onbekend) if onbekend else ''}")
+            problemen.append(f"{waar}: categorieen moet voorzieningscategorieën noemen "
+                             f"({', '.join(categorieen())}){'; onbekend: ' + ', '.join(onbekend) if onbekend else ''}")
     dichtheid = spec.get("dichtheid_min")
     if soort == "woonbebouwing" and not (_is_getal(dichtheid) and dichtheid > 0):
-        problemen.append(f"{waar}: dichtheid_min (inhabitants per km²) must be a number above 0")
+        problemen.append(f"{waar}: dichtheid_min (inwoners per km²) moet een getal boven 0 zijn")
 
     def getal(veld: str, standaard: float, hi: float) -> float:
         value = spec.get(veld, standaard)
         if not _is_getal(value) or not 0 <= value <= hi:
-            problemen.append(f"{waar}: '{veld}' is {value!r}; give a number from 0 to {hi:g}")
+            problemen.append(f"{waar}: ‘{veld}’ is {value!r}; geef een getal van 0 tot en met {kort(hi)}")
             return standaard
         return float(value)
 
     richting = spec.get("richting", "dichtbij")
     if rol == "voorkeur" and soort in ("woonbebouwing", "voorzieningen") and richting not in RICHTINGEN:
-        problemen.append(f"{waar}: richting {richting!r} is not one of {', '.join(RICHTINGEN)}")
+        problemen.append(f"{waar}: richting {richting!r} is niet een van {', '.join(RICHTINGEN)}")
     return Criterium(
         id=str(cid), rol=rol, soort=str(soort), label=str(spec.get("label", cid)),
         uitleg=" ".join(str(spec.get("uitleg", "")).split()), eenheid=str(spec.get("eenheid", "")),
@@ -239,5 +244,5 @@ def woonvorm(naam_of_pad: str) -> Woonvorm:
         return woonvormen()[naam_of_pad]
     if naam_of_pad.endswith(".toml") or "/" in naam_of_pad:
         return lees(naam_of_pad)
-    raise InputError(f"Unknown woonvorm profile '{naam_of_pad}'.",
-                     f"Choose one of: {', '.join(woonvormen())}, or give the path of a .toml profile.")
+    raise InputError(f"Onbekend woonvormprofiel ‘{naam_of_pad}’.",
+                     f"Kies uit: {', '.join(woonvormen())}, of geef het pad van een .toml-profiel.", parameter="profiel")

@@ -241,7 +241,7 @@ def test_the_filter_holds_exactly_the_validated_codes(fake_cbs):
 
 @pytest.mark.parametrize("code", ["GM0505') or (1 eq 1", "GM0505'", "BU05050101", "Dordrecht", ""])
 def test_a_malformed_code_is_refused_before_any_request(http_mock, code):
-    with pytest.raises(InputError, match="not a CBS gemeente code"):
+    with pytest.raises(InputError, match="geen CBS-gemeentecode"):
         cbs.Kwb(2023).statistieken([code])
     assert len(http_mock.calls) == 0
 

@@ -90,7 +90,7 @@ def test_unreadable_file_and_file_without_codes(tmp_path):
     no_codes = tmp_path / "tabel.csv"
     no_codes.write_text("naam;inwoners\nErgens;100\n", encoding="utf-8")
     assert_clean_failure(result := run("build", "-b", no_codes, "--jaar", "2023", cwd=tmp_path))
-    assert "no column with CBS area codes" in result.stderr
+    assert "geen kolom met CBS-gebiedscodes" in result.stderr
 
 
 def test_no_network_is_a_clear_error_and_writes_nothing(tmp_path):
@@ -124,7 +124,7 @@ def test_drukpunten_bad_profile_is_a_clear_error(tmp_path):
     assert_clean_failure(result := run("drukpunten", kaart, "--profiel", "onbekend"))
     assert "gezinnen" in result.stderr
     assert_clean_failure(result := run("drukpunten", kaart, "--gewicht", "bevolkingsdichtheid=2"))
-    assert "neutral" in result.stderr
+    assert "neutraal" in result.stderr
     assert_clean_failure(result := run("drukpunten", kaart, "--gewicht", "wmo_per_1000"))
     assert "INDICATOR=GEWICHT" in result.stderr
 

@@ -38,13 +38,13 @@ def test_codes_with_letters_or_digits_are_valid(code):
                                   "XX0363AA01", "GM505"])
 def test_malformed_codes_are_refused(code):
     assert not codes.is_valid(codes.clean(code))
-    with pytest.raises(InputError, match="Not a CBS area code"):
+    with pytest.raises(InputError, match="Geen CBS-gebiedscode"):
         codes.validate([code])
 
 
 def test_a_gemeente_code_stays_digits_only():
     assert codes.gemeente("363") == "GM0363"
-    with pytest.raises(InputError, match="GM and four digits"):
+    with pytest.raises(InputError, match="GM en vier cijfers"):
         codes.gemeente("GM03AB")
 
 

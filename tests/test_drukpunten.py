@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kaart.drukpunten import (MIN_GEWICHT, MIN_INWONERS, analyseer, markeer, ontbrekend, profiel, profielen,
                               rangstabiliteit, robust_z, samengesteld, z_scores)
-from kaart.errors import InputError
+from kaart.errors import DefinitieError, InputError
 from kaart.gebieden import aggregate
 from kaart.indicatoren import catalogus, waarden
 
@@ -132,11 +132,11 @@ def test_user_set_weights_change_the_profile_and_bad_ones_are_refused():
     assert "jeugdzorg_per_1000" not in p.gewichten and p.gewichten["aandeel_65plus"] == 2.5
     assert p.gewichten["bijstand_per_1000"] == profiel("gezinnen").gewichten["bijstand_per_1000"]
     assert "aangepast" in p.label
-    with pytest.raises(InputError, match="not an indicator"):
+    with pytest.raises(InputError, match="is geen indicator"):
         profiel("gezinnen", {"bestaat_niet": 1})
-    with pytest.raises(InputError, match="neutral"):
+    with pytest.raises(InputError, match="neutraal"):
         profiel("gezinnen", {"bevolkingsdichtheid": 1})
-    with pytest.raises(InputError, match="0 or more"):
+    with pytest.raises(InputError, match="0 tot en met 100"):
         profiel("gezinnen", {"aandeel_65plus": -1})
 
 
@@ -191,3 +191,14 @@ def test_every_flagged_demo_buurt_says_why(demo_kaart):
     for text in flagged["drukpunt_redenen"]:
         assert 1 <= text.count("(gemeente ") == text.count(", regio ") <= 3
     assert buurten.loc[~buurten["drukpunt"], "drukpunt_redenen"].isna().all()
+
+
+def test_a_bad_profile_file_names_the_file_the_entry_and_the_fix(tmp_path):
+    pad = tmp_path / "profielen.toml"
+    pad.write_text('[profiel.mijn]\nlabel = "Mijn"\ngewichten = { bevolkingsdichtheid = 1, bestaat_niet = 2 }\n',
+                   encoding="utf-8")
+    with pytest.raises(DefinitieError) as err:
+        profielen(pad)
+    assert str(err.value).startswith("profielen.toml, profiel mijn: onbekende indicatoren bestaat_niet; "
+                                     "neutrale indicatoren bevolkingsdichtheid")
+    assert "meetellen" in err.value.fix and isinstance(err.value, ValueError)

@@ -48,10 +48,10 @@ def test_an_interrupted_write_leaves_the_old_kaart_and_no_temporary_file(demo_ka
 
 
 def test_reading_something_that_is_not_a_kaart_says_so(tmp_path):
-    with pytest.raises(InputError, match="No kaart at"):
+    with pytest.raises(InputError, match="Er is geen kaart op"):
         read_kaart(tmp_path / "nope.gpkg")
     (tmp_path / "junk.gpkg").write_text("not a geopackage")
-    with pytest.raises(InputError, match="not a readable GeoPackage"):
+    with pytest.raises(InputError, match="geen leesbaar GeoPackage"):
         read_kaart(tmp_path / "junk.gpkg")
 
 

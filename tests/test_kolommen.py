@@ -54,7 +54,7 @@ label = "Bewoners"
 soort = "aantal"
 aliassen = ["aantal_inwoners"]
 """, encoding="utf-8")
-    with pytest.raises(ValueError, match="'aantal_inwoners' of column bewoners is also a name of column inwoners"):
+    with pytest.raises(ValueError, match="kolom bewoners: alias ‘aantal_inwoners’ is ook een naam van kolom inwoners"):
         schema(path)
 
 

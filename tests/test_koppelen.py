@@ -47,13 +47,13 @@ def test_conflicting_duplicates_are_an_error_naming_both_rows():
     second = pd.DataFrame([dict(_identity("BU00010101"), inwoners=999)])
     with pytest.raises(InputError) as err:
         combine([first, second], ["a.csv", "b.csv"])
-    assert "BU00010101 (2023) inwoners is 100 in a.csv and 999 in b.csv" in err.value.problem
-    assert "--dubbel eerste" in err.value.fix
+    assert "BU00010101 (2023) inwoners is 100 in a.csv en 999 in b.csv" in err.value.problem
+    assert "houd de waarden van het eerste bestand" in err.value.fix
 
 
 def test_conflicts_within_one_file_are_found_too():
     rows = pd.DataFrame([dict(_identity("BU00010101"), inwoners=100), dict(_identity("BU00010101"), inwoners=5)])
-    with pytest.raises(InputError, match="100 in x.csv and 5 in x.csv"):
+    with pytest.raises(InputError, match="100 in x.csv en 5 in x.csv"):
         combine([rows], ["x.csv"])
 
 

@@ -52,11 +52,11 @@ def test_a_profile_file_and_kavels_from_files(demo_kaart_pad, tmp_path):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["--profiel", "vakantiepark"], "Unknown woonvorm profile"),
-    (["--gewicht", "vliegveld=2"], "not a preference"),
+    (["--profiel", "vakantiepark"], "Onbekend woonvormprofiel"),
+    (["--gewicht", "vliegveld=2"], "geen voorkeur"),
     (["--afstand", "scholen=veel"], "UITSLUITING=METER"),
-    (["--afstand", "scholen=9000"], "give 0 to 5000"),
-    (["--gemeente", "Atlantis"], "Unknown gemeente"),
+    (["--afstand", "scholen=9000"], "geef 0 tot en met 5.000"),
+    (["--gemeente", "Atlantis"], "Onbekende gemeente"),
     (["--uit", "kandidaten.xlsx"], "unknown type"),
     (["--locaties", "bestaat-niet.geojson"], "No file"),
 ])

@@ -311,7 +311,7 @@ def test_a_broken_profile_lists_every_problem_at_once(tmp_path):
     with pytest.raises(InputError) as err:
         lees(pad)
     tekst = str(err.value)
-    for probleem in ("'label' is missing", "vliegveld", "tandarts", "'gewicht' is -1"):
+    for probleem in ("‘label’ ontbreekt", "vliegveld", "tandarts", "‘gewicht’ is -1"):
         assert probleem in tekst
     (tmp_path / "typen.toml").write_text('naam = "t"\nlabel = "T"\nuitleg = ["a"]\nuitsluiting = [1]\n'
                                          '[[voorkeur]]\nid = "zorg"\nlabel = "Zorg"\nsoort = "voorzieningen"\n'
@@ -319,24 +319,24 @@ def test_a_broken_profile_lists_every_problem_at_once(tmp_path):
                                          encoding="utf-8")
     with pytest.raises(InputError) as err:
         lees(tmp_path / "typen.toml")
-    for probleem in ("'uitleg' must be text", "'uitsluiting' must be a list", "categorieen must be a list",
-                     "'gewicht' is True"):
+    for probleem in ("‘uitleg’ moet tekst zijn", "‘uitsluiting’ moet een lijst", "categorieen moet een lijst",
+                     "‘gewicht’ is True"):
         assert probleem in str(err.value)
     assert woonvormen(tmp_path) == {}  # every file here is broken: none is offered, and nothing crashes
     (tmp_path / "geen.toml").write_text("naam = [", encoding="utf-8")
-    with pytest.raises(InputError, match="not a readable TOML"):
+    with pytest.raises(InputError, match="geen leesbaar TOML"):
         lees(tmp_path / "geen.toml")
 
 
 def test_user_settings_are_checked():
     w = woonvorm("skaeve-huse")
-    with pytest.raises(InputError, match="not a preference"):
+    with pytest.raises(InputError, match="geen voorkeur"):
         w.met({"vliegveld": 1})
-    with pytest.raises(InputError, match="buffer of 'scholen'"):
+    with pytest.raises(InputError, match="bufferafstand van ‘scholen’"):
         w.met(afstanden={"scholen": -5})
-    with pytest.raises(InputError, match="Every preference weighs 0"):
+    with pytest.raises(InputError, match="Alle voorkeuren wegen 0"):
         w.met({c.id: 0 for c in w.voorkeuren})
-    with pytest.raises(InputError, match="Unknown woonvorm"):
+    with pytest.raises(InputError, match="Onbekend woonvormprofiel"):
         woonvorm("vakantiepark")
 
 

@@ -66,13 +66,13 @@ def test_classic_cbs_shapefile_schema_and_tmap_schema():
 
 
 def test_a_table_without_codes_is_refused_with_the_fix():
-    with pytest.raises(InputError, match="no column with CBS area codes") as err:
+    with pytest.raises(InputError, match="geen kolom met CBS-gebiedscodes") as err:
         normalise(pd.DataFrame({"naam": ["x"], "inwoners": [1]}), bron="ding.csv", jaar=2023)
     assert "buurtcode" in err.value.fix
 
 
 def test_a_table_without_year_needs_one():
-    with pytest.raises(InputError, match="--jaar"):
+    with pytest.raises(InputError, match="Geef het jaar"):
         normalise(pd.DataFrame({"gemeentecode": ["GM0505"]}), bron="x")
 
 

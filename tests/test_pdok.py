@@ -120,7 +120,7 @@ def test_sentinels_become_missing_and_water_is_flagged(fake_pdok):
 
 @pytest.mark.parametrize("code", ["GM0505') or (1 eq 1", "GM0505&gemeentecode=GM0642", "BU05050101", "Dordrecht"])
 def test_a_malformed_code_is_refused_before_any_request(http_mock, code):
-    with pytest.raises(InputError, match="not a CBS gemeente code"):
+    with pytest.raises(InputError, match="geen CBS-gemeentecode"):
         pdok.load_geometrie(2023, ["GM0505", code])
     assert len(http_mock.calls) == 0
 

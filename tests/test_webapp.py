@@ -22,12 +22,13 @@ from _server import running
 from folium.plugins import Draw
 
 from kaart.errors import InputError
+from kaart.getallen import waarde
 from kaart.kaartbestand import write_kaart
 from kaart.kolommen import schema
 from webapp import create_app
 from webapp.assets import PACKAGES, VENDOR, UnknownAssetError, missing_assets
 from kaart.variabelen import variabelen
-from webapp.choropleth import OSM, PDOK_GRIJS, class_breaks, format_value, render_parts
+from webapp.choropleth import OSM, PDOK_GRIJS, class_breaks, render_parts
 
 WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
 
@@ -228,7 +229,7 @@ def test_no_kaart_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.delenv("KAART_PAD", raising=False)
     with pytest.raises(InputError, match="KAART_PAD"):
         create_app({"KAART_PAD": None}, instance_path=tmp_path)
-    with pytest.raises(InputError, match="No kaart at"):
+    with pytest.raises(InputError, match="Er is geen kaart op"):
         create_app({"KAART_PAD": tmp_path / "bestaat-niet.gpkg"}, instance_path=tmp_path)
 
 
@@ -278,10 +279,10 @@ def test_class_breaks_without_values():
 
 def test_values_are_formatted_in_dutch():
     kolommen = schema().kolommen
-    assert format_value(12345, kolommen["inwoners"]) == "12.345 inwoners"
-    assert format_value(23.56, kolommen["pct_65plus"]) == "23,6%"
-    assert format_value(412.0, kolommen["woz_gemiddeld"]) == "412 x 1.000 euro"
-    assert format_value(np.nan, kolommen["inwoners"]) == "geen gegevens"
+    assert waarde(12345, kolommen["inwoners"].eenheid) == "12.345 inwoners"
+    assert waarde(23.56, kolommen["pct_65plus"].eenheid) == "23,6%"
+    assert waarde(412.0, kolommen["woz_gemiddeld"].eenheid) == "412 x 1.000 euro"
+    assert waarde(np.nan, kolommen["inwoners"].eenheid) == "geen gegevens"
 
 
 def test_the_table_view_lists_the_values_the_map_shows(site, demo_kaart):
@@ -291,8 +292,12 @@ def test_the_table_view_lists_the_values_the_map_shows(site, demo_kaart):
     wijken = demo_kaart.gebieden["wijk"]
     rows = re.findall(r"<tr><td>(\w+)</td>.*?<td class=\"waarde\">(.*?)</td></tr>", tabel)
     assert [code for code, _ in rows] == list(wijken.index)
-    kolom = variabelen()["pct_65plus"]
-    assert [waarde for _, waarde in rows] == [format_value(v, kolom) for v in wijken["pct_65plus"]]
+    assert variabelen()["pct_65plus"].eenheid == "%"
+    # Written out independently of the formatter: one decimal (none when whole), a decimal comma, a % sign;
+    # the demo's percentages stay below 1.000, so no thousands dot.
+    verwacht = ["geen gegevens" if pd.isna(v) else (f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}").replace(".", ",")
+                + "%" for v in wijken["pct_65plus"]]
+    assert [waarde for _, waarde in rows] == verwacht
     # The map's tooltips format the same values in the browser: see test_browser.
 
 

@@ -26,7 +26,6 @@ import shapely
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from kaart.codes import NIVEAUS
 from kaart.herkomst import labels
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
@@ -114,7 +113,7 @@ def _niveau(niveau: str) -> pd.DataFrame:
     kaart = _kaart()
     if niveau not in kaart.gebieden:
         raise ApiError(404, f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. "
-                            f"Kies uit: {', '.join(n for n in NIVEAUS if n in kaart.gebieden)}.")
+                            f"Kies uit: {', '.join(kaart.niveaus)}.")
     return kaart.gebieden[niveau]
 
 

@@ -120,24 +120,6 @@ def class_breaks(values: pd.Series) -> Classes | None:
                    tick_labels=[round(low, decimals), *inner, round(high, decimals)])
 
 
-def format_value(value: float, kolom: Variabele) -> str:
-    """A value as a Dutch reader expects it, with its unit: ``2.345 inwoners``, ``23,5%``."""
-    if pd.isna(value):
-        return "geen gegevens"
-    number = float(value)
-    if kolom.eenheid == "aandeel":
-        return f"{100 * number:.0f}%"
-    if kolom.eenheid == "score":
-        return f"{number:+.2f}".replace(".", ",")
-    text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
-    text = text.translate(str.maketrans(",.", ".,"))
-    if kolom.eenheid == "%":
-        return f"{text}%"
-    if kolom.eenheid == "klasse":
-        return f"klasse {text}"
-    return f"{text} {kolom.eenheid}".strip()
-
-
 def escape_text(value: object) -> str:
     """Data text made safe for folium's tooltips and popups.
 

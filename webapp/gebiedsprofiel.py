@@ -19,12 +19,13 @@ from flask import Blueprint, current_app, render_template
 
 from kaart.codes import NIVEAUS
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
+from kaart.getallen import met_teken, waarde
 from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID, catalogus
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from kaart.voorzieningen import categorieen
-from webapp.choropleth import NIVEAU_LABELS, format_value
+from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
 
 bp = Blueprint("gebiedsprofiel", __name__)
@@ -59,8 +60,7 @@ def _referenties(kaart: Kaart, rij: pd.Series) -> dict[str, pd.Series | None]:
         "gebied": rij,
         "gemeente": gemeenten.loc[gemeente] if gemeenten is not None and gemeente in gemeenten.index
         and rij.get("niveau") != "gemeente" else None,
-        "regio": _uit_gemeenten(kaart.extra["regio"].iloc[0])
-        if "regio" in kaart.extra and len(kaart.extra["regio"]) else None,
+        "regio": None if kaart.regio is None else _uit_gemeenten(kaart.regio.iloc[0]),
         "nederland": _uit_gemeenten(kaart.tabellen["nederland"].iloc[0]) if "nederland" in kaart.tabellen else None,
     }
 
@@ -90,7 +90,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
         bron = kaart.voorzieningen_bronvermelding if var.uit_voorzieningenlaag else kaart.bronvermelding
         result.setdefault(cat.themas[ind.thema], []).append(Regel(
             label=ind.label, bron=bron,
-            waarden={k: format_value(v, var) for k, v in getallen.items()},
+            waarden={k: waarde(v, var.eenheid) for k, v in getallen.items()},
             balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()},
             afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
             herkomst=_herkomst(refs, ind.kolom, getallen)))
@@ -104,7 +104,7 @@ def _herkomst(refs: dict[str, pd.Series | None], kolom: str, getallen: dict[str,
 
 
 def _z(value) -> str | None:
-    return None if value is None or pd.isna(value) else f"{value:+.1f}".replace(".", ",")
+    return None if value is None or pd.isna(value) else met_teken(value, 1)
 
 
 def familie(kaart: Kaart, niveau: str, rij: pd.Series) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, bool]]]:
@@ -159,10 +159,10 @@ def gebied(code: str):
         "profiel.html", kaart=kaart, code=code, niveau=niveau, niveau_label=NIVEAU_LABELS[niveau], rij=rij,
         regels=regels(kaart, rij), voetnoot=VOETNOOT, ouders=ouders,
         ontbrekend=[catalogus()[i].label for i in kaart.metadata.get("ontbrekend", {}).get(niveau, [])], kinderen=kinderen, binnen=binnen, afstanden=afstanden,
-        score=None if score is None or pd.isna(score) else f"{score:+.2f}".replace(".", ","),
+        score=None if score is None or pd.isna(score) else met_teken(score),
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
-        inwoners=format_value(rij.get("inwoners"), variabelen()["inwoners"]) if "inwoners" in rij else None,
+        inwoners=waarde(rij.get("inwoners"), variabelen()["inwoners"].eenheid) if "inwoners" in rij else None,
         inwoners_herkomst=label(rij, "inwoners") if "inwoners" in rij else None, CBS=CBS,
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 from flask import Blueprint, current_app, render_template, request
 
-from kaart.codes import NIVEAUS
 from kaart.export import csv_bytes
+from kaart.getallen import waarde
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
-from webapp.choropleth import NIVEAU_LABELS, MapCache, format_value
+from webapp.choropleth import NIVEAU_LABELS, MapCache
 from webapp.download import download
 from webapp.errors import InvalidChoice
 
@@ -36,7 +36,7 @@ def index():
         kaartbeeld=maps.get(niveau, indicator),
         niveau=niveau,
         indicator=indicator,
-        niveaus=[(n, NIVEAU_LABELS[n]) for n in NIVEAUS if n in kaart.gebieden],
+        niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus],
         indicatoren=[(naam, catalogus[naam].label, catalogus[naam].groep)
                      for naam in kaartbaar(kaart.gebieden[niveau])],
         ontbrekende_bestanden=current_app.extensions["missing_assets"],
@@ -62,7 +62,7 @@ def tabel(kaart: Kaart, niveau: str, indicator: str) -> list[tuple[str, str, str
     if len(rijen) > TABEL_MAX:
         return None
     kolom = variabelen()[indicator]
-    return [(code, r["naam"], r.get("gemeentenaam", ""), format_value(r[indicator], kolom))
+    return [(code, r["naam"], r.get("gemeentenaam", ""), waarde(r[indicator], kolom.eenheid))
             for code, r in rijen.iterrows()]
 
 
@@ -93,7 +93,7 @@ def choice(kaart: Kaart, niveau: str | None, indicator: str | None) -> tuple[str
     InvalidChoice
         When the kaart has no such level, or no such numeric indicator at that level.
     """
-    niveaus = [n for n in NIVEAUS if n in kaart.gebieden]
+    niveaus = kaart.niveaus
     niveau = niveau or ("buurt" if "buurt" in niveaus else niveaus[-1])
     if niveau not in niveaus:
         raise InvalidChoice(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. Kies uit: {', '.join(niveaus)}.")

@@ -18,8 +18,9 @@ import pandas as pd
 from flask import Blueprint, current_app, render_template, request
 
 from kaart import drukpunten as dp
-from kaart.codes import NIVEAUS
+from kaart.errors import InputError
 from kaart.export import csv_bytes
+from kaart.getallen import met_teken
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
 from webapp.bewaard import Bewaard
@@ -44,35 +45,22 @@ class Keuze:
 
 
 def keuze(kaart: Kaart, args) -> Keuze:
-    """The level, profile and user-set weights of the query, checked; Dutch 400s for anything wrong."""
-    niveaus = [n for n in NIVEAUS if n in kaart.gebieden]
-    niveau = args.get("niveau") or niveaus[-1]
-    if niveau not in niveaus:
-        raise InvalidChoice(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. Kies uit: {', '.join(niveaus)}.")
+    """The level, profile and user-set weights of the query, checked by the engine; its Dutch message as a 400."""
+    niveau = args.get("niveau") or kaart.niveaus[-1]
     naam = args.get("profiel") or kaart.metadata.get("profiel") or dp.STANDAARDPROFIEL
-    if naam not in dp.profielen():
-        raise InvalidChoice(f"Het profiel ‘{naam}’ bestaat niet. Kies uit: {', '.join(dp.profielen())}.")
-    basis = dp.profielen()[naam].gewichten
-    scoring = {i.id for i in catalogus() if i.telt_mee}
-    gewichten = {}
     # The weight fields were filled from the profile named in ``basis``: after choosing another profile
     # they belong to the old one and are ignored, so the new profile shows with its own weights.
-    for key, value in args.items() if args.get("basis", naam) == naam else ():
-        if not key.startswith(PREFIX):
-            continue
-        ind_id = key[len(PREFIX):]
-        if ind_id not in scoring:
-            raise InvalidChoice(f"‘{ind_id}’ is geen indicator die in een drukpuntscore kan meewegen.")
-        try:
-            gewicht = float(value.replace(",", ".")) if value.strip() else 0.0
-        except ValueError:
-            raise InvalidChoice(f"Het gewicht van ‘{ind_id}’ is ‘{value}’; geef een getal van 0 of meer.") from None
-        if not 0 <= gewicht <= 100:
-            raise InvalidChoice(f"Het gewicht van ‘{ind_id}’ is {value}; geef een getal van 0 tot en met 100.")
-        if gewicht != basis.get(ind_id, 0.0):
-            gewichten[ind_id] = gewicht
-    if gewichten and not any(v > 0 for v in {**basis, **gewichten}.values()):
-        raise InvalidChoice("Alle gewichten zijn 0; geef minstens één indicator een gewicht.")
+    velden = [(key[len(PREFIX):], value) for key, value in (args.items() if args.get("basis", naam) == naam else ())
+              if key.startswith(PREFIX)]
+    try:
+        kaart.niveau(niveau)
+        dp.profiel(naam)
+        getypt = {ind_id: dp.lees_gewicht(ind_id, value) for ind_id, value in velden}
+        dp.profiel(naam, getypt)
+    except InputError as err:
+        raise InvalidChoice(str(err)) from None
+    basis = dp.profielen()[naam].gewichten
+    gewichten = {ind_id: g for ind_id, g in getypt.items() if g != basis.get(ind_id, 0.0)}
     return Keuze(niveau, naam, tuple(sorted(gewichten.items())))
 
 
@@ -103,12 +91,12 @@ def drukpunten():
             velden.setdefault(cat.themas[ind.thema], []).append(
                 (ind.id, ind.label, f"{profiel.gewichten.get(ind.id, 0.0):g}", ind.id in ontbrekend))
     rijen = [(r.Index, r.naam, r.gemeentenaam,
-              None if pd.isna(r.drukpuntscore) else f"{r.drukpuntscore:+.2f}".replace(".", ","), bool(r.drukpunt),
+              None if pd.isna(r.drukpuntscore) else met_teken(r.drukpuntscore), bool(r.drukpunt),
               _rang(r), None if pd.isna(r.kans_drukpunt) else f"{r.kans_drukpunt:.0%}",
               r.redenen if isinstance(r.redenen, str) else "") for r in lijst.head(TOP).itertuples()]
     return render_template(
         "ranglijst.html", kaart=kaart, keuze=k, profiel=profiel, profielen=dp.profielen().values(),
-        niveaus=[(n, NIVEAU_LABELS[n]) for n in NIVEAUS if n in kaart.gebieden], velden=velden,
+        niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus], velden=velden,
         ontbrekend=[cat[i].label for i in ontbrekend], rijen=rijen, totaal=len(lijst),
         drukpunten=int(lijst["drukpunt"].sum()), drempel=dp.DREMPEL, min_inwoners=dp.MIN_INWONERS,
         prefix=PREFIX, csv_query=request.query_string.decode())

@@ -22,12 +22,11 @@ from math import floor
 import pandas as pd
 from flask import Blueprint, current_app, render_template, request
 
-from kaart import codes
 from kaart.errors import InputError
 from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
-from kaart.getallen import getal
-from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, verdeel_kaart
+from kaart.getallen import getal, met_teken
+from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, lees_grens, verdeel_kaart
 from webapp.bewaard import Bewaard
 from webapp.choropleth import NO_DATA_COLOUR, class_breaks
 from webapp.download import download
@@ -83,18 +82,11 @@ def keuze(args) -> Keuze:
 
 
 def grens(tekst: str, woord: str) -> int | dict[str, int] | None:
-    """``2`` (every gemeente) or ``GM0505=3, GM0642=1`` (per gemeente) as the engine's bound."""
-    if not tekst:
-        return None
-    delen = [d.strip() for d in tekst.split(",") if d.strip()]
+    """A bound as typed, read by the engine; its Dutch message as a 400."""
     try:
-        if len(delen) == 1 and "=" not in delen[0]:
-            return int(delen[0])
-        if all("=" in d for d in delen):
-            return {codes.gemeente(d.partition("=")[0]): int(d.partition("=")[2]) for d in delen}
-    except (ValueError, InputError):
-        pass
-    raise InvalidChoice(f"Het {woord} ‘{tekst}’ is geen getal en geen lijst als GM0505=3, GM0642=1.")
+        return lees_grens(tekst, woord)
+    except InputError as err:
+        raise InvalidChoice(str(err)) from None
 
 
 def verdeling(kaart: Kaart, k: Keuze) -> tuple[Verdeling, str]:
@@ -157,7 +149,7 @@ def _regio_opties(kaart: Kaart) -> list[tuple[str, str]]:
 
 def _effect(n: int) -> str:
     """``+3``, ``-1``, ``0`` (a plain hyphen-minus, as Excel reads a pasted number)."""
-    return ("+" if n > 0 else "-" if n < 0 else "") + getal(abs(n))
+    return met_teken(n, 0) if n else "0"
 
 
 def formulier(args) -> dict[str, str]:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from kaart.getallen import met_teken, waarde
 from kaart.indicatoren import AFGELEID, catalogus
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
-from webapp.choropleth import NIVEAU_LABELS, format_value
+from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import InvalidChoice
 from webapp.gebiedsprofiel import niveau_van
 from webapp.zoeken import zoek
@@ -71,7 +72,7 @@ def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> d
         var = vars_[ind.kolom]
         result.setdefault(cat.themas[ind.thema], []).append(Rij(
             label=ind.label, eenheid=ind.eenheid,
-            waarden=[None if v is None else format_value(v, var) for v in getallen],
+            waarden=[None if v is None else waarde(v, var.eenheid) for v in getallen],
             balken=[0.0 if v is None else round(100 * abs(v) / grootste, 1) for v in getallen],
             afgeleid=[ind.id in str(r.get(AFGELEID) or "").split(", ") for r in kolommen]))
     return result
@@ -103,10 +104,10 @@ def vergelijk():
     gebieden = [Gebied(code=code, naam=str(rij["naam"]), niveau=NIVEAU_LABELS[niveau].lower(),
                        gemeente=str(rij.get("gemeentenaam") or ""),
                        score=None if pd.isna(rij.get("drukpuntscore", float("nan")))
-                       else f"{rij['drukpuntscore']:+.2f}".replace(".", ","),
+                       else met_teken(rij['drukpuntscore']),
                        drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False)
                 for code, niveau, rij in gekozen]
-    regio = kaart.extra["regio"].iloc[0] if "regio" in kaart.extra and len(kaart.extra["regio"]) else None
+    regio = None if kaart.regio is None else kaart.regio.iloc[0]
     tabel = rijen(kaart, [rij for _, _, rij in gekozen], regio) if len(gekozen) >= 2 else {}
     return render_template("vergelijk.html", kaart=kaart, gebieden=gebieden, codes=codes, tabel=tabel,
                            regio=regio is not None, maximum=MAXIMUM, suggesties=suggesties, melding=melding,

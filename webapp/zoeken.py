@@ -11,7 +11,6 @@ from __future__ import annotations
 import pandas as pd
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from kaart.codes import NIVEAUS
 from kaart.kaartbestand import Kaart
 from webapp.choropleth import NIVEAU_LABELS
 
@@ -31,7 +30,7 @@ def zoek(kaart: Kaart, tekst: str) -> pd.DataFrame:
     if not tekst:
         return pd.DataFrame(columns=columns)
     delen = []
-    for volgorde, niveau in enumerate(n for n in NIVEAUS if n in kaart.gebieden):
+    for volgorde, niveau in enumerate(kaart.niveaus):
         frame = kaart.gebieden[niveau]
         naam = frame["naam"].fillna("").astype(str).str.lower()
         code = frame.index.str.lower()

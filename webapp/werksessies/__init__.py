@@ -73,7 +73,7 @@ def _geheime_sleutel(app: Flask) -> str:
 
 def _omgeving(kaart: Kaart, opslag: Opslag) -> Omgeving:
     fijnste = kaart.gebieden[list(kaart.gebieden)[-1]]
-    regio = kaart.extra["regio"].geometry.iloc[0] if "regio" in kaart.extra else fijnste.geometry.union_all()
+    regio = kaart.regio.geometry.iloc[0] if kaart.regio is not None else fijnste.geometry.union_all()
     flagged = fijnste[fijnste["drukpunt"].fillna(False).astype(bool)] if "drukpunt" in fijnste else fijnste.iloc[:0]
     vorm = flagged[["naam", "gemeentenaam", "drukpuntscore", "geometry"]].copy()
     vorm["geometry"] = vorm.geometry.simplify(10)

@@ -17,12 +17,12 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
+from kaart.crs import RD_NEW
 from webapp.werksessies.fouten import Weigering
 
 SOORTEN = {"Point": "punt", "LineString": "lijn", "Polygon": "vlak"}
 MAX_PUNTEN = 2000
 MARGE_M = 2000
-RD_NEW = "EPSG:28992"
 
 
 class Gebiedsindex:

@@ -1,0 +1,37 @@
+"""Dutch numbers: each formatter against literal strings a Dutch reader expects, and the reader of typed numbers."""
+
+import math
+
+import pytest
+
+from kaart.getallen import getal, kort, lees_getal, met_eenheid, met_teken, waarde
+
+
+def test_numbers_have_thousands_dots_and_a_decimal_comma():
+    assert getal(121434) == "121.434"
+    assert getal(709632.314, 2) == "709.632,31"
+    assert getal(10**20) == "100.000.000.000.000.000.000"  # an int exactly, no float detour
+
+
+def test_a_number_in_a_message_is_as_short_as_it_goes():
+    assert [kort(0.5), kort(2.0), kort(1_000_000), kort(1234.5)] == ["0,5", "2", "1.000.000", "1.234,5"]
+    assert kort(math.nan) == kort(math.inf) == "geen getal"
+
+
+def test_a_signed_score_and_a_change():
+    assert [met_teken(1.254), met_teken(-0.5), met_teken(0.04, 1)] == ["+1,25", "-0,50", "+0,0"]
+    assert [met_teken(1234, 0), met_teken(-5, 0), met_teken(0, 0)] == ["+1.234", "-5", "+0"]
+
+
+def test_a_value_with_its_unit():
+    assert met_eenheid("23,5", "%") == "23,5%" and met_eenheid("3", "klasse") == "klasse 3"
+    assert met_eenheid("7", "") == "7"
+    assert [waarde(2345, "inwoners"), waarde(0.35, "aandeel"), waarde(-0.5, "score")] == [
+        "2.345 inwoners", "35%", "-0,50"]
+    assert waarde(None, "inwoners") == waarde(math.nan, "%") == "geen gegevens"
+
+
+def test_typed_numbers_take_a_comma_or_a_point():
+    assert lees_getal(" 2,5 ") == lees_getal("2.5") == 2.5
+    with pytest.raises(ValueError):
+        lees_getal("veel")
