@@ -29,7 +29,7 @@ from esda.smoothing import Empirical_Bayes
 from kaart.errors import InputError
 from kaart.getallen import getal
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
-                               catalogus, teller_noemer, waarden)
+                               catalogus, definities, teller_noemer, waarden)
 
 log = logging.getLogger(__name__)
 
@@ -372,9 +372,9 @@ def verrijk(kaart, profielnaam: str | None = None) -> None:
     kaart.extra["regio"] = analyse.regio
     if analyse.drukpuntgebieden is not None:
         kaart.extra["drukpuntgebieden"] = analyse.drukpuntgebieden
-    definities = pd.DataFrame([{"indicator": i.id, "eenheid": i.eenheid, "richting": i.richting,
-                                "minimum": i.minimum, "bron": i.bron, "uitleg": i.uitleg} for i in cat])
-    kaart.tabellen["indicatoren"] = analyse.beschikbaarheid.merge(definities, on="indicator")
+    kaart.tabellen["indicatoren"] = analyse.beschikbaarheid.merge(
+        definities(cat).drop(columns=["label", "thema"]), on="indicator")
+    kaart.metadata["themas"] = cat.themas
     kaart.metadata["profiel"] = analyse.profiel.naam
     kaart.metadata["ontbrekend"] = analyse.ontbrekend
     kaart.metadata["drempel"] = DREMPEL

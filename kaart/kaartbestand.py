@@ -32,6 +32,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,13 @@ import shapely
 
 from kaart.codes import NIVEAUS
 from kaart.errors import InputError
+from kaart.indicatoren import Catalogus, uit_kaart
 
 RD_NEW = "EPSG:28992"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The layout of the file; :func:`read_kaart` refuses any other. 2: the ``indicatoren`` table carries each
+indicator's whole definition and the metadata its themes (``themas``), so the web app shows a kaart with the
+definitions it was built with."""
 ATTRIBUTIE = "Bron: CBS, Kadaster"
 LICENTIE = "CC BY 4.0 (CBS en Kadaster, wijk- en buurtkaart en Kerncijfers wijken en buurten)"
 OUD_TIJDELIJK = 3600
@@ -87,6 +92,11 @@ class Kaart:
         """The source line of figures computed from the facility layer, naming its imports."""
         bronnen = [b["bron"] for b in self.metadata.get("voorzieningen", [])]
         return f"Bron: voorzieningenlaag ({', '.join(bronnen)})" if bronnen else "Bron: voorzieningenlaag"
+
+    @cached_property
+    def catalogus(self) -> Catalogus:
+        """The indicator definitions this kaart was built with (its ``indicatoren`` table), read once."""
+        return uit_kaart(self.tabellen.get("indicatoren"), self.metadata.get("themas", {}))
 
 
 def write_kaart(kaart: Kaart, path: str | os.PathLike) -> Path:
@@ -219,6 +229,14 @@ def _as_text_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="string") for c in frame.columns})
 
 
+class FormatVersionError(InputError):
+    """A kaart written in another format version than this program reads; ``versie`` is the file's."""
+
+    def __init__(self, problem: str, fix: str, versie: object):
+        super().__init__(problem, fix)
+        self.versie = versie
+
+
 def read_kaart(path: str | os.PathLike) -> Kaart:
     """Read a kaart written by :func:`write_kaart`.
 
@@ -226,6 +244,8 @@ def read_kaart(path: str | os.PathLike) -> Kaart:
     ------
     InputError
         When the file is missing or is not a kaart; the message names the fix.
+    FormatVersionError
+        When the kaart was written in another format version (an older one: rebuild it).
     """
     path = Path(path)
     if not path.exists():
@@ -241,6 +261,13 @@ def read_kaart(path: str | os.PathLike) -> Kaart:
                          "Build a kaart with 'kaart build'.")
     rows = pyogrio.read_dataframe(path, layer="metadata")
     metadata = {k: json.loads(v) for k, v in zip(rows["sleutel"], rows["waarde"])}
+    versie = metadata.get("formaat_versie")
+    if versie != FORMAT_VERSION:
+        soort = "a newer" if isinstance(versie, int) and versie > FORMAT_VERSION else "an older"
+        raise FormatVersionError(
+            f"{path} is a kaart of {soort} format (version {versie}; this version reads {FORMAT_VERSION}).",
+            "Rebuild it with 'kaart build' (or 'kaart demo' for the demo region)." if soort == "an older"
+            else "Update this program, or rebuild the kaart with 'kaart build'.", versie=versie)
     gebieden = {}
     for niveau in NIVEAUS:
         if niveau in layers:

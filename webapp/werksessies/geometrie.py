@@ -17,7 +17,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
-from webapp.werksessies.fouten import Weigering
+from webapp.errors import Weigering
 
 SOORTEN = {"Point": "punt", "LineString": "lijn", "Polygon": "vlak"}
 MAX_PUNTEN = 2000
