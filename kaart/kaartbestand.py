@@ -7,6 +7,10 @@ every code that did not match between statistics and geometry; ``controle``
 lists official figures next to the sum of the areas below them. Later issues
 add layers (``voorzieningen``, ...) through ``extra``.
 
+The metadata's ``formaat_versie`` says which layout the file has; :func:`read_kaart`
+reads only :data:`FORMAT_VERSION` and names the fix for any other (rebuild it), so
+the web app never shows a kaart it would misread.
+
 A kaart is written to a temporary file beside the target and renamed over it,
 so an interrupted build never leaves a half-written kaart behind. The
 temporary file's name carries the writing process's id: a build that was

@@ -123,10 +123,11 @@ def _kaart_van_ander_formaat(app: Flask, err: FormatVersionError) -> Flask:
     app.logger.error("%s", err)
     app.config["KAART_FOUT"] = err
     ouder = not isinstance(err.versie, int) or err.versie < FORMAT_VERSION
+    oplossing = ("Bouw de kaart opnieuw met ‘kaart build’ (of ‘kaart demo’ voor de voorbeeldregio)." if ouder
+                 else "Werk het programma bij, of bouw de kaart opnieuw met ‘kaart build’.")
     melding = (f"Deze kaart is gemaakt met een {'oudere' if ouder else 'nieuwere'} versie van het programma "
                f"(formaat {err.versie}; deze versie leest formaat {FORMAT_VERSION}) en kan zo niet worden getoond. "
-               + ("Bouw de kaart opnieuw met ‘kaart build’ (of ‘kaart demo’ voor de voorbeeldregio)." if ouder else
-                  "Werk het programma bij, of bouw de kaart opnieuw met ‘kaart build’."))
+               f"{oplossing}")
 
     @app.before_request
     def _weiger():

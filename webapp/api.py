@@ -220,8 +220,8 @@ def _gebieden_body(frame: pd.DataFrame, niveau: str, kolommen: list[str], gemeen
     features = [{"type": "Feature", "id": code, "geometry": None if geom is None else shapely.geometry.mapping(geom),
                  "properties": props}
                 for code, geom, props in zip(frame.index, geometrie.values, _eigenschappen_alle(frame, kolommen))]
-    return json.dumps({"type": "FeatureCollection", "features": features, "bronvermelding": staat().kaart.bronvermelding,
-                       "zoom": zoom}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps({"type": "FeatureCollection", "features": features,
+                       "bronvermelding": staat().kaart.bronvermelding, "zoom": zoom}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 @bp.get("/gebieden/<niveau>/<code>")

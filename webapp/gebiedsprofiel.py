@@ -166,7 +166,8 @@ def gebied(code: str):
         score=None if score is None or pd.isna(score) else f"{score:+.2f}".replace(".", ","),
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
-        inwoners=format_value(rij.get("inwoners"), variabelen(kaart.catalogus)["inwoners"]) if "inwoners" in rij else None,
+        inwoners=format_value(rij.get("inwoners"), variabelen(kaart.catalogus)["inwoners"])
+        if "inwoners" in rij else None,
         inwoners_herkomst=label(rij, "inwoners") if "inwoners" in rij else None, CBS=CBS,
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},

@@ -1,7 +1,8 @@
 """What the web app keeps per app, in one typed object: the kaart it serves and everything made from it once.
 
-:func:`webapp.create_app` makes it and attaches it (:func:`zet`); every view reaches it through :func:`staat`. One kaart file
-means one app and one state, so every cache in it (all :class:`webapp.bewaard.Bewaard`) belongs to that kaart.
+:func:`webapp.create_app` makes it and attaches it (:func:`zet`); every view reaches it through
+:func:`staat`. One kaart file means one app and one state, so every cache in it (all
+:class:`webapp.bewaard.Bewaard`) belongs to that kaart.
 """
 
 from __future__ import annotations
