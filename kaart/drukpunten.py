@@ -30,7 +30,7 @@ from kaart import definities
 from kaart.errors import DefinitieError, InputError
 from kaart.getallen import getal, kort, lees_getal, met_eenheid
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
-                               catalogus, teller_noemer, waarden)
+                               catalogus, definitietabel, teller_noemer, waarden)
 
 log = logging.getLogger(__name__)
 
@@ -394,9 +394,9 @@ def verrijk(kaart, profielnaam: str | None = None) -> None:
     kaart.extra["regio"] = analyse.regio
     if analyse.drukpuntgebieden is not None:
         kaart.extra["drukpuntgebieden"] = analyse.drukpuntgebieden
-    definities = pd.DataFrame([{"indicator": i.id, "eenheid": i.eenheid, "richting": i.richting,
-                                "minimum": i.minimum, "bron": i.bron, "uitleg": i.uitleg} for i in cat])
-    kaart.tabellen["indicatoren"] = analyse.beschikbaarheid.merge(definities, on="indicator")
+    kaart.tabellen["indicatoren"] = analyse.beschikbaarheid.merge(
+        definitietabel(cat).drop(columns=["label", "thema"]), on="indicator")
+    kaart.metadata["themas"] = cat.themas
     kaart.metadata["profiel"] = analyse.profiel.naam
     kaart.metadata["ontbrekend"] = analyse.ontbrekend
     kaart.metadata["drempel"] = DREMPEL

@@ -93,9 +93,10 @@ def _cbs_kolom(ind: Indicator) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogus:
-    """All indicators and the themes they are grouped in."""
+    """All indicators and the themes they are grouped in (hashed by identity, so results can be cached per
+    catalogue: today's definitions or a read kaart's own)."""
 
     indicatoren: dict[str, Indicator]
     themas: dict[str, str]
@@ -135,6 +136,36 @@ def catalogus(path: Path = DEFINITIES) -> Catalogus:
         raise DefinitieError(path, "indicator", "; ".join(problems) + ".",
                              "Herstel de genoemde indicatoren; een kolom moet in kolommen.toml staan.")
     return Catalogus(indicatoren=indicatoren, themas=themas)
+
+
+DEFINITIEVELDEN = ("label", "thema", "teller", "percentage", "waarde", "noemer", "schaal", "eenheid", "richting",
+                   "minimum", "bron", "uitleg")
+"""What a kaart's ``indicatoren`` table records of each indicator's definition, so the kaart describes itself."""
+
+
+def definitietabel(cat: Catalogus) -> pd.DataFrame:
+    """One row per indicator with its definition, as a built kaart stores it beside the availability."""
+    return pd.DataFrame([{"indicator": i.id, **{veld: getattr(i, veld) for veld in DEFINITIEVELDEN}} for i in cat],
+                        columns=["indicator", *DEFINITIEVELDEN])
+
+
+def uit_kaart(tabel: pd.DataFrame | None, themas: dict[str, str]) -> Catalogus:
+    """The catalogue a kaart was built with, from its ``indicatoren`` table and its themes (metadata ``themas``).
+
+    The web app shows a kaart with these, not with today's ``kaart/definities/indicatoren.toml``: a kaart built under
+    older definitions keeps its own labels, and an indicator removed since still shows. No table (a kaart
+    without the drukpunt analysis): no indicators.
+    """
+    if tabel is None or tabel.empty:
+        return Catalogus(indicatoren={}, themas=dict(themas))
+    indicatoren = {}
+    for rij in tabel.drop_duplicates("indicator").itertuples(index=False):
+        velden = {veld: getattr(rij, veld) for veld in DEFINITIEVELDEN}
+        velden = {k: None if v is None or (isinstance(v, float) and np.isnan(v)) else v for k, v in velden.items()}
+        indicatoren[rij.indicator] = Indicator(
+            id=rij.indicator, **{**velden, "schaal": float(velden["schaal"]), "minimum": float(velden["minimum"]),
+                                 "eenheid": velden["eenheid"] or "", "uitleg": velden["uitleg"] or ""})
+    return Catalogus(indicatoren=indicatoren, themas=dict(themas))
 
 
 def teller_noemer(frame: pd.DataFrame, ind: Indicator) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -7,6 +7,10 @@ every code that did not match between statistics and geometry; ``controle``
 lists official figures next to the sum of the areas below them. Later issues
 add layers (``voorzieningen``, ...) through ``extra``.
 
+The metadata's ``formaat_versie`` says which layout the file has; :func:`read_kaart`
+reads only :data:`FORMAT_VERSION` and names the fix for any other (rebuild it), so
+the web app never shows a kaart it would misread.
+
 A kaart is written to a temporary file beside the target and renamed over it,
 so an interrupted build never leaves a half-written kaart behind. The
 temporary file's name carries the writing process's id: a build that was
@@ -32,6 +36,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +49,12 @@ import shapely
 from kaart.codes import NIVEAUS
 from kaart.crs import RD_NEW
 from kaart.errors import InputError
+from kaart.indicatoren import Catalogus, uit_kaart
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The layout of the file; :func:`read_kaart` refuses any other. 2: the ``indicatoren`` table carries each
+indicator's whole definition and the metadata its themes (``themas``), so the web app shows a kaart with the
+definitions it was built with."""
 ATTRIBUTIE = "Bron: CBS, Kadaster"
 LICENTIE = "CC BY 4.0 (CBS en Kadaster, wijk- en buurtkaart en Kerncijfers wijken en buurten)"
 OUD_TIJDELIJK = 3600
@@ -105,6 +114,11 @@ class Kaart:
         """The source line of figures computed from the facility layer, naming its imports."""
         bronnen = [b["bron"] for b in self.metadata.get("voorzieningen", [])]
         return f"Bron: voorzieningenlaag ({', '.join(bronnen)})" if bronnen else "Bron: voorzieningenlaag"
+
+    @cached_property
+    def catalogus(self) -> Catalogus:
+        """The indicator definitions this kaart was built with (its ``indicatoren`` table), read once."""
+        return uit_kaart(self.tabellen.get("indicatoren"), self.metadata.get("themas", {}))
 
 
 def write_kaart(kaart: Kaart, path: str | os.PathLike) -> Path:
@@ -237,6 +251,14 @@ def _as_text_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="string") for c in frame.columns})
 
 
+class FormatVersionError(InputError):
+    """A kaart written in another format version than this program reads; ``versie`` is the file's."""
+
+    def __init__(self, problem: str, fix: str, versie: object):
+        super().__init__(problem, fix, parameter="kaart")
+        self.versie = versie
+
+
 def read_kaart(path: str | os.PathLike) -> Kaart:
     """Read a kaart written by :func:`write_kaart`.
 
@@ -244,6 +266,8 @@ def read_kaart(path: str | os.PathLike) -> Kaart:
     ------
     InputError
         When the file is missing or is not a kaart; the message names the fix.
+    FormatVersionError
+        When the kaart was written in another format version (an older one: rebuild it).
     """
     path = Path(path)
     if not path.exists():
@@ -260,6 +284,14 @@ def read_kaart(path: str | os.PathLike) -> Kaart:
                          "Bouw een kaart.", parameter="kaart")
     rows = pyogrio.read_dataframe(path, layer="metadata")
     metadata = {k: json.loads(v) for k, v in zip(rows["sleutel"], rows["waarde"])}
+    versie = metadata.get("formaat_versie")
+    if versie != FORMAT_VERSION:
+        nieuwer = isinstance(versie, int) and versie > FORMAT_VERSION
+        raise FormatVersionError(
+            f"{path} is een kaart in een {'nieuwere' if nieuwer else 'oudere'} indeling (versie {versie}; "
+            f"dit programma leest versie {FORMAT_VERSION}).",
+            "Werk het programma bij, of bouw de kaart opnieuw." if nieuwer else "Bouw de kaart opnieuw.",
+            versie=versie)
     gebieden = {}
     for niveau in NIVEAUS:
         if niveau in layers:

@@ -9,12 +9,12 @@ exports and the CLI name them all through this one catalogue.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import pandas as pd
 
 from kaart.categorieen import kolomdefinities
-from kaart.indicatoren import catalogus
+from kaart.indicatoren import Catalogus, catalogus
 from kaart.kolommen import schema
 
 KERNCIJFERS = "Kerncijfers (CBS)"
@@ -35,10 +35,14 @@ class Variabele:
     """Computed from the kaart's facility layer rather than from CBS: its source line differs."""
 
 
-@cache
-def variabelen() -> dict[str, Variabele]:
-    """All mappable columns, scores first, then indicators per theme, then the KWB statistics and facility counts."""
-    cat = catalogus()
+@lru_cache(maxsize=8)
+def variabelen(cat: Catalogus | None = None) -> dict[str, Variabele]:
+    """All mappable columns, scores first, then indicators per theme, then the KWB statistics and facility counts.
+
+    ``cat`` is the indicator catalogue to name them by: a kaart's own (``Kaart.catalogus``, what the web app
+    shows), or by default today's definitions.
+    """
+    cat = catalogus() if cat is None else cat
     uit_voorzieningen = kolomdefinities()
     result = {"drukpuntscore": Variabele("drukpuntscore", "Drukpuntscore", "score", DRUKPUNTEN,
                                          "Gewogen robuuste z-score van de drukpuntindicatoren: 0 is het "
@@ -62,7 +66,8 @@ def variabelen() -> dict[str, Variabele]:
     return result
 
 
-def kaartbaar(frame: pd.DataFrame) -> list[str]:
-    """The catalogued numeric columns of a level that have at least one value, in catalogue order."""
-    return [naam for naam in variabelen()
+def kaartbaar(frame: pd.DataFrame, cat: Catalogus | None = None) -> list[str]:
+    """The catalogued numeric columns of a level that have at least one value, in catalogue order
+    (``cat`` as for :func:`variabelen`)."""
+    return [naam for naam in variabelen(cat)
             if naam in frame.columns and pd.api.types.is_numeric_dtype(frame[naam]) and frame[naam].notna().any()]

@@ -25,7 +25,7 @@ def test_round_trip_keeps_levels_metadata_and_extra_layers(demo_kaart, tmp_path)
     assert {"gemeente", "wijk", "buurt", "voorzieningen", "metadata", "koppeling", "controle"} <= set(layers)
     assert layers["buurt"] == "MultiPolygon" and layers["metadata"] is None
     back = read_kaart(path)
-    assert back.metadata["fictief"] is True and back.metadata["formaat_versie"] == 1
+    assert back.metadata["fictief"] is True and back.metadata["formaat_versie"] == 2
     assert back.metadata["licentie"] and back.metadata["attributie"]
     for niveau, frame in demo_kaart.gebieden.items():
         assert back.gebieden[niveau].index.tolist() == frame.index.tolist()

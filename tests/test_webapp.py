@@ -29,6 +29,7 @@ from webapp import create_app
 from webapp.assets import PACKAGES, VENDOR, UnknownAssetError, missing_assets
 from kaart.variabelen import variabelen
 from webapp.choropleth import OSM, PDOK_GRIJS, class_breaks, render_parts
+from webapp.staat import staat
 
 WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
 
@@ -156,7 +157,7 @@ def test_every_level_and_indicator_is_offered(page):
 
 def test_map_is_built_once_per_level_and_indicator(site, site_app):
     url, app = site, site_app
-    maps = app.extensions["kaart_maps"]
+    maps = staat(app).kaartbeelden
     first = requests.get(url + "/?niveau=wijk&indicator=pct_65plus", timeout=60)
     builds = maps.builds
     second = requests.get(url + "/?niveau=wijk&indicator=pct_65plus", timeout=60)
@@ -222,7 +223,7 @@ def test_missing_node_modules_says_run_make_assets(tmp_path, demo_kaart_pad, cap
 def test_kaart_path_from_environment(monkeypatch, demo_kaart_pad, tmp_path):
     monkeypatch.setenv("KAART_PAD", str(demo_kaart_pad))
     app = create_app(instance_path=tmp_path)
-    assert app.extensions["kaart"].metadata["fictief"] is True
+    assert staat(app).kaart.metadata["fictief"] is True
 
 
 def test_no_kaart_is_a_clear_error(monkeypatch, tmp_path):

@@ -11,6 +11,8 @@ Settings:
 ``NODE_MODULES``
     Where ``npm ci --prefix webapp`` installed the front-end packages
     (default: ``webapp/node_modules``).
+``KAART_FOUT``
+    Set by the app, not by you: the error that keeps it from serving its kaart (another format version).
 ``WERKSESSIE_DB``, ``SECRET_KEY``, ``WERKSESSIE_SCHRIJFLIMIET``, ``WERKSESSIE_AANMAAKLIMIET``
     The werksessie database and its safeguards; see ``webapp.werksessies``.
 
@@ -26,11 +28,11 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_compress import Compress
 
 from kaart.errors import InputError
-from kaart.kaartbestand import read_kaart
+from kaart.kaartbestand import FORMAT_VERSION, FormatVersionError, read_kaart
 from webapp import (
     api,
     assets,
@@ -40,6 +42,7 @@ from webapp import (
     kaartpagina,
     locaties,
     ranglijst,
+    staat,
     vergelijken,
     verdeling,
     werksessies,
@@ -67,6 +70,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     ------
     InputError
         When no kaart is configured, or the file is missing or not a kaart.
+
+    A kaart of another format version (built by an older version of the program) gives an app that answers
+    every request with a Dutch page saying so and how to fix it; ``KAART_FOUT`` then holds the error, so
+    ``kaart serve`` refuses to start it (see ``webapp.serve``).
     """
     instance = os.fspath(instance_path) if instance_path is not None else None
     app = Flask(__name__, instance_path=instance, instance_relative_config=True)
@@ -81,20 +88,23 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     if not app.config["KAART_PAD"]:
         raise InputError("No kaart to serve.",
                          "Set KAART_PAD to a built kaart (GeoPackage), or run 'kaart serve PAD' or 'kaart demo'.")
-    kaart = read_kaart(app.config["KAART_PAD"])
-    app.extensions["kaart"] = kaart
-    app.extensions["kaart_maps"] = MapCache(kaart, lambda path: url_for("assets.vendor", filename=path))
+    try:
+        kaart = read_kaart(app.config["KAART_PAD"])
+    except FormatVersionError as err:
+        return _kaart_van_ander_formaat(app, err)
 
-    missing = app.extensions["missing_assets"] = assets.missing_assets(app.config["NODE_MODULES"])
+    missing = assets.missing_assets(app.config["NODE_MODULES"])
     if missing:
         app.logger.error("The front-end packages are not installed in %s (missing %s): the map cannot draw. "
                          "Run %s.", app.config["NODE_MODULES"], ", ".join(missing), assets.INSTALL_COMMAND)
 
     app.register_blueprint(assets.bp)
-    app.extensions["api_geometrie"] = api.Geometrieen(kaart)
+    toestand = staat.zet(app, staat.Staat(
+        kaart=kaart, kaartbeelden=MapCache(kaart, lambda path: url_for("assets.vendor", filename=path)),
+        geometrie=api.Geometrieen(kaart), gebiedsnamen=kaartpagina.gebiedsnamen(kaart),
+        ontbrekende_bestanden=missing, locatiezoeker=locaties.Zoeker(kaart)))
     # Simplify each level for the zoom its map opens at, in the background: the first visitor need not wait.
-    threading.Thread(target=app.extensions["api_geometrie"].voorbereid, args=(start_zoom,), daemon=True).start()
-    app.extensions["gebiedsnamen"] = kaartpagina.gebiedsnamen(kaart)
+    threading.Thread(target=toestand.geometrie.voorbereid, args=(start_zoom,), daemon=True).start()
     app.register_blueprint(kaartpagina.bp)
     app.register_blueprint(gebiedsprofiel.bp)
     app.register_blueprint(zoeken.bp)
@@ -111,4 +121,25 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
                                                  "application/json", "application/geo+json", "text/csv"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip", "deflate"])
     Compress(app)
+    return app
+
+
+def _kaart_van_ander_formaat(app: Flask, err: FormatVersionError) -> Flask:
+    """An app that serves only the Dutch message that its kaart must be rebuilt (a 503 on every path)."""
+    app.logger.error("%s", err)
+    app.config["KAART_FOUT"] = err
+    ouder = not isinstance(err.versie, int) or err.versie < FORMAT_VERSION
+    oplossing = ("Bouw de kaart opnieuw met ‘kaart build’ (of ‘kaart demo’ voor de voorbeeldregio)." if ouder
+                 else "Werk het programma bij, of bouw de kaart opnieuw met ‘kaart build’.")
+    melding = (f"Deze kaart is gemaakt met een {'oudere' if ouder else 'nieuwere'} versie van het programma "
+               f"(formaat {err.versie}; deze versie leest formaat {FORMAT_VERSION}) en kan zo niet worden getoond. "
+               f"{oplossing}")
+
+    @app.before_request
+    def _weiger():
+        if request.endpoint != "static":  # the page's own style sheet still loads
+            raise errors.Fout(melding, 503)
+
+    app.register_blueprint(kaartpagina.bp)  # the error page links to it
+    errors.register(app)
     return app

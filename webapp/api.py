@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,11 +23,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException
 
 from kaart.herkomst import labels
 from kaart.kaartbestand import Kaart
-from kaart.variabelen import kaartbaar, variabelen
+from kaart.variabelen import kaartbaar
+from webapp.bewaard import Bewaard
+from webapp.errors import InvalidChoice, UnknownArea
+from webapp.staat import staat
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -40,17 +41,6 @@ METRES_PER_PIXEL_Z0 = 156_543.03 * math.cos(math.radians(52.2))
 DECIMALEN_MAX = 6  # about 0.1 m
 IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers", "drukpunt"]
 """The descriptive columns every area carries in the API, before its figures (drukpunt: the map's outline)."""
-ANTWOORDEN_BEWAARD = 64
-"""Serialised area responses kept per app (least recently used dropped): the map asks the same ones again."""
-_BEWAARSLOT = threading.Lock()
-
-
-class ApiError(HTTPException):
-    """An API error whose ``description`` is the Dutch message of the JSON error body (see webapp.errors)."""
-
-    def __init__(self, code: int, melding: str):
-        super().__init__(description=melding)
-        self.code = code
 
 
 def tolerance(zoom: int) -> float:
@@ -70,16 +60,11 @@ class Geometrieen:
 
     def __init__(self, kaart: Kaart):
         self._kaart = kaart
-        self._cache: dict[tuple[str, int], gpd.GeoSeries] = {}
-        self._lock = threading.Lock()
+        self._bewaard = Bewaard(None)  # a level has 14 zooms at most
 
     def get(self, niveau: str, zoom: int) -> gpd.GeoSeries:
-        key = (niveau, zoom)
-        with self._lock:
-            if key not in self._cache:
-                self._cache[key] = self._simplify(self._kaart.gebieden[niveau].geometry, tolerance(zoom),
-                                                  decimalen(zoom))
-            return self._cache[key]
+        return self._bewaard((niveau, zoom), lambda: self._simplify(self._kaart.gebieden[niveau].geometry,
+                                                                    tolerance(zoom), decimalen(zoom)))
 
     def voorbereid(self, zoom_van) -> None:
         """Compute every level's geometry for the zoom ``zoom_van(areas)`` says its map opens at."""
@@ -101,31 +86,23 @@ class Geometrieen:
                              index=geometry.index, crs="EPSG:4326")
 
 
-def _kaart() -> Kaart:
-    return current_app.extensions["kaart"]
-
-
-def _geometrieen() -> Geometrieen:
-    return current_app.extensions["api_geometrie"]
-
-
 def _niveau(niveau: str) -> pd.DataFrame:
-    kaart = _kaart()
+    kaart = staat().kaart
     if niveau not in kaart.gebieden:
-        raise ApiError(404, f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. "
-                            f"Kies uit: {', '.join(kaart.niveaus)}.")
+        raise UnknownArea(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. "
+                          f"Kies uit: {', '.join(kaart.niveaus)}.")
     return kaart.gebieden[niveau]
 
 
 def _kolommen(frame: pd.DataFrame, gevraagd: str | None) -> list[str]:
     """The figures to return: the asked ones (checked), else every mappable one of the level."""
-    beschikbaar = kaartbaar(frame)
+    beschikbaar = kaartbaar(frame, staat().catalogus)
     if not gevraagd:
         return beschikbaar
     namen = [n.strip() for n in gevraagd.split(",") if n.strip()]
     onbekend = [n for n in namen if n not in beschikbaar]
     if onbekend:
-        raise ApiError(400, f"Onbekende indicator(en) op dit niveau: {', '.join(onbekend)}. "
+        raise InvalidChoice(f"Onbekende indicator(en) op dit niveau: {', '.join(onbekend)}. "
                             "Zie /api/v1/indicatoren voor wat er is.")
     return namen
 
@@ -139,7 +116,7 @@ def _zoom() -> int:
     except ValueError:
         zoom = -1
     if not ZOOM_MIN <= zoom <= ZOOM_MAX:
-        raise ApiError(400, f"zoom moet een geheel getal van {ZOOM_MIN} tot en met {ZOOM_MAX} zijn.")
+        raise InvalidChoice(f"zoom moet een geheel getal van {ZOOM_MIN} tot en met {ZOOM_MAX} zijn.")
     return zoom
 
 
@@ -176,7 +153,7 @@ def _bbox() -> tuple[float, float, float, float] | None:
     except ValueError:
         west = south = east = north = math.nan
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-        raise ApiError(400, "bbox moet vier getallen zijn: west,zuid,oost,noord in graden (WGS84), "
+        raise InvalidChoice("bbox moet vier getallen zijn: west,zuid,oost,noord in graden (WGS84), "
                             "met west < oost en zuid < noord.")
     return west, south, east, north
 
@@ -202,12 +179,13 @@ def _geojson(payload: dict | bytes) -> Response:
 @bp.get("/indicatoren")
 def indicatoren():
     """The catalogue: every figure the kaart can show, with label, unit, group and the levels it has values at."""
-    kaart = _kaart()
-    per_niveau = {niveau: set(kaartbaar(frame)) for niveau, frame in kaart.gebieden.items()}
+    toestand = staat()
+    kaart = toestand.kaart
+    per_niveau = {niveau: set(kaartbaar(frame, toestand.catalogus)) for niveau, frame in kaart.gebieden.items()}
     items = [{"naam": v.naam, "label": v.label, "eenheid": v.eenheid, "groep": v.groep, "uitleg": v.uitleg,
               "bron": kaart.voorzieningen_bronvermelding if v.uit_voorzieningenlaag else kaart.bronvermelding,
               "niveaus": [n for n in per_niveau if v.naam in per_niveau[n]]}
-             for v in variabelen().values() if any(v.naam in s for s in per_niveau.values())]
+             for v in toestand.variabelen.values() if any(v.naam in s for s in per_niveau.values())]
     return jsonify({"kaart": kaart.metadata.get("titel"), "jaar": kaart.jaar,
                     "fictief": bool(kaart.metadata.get("fictief")), "indicatoren": items})
 
@@ -220,18 +198,20 @@ def gebieden(niveau: str):
     zoom = _zoom()
     gemeente = request.args.get("gemeente")
     bbox = _bbox()
-    sleutel = (niveau, tuple(kolommen), gemeente, zoom, bbox)
-    bewaard = current_app.extensions.setdefault("api_antwoorden", {})
-    with _BEWAARSLOT:
-        body = bewaard.pop(sleutel, None)
-        if body is not None:
-            bewaard[sleutel] = body  # most recently used last
-            return _geojson(body)
+    if bbox is not None:  # a view's box is rarely asked twice; whole levels and gemeenten are
+        return _geojson(_gebieden_body(frame, niveau, kolommen, gemeente, zoom, bbox))
+    return _geojson(staat().api_antwoorden((niveau, tuple(kolommen), gemeente, zoom),
+                                           lambda: _gebieden_body(frame, niveau, kolommen, gemeente, zoom, None)))
+
+
+def _gebieden_body(frame: pd.DataFrame, niveau: str, kolommen: list[str], gemeente: str | None, zoom: int,
+                   bbox: tuple[float, float, float, float] | None) -> bytes:
+    """The serialised FeatureCollection of :func:`gebieden`."""
     if gemeente:
         if gemeente not in set(frame.get("gemeentecode", pd.Series(dtype=str))):
-            raise ApiError(404, f"De gemeente ‘{gemeente}’ ligt niet in deze kaart.")
+            raise UnknownArea(f"De gemeente ‘{gemeente}’ ligt niet in deze kaart.")
         frame = frame[frame["gemeentecode"] == gemeente]
-    vormen = _geometrieen().get(niveau, zoom)
+    vormen = staat().geometrie.get(niveau, zoom)
     if bbox:
         binnen = vormen.index[vormen.sindex.query(shapely.box(*bbox), predicate="intersects")]
         frame = frame[frame.index.isin(binnen)]
@@ -239,14 +219,8 @@ def gebieden(niveau: str):
     features = [{"type": "Feature", "id": code, "geometry": None if geom is None else shapely.geometry.mapping(geom),
                  "properties": props}
                 for code, geom, props in zip(frame.index, geometrie.values, _eigenschappen_alle(frame, kolommen))]
-    body = json.dumps({"type": "FeatureCollection", "features": features, "bronvermelding": _kaart().bronvermelding,
-                       "zoom": zoom}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    if bbox is None:  # a view's box is rarely asked twice; whole levels and gemeenten are
-        with _BEWAARSLOT:
-            bewaard[sleutel] = body
-            while len(bewaard) > ANTWOORDEN_BEWAARD:
-                bewaard.pop(next(iter(bewaard)))
-    return _geojson(body)
+    return json.dumps({"type": "FeatureCollection", "features": features,
+                       "bronvermelding": staat().kaart.bronvermelding, "zoom": zoom}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 @bp.get("/gebieden/<niveau>/<code>")
@@ -254,15 +228,15 @@ def gebied(niveau: str, code: str):
     """One area as a GeoJSON Feature with every figure it has, its drukpunt explanation and its parents."""
     frame = _niveau(niveau)
     if code not in frame.index:
-        raise ApiError(404, f"Er is geen {niveau} met code ‘{code}’ in deze kaart.")
-    vorm = _geometrieen().get(niveau, _zoom()).get(code)
-    props = _eigenschappen(frame, code, kaartbaar(frame.loc[[code]]))
+        raise UnknownArea(f"Er is geen {niveau} met code ‘{code}’ in deze kaart.")
+    vorm = staat().geometrie.get(niveau, _zoom()).get(code)
+    props = _eigenschappen(frame, code, kaartbaar(frame.loc[[code]], staat().catalogus))
     for extra in ("drukpunt", "drukpunt_redenen", "rang", "rang_min", "rang_max"):
         if extra in frame.columns:
             props[extra] = _waarde(frame.at[code, extra])
     return _geojson({"type": "Feature", "id": code, "geometry": None if vorm is None else
                      shapely.geometry.mapping(vorm), "properties": props,
-                     "bronvermelding": _kaart().bronvermelding})
+                     "bronvermelding": staat().kaart.bronvermelding})
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,8 @@
-"""Computed results kept per app, least recently used dropped: a room clicking back and forth between
+"""The web app's one cache: computed results kept per app, least recently used dropped beyond a size.
+
+Every cache of the app is one of these, held by its state (``webapp.staat``): maps, simplified geometry, API
+responses, rankings, distributions, locatiezoeker results. A new kaart file means a new app and so new,
+empty caches: nothing kept outlives the kaart it was computed from. A room clicking back and forth between
 settings gets each one computed once.
 
 A value being computed is computed once: a second request for it waits for that one (a lock per key),
@@ -14,9 +18,10 @@ from typing import Any
 
 
 class Bewaard:
-    """At most ``grootte`` values by key; ``bewaard(key, maak)`` returns the kept value or keeps ``maak()``."""
+    """At most ``grootte`` values by key (``None``: all of them, for a bounded set of keys such as a kaart's
+    levels); ``bewaard(key, maak)`` returns the kept value or keeps ``maak()``."""
 
-    def __init__(self, grootte: int):
+    def __init__(self, grootte: int | None):
         self.grootte = grootte
         self._waarden: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
@@ -35,7 +40,7 @@ class Bewaard:
         with self._lock:
             self._waarden[key] = waarde
             self._waarden.move_to_end(key)
-            while len(self._waarden) > self.grootte:
+            while self.grootte is not None and len(self._waarden) > self.grootte:
                 self._waarden.popitem(last=False)
 
     def __call__(self, key: Hashable, maak: Callable[[], Any]) -> Any:
@@ -48,8 +53,10 @@ class Bewaard:
             with self._lock:
                 if key in self._waarden:
                     return self._waarden[key]
-            waarde = maak()
-            self.zet(key, waarde)
-            with self._lock:
-                self._sloten.pop(key, None)
+            try:
+                waarde = maak()
+                self.zet(key, waarde)
+            finally:  # a failed computation (a refused request) keeps nothing, not even its lock
+                with self._lock:
+                    self._sloten.pop(key, None)
         return waarde

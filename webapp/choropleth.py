@@ -1,7 +1,7 @@
 """The kaart page's map: one indicator at one level as a folium choropleth.
 
 A map is built and rendered once per (niveau, indicator) by :class:`MapCache`
-and kept for the life of the process: the kaart does not change while the app
+and kept for the life of the app: the kaart does not change while the app
 runs, and building a map (classifying, simplifying, reprojecting, serialising
 the GeoJSON) is far too slow to repeat on every request.
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from kaart.variabelen import Variabele, variabelen
 from kaart.voorzieningen import categorieen
 from webapp.api import METRES_PER_PIXEL_Z0
 from webapp.assets import localize
+from webapp.bewaard import Bewaard
 
 NIVEAU_LABELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
 COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # ColorBrewer YlGnBu, 5 classes
@@ -174,7 +174,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
 
     ``niveau`` and ``indicator`` must have been checked against the kaart.
     """
-    kolom = variabelen()[indicator]
+    kolom = variabelen(kaart.catalogus)[indicator]
     frame = kaart.gebieden[niveau]
     areas = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     values = pd.to_numeric(areas[indicator], errors="coerce")
@@ -355,22 +355,20 @@ class MapCache:
     """Rendered maps per (niveau, indicator), each built on first request and then kept.
 
     ``builds`` counts the maps built, so tests can see that a second request
-    reuses the first one's map. One lock serialises building: two first requests
-    for the same map must not build it twice.
+    reuses the first one's map. Two first requests for the same map build it
+    once (see :class:`webapp.bewaard.Bewaard`).
     """
 
     def __init__(self, kaart: Kaart, asset_url: Callable[[str], str]):
         self._kaart = kaart
         self._asset_url = asset_url
-        self._parts: dict[tuple[str, str], MapParts] = {}
-        self._lock = threading.Lock()
+        self._parts = Bewaard(None)  # a level's indicators are a bounded set
         self.builds = 0
 
     def get(self, niveau: str, indicator: str) -> MapParts:
         """The rendered map of ``indicator`` at ``niveau`` (both already checked against the kaart)."""
-        key = (niveau, indicator)
-        with self._lock:
-            if key not in self._parts:
-                self._parts[key] = render_parts(build_map(self._kaart, niveau, indicator), self._asset_url)
-                self.builds += 1
-            return self._parts[key]
+        return self._parts((niveau, indicator), lambda: self._build(niveau, indicator))
+
+    def _build(self, niveau: str, indicator: str) -> MapParts:
+        self.builds += 1
+        return render_parts(build_map(self._kaart, niveau, indicator), self._asset_url)

@@ -11,13 +11,14 @@ The CSV download of the same selection is ``/export.csv`` on the kaart page.
 from __future__ import annotations
 
 import geopandas as gpd
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from kaart.export import geojson_bytes, geopackage_bytes
 from kaart.kaartbestand import Kaart
 from webapp.download import download
 from webapp.errors import InvalidChoice
 from webapp.kaartpagina import choice
+from webapp.staat import staat
 
 bp = Blueprint("exports", __name__)
 
@@ -35,7 +36,7 @@ def selectie(kaart: Kaart, niveau: str, indicator: str, gemeente: str | None) ->
 
 
 def _request() -> tuple[gpd.GeoDataFrame, str, dict]:
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
     gemeente = request.args.get("gemeente") or None
     frame = selectie(kaart, niveau, indicator, gemeente)

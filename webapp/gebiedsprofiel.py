@@ -15,18 +15,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 import shapely
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from kaart.codes import NIVEAUS
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
 from kaart.getallen import met_teken, waarde
 from kaart.herkomst import CBS, label
-from kaart.indicatoren import AFGELEID, catalogus
+from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from kaart.voorzieningen import categorieen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
+from webapp.staat import staat
 
 bp = Blueprint("gebiedsprofiel", __name__)
 
@@ -74,8 +75,8 @@ def _uit_gemeenten(rij: pd.Series) -> pd.Series:
 
 def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
     """Per theme label, the indicators the area has a value for, with its references."""
-    cat = catalogus()
-    vars_ = variabelen()
+    cat = kaart.catalogus
+    vars_ = variabelen(cat)
     refs = _referenties(kaart, rij)
     afgeleid = set(str(rij.get(AFGELEID) or "").split(", "))
     result: dict[str, list[Regel]] = {}
@@ -149,7 +150,7 @@ def voorzieningen(kaart: Kaart, rij: pd.Series) -> tuple[list[tuple[str, str]], 
 @bp.get("/gebied/<code>")
 def gebied(code: str):
     """The profile page of the area with CBS code ``code``."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     niveau = niveau_van(kaart, code)
     rij = kaart.gebieden[niveau].loc[code]
     ouders, kinderen = familie(kaart, niveau, rij)
@@ -158,11 +159,12 @@ def gebied(code: str):
     return render_template(
         "profiel.html", kaart=kaart, code=code, niveau=niveau, niveau_label=NIVEAU_LABELS[niveau], rij=rij,
         regels=regels(kaart, rij), voetnoot=VOETNOOT, ouders=ouders,
-        ontbrekend=[catalogus()[i].label for i in kaart.metadata.get("ontbrekend", {}).get(niveau, [])], kinderen=kinderen, binnen=binnen, afstanden=afstanden,
+        ontbrekend=[kaart.catalogus[i].label for i in kaart.metadata.get("ontbrekend", {}).get(niveau, [])], kinderen=kinderen, binnen=binnen, afstanden=afstanden,
         score=None if score is None or pd.isna(score) else met_teken(score),
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
-        inwoners=waarde(rij.get("inwoners"), variabelen()["inwoners"].eenheid) if "inwoners" in rij else None,
+        inwoners=waarde(rij.get("inwoners"), variabelen(kaart.catalogus)["inwoners"].eenheid)
+        if "inwoners" in rij else None,
         inwoners_herkomst=label(rij, "inwoners") if "inwoners" in rij else None, CBS=CBS,
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},

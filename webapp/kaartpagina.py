@@ -8,15 +8,16 @@ the kaart does not have is a 400 with a Dutch message.
 from __future__ import annotations
 
 import pandas as pd
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from kaart.export import csv_bytes
 from kaart.getallen import waarde
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
-from webapp.choropleth import NIVEAU_LABELS, MapCache
+from webapp.choropleth import NIVEAU_LABELS
 from webapp.download import download
 from webapp.errors import InvalidChoice
+from webapp.staat import staat
 
 bp = Blueprint("kaartpagina", __name__)
 
@@ -26,21 +27,22 @@ DEFAULT_INDICATOR = "inwoners"
 @bp.get("/")
 def index():
     """The kaart page for the ``niveau`` and ``indicator`` query parameters."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    toestand = staat()
+    kaart = toestand.kaart
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
-    maps: MapCache = current_app.extensions["kaart_maps"]
-    catalogus = variabelen()
+    catalogus = toestand.variabelen
     return render_template(
         "kaart.html",
         kaart=kaart,
-        kaartbeeld=maps.get(niveau, indicator),
+        kaartbeeld=toestand.kaartbeelden.get(niveau, indicator),
         niveau=niveau,
         indicator=indicator,
         niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus],
         indicatoren=[(naam, catalogus[naam].label, catalogus[naam].groep)
-                     for naam in kaartbaar(kaart.gebieden[niveau])],
-        ontbrekende_bestanden=current_app.extensions["missing_assets"],
-        gebiedsnamen=current_app.extensions["gebiedsnamen"],
+                     for naam in kaartbaar(kaart.gebieden[niveau], kaart.catalogus)],
+        ontbrekende_bestanden=toestand.ontbrekende_bestanden,
+        gebiedsnamen=toestand.gebiedsnamen,
+
         tabel=tabel(kaart, niveau, indicator),
     )
 
@@ -61,7 +63,7 @@ def tabel(kaart: Kaart, niveau: str, indicator: str) -> list[tuple[str, str, str
     rijen = selectie(kaart, niveau, indicator)
     if len(rijen) > TABEL_MAX:
         return None
-    kolom = variabelen()[indicator]
+    kolom = variabelen(kaart.catalogus)[indicator]
     return [(code, r["naam"], r.get("gemeentenaam", ""), waarde(r[indicator], kolom.eenheid))
             for code, r in rijen.iterrows()]
 
@@ -69,9 +71,9 @@ def tabel(kaart: Kaart, niveau: str, indicator: str) -> list[tuple[str, str, str
 @bp.get("/export.csv")
 def export_csv():
     """What the map shows (level and indicator of the query), as an Excel-friendly CSV download."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
-    data = selectie(kaart, niveau, indicator).rename(columns={indicator: variabelen()[indicator].label})
+    data = selectie(kaart, niveau, indicator).rename(columns={indicator: variabelen(kaart.catalogus)[indicator].label})
     return download(csv_bytes(data), "text/csv", f"{niveau}-{indicator}.csv")
 
 
@@ -97,7 +99,8 @@ def choice(kaart: Kaart, niveau: str | None, indicator: str | None) -> tuple[str
     niveau = niveau or ("buurt" if "buurt" in niveaus else niveaus[-1])
     if niveau not in niveaus:
         raise InvalidChoice(f"Het niveau ‘{niveau}’ bestaat niet in deze kaart. Kies uit: {', '.join(niveaus)}.")
-    beschikbaar = kaartbaar(kaart.gebieden[niveau])
+    beschikbaar = kaartbaar(kaart.gebieden[niveau], kaart.catalogus)
+
     if not beschikbaar:
         raise InvalidChoice(f"Op het niveau {niveau} heeft deze kaart geen cijfers om te tonen.")
     indicator = indicator or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in beschikbaar else beschikbaar[0])

@@ -39,6 +39,7 @@ from webapp import geschiktheidsbeeld
 from webapp.bewaard import Bewaard
 from webapp.download import download
 from webapp.errors import InvalidChoice
+from webapp.staat import staat
 
 bp = Blueprint("locaties", __name__)
 
@@ -115,7 +116,7 @@ def keuze(kaart: Kaart, args) -> Keuze:
         raise InvalidChoice(f"De gemeente ‘{gemeente}’ staat niet in deze kaart.")
     top = int(_lees_getal(args, "top", 1, MAX_TOP, "Het aantal kandidaten")) if args.get("top") else TOP
     kavels = args.get("kavels") or None
-    if kavels is not None and kavels not in zoeker().kavels:
+    if kavels is not None and kavels not in staat().locatiezoeker.kavels:
         raise InvalidChoice("Deze kavels zijn niet (meer) bekend bij de server. Laad het bestand opnieuw.")
     # Slider values belong to the profile named in ``basis``; after switching profile they are ignored.
     eigen = args.get("basis", naam) == naam
@@ -163,13 +164,6 @@ class Zoeker:
         return u, kaartbeeld
 
 
-def zoeker() -> Zoeker:
-    ext = current_app.extensions
-    if "locatiezoeker" not in ext:
-        ext["locatiezoeker"] = Zoeker(ext["kaart"])
-    return ext["locatiezoeker"]
-
-
 def _geojson(u: lz.Uitkomst) -> dict:
     """The ranked candidates for the map: WGS84, coordinates to 6 decimals, only what the map shows."""
     lijst = u.lijst
@@ -195,14 +189,14 @@ def _schuifjes(w: Woonvorm) -> tuple[list[dict], list[dict]]:
 @bp.get("/locaties")
 def locaties():
     """The page (also what its script fetches to swap in new results)."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     k = keuze(kaart, request.args)
-    u, kaartbeeld = zoeker().uitkomst(k)
+    u, kaartbeeld = staat().locatiezoeker.uitkomst(k)
     gewichten, afstanden = _schuifjes(u.woonvorm)
     m = u.metingen
     gemeenten = kaart.gebieden["gemeente"]["naam"].sort_values() if "gemeente" in kaart.gebieden else {}
-    kavels = zoeker().kavels[k.kavels][0] if k.kavels else None
-    data = {"kandidaten": kaartbeeld["kandidaten"], "regio": zoeker().regio, "raster": u.is_raster,
+    kavels = staat().locatiezoeker.kavels[k.kavels][0] if k.kavels else None
+    data = {"kandidaten": kaartbeeld["kandidaten"], "regio": staat().locatiezoeker.regio, "raster": u.is_raster,
             "beeld": url_for("locaties.geschiktheid", **k.query()) if u.is_raster else None,
             "grenzen": kaartbeeld.get("grenzen"), "verklaar": url_for("locaties.verklaar", **k.query())}
     return render_template(
@@ -216,8 +210,8 @@ def locaties():
 @bp.get("/locaties/geschiktheid.png")
 def geschiktheid():
     """The suitability map of the grid as an image (the page lays it over the map)."""
-    k = keuze(current_app.extensions["kaart"], request.args)
-    u, kaartbeeld = zoeker().uitkomst(k)
+    k = keuze(staat().kaart, request.args)
+    u, kaartbeeld = staat().locatiezoeker.uitkomst(k)
     if "png" not in kaartbeeld:
         raise InvalidChoice("Bij eigen kavels is er geen geschiktheidskaart van het raster.")
     response = current_app.response_class(kaartbeeld["png"], mimetype="image/png")
@@ -228,8 +222,8 @@ def geschiktheid():
 @bp.get("/locaties.<any(csv, geojson, gpkg):soort>")
 def export(soort: str):
     """The ranked candidates with their figures and reasons, as CSV (Excel), GeoJSON or GeoPackage."""
-    k = keuze(current_app.extensions["kaart"], request.args)
-    u, _ = zoeker().uitkomst(k)
+    k = keuze(staat().kaart, request.args)
+    u, _ = staat().locatiezoeker.uitkomst(k)
     delen = [k.profiel, k.gemeente, "kavels" if k.kavels else None, "aangepast" if k.gewichten or k.afstanden else None]
     naam = "-".join(["locaties", *(d.lower() for d in delen if d)])
     return download(lz.exportbestand(u, soort), lz.EXPORTSOORTEN[soort], f"{naam}.{soort}")
@@ -238,7 +232,7 @@ def export(soort: str):
 @bp.get("/api/v1/locaties/verklaar")
 def verklaar():
     """Why the clicked spot (``lat``, ``lon``) is or is not a candidate, as text."""
-    k = keuze(current_app.extensions["kaart"], request.args)
+    k = keuze(staat().kaart, request.args)
     if k.kavels:
         raise InvalidChoice("Bij eigen kavels staat de uitleg per kavel in de tabel.")
     try:
@@ -247,7 +241,7 @@ def verklaar():
         raise InvalidChoice("Geef de plek met lat en lon (graden, WGS84).") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidChoice("lat moet tussen -90 en 90 liggen en lon tussen -180 en 180.")
-    u, _ = zoeker().uitkomst(k)
+    u, _ = staat().locatiezoeker.uitkomst(k)
     x, y = _NAAR_RD.transform(lon, lat)
     return jsonify({"tekst": lz.verklaar(u, x, y)})
 
@@ -274,7 +268,7 @@ def kavels():
                                 "vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens "
                                 f"{getal(MAX_LOCATIES)} "
                                 "stuks.") from None
-    zoeker().kavels.zet(sleutel, (f"{bestand.filename} ({len(sites)} kavels)", sites))
+    staat().locatiezoeker.kavels.zet(sleutel, (f"{bestand.filename} ({len(sites)} kavels)", sites))
     # The settings of the page the file was sent from come along (checked again on the page itself).
     instellingen = {k: v for k, v in request.form.items()
                     if k in ("profiel", "basis", "top", "gemeente") or k.startswith(("gewicht_", "afstand_"))}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from kaart import drukpunten as dp
 from kaart.errors import InputError
@@ -23,17 +23,15 @@ from kaart.export import csv_bytes
 from kaart.getallen import met_teken
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
-from webapp.bewaard import Bewaard
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.download import download
 from webapp.errors import InvalidChoice
+from webapp.staat import staat
 
 bp = Blueprint("ranglijst", __name__)
 
 PREFIX = "gewicht_"
 TOP = 25
-CACHE = 32
-"""Rankings kept per app (least recently used dropped): a session's worth of weightings."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +64,7 @@ def keuze(kaart: Kaart, args) -> Keuze:
 
 def rangschikking(kaart: Kaart, k: Keuze) -> tuple[pd.DataFrame, dp.Profiel, list[str]]:
     """The ranking for a choice, from the app's cache or computed (and cached)."""
-    bewaard = current_app.extensions.setdefault("ranglijsten", Bewaard(CACHE))
-    return bewaard(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
+    return staat().ranglijsten(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
 
 
 def _rang(row) -> str:
@@ -81,7 +78,7 @@ def _rang(row) -> str:
 @bp.get("/drukpunten")
 def drukpunten():
     """The ranking page with its form."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     k = keuze(kaart, request.args)
     lijst, profiel, ontbrekend = rangschikking(kaart, k)
     cat = catalogus()
@@ -105,7 +102,7 @@ def drukpunten():
 @bp.get("/drukpunten.csv")
 def drukpunten_csv():
     """The whole ranking as an Excel-friendly CSV."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     k = keuze(kaart, request.args)
     lijst, _, _ = rangschikking(kaart, k)
     return download(csv_bytes(lijst.rename_axis("code")), "text/csv", f"drukpunten-{k.niveau}-{k.profiel}.csv")

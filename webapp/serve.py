@@ -25,9 +25,11 @@ def serve(kaart_pad: str | os.PathLike, host: str = "127.0.0.1", port: int = 500
     Raises
     ------
     kaart.errors.InputError
-        When the kaart is missing or not a kaart (before anything listens).
+        When the kaart is missing, not a kaart, or of another format version (before anything listens).
     """
     app = create_app({"KAART_PAD": os.fspath(kaart_pad)})
+    if app.config.get("KAART_FOUT"):
+        raise app.config["KAART_FOUT"]
     if dev:
         app.run(host=host, port=port, debug=True)
     else:

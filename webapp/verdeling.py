@@ -20,21 +20,20 @@ from dataclasses import dataclass
 from math import floor
 
 import pandas as pd
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from kaart.errors import InputError
 from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
 from kaart.getallen import getal, met_teken
 from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, lees_grens, verdeel_kaart
-from webapp.bewaard import Bewaard
 from webapp.choropleth import NO_DATA_COLOUR, class_breaks
 from webapp.download import download
 from webapp.errors import InvalidChoice
+from webapp.staat import staat
 
 bp = Blueprint("verdeling", __name__)
 
-CACHE = 32
 STANDAARD_AANTAL = 50
 SIMPLIFY_M = 20.0
 JAREN_IN_TABEL = 10
@@ -100,7 +99,7 @@ def verdeling(kaart: Kaart, k: Keuze) -> tuple[Verdeling, str]:
             raise InvalidChoice(str(err)) from None
         return v, _kaartdata(kaart, v)
 
-    return current_app.extensions.setdefault("verdelingen", Bewaard(CACHE))(k, maak)
+    return staat().verdelingen(k, maak)
 
 
 def _kaartdata(kaart: Kaart, v: Verdeling) -> tuple[str, list[tuple[str, str]]]:
@@ -174,7 +173,7 @@ def _titel(v: Verdeling) -> str:
 @bp.get("/verdeelsleutel")
 def verdeelsleutel():
     """The page: form, map, table and the key in words; with bad input the form as typed and the message (400)."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     pagina = {"kaart": kaart, "veld": formulier(request.args), "basissen": BASISSEN.items(),
               "regios": _regio_opties(kaart), "max_jaren": MAX_JAREN}
     try:
@@ -214,6 +213,6 @@ def bestandsnaam(v: Verdeling) -> str:
 @bp.get("/verdeelsleutel.csv")
 def verdeelsleutel_csv():
     """The table as an Excel-friendly CSV, with the settings it was made with as columns (a plain 400 when bad)."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     v, _ = verdeling(kaart, keuze(request.args))
     return download(csv_bytes(v.tabel_met_instellingen()), "text/csv", bestandsnaam(v))

@@ -14,15 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from kaart.getallen import met_teken, waarde
-from kaart.indicatoren import AFGELEID, catalogus
+from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import InvalidChoice
 from webapp.gebiedsprofiel import niveau_van
+from webapp.staat import staat
 from webapp.zoeken import zoek
 
 bp = Blueprint("vergelijken", __name__)
@@ -59,8 +60,8 @@ def codes_uit(args) -> list[str]:
 
 def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> dict[str, list[Rij]]:
     """Per theme label, the indicators any of the areas has, with the region as the last column."""
-    cat = catalogus()
-    vars_ = variabelen()
+    cat = kaart.catalogus
+    vars_ = variabelen(cat)
     kolommen = gebieden + ([regio] if regio is not None else [])
     result: dict[str, list[Rij]] = {}
     for ind in cat:
@@ -81,7 +82,7 @@ def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> d
 @bp.get("/vergelijk")
 def vergelijk():
     """The comparison page for the codes of the query."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     codes = codes_uit(request.args)
     erbij = request.args.get("erbij", "").strip()
     suggesties, melding = [], None
@@ -111,5 +112,5 @@ def vergelijk():
     tabel = rijen(kaart, [rij for _, _, rij in gekozen], regio) if len(gekozen) >= 2 else {}
     return render_template("vergelijk.html", kaart=kaart, gebieden=gebieden, codes=codes, tabel=tabel,
                            regio=regio is not None, maximum=MAXIMUM, suggesties=suggesties, melding=melding,
-                           erbij=erbij, gebiedsnamen=current_app.extensions["gebiedsnamen"]), \
+                           erbij=erbij, gebiedsnamen=staat().gebiedsnamen), \
         404 if melding and not suggesties else 200

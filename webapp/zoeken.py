@@ -9,10 +9,11 @@ says so and offers the map.
 from __future__ import annotations
 
 import pandas as pd
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from kaart.kaartbestand import Kaart
 from webapp.choropleth import NIVEAU_LABELS
+from webapp.staat import staat
 
 bp = Blueprint("zoeken", __name__)
 
@@ -49,7 +50,7 @@ def zoek(kaart: Kaart, tekst: str) -> pd.DataFrame:
 @bp.get("/zoek")
 def zoeken():
     """One match: its profile; several: a list; none: a message (HTTP 404)."""
-    kaart: Kaart = current_app.extensions["kaart"]
+    kaart = staat().kaart
     tekst = request.args.get("q", "")
     treffers = zoek(kaart, tekst)
     beste = treffers[treffers["rang"] // 10 == 1] if len(treffers) else treffers

@@ -23,9 +23,9 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
-from webapp.errors import antwoord
+from webapp.errors import Fout, antwoord
+from webapp.staat import staat
 from webapp.werksessies.annotaties import wis_verlopen
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.opslag import Opslag
@@ -50,7 +50,7 @@ class Omgeving:
 
     def huidige_waarde(self, code: str, indicator: str) -> float | None:
         """An indicator's value for an area of the kaart (None when unknown); KeyError for an unknown indicator."""
-        kolom = catalogus()[indicator].kolom
+        kolom = self.kaart.catalogus[indicator].kolom
         for frame in self.kaart.gebieden.values():
             if code in frame.index:
                 value = frame.at[code, kolom] if kolom in frame else None
@@ -99,7 +99,7 @@ def init_app(app: Flask, kaart: Kaart) -> None:
     if app.config["WERKSESSIE_DB"].startswith("sqlite:///"):
         Path(app.config["WERKSESSIE_DB"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     opslag = Opslag(app.config["WERKSESSIE_DB"])
-    app.extensions["werksessies"] = _omgeving(kaart, opslag)
+    staat(app).werksessies = _omgeving(kaart, opslag)
     opgeschoond: list[date] = []
 
     @app.before_request
@@ -127,5 +127,5 @@ def init_app(app: Flask, kaart: Kaart) -> None:
 
 
 def _csrf(err: CSRFError):
-    return antwoord("De beveiligingscode van het formulier ontbreekt of klopt niet. Laad de pagina opnieuw en "
-                    "probeer het nog eens.", 400, "Formulier verlopen")
+    return antwoord(Fout("De beveiligingscode van het formulier ontbreekt of klopt niet. Laad de pagina opnieuw "
+                         "en probeer het nog eens.", 400, "Formulier verlopen"))

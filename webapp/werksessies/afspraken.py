@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from webapp.werksessies.fouten import Weigering
+from webapp.errors import Weigering
 from webapp.werksessies.model import (
     ROLLEN_PARTIJ,
     STATUS_AFSPRAAK,

@@ -17,7 +17,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.werksessies.fouten import Weigering
+from webapp.errors import Weigering
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.model import (
     CATEGORIEEN,

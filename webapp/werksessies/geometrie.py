@@ -18,7 +18,7 @@ from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
 from kaart.crs import RD_NEW
-from webapp.werksessies.fouten import Weigering
+from webapp.errors import Weigering
 
 SOORTEN = {"Point": "punt", "LineString": "lijn", "Polygon": "vlak"}
 MAX_PUNTEN = 2000

@@ -30,13 +30,12 @@ from flask import (
 )
 
 from kaart.export import csv_bytes
-from kaart.indicatoren import catalogus
 from webapp.download import download
-from webapp.errors import antwoord
+from webapp.staat import staat
 from webapp.werksessies import afspraken as afspraken_
 from webapp.werksessies import annotaties as annotaties_
 from webapp.werksessies import stemmen as stemmen_
-from webapp.werksessies.fouten import Weigering
+from webapp.errors import Weigering
 from webapp.werksessies.model import (
     CATEGORIEEN,
     FASEN,
@@ -72,7 +71,7 @@ MAX_IMPORT = 20 * 2**20
 
 def _omgeving():
     """The app's werksessie context (see ``webapp.werksessies.init_app``)."""
-    return current_app.extensions["werksessies"]
+    return staat().werksessies
 
 
 def sleutel() -> str:
@@ -106,12 +105,6 @@ def _json() -> dict:
     if not isinstance(data, dict):
         raise Weigering("Stuur de gegevens als een JSON-object.")
     return data
-
-
-@bp.errorhandler(Weigering)
-@beheer.errorhandler(Weigering)
-def _weigering(err: Weigering):
-    return antwoord(err.melding, err.status, "Werksessie")
 
 
 # --- creating, opening, importing ------------------------------------------------------------------------------
@@ -206,7 +199,7 @@ def werksessie(ws: int):
     response = current_app.make_response(render_template(
         "werksessie.html", kaart=omgeving.kaart, werksessie=werksessie, deelnemer=deelnemer, fasen=FASEN,
         rollen=ROLLEN, categorieen=CATEGORIEEN, rollen_partij=ROLLEN_PARTIJ, status_afspraak=STATUS_AFSPRAAK,
-        indicatoren=[(i.id, i.label) for i in catalogus()],
+        indicatoren=[(i.id, i.label) for i in omgeving.kaart.catalogus],
         instellingen={"ws": ws, "rol": deelnemer.rol, "grens": omgeving.grens_wgs84,
                       "drukpunten": omgeving.drukpunten_geojson, "categorieen": CATEGORIEEN,
                       "rollen_partij": {k: v.lower() for k, v in ROLLEN_PARTIJ.items()},

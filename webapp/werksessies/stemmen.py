@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.werksessies.annotaties import haal, ziet
-from webapp.werksessies.fouten import Weigering
+from webapp.errors import Weigering
 from webapp.werksessies.model import Annotatie, Deelnemer, Stem, Werksessie
 
 DOELEN = ("drukpunt", "annotatie")

@@ -22,7 +22,7 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.werksessies.fouten import Weigering
+from webapp.errors import Weigering
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.model import (
     Afspraak,
