@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, render_template
 
 from kaart.codes import NIVEAUS
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
-from kaart.getallen import met_teken, waarde
+from kaart.getallen import met_teken, weergave
 from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID, catalogus
 from kaart.kaartbestand import Kaart
@@ -93,7 +93,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
         bron = kaart.voorzieningen_bronvermelding if var.uit_voorzieningenlaag else kaart.bronvermelding
         result.setdefault(cat.themas[ind.thema], []).append(Regel(
             label=ind.label, bron=bron,
-            waarden={k: waarde(v, var.eenheid) for k, v in getallen.items()},
+            waarden={k: weergave(v, var.eenheid) for k, v in getallen.items()},
             balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()},
             afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
             herkomst=_herkomst(refs, ind.kolom, getallen)))
@@ -165,7 +165,7 @@ def gebied(code: str):
         score=None if score is None or pd.isna(score) else met_teken(score),
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
-        inwoners=waarde(rij.get("inwoners"), variabelen()["inwoners"].eenheid) if "inwoners" in rij else None,
+        inwoners=weergave(rij.get("inwoners"), variabelen()["inwoners"].eenheid) if "inwoners" in rij else None,
         inwoners_herkomst=label(rij, "inwoners") if "inwoners" in rij else None, CBS=CBS,
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},
