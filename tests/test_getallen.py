@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from kaart.getallen import getal, kort, lees_getal, met_eenheid, met_teken, weergave
+from kaart.getallen import afstand, getal, kort, lees_getal, met_eenheid, met_teken, weergave
 
 
 def test_numbers_have_thousands_dots_and_a_decimal_comma():
@@ -35,3 +35,7 @@ def test_typed_numbers_take_a_comma_or_a_point():
     assert lees_getal(" 2,5 ") == lees_getal("2.5") == 2.5
     with pytest.raises(ValueError):
         lees_getal("veel")
+
+
+def test_a_distance_in_metres_or_kilometres():
+    assert [afstand(750), afstand(999.4), afstand(1234), afstand(12500)] == ["750 m", "999 m", "1,2 km", "12,5 km"]

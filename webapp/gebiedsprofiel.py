@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, render_template
 
 from kaart.codes import NIVEAUS
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
-from kaart.getallen import met_teken, weergave
+from kaart.getallen import afstand, met_teken, weergave
 from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID, catalogus
 from kaart.kaartbestand import Kaart
@@ -144,8 +144,7 @@ def voorzieningen(kaart: Kaart, rij: pd.Series) -> tuple[list[tuple[str, str]], 
     for cat in labels.values():
         meters = rij.get(cat.afstand_kolom)
         if meters is not None and pd.notna(meters):
-            tekst = f"{meters / 1000:.1f} km".replace(".", ",") if meters >= 1000 else f"{meters:.0f} m"
-            afstanden.append((cat.label, tekst))
+            afstanden.append((cat.label, afstand(meters)))
     return binnen, afstanden
 
 
