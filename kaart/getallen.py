@@ -56,7 +56,12 @@ def met_eenheid(tekst: str, eenheid: str) -> str:
     return f"{tekst} {eenheid}".strip()
 
 
-def waarde(value: float | None, eenheid: str) -> str:
+def afstand(meter: float) -> str:
+    """A distance as a reader says it: ``750 m`` below a kilometre, ``1,2 km`` from there."""
+    return f"{getal(meter)} m" if meter < 1000 else f"{getal(meter / 1000, 1)} km"
+
+
+def weergave(value: float | None, eenheid: str) -> str:
     """A value of a variable as a page shows it: a share as a whole percentage, a score signed, the rest with one
     decimal unless whole, all with the unit (``2.345 inwoners``, ``23,5%``); "geen gegevens" when missing."""
     if value is None or pd.isna(value):

@@ -241,7 +241,7 @@ def test_the_view_is_kept_in_the_address_so_a_link_reproduces_it(closed, site, d
 def test_the_browser_formats_values_as_the_server_does(closed, site):
     """The tooltips format in JavaScript; the table, profile and CSV in Python: they must agree."""
     from kaart.variabelen import variabelen
-    from kaart.getallen import waarde as server
+    from kaart.getallen import weergave
 
     page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
     kolommen = variabelen()
@@ -250,7 +250,7 @@ def test_the_browser_formats_values_as_the_server_does(closed, site):
     for naam, waarde in cases:
         kolom = kolommen[naam]
         browser = page.evaluate("([v, e]) => KaartGebieden.formatteer(v, e)", [waarde, kolom.eenheid])
-        assert browser == server(waarde, kolom.eenheid), (naam, waarde)
+        assert browser == weergave(waarde, kolom.eenheid), (naam, waarde)
 
 
 def test_names_in_tooltips_and_popups_are_text_not_markup(browser, tmp_path, demo_kaart):

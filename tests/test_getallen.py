@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from kaart.getallen import getal, kort, lees_getal, met_eenheid, met_teken, waarde
+from kaart.getallen import afstand, getal, kort, lees_getal, met_eenheid, met_teken, weergave
 
 
 def test_numbers_have_thousands_dots_and_a_decimal_comma():
@@ -26,12 +26,16 @@ def test_a_signed_score_and_a_change():
 def test_a_value_with_its_unit():
     assert met_eenheid("23,5", "%") == "23,5%" and met_eenheid("3", "klasse") == "klasse 3"
     assert met_eenheid("7", "") == "7"
-    assert [waarde(2345, "inwoners"), waarde(0.35, "aandeel"), waarde(-0.5, "score")] == [
+    assert [weergave(2345, "inwoners"), weergave(0.35, "aandeel"), weergave(-0.5, "score")] == [
         "2.345 inwoners", "35%", "-0,50"]
-    assert waarde(None, "inwoners") == waarde(math.nan, "%") == "geen gegevens"
+    assert weergave(None, "inwoners") == weergave(math.nan, "%") == "geen gegevens"
 
 
 def test_typed_numbers_take_a_comma_or_a_point():
     assert lees_getal(" 2,5 ") == lees_getal("2.5") == 2.5
     with pytest.raises(ValueError):
         lees_getal("veel")
+
+
+def test_a_distance_in_metres_or_kilometres():
+    assert [afstand(750), afstand(999.4), afstand(1234), afstand(12500)] == ["750 m", "999 m", "1,2 km", "12,5 km"]

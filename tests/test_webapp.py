@@ -22,7 +22,7 @@ from _server import running
 from folium.plugins import Draw
 
 from kaart.errors import InputError
-from kaart.getallen import waarde
+from kaart.getallen import weergave
 from kaart.kaartbestand import write_kaart
 from kaart.kolommen import schema
 from webapp import create_app
@@ -280,10 +280,10 @@ def test_class_breaks_without_values():
 
 def test_values_are_formatted_in_dutch():
     kolommen = schema().kolommen
-    assert waarde(12345, kolommen["inwoners"].eenheid) == "12.345 inwoners"
-    assert waarde(23.56, kolommen["pct_65plus"].eenheid) == "23,6%"
-    assert waarde(412.0, kolommen["woz_gemiddeld"].eenheid) == "412 x 1.000 euro"
-    assert waarde(np.nan, kolommen["inwoners"].eenheid) == "geen gegevens"
+    assert weergave(12345, kolommen["inwoners"].eenheid) == "12.345 inwoners"
+    assert weergave(23.56, kolommen["pct_65plus"].eenheid) == "23,6%"
+    assert weergave(412.0, kolommen["woz_gemiddeld"].eenheid) == "412 x 1.000 euro"
+    assert weergave(np.nan, kolommen["inwoners"].eenheid) == "geen gegevens"
 
 
 def test_the_table_view_lists_the_values_the_map_shows(site, demo_kaart):

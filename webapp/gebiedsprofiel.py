@@ -19,7 +19,7 @@ from flask import Blueprint, render_template
 
 from kaart.codes import NIVEAUS
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
-from kaart.getallen import met_teken, waarde
+from kaart.getallen import afstand, met_teken, weergave
 from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
@@ -91,7 +91,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
         bron = kaart.voorzieningen_bronvermelding if var.uit_voorzieningenlaag else kaart.bronvermelding
         result.setdefault(cat.themas[ind.thema], []).append(Regel(
             label=ind.label, bron=bron,
-            waarden={k: waarde(v, var.eenheid) for k, v in getallen.items()},
+            waarden={k: weergave(v, var.eenheid) for k, v in getallen.items()},
             balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()},
             afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
             herkomst=_herkomst(refs, ind.kolom, getallen)))
@@ -142,8 +142,7 @@ def voorzieningen(kaart: Kaart, rij: pd.Series) -> tuple[list[tuple[str, str]], 
     for cat in labels.values():
         meters = rij.get(cat.afstand_kolom)
         if meters is not None and pd.notna(meters):
-            tekst = f"{meters / 1000:.1f} km".replace(".", ",") if meters >= 1000 else f"{meters:.0f} m"
-            afstanden.append((cat.label, tekst))
+            afstanden.append((cat.label, afstand(meters)))
     return binnen, afstanden
 
 
@@ -163,7 +162,7 @@ def gebied(code: str):
         score=None if score is None or pd.isna(score) else met_teken(score),
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
-        inwoners=waarde(rij.get("inwoners"), variabelen(kaart.catalogus)["inwoners"].eenheid)
+        inwoners=weergave(rij.get("inwoners"), variabelen(kaart.catalogus)["inwoners"].eenheid)
         if "inwoners" in rij else None,
         inwoners_herkomst=label(rij, "inwoners") if "inwoners" in rij else None, CBS=CBS,
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 from pyproj import Transformer
 
+from kaart.getallen import getal
 from kaart.raster import Raster
 
 KLEUREN = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
@@ -90,5 +91,5 @@ def beeld(r: Beeldrooster, score: np.ndarray) -> bytes:
 def legenda() -> list[tuple[str, str]]:
     """The classes of the image as (colour, Dutch label) pairs, for the page's legend."""
     grenzen = (0.0, *GRENZEN, 1.0)
-    labels = [f"{lo:.1f} – {hi:.1f}".replace(".", ",") for lo, hi in zip(grenzen, grenzen[1:])]
+    labels = [f"{getal(lo, 1)} – {getal(hi, 1)}" for lo, hi in zip(grenzen, grenzen[1:])]
     return list(zip(KLEUREN, labels))

@@ -11,7 +11,7 @@ import pandas as pd
 from flask import Blueprint, render_template, request
 
 from kaart.export import csv_bytes
-from kaart.getallen import waarde
+from kaart.getallen import weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
 from webapp.choropleth import NIVEAU_LABELS
@@ -64,7 +64,7 @@ def tabel(kaart: Kaart, niveau: str, indicator: str) -> list[tuple[str, str, str
     if len(rijen) > TABEL_MAX:
         return None
     kolom = variabelen(kaart.catalogus)[indicator]
-    return [(code, r["naam"], r.get("gemeentenaam", ""), waarde(r[indicator], kolom.eenheid))
+    return [(code, r["naam"], r.get("gemeentenaam", ""), weergave(r[indicator], kolom.eenheid))
             for code, r in rijen.iterrows()]
 
 

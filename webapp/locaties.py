@@ -30,7 +30,7 @@ from pyproj import Transformer
 
 from kaart import locatiezoeker as lz
 from kaart.errors import InputError
-from kaart.getallen import getal
+from kaart.getallen import getal, lees_getal
 from kaart.kaartbestand import Kaart
 from kaart.locaties import MAX_LOCATIES, load_locaties
 from kaart.voorzieningen import regiovorm
@@ -80,9 +80,9 @@ class Keuze:
 
 
 def _lees_getal(args, key: str, lo: float, hi: float, wat: str) -> float:
-    tekst = args.get(key, "").strip().replace(",", ".")
+    tekst = args.get(key, "").strip()
     try:
-        value = float(tekst)
+        value = lees_getal(tekst)
     except ValueError:
         raise InvalidChoice(f"{wat} is ‘{args.get(key)}’; geef een getal van {lo:g} tot en met {hi:g}.") from None
     if not lo <= value <= hi:

@@ -25,7 +25,7 @@ from flask import Blueprint, render_template, request
 from kaart.errors import InputError
 from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
-from kaart.getallen import getal, met_teken
+from kaart.getallen import getal, lees_getal, met_teken
 from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, lees_grens, verdeel_kaart
 from webapp.choropleth import NO_DATA_COLOUR, class_breaks
 from webapp.download import download
@@ -69,9 +69,8 @@ def keuze(args) -> Keuze:
     basis = args.get("basis") or "huishoudens"
     if basis not in BASISSEN:
         raise InvalidChoice(f"De basis ‘{basis}’ bestaat niet. Kies uit: {', '.join(BASISSEN)}.")
-    tekst = (args.get("correctie") or "0").strip().replace(",", ".")
     try:
-        correctie = float(tekst)
+        correctie = lees_getal(args.get("correctie") or "0")
     except ValueError:
         raise InvalidChoice(f"De correctie is ‘{args.get('correctie')}’; geef een getal van 0 tot en met 1.") from None
     k = Keuze((args.get("regio") or "").strip(), aantal, jaren, basis, correctie,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from kaart.getallen import met_teken, waarde
+from kaart.getallen import met_teken, weergave
 from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
@@ -73,7 +73,7 @@ def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> d
         var = vars_[ind.kolom]
         result.setdefault(cat.themas[ind.thema], []).append(Rij(
             label=ind.label, eenheid=ind.eenheid,
-            waarden=[None if v is None else waarde(v, var.eenheid) for v in getallen],
+            waarden=[None if v is None else weergave(v, var.eenheid) for v in getallen],
             balken=[0.0 if v is None else round(100 * abs(v) / grootste, 1) for v in getallen],
             afgeleid=[ind.id in str(r.get(AFGELEID) or "").split(", ") for r in kolommen]))
     return result

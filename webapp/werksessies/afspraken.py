@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from kaart.getallen import lees_getal
 from webapp.errors import Weigering
 from webapp.werksessies.model import (
     ROLLEN_PARTIJ,
@@ -29,7 +30,7 @@ def _getal(data: dict, veld: str) -> float | None:
     if waarde in (None, ""):
         return None
     try:
-        return float(str(waarde).replace(",", "."))
+        return lees_getal(str(waarde))
     except ValueError:
         raise Weigering(f"‘{waarde}’ is geen getal ({veld}).") from None
 
