@@ -27,7 +27,8 @@ from kaart.kolommen import schema
 from webapp import create_app
 from webapp.assets import PACKAGES, VENDOR, UnknownAssetError, missing_assets
 from kaart.variabelen import variabelen
-from webapp.choropleth import OSM, PDOK_GRIJS, class_breaks, format_value, render_parts
+from webapp.choropleth import class_breaks, format_value, render_parts
+from webapp.ondergrond import OSM, PDOK_GRIJS
 
 WEBAPP = Path(__file__).resolve().parents[1] / "webapp"
 

@@ -14,7 +14,6 @@ from the areas below, or recomputed; see ``kaart.herkomst``). Errors are JSON to
 from __future__ import annotations
 
 import json
-import logging
 import math
 import threading
 from pathlib import Path
@@ -30,15 +29,13 @@ from kaart.codes import NIVEAUS
 from kaart.herkomst import labels
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
+from webapp import webgeometrie
+from webapp.choropleth import format_value
 
-log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 ZOOM_MIN, ZOOM_MAX, ZOOM_STANDAARD = 5, 18, 13
-METRES_PER_PIXEL_Z0 = 156_543.03 * math.cos(math.radians(52.2))
-"""Web Mercator's metres per pixel at zoom 0, at the Netherlands' latitude."""
-DECIMALEN_MAX = 6  # about 0.1 m
 IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers", "drukpunt"]
 """The descriptive columns every area carries in the API, before its figures (drukpunt: the map's outline)."""
 ANTWOORDEN_BEWAARD = 64
@@ -54,18 +51,6 @@ class ApiError(HTTPException):
         self.code = code
 
 
-def tolerance(zoom: int) -> float:
-    """Half a screen pixel at ``zoom``, in metres: finer detail cannot be seen there."""
-    return METRES_PER_PIXEL_Z0 / 2 ** zoom / 2
-
-
-def decimalen(zoom: int) -> int:
-    """Decimals of a degree that resolve a tenth of a pixel at ``zoom`` (3 at zoom 7, 5 at 13, 6 from 16):
-    more only makes the response bigger."""
-    graden_per_pixel = 360 / (256 * 2 ** zoom)
-    return int(min(DECIMALEN_MAX, max(3, math.ceil(-math.log10(graden_per_pixel / 10)))))
-
-
 class Geometrieen:
     """Per level and zoom: the areas' geometry simplified as a coverage, in EPSG:4326, computed once."""
 
@@ -78,8 +63,8 @@ class Geometrieen:
         key = (niveau, zoom)
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = self._simplify(self._kaart.gebieden[niveau].geometry, tolerance(zoom),
-                                                  decimalen(zoom))
+                self._cache[key] = webgeometrie.web(self._kaart.gebieden[niveau].geometry,
+                                                    webgeometrie.Detail.voor_zoom(zoom), dekking=True)
             return self._cache[key]
 
     def voorbereid(self, zoom_van) -> None:
@@ -88,18 +73,6 @@ class Geometrieen:
             shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
             if len(shaped):
                 self.get(niveau, zoom_van(shaped))
-
-    @staticmethod
-    def _simplify(geometry: gpd.GeoSeries, tol: float, decimals: int) -> gpd.GeoSeries:
-        geometry = geometry[geometry.notna() & ~geometry.is_empty].to_crs("EPSG:28992")
-        try:
-            simplified = shapely.coverage_simplify(geometry.values, tol)
-        except shapely.errors.GEOSException:  # not a clean coverage (overlapping source shapes): one by one
-            log.warning("level geometry is not a valid coverage; simplifying areas one by one")
-            simplified = shapely.simplify(geometry.values, tol, preserve_topology=True)
-        lonlat = gpd.GeoSeries(simplified, index=geometry.index, crs="EPSG:28992").to_crs("EPSG:4326")
-        return gpd.GeoSeries(shapely.transform(lonlat.values, lambda xy: np.round(xy, decimals)),
-                             index=geometry.index, crs="EPSG:4326")
 
 
 def _kaart() -> Kaart:
@@ -164,8 +137,17 @@ def _eigenschappen_alle(frame: pd.DataFrame, kolommen: list[str]) -> list[dict]:
     sub = sub.where(sub.notna(), None)
     rows = sub.to_dict("records")
     figuren = [k for k in kolommen if k not in IDENTITEIT]
-    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}, "herkomst": herkomst}
-            for code, row, herkomst in zip(frame.index, rows, labels(frame, figuren))]
+    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}, "herkomst": herkomst, "teksten": teksten}
+            for code, row, herkomst, teksten in zip(frame.index, rows, labels(frame, figuren),
+                                                    _teksten(frame, figuren))]
+
+
+def _teksten(frame: pd.DataFrame, figuren: list[str]) -> list[dict[str, str]]:
+    """Per area, each figure as a Dutch reader sees it (``2.345 inwoners``, ``23,5%``): the browser shows
+    these and formats no number itself, so the map's tooltips read as the table and the profile do."""
+    catalogus = variabelen()
+    kolommen = {k: [format_value(v, catalogus[k]) for v in frame[k]] for k in figuren}
+    return [{k: kolommen[k][i] for k in figuren} for i in range(len(frame))]
 
 
 def _bbox() -> tuple[float, float, float, float] | None:
@@ -187,7 +169,9 @@ def _eigenschappen(frame: pd.DataFrame, code: str, kolommen: list[str]) -> dict:
     props = {"code": code}
     props.update({k: _waarde(row[k]) for k in IDENTITEIT if k in frame.columns})
     props.update({k: _waarde(row[k]) for k in kolommen})
-    props["herkomst"] = labels(frame.loc[[code]], [k for k in kolommen if k not in IDENTITEIT])[0]
+    figuren = [k for k in kolommen if k not in IDENTITEIT]
+    props["herkomst"] = labels(frame.loc[[code]], figuren)[0]
+    props["teksten"] = _teksten(frame.loc[[code]], figuren)[0]
     return props
 
 
