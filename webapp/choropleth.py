@@ -5,9 +5,12 @@ and kept for the life of the process: the kaart does not change while the app
 runs, and building a map (classifying, simplifying, reprojecting, serialising
 the GeoJSON) is far too slow to repeat on every request.
 
-Geometry stays in EPSG:28992 until here; it is simplified in metres and only
-then reprojected to EPSG:4326 for Leaflet. folium puts tooltip and popup text
-into the page as HTML, so every name from the data is escaped here.
+Geometry stays in EPSG:28992 until it goes out through :mod:`webapp.webgeometrie`
+(the areas themselves come from the API; see static/gebieden.js). folium draws
+what the page inlines (legend, facilities, drukpuntgebieden) and hands its map to
+our own module, static/kaarten.js, for everything a page does with a map. folium
+puts tooltip and popup text into the page as HTML, so every name from the data
+is escaped here.
 """
 
 from __future__ import annotations

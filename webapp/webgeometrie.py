@@ -73,7 +73,7 @@ def web(geometry: gpd.GeoSeries, detail: Detail, dekking: bool = False) -> gpd.G
     neighbours share their simplified borders and never gap or overlap; when they are not a valid coverage
     (overlapping source shapes) they are simplified one by one, with a warning.
     """
-    geometry = geometry[geometry.notna() & ~geometry.is_empty].to_crs(RD_NEW)
+    geometry = geometry[~(shapely.is_missing(geometry.values) | shapely.is_empty(geometry.values))].to_crs(RD_NEW)
     vormen = geometry.values
     if detail.tolerantie_m > 0:
         vormen = _vereenvoudigd(vormen, detail.tolerantie_m, dekking)
