@@ -1,6 +1,6 @@
-/* Every map of the app's pages goes through this one module: a map with the basemap (Kaarten.maak), the
-   basemap on a map made elsewhere (Kaarten.ondergrond), and the view kept in the address (Kaarten.stand).
-   A page hands its map to these functions; nothing here looks for a map on its own.
+/* Every map of the app's pages goes through this one module: a map with the basemap (Kaarten.maak) and
+   the view kept in the address (Kaarten.stand, for folium's map page, which hands its map over).
+   Nothing here looks for a map on its own.
 
    The basemap's definition comes from the server (webapp/ondergrond.py), as JSON in this script tag's
    data-ondergrond: PDOK's grey BRT-Achtergrondkaart, and OpenStreetMap once five PDOK tiles have failed
@@ -58,5 +58,5 @@ window.Kaarten = (function () {
     return map;
   }
 
-  return {maak: maak, ondergrond: ondergrond, stand: stand};
+  return {maak: maak, stand: stand};
 }());
