@@ -120,6 +120,24 @@ def test_one_area_with_its_explanation(api, demo_kaart):
     assert props["wijkcode"] == buurten.at[code, "wijkcode"]
 
 
+def test_every_figure_comes_with_its_dutch_text(api, demo_kaart):
+    from kaart.variabelen import variabelen
+    from kaart.getallen import weergave
+
+    url, _ = api
+    buurten = demo_kaart.gebieden["buurt"]
+    code = buurten.index[buurten["inwoners"].notna() & (buurten["inwoners"] >= 1000)][0]
+    props = _get(url, f"/api/v1/gebieden/buurt/{code}").json()["properties"]
+    assert props["teksten"] and set(props["teksten"]) == set(props["herkomst"])
+    inwoners = int(buurten.at[code, "inwoners"])
+    assert props["teksten"]["inwoners"] == f"{inwoners // 1000}.{inwoners % 1000:03d} inwoners"
+    catalogus = variabelen()
+    for naam, tekst in props["teksten"].items():
+        assert tekst == weergave(buurten.at[code, naam], catalogus[naam].eenheid), naam
+    listed = _get(url, "/api/v1/gebieden/buurt?indicator=inwoners").json()["features"]
+    assert {f["id"]: f["properties"]["teksten"]["inwoners"] for f in listed}[code] == props["teksten"]["inwoners"]
+
+
 @pytest.mark.parametrize("path, status, words", [
     ("/api/v1/gebieden/provincie", 404, "niveau ‘provincie’"),
     ("/api/v1/gebieden/buurt/BU00000000", 404, "code ‘BU00000000’"),
@@ -157,7 +175,7 @@ def test_responses_are_compressed_for_clients_that_accept_it(api):
 
 
 def test_coordinates_carry_only_the_precision_the_zoom_can_show(api):
-    from webapp.api import decimalen
+    from webapp.webgeometrie import decimalen
 
     url, _ = api
     assert [decimalen(z) for z in (5, 7, 13, 16, 18)] == [3, 3, 5, 6, 6]

@@ -238,19 +238,25 @@ def test_the_view_is_kept_in_the_address_so_a_link_reproduces_it(closed, site, d
     assert closed.errors == []
 
 
-def test_the_browser_formats_values_as_the_server_does(closed, site):
-    """The tooltips format in JavaScript; the table, profile and CSV in Python: they must agree."""
+def test_the_browser_shows_values_as_the_server_formats_them(closed, site, demo_kaart):
+    """The tooltips show the server's Dutch text (the table, profile and CSV are Python too): they agree,
+    and the browser has no formatter of its own."""
     from kaart.variabelen import variabelen
     from kaart.getallen import weergave
 
+    buurt, punt = _open_buurt(demo_kaart)
     page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
-    kolommen = variabelen()
-    cases = [("inwoners", 12345.0), ("inwoners", 7.0), ("pct_65plus", 23.46), ("drukpuntscore", 1.254),
-             ("drukpuntscore", -0.5), ("kans_drukpunt", 0.35), ("woz_gemiddeld", 412.0), ("inwoners", None)]
-    for naam, waarde in cases:
-        kolom = kolommen[naam]
-        browser = page.evaluate("([v, e]) => KaartGebieden.formatteer(v, e)", [waarde, kolom.eenheid])
-        assert browser == weergave(waarde, kolom.eenheid), (naam, waarde)
+    x, y = _screen_point(page, punt)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible")
+    kolom = variabelen()["inwoners"]
+    gemeente = demo_kaart.gebieden["gemeente"].loc[buurt["gemeentecode"]]
+    text = tooltip.inner_text()
+    assert weergave(buurt["inwoners"], kolom.eenheid) in text
+    assert f"{buurt['gemeentenaam']}: {weergave(gemeente['inwoners'], kolom.eenheid)}" in text
+    assert page.evaluate("typeof KaartGebieden.formatteer") == "undefined"
+    assert closed.errors == []
 
 
 def test_names_in_tooltips_and_popups_are_text_not_markup(browser, tmp_path, demo_kaart):

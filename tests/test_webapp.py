@@ -28,7 +28,8 @@ from kaart.kolommen import schema
 from webapp import create_app
 from webapp.assets import PACKAGES, VENDOR, UnknownAssetError, missing_assets
 from kaart.variabelen import variabelen
-from webapp.choropleth import OSM, PDOK_GRIJS, class_breaks, render_parts
+from webapp.choropleth import class_breaks, render_parts
+from webapp.ondergrond import OSM, PDOK_GRIJS
 from webapp.staat import staat
 
 WEBAPP = Path(__file__).resolve().parents[1] / "webapp"

@@ -14,7 +14,6 @@ from the areas below, or recomputed; see ``kaart.herkomst``). Errors are JSON to
 from __future__ import annotations
 
 import json
-import logging
 import math
 from pathlib import Path
 
@@ -24,35 +23,21 @@ import pandas as pd
 import shapely
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from kaart.getallen import weergave
 from kaart.herkomst import labels
 from kaart.kaartbestand import Kaart
-from kaart.variabelen import kaartbaar
+from kaart.variabelen import kaartbaar, variabelen
+from webapp import webgeometrie
 from webapp.bewaard import Bewaard
 from webapp.errors import InvalidChoice, UnknownArea
 from webapp.staat import staat
 
-log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 ZOOM_MIN, ZOOM_MAX, ZOOM_STANDAARD = 5, 18, 13
-METRES_PER_PIXEL_Z0 = 156_543.03 * math.cos(math.radians(52.2))
-"""Web Mercator's metres per pixel at zoom 0, at the Netherlands' latitude."""
-DECIMALEN_MAX = 6  # about 0.1 m
 IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers", "drukpunt"]
 """The descriptive columns every area carries in the API, before its figures (drukpunt: the map's outline)."""
-
-
-def tolerance(zoom: int) -> float:
-    """Half a screen pixel at ``zoom``, in metres: finer detail cannot be seen there."""
-    return METRES_PER_PIXEL_Z0 / 2 ** zoom / 2
-
-
-def decimalen(zoom: int) -> int:
-    """Decimals of a degree that resolve a tenth of a pixel at ``zoom`` (3 at zoom 7, 5 at 13, 6 from 16):
-    more only makes the response bigger."""
-    graden_per_pixel = 360 / (256 * 2 ** zoom)
-    return int(min(DECIMALEN_MAX, max(3, math.ceil(-math.log10(graden_per_pixel / 10)))))
 
 
 class Geometrieen:
@@ -63,8 +48,8 @@ class Geometrieen:
         self._bewaard = Bewaard(None)  # a level has 14 zooms at most
 
     def get(self, niveau: str, zoom: int) -> gpd.GeoSeries:
-        return self._bewaard((niveau, zoom), lambda: self._simplify(self._kaart.gebieden[niveau].geometry,
-                                                                    tolerance(zoom), decimalen(zoom)))
+        return self._bewaard((niveau, zoom), lambda: webgeometrie.web(
+            self._kaart.gebieden[niveau].geometry, webgeometrie.Detail.voor_zoom(zoom), dekking=True))
 
     def voorbereid(self, zoom_van) -> None:
         """Compute every level's geometry for the zoom ``zoom_van(areas)`` says its map opens at."""
@@ -72,18 +57,6 @@ class Geometrieen:
             shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
             if len(shaped):
                 self.get(niveau, zoom_van(shaped))
-
-    @staticmethod
-    def _simplify(geometry: gpd.GeoSeries, tol: float, decimals: int) -> gpd.GeoSeries:
-        geometry = geometry[geometry.notna() & ~geometry.is_empty].to_crs("EPSG:28992")
-        try:
-            simplified = shapely.coverage_simplify(geometry.values, tol)
-        except shapely.errors.GEOSException:  # not a clean coverage (overlapping source shapes): one by one
-            log.warning("level geometry is not a valid coverage; simplifying areas one by one")
-            simplified = shapely.simplify(geometry.values, tol, preserve_topology=True)
-        lonlat = gpd.GeoSeries(simplified, index=geometry.index, crs="EPSG:28992").to_crs("EPSG:4326")
-        return gpd.GeoSeries(shapely.transform(lonlat.values, lambda xy: np.round(xy, decimals)),
-                             index=geometry.index, crs="EPSG:4326")
 
 
 def _niveau(niveau: str) -> pd.DataFrame:
@@ -140,8 +113,17 @@ def _eigenschappen_alle(frame: pd.DataFrame, kolommen: list[str]) -> list[dict]:
     sub = sub.where(sub.notna(), None)
     rows = sub.to_dict("records")
     figuren = [k for k in kolommen if k not in IDENTITEIT]
-    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}, "herkomst": herkomst}
-            for code, row, herkomst in zip(frame.index, rows, labels(frame, figuren))]
+    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}, "herkomst": herkomst, "teksten": teksten}
+            for code, row, herkomst, teksten in zip(frame.index, rows, labels(frame, figuren),
+                                                    _teksten(frame, figuren))]
+
+
+def _teksten(frame: pd.DataFrame, figuren: list[str]) -> list[dict[str, str]]:
+    """Per area, each figure as a Dutch reader sees it (``2.345 inwoners``, ``23,5%``): the browser shows
+    these and formats no number itself, so the map's tooltips read as the table and the profile do."""
+    catalogus = variabelen(staat().kaart.catalogus)
+    kolommen = {k: [weergave(v, catalogus[k].eenheid) for v in frame[k]] for k in figuren}
+    return [{k: kolommen[k][i] for k in figuren} for i in range(len(frame))]
 
 
 def _bbox() -> tuple[float, float, float, float] | None:
@@ -163,7 +145,9 @@ def _eigenschappen(frame: pd.DataFrame, code: str, kolommen: list[str]) -> dict:
     props = {"code": code}
     props.update({k: _waarde(row[k]) for k in IDENTITEIT if k in frame.columns})
     props.update({k: _waarde(row[k]) for k in kolommen})
-    props["herkomst"] = labels(frame.loc[[code]], [k for k in kolommen if k not in IDENTITEIT])[0]
+    figuren = [k for k in kolommen if k not in IDENTITEIT]
+    props["herkomst"] = labels(frame.loc[[code]], figuren)[0]
+    props["teksten"] = _teksten(frame.loc[[code]], figuren)[0]
     return props
 
 

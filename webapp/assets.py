@@ -24,6 +24,8 @@ from pathlib import Path
 from branca.element import CssLink, Element, Figure, JavascriptLink
 from flask import Blueprint, abort, current_app, send_from_directory
 
+from webapp import ondergrond
+
 NODE_MODULES = Path(__file__).with_name("node_modules")
 INSTALL_COMMAND = "make assets (npm ci --prefix webapp)"
 
@@ -142,6 +144,7 @@ def _links(element: Element, seen: set[int] | None = None) -> Iterator[tuple[Ele
 
 
 bp = Blueprint("assets", __name__)
+bp.add_app_template_global(ondergrond.als_data, "ondergrond")  # for templates/_kaarten.html
 
 
 @bp.get("/vendor/<path:filename>")

@@ -5,9 +5,12 @@ and kept for the life of the app: the kaart does not change while the app
 runs, and building a map (classifying, simplifying, reprojecting, serialising
 the GeoJSON) is far too slow to repeat on every request.
 
-Geometry stays in EPSG:28992 until here; it is simplified in metres and only
-then reprojected to EPSG:4326 for Leaflet. folium puts tooltip and popup text
-into the page as HTML, so every name from the data is escaped here.
+Geometry stays in EPSG:28992 until it goes out through :mod:`webapp.webgeometrie`
+(the areas themselves come from the API; see static/gebieden.js). folium draws
+what the page inlines (legend, facilities, drukpuntgebieden) and hands its map to
+our own module, static/kaarten.js, for everything a page does with a map. folium
+puts tooltip and popup text into the page as HTML, so every name from the data
+is escaped here.
 """
 
 from __future__ import annotations
@@ -30,12 +33,14 @@ from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
+from kaart.getallen import weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import Variabele, variabelen
 from kaart.voorzieningen import categorieen
-from webapp.api import METRES_PER_PIXEL_Z0
+from webapp import webgeometrie
 from webapp.assets import localize
 from webapp.bewaard import Bewaard
+from webapp.ondergrond import ONDERGROND
 
 NIVEAU_LABELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
 COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # ColorBrewer YlGnBu, 5 classes
@@ -45,13 +50,6 @@ CLASSES = len(COLOURS)
 # take about ten seconds here, a national buurt layer minutes. Above this many
 # values the breaks come from evenly spaced quantiles of the values instead.
 FISHER_JENKS_MAX = 300
-SIMPLIFY_M = 5.0
-COORDINATE_DECIMALS = 6  # about 0.1 m: finer only makes the page bigger
-
-PDOK_GRIJS = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/grijs/EPSG:3857/{z}/{x}/{y}.png"
-PDOK_ATTRIBUTIE = "Kaartgegevens &copy; Kadaster"
-OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTIE = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers'
 
 
 @dataclass(frozen=True)
@@ -159,6 +157,16 @@ def no_data_legend(colour: str = NO_DATA_COLOUR) -> LegendBox:
     return LegendBox(f'<span class="vlak" style="background: {colour}"></span> geen gegevens', "legenda-geen-gegevens")
 
 
+class Kaartstand(MacroElement):
+    """The map handed to ``Kaarten.stand`` (static/kaarten.js), which keeps its view in the address."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        Kaarten.stand({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
 class MetricScale(MacroElement):
     """A scale bar in metres only (folium's ``control_scale`` adds miles too)."""
 
@@ -183,15 +191,15 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     # Fractional zoom so fitting the region to the window leaves no wide empty margins.
     m = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5)
     MetricScale().add_to(m)
-    folium.TileLayer(PDOK_GRIJS, attr=PDOK_ATTRIBUTIE, name="BRT-Achtergrondkaart grijs (PDOK)",
-                     max_zoom=19, max_native_zoom=19).add_to(m)
-    folium.TileLayer(OSM, attr=OSM_ATTRIBUTIE, name="OpenStreetMap", max_zoom=19, show=False).add_to(m)
+    for i, laag in enumerate(ONDERGROND):  # the first shown, the others to choose in the layer control
+        folium.TileLayer(laag.url, attr=laag.attributie, name=laag.naam, max_zoom=laag.max_zoom,
+                         max_native_zoom=laag.max_zoom, show=i == 0).add_to(m)
 
     # The areas come from the API (see static/gebieden.js): the page carries only the legend's classes.
     groep = folium.FeatureGroup(name=escape_text(kolom.label)).add_to(m)
     GebiedenLaag(m, {
         "api": f"api/v1/gebieden/{niveau}", "niveau": niveau, "niveauLabel": NIVEAU_LABELS[niveau],
-        "indicator": indicator, "label": kolom.label, "eenheid": kolom.eenheid, "aantal": len(areas),
+        "indicator": indicator, "label": kolom.label, "aantal": len(areas),
         "grenzen": classes.upper_bounds if classes else [], "kleuren": classes.colours if classes else [],
         "geenGegevens": NO_DATA_COLOUR, "startZoom": start_zoom(areas),
         "gemeenten": _gemeentewaarden(kaart, niveau, indicator),
@@ -217,20 +225,21 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         _add_voorzieningen(m, voorzieningen)
 
     folium.LayerControl(collapsed=False).add_to(m)
-    # The bounding box's corners reprojected, not 15,000 shapes.
-    west, south, east, north = gpd.GeoSeries([shapely.box(*areas.total_bounds)], crs=areas.crs).to_crs(
-        "EPSG:4326").total_bounds
+    west, south, east, north = webgeometrie.grenzen(areas.geometry)
     m.fit_bounds([[south, west], [north, east]])
+    Kaartstand().add_to(m)  # after fitting, so a view in the address wins
     return m
 
 
-def _gemeentewaarden(kaart: Kaart, niveau: str, indicator: str) -> dict[str, float]:
-    """The indicator's value per gemeente, for the tooltip's reference below gemeente level (a few hundred at most)."""
+def _gemeentewaarden(kaart: Kaart, niveau: str, indicator: str) -> dict[str, str]:
+    """The indicator's value per gemeente as Dutch text, for the tooltip's reference below gemeente level
+    (a few hundred at most)."""
     gemeenten = kaart.gebieden.get("gemeente")
     if niveau == "gemeente" or gemeenten is None or indicator not in gemeenten:
         return {}
+    kolom = variabelen(kaart.catalogus)[indicator]
     values = pd.to_numeric(gemeenten[indicator], errors="coerce").dropna()
-    return {code: float(v) for code, v in values.items()}
+    return {code: weergave(v, kolom.eenheid) for code, v in values.items()}
 
 
 SCHERM_PX = 1000
@@ -241,9 +250,9 @@ def start_zoom(areas: gpd.GeoDataFrame) -> int:
     """The web-map zoom at which the level's whole extent fits a map of about SCHERM_PX pixels, 5 to 18:
     the detail the areas are first fetched in."""
     minx, _, maxx, _ = gpd.GeoSeries([shapely.box(*areas.total_bounds)], crs=areas.crs).to_crs(
-        "EPSG:28992").total_bounds
+        webgeometrie.RD_NEW).total_bounds
     breedte = max(float(maxx - minx), 1.0)
-    return int(np.clip(np.floor(np.log2(SCHERM_PX * METRES_PER_PIXEL_Z0 / breedte)), 5, 18))
+    return int(np.clip(np.floor(np.log2(SCHERM_PX * webgeometrie.METRES_PER_PIXEL_Z0 / breedte)), 5, 18))
 
 
 class GebiedenLaag(MacroElement):
@@ -265,20 +274,13 @@ def _caption(kolom: Variabele, bronvermelding: str) -> str:
     return f"{kolom.label} ({kolom.eenheid}) — {bronvermelding}" if kolom.eenheid else f"{kolom.label} — {bronvermelding}"
 
 
-def _web_geometry(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Simplify in metres (RD), then reproject to EPSG:4326 and round the coordinates."""
-    simplified = geometry.simplify(SIMPLIFY_M, preserve_topology=True).to_crs("EPSG:4326")
-    return gpd.GeoSeries(shapely.transform(simplified.values, lambda xy: np.round(xy, COORDINATE_DECIMALS)),
-                         index=geometry.index, crs="EPSG:4326")
-
-
 def _add_drukpuntgebieden(m: folium.Map, clusters: gpd.GeoDataFrame) -> None:
     """Clusters of adjacent drukpunten (Local Moran hot spots) as dashed outlines, on top of the colours."""
     data = gpd.GeoDataFrame(
         {"gebied": clusters["drukpuntgebied"].map(lambda n: f"Drukpuntgebied {int(n)}"),
          "uitleg": [escape_text(f"{n} aangrenzende gebieden met een hoge drukpuntscore ({g})")
                     for n, g in zip(clusters["gebieden"], clusters["gemeenten"])]},
-        geometry=_web_geometry(clusters.geometry), index=clusters.index)
+        geometry=webgeometrie.web(clusters.geometry, webgeometrie.GEBIEDEN), index=clusters.index)
     folium.GeoJson(
         data.to_geo_dict(), name="Drukpuntgebieden (clusters)",
         style_function=lambda f: {"fill": False, "color": "#b2182b", "weight": 3.5, "dashArray": "8 6"},

@@ -24,7 +24,6 @@ from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
-import shapely
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from pyproj import Transformer
 
@@ -35,7 +34,7 @@ from kaart.kaartbestand import Kaart
 from kaart.locaties import MAX_LOCATIES, load_locaties
 from kaart.voorzieningen import regiovorm
 from kaart.woonvormen import MAX_AFSTAND_M, MAX_GEWICHT, Woonvorm, woonvormen
-from webapp import geschiktheidsbeeld
+from webapp import geschiktheidsbeeld, webgeometrie
 from webapp.bewaard import Bewaard
 from webapp.download import download
 from webapp.errors import InvalidChoice
@@ -145,8 +144,8 @@ class Zoeker:
     @cached_property
     def regio(self) -> dict:
         """The region's outline for the map, as GeoJSON (WGS84)."""
-        vorm = gpd.GeoSeries([regiovorm(self.kaart).simplify(25)], crs="EPSG:28992").to_crs("EPSG:4326")
-        return json.loads(vorm.set_precision(1e-5).to_json())
+        vorm = webgeometrie.web(gpd.GeoSeries([regiovorm(self.kaart)], crs=webgeometrie.RD_NEW), webgeometrie.OMTREK)
+        return json.loads(vorm.to_json())
 
     def uitkomst(self, k: Keuze) -> tuple[lz.Uitkomst, dict]:
         """The scored candidates of a choice, with what the page draws of them (cached)."""
@@ -170,8 +169,8 @@ def _geojson(u: lz.Uitkomst) -> dict:
     if lijst.empty:
         return {"type": "FeatureCollection", "features": []}
     kolommen = ["rang", "score", "waarom"] + (["oppervlakte_ha", "buurtnaam"] if u.is_raster else ["naam", "geschikt"])
-    frame = lijst[kolommen + ["geometry"]].to_crs("EPSG:4326")
-    frame["geometry"] = shapely.set_precision(frame.geometry.values, 1e-6)
+    frame = gpd.GeoDataFrame(lijst[kolommen], geometry=webgeometrie.web(lijst.geometry, webgeometrie.EXACT)
+                             .reindex(lijst.index))
     return json.loads(frame.to_json(drop_id=True, na="null"))
 
 

@@ -27,6 +27,7 @@ from kaart.export import csv_bytes
 from kaart.kaartbestand import Kaart
 from kaart.getallen import getal, lees_getal, met_teken
 from kaart.verdeelsleutel import BASISSEN, INDELINGEN, MAX_JAREN, Verdeling, lees_grens, verdeel_kaart
+from webapp import webgeometrie
 from webapp.choropleth import NO_DATA_COLOUR, class_breaks
 from webapp.download import download
 from webapp.errors import InvalidChoice
@@ -35,7 +36,6 @@ from webapp.staat import staat
 bp = Blueprint("verdeling", __name__)
 
 STANDAARD_AANTAL = 50
-SIMPLIFY_M = 20.0
 JAREN_IN_TABEL = 10
 """Above this many years the per-year columns stay out of the page's table (they are in the CSV)."""
 
@@ -106,7 +106,7 @@ def _kaartdata(kaart: Kaart, v: Verdeling) -> tuple[str, list[tuple[str, str]]]:
     gemeenten = kaart.gebieden["gemeente"].loc[v.tabel.index]
     klassen = class_breaks(v.tabel["totaal"])
     kleuren = [klassen.colour(x) if klassen else NO_DATA_COLOUR for x in v.tabel["totaal"]]
-    geometrie = gemeenten.geometry.simplify(SIMPLIFY_M, preserve_topology=True).to_crs("EPSG:4326")
+    geometrie = webgeometrie.web(gemeenten.geometry, webgeometrie.GEMEENTEN).reindex(gemeenten.index)
     frame = pd.DataFrame({"code": v.tabel.index, "naam": v.tabel["naam"].astype(str),
                           "totaal": v.tabel["totaal"].astype(int), "totaal_tekst": v.tabel["totaal"].map(getal),
                           "kleur": kleuren})

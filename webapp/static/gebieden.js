@@ -2,7 +2,9 @@
  *
  * The page carries only what the legend needs (class breaks and colours, computed on the server with
  * mapclassify); the areas come from /api/v1/gebieden/<niveau> as GeoJSON simplified for the zoom, and
- * again in more detail for the part in view when the user zooms in far enough. Tooltips and popups are
+ * again in more detail for the part in view when the user zooms in far enough. Every value comes as the
+ * server formatted it (the API's "teksten"; the gemeente reference in the page's settings), so the tooltips
+ * read as the table and the profile do and no number is formatted here. Tooltips and popups are
  * built as DOM nodes with textContent, so no name in the data can inject markup. With many areas the
  * layer draws on a canvas, which keeps a national map of some 15,000 buurten quick.
  */
@@ -10,22 +12,6 @@ window.KaartGebieden = (function () {
   "use strict";
   var CANVAS_VANAF = 2000;
   var DETAIL_STAP = 2;  // zoom levels past the loaded detail before the areas in view are fetched again
-
-  function getal(v, decimalen) {
-    return new Intl.NumberFormat("nl-NL", {minimumFractionDigits: decimalen, maximumFractionDigits: decimalen,
-                                           useGrouping: true}).format(v);
-  }
-
-  /* A value as the server's format_value writes it: "2.345 inwoners", "23,5%", "+1,25", "klasse 3". */
-  function formatteer(v, eenheid) {
-    if (v === null || v === undefined || Number.isNaN(v)) { return "geen gegevens"; }
-    if (eenheid === "aandeel") { return getal(100 * v, 0) + "%"; }
-    if (eenheid === "score") { return (v >= 0 ? "+" : "-") + getal(Math.abs(v), 2); }
-    var tekst = getal(v, Number.isInteger(v) ? 0 : 1);
-    if (eenheid === "%") { return tekst + "%"; }
-    if (eenheid === "klasse") { return "klasse " + tekst; }
-    return (tekst + " " + (eenheid || "")).trim();
-  }
 
   function kleur(cfg, v) {
     if (v === null || v === undefined) { return cfg.geenGegevens; }
@@ -46,11 +32,11 @@ window.KaartGebieden = (function () {
     regel(cfg.niveauLabel, p.naam || p.code);
     var herkomst = p.herkomst && p.herkomst[cfg.indicator];
     // A figure that is not CBS's own says what it is: "opgeteld uit buurten", "herberekend uit opgetelde buurten".
-    regel(cfg.label, formatteer(p[cfg.indicator], cfg.eenheid) +
+    regel(cfg.label, p.teksten[cfg.indicator] +
           (herkomst && herkomst !== "CBS" && p[cfg.indicator] !== null ? " (" + herkomst + ")" : ""));
     if (cfg.niveau !== "gemeente" && p.gemeentenaam) {
       var referentie = cfg.gemeenten[p.gemeentecode];
-      regel("Gemeente", p.gemeentenaam + (referentie === undefined ? "" : ": " + formatteer(referentie, cfg.eenheid)));
+      regel("Gemeente", p.gemeentenaam + (referentie === undefined ? "" : ": " + referentie));
     }
     return box;
   }
@@ -132,5 +118,5 @@ window.KaartGebieden = (function () {
     return geo;
   }
 
-  return {laag: laag, formatteer: formatteer};
+  return {laag: laag};
 }());

@@ -5,8 +5,7 @@
   "use strict";
   var formulier = document.getElementById("locatieformulier");
   var uitleg = document.getElementById("uitleg-plek");
-  var map = L.map("locatiekaart", {zoomSnap: 0.25});
-  ondergrond(map);
+  var map = Kaarten.maak("locatiekaart");
 
   var lagen = [];
   var data = null;

@@ -6,8 +6,7 @@
   var element = document.getElementById("verdeelkaart");
   if (!bron || !element || typeof L === "undefined") { return; }
   var gebieden = JSON.parse(bron.textContent);
-  var kaart = L.map(element, {zoomSnap: 0.25});
-  ondergrond(kaart);
+  var kaart = Kaarten.maak(element);
   var laag = L.geoJSON(gebieden, {
     style: function (f) {
       return {fillColor: f.properties.kleur, fillOpacity: 0.8, color: "#333", weight: 1};

@@ -42,9 +42,8 @@
   }
 
   // --- the map -------------------------------------------------------------------------------------------
-  var map = L.map("kaart", {zoomSnap: 0.25});
+  var map = Kaarten.maak("kaart");
   map.fitBounds([[cfg.grens[0], cfg.grens[1]], [cfg.grens[2], cfg.grens[3]]]);
-  ondergrond(map);
 
   var drukpuntlaag = L.geoJSON(cfg.drukpunten, {
     style: {color: "#d95f02", weight: 2, fill: false, dashArray: "4 3"},

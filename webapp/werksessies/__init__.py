@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 from flask import Flask
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from kaart.kaartbestand import Kaart
+from webapp import webgeometrie
 from webapp.errors import Fout, antwoord
 from webapp.staat import staat
 from webapp.werksessies.annotaties import wis_verlopen
@@ -75,9 +77,9 @@ def _omgeving(kaart: Kaart, opslag: Opslag) -> Omgeving:
     fijnste = kaart.gebieden[list(kaart.gebieden)[-1]]
     regio = kaart.regio.geometry.iloc[0] if kaart.regio is not None else fijnste.geometry.union_all()
     flagged = fijnste[fijnste["drukpunt"].fillna(False).astype(bool)] if "drukpunt" in fijnste else fijnste.iloc[:0]
-    vorm = flagged[["naam", "gemeentenaam", "drukpuntscore", "geometry"]].copy()
-    vorm["geometry"] = vorm.geometry.simplify(10)
-    vorm = vorm.to_crs("EPSG:4326").reset_index()
+    vorm = gpd.GeoDataFrame(flagged[["naam", "gemeentenaam", "drukpuntscore"]],
+                            geometry=webgeometrie.web(flagged.geometry, webgeometrie.DRUKPUNTEN)
+                            .reindex(flagged.index)).reset_index()
     minx, miny, maxx, maxy = kaart.gebieden[list(kaart.gebieden)[0]].to_crs("EPSG:4326").total_bounds
     namen = {code: str(naam) for frame in kaart.gebieden.values() for code, naam in frame["naam"].items()}
     return Omgeving(kaart=kaart, opslag=opslag, index=Gebiedsindex(fijnste, regio),
