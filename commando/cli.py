@@ -58,13 +58,35 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "kaart"
 
 
+class _BronOptie(click.Option):
+    """``--bron``: its choices and help are the sources registered in ``layers`` (``layers.bouwbronnen``),
+    looked up when the option is used or shown, so that only ``kaart build`` imports every source module."""
+
+    def _bronnen(self, ctx: click.Context) -> None:
+        from layers.bouwbronnen import bronnen
+
+        alle = bronnen()
+        vlag = {p.name: next(o for o in p.opts if o.startswith("--")) for p in ctx.command.params}
+        gekozen = [f"{b.naam} when {vlag[b.gekozen_door]} is given" for b in alle.values() if b.gekozen_door]
+        standaard = next(b.naam for b in alle.values() if b.standaard)
+        self.type = click.Choice(list(alle))
+        self.help = ("; ".join(f"{b.naam}: {b.uitleg}" for b in alle.values())
+                     + f". Default: {', '.join([*gekozen, f'else {standaard}'])}.")
+
+    def get_help_record(self, ctx: click.Context):
+        self._bronnen(ctx)
+        return super().get_help_record(ctx)
+
+    def process_value(self, ctx: click.Context, value):
+        self._bronnen(ctx)
+        return super().process_value(ctx, value)
+
+
 @cli.command()
 @click.option("--gemeente", "-g", "gemeenten", multiple=True,
               help="Gemeente code (GM0505) or name; repeat or separate with commas. Files: default all.")
 @click.option("--jaar", type=int, help="Year of the figures (CBS: 2017-2025; another year with --tabel).")
-@click.option("--bron", type=click.Choice(["cbs", "bestanden"]),
-              help="cbs: CBS OData + PDOK (online); bestanden: local files given with --bestand. "
-                   "Default: bestanden when --bestand is given, else cbs.")
+@click.option("--bron", cls=_BronOptie)
 @click.option("--bestand", "-b", "bestanden", multiple=True,
               help="A GeoPackage[:layer], GeoJSON, TopoJSON, shapefile or CSV with KWB figures and/or geometry.")
 @click.option("--uit", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -81,93 +103,26 @@ def _slug(text: str) -> str:
                    "value is kept and the conflict listed in the koppeling table (eerste).")
 def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, dubbel) -> None:
     """Build the kaart of a region as one GeoPackage."""
-    from kaart.bouwen import Bron, build_kaart
+    from kaart.bouwen import build_kaart
     from kaart.drukpunten import profiel as check_profiel
     from kaart.kaartbestand import write_kaart
-    from kaart.regio import gemeenten_in, resolve_gemeenten
+    from layers.bouwbronnen import Vraag, kies
 
     check_profiel(profiel)  # an unknown profile is refused before any work
-    gevraagd = _split_values(gemeenten)
-    bron = bron or ("bestanden" if bestanden else "cbs")
-    if bron == "bestanden":
-        if not bestanden:
-            raise InputError("--bron bestanden needs at least one --bestand.", "Give the files with --bestand PATH.")
-        if tabel or odata != "auto":
-            raise InputError("--tabel and --odata choose what is read from CBS online; files are read as they are.",
-                             "Leave them out with --bron bestanden.")
-        from kaart.geobestand import parse_spec
-        from layers.bestanden import load_bestand
-
-        stap = Voortgang(2)
-        stap(f"Bestanden lezen ({len(bestanden)})")
-        bronnen = _bestandsbronnen([laag for spec in bestanden for laag in load_bestand(*parse_spec(spec), jaar=jaar)],
-                                   jaar)
-        alle = pd.concat([pd.DataFrame(b.rijen).drop(columns="geometry", errors="ignore") for b in bronnen],
-                         ignore_index=True)
-        if jaar is None:
-            jaren = sorted(int(j) for j in alle["jaar"].dropna().unique())
-            if len(jaren) != 1:
-                raise InputError(f"The files hold several years ({', '.join(map(str, jaren))}).",
-                                 "Choose one with --jaar.")
-            jaar = jaren[0]
-        bekend = gemeenten_in(alle)
-        codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend.loc[bekend["fijnst"], "code"])
-        if not gevraagd and not bekend["fijnst"].all():
-            weg = bekend.loc[~bekend["fijnst"], "code"]
-            click.echo(f"Let op: {len(weg)} gemeente(n) staan in de bestanden alleen als gemeenterij, zonder wijken "
-                       f"of buurten, en vallen buiten de regio ({', '.join(weg.head(5))}{' …' if len(weg) > 5 else ''}); "
-                       "kies ze met --gemeente.", err=True)
-        nederland = None  # computed from the files when one covers the whole country
-    else:
-        if bestanden:
-            raise InputError("--bestand is only used with --bron bestanden.", "Add --bron bestanden.")
-        if jaar is None:
-            raise InputError("--jaar is required with --bron cbs.", "Give the year, e.g. --jaar 2023.")
-        if not gevraagd:
-            raise InputError("No gemeente given.", "Name at least one with --gemeente (code or name).")
-        from kaart import codes as cbs_codes
-
-        for value in gevraagd:  # a malformed code is refused before anything goes over the network
-            if value.upper().startswith("GM") or value.isdigit():
-                cbs_codes.gemeente(value)
-        from layers import cbs, pdok
-
-        kwb = cbs.Kwb(jaar, tabel=tabel, odata=odata)  # an unknown year or a malformed id stops here
-        pdok.dataset(jaar)  # so does a year PDOK has no geometry for, before anything is downloaded
-        stap = Voortgang(4)
-        stap(f"Gemeenten van {jaar} opvragen bij CBS ({kwb.tabel})")
-        bekend = kwb.gemeenten()
-        codes = resolve_gemeenten(gevraagd, bekend)
-        stap(f"Kerncijfers wijken en buurten {jaar} ophalen ({kwb.tabel}, OData {kwb.versie})")
-        statistieken, _, stats_info = kwb.statistieken(codes)
-        stap("Wijk- en buurtgrenzen ophalen bij PDOK")
-        nederland = kwb.nederland()
-        geometrie, _, geo_info = pdok.load_geometrie(jaar, codes)
-        bronnen = [Bron(statistieken, stats_info), Bron(geometrie, geo_info, alleen_geometrie=True)]
+    vraag = Vraag(_split_values(gemeenten), jaar, bestanden, tabel, odata)
+    bouwbron = kies(bron, vraag)
+    stap = Voortgang(bouwbron.stappen + 1)
+    invoer = bouwbron.lees(vraag, stap, lambda tekst: click.echo(tekst, err=True))
+    bekend, codes, jaar = invoer.bekend, invoer.codes, invoer.jaar
     namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd.Series(codes, index=codes)).tolist()
     titel = titel or (", ".join(namen) if len(namen) <= 3 else f"{namen[0]} e.a. ({len(namen)} gemeenten)")
     stap(f"Kaart samenstellen: {titel} ({jaar})")
-    kaart = build_kaart(bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bron, profiel=profiel,
-                        nederland=nederland, dubbel=dubbel)
+    kaart = build_kaart(invoer.bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bouwbron.naam,
+                        profiel=profiel, nederland=invoer.nederland, dubbel=dubbel)
     uit = uit or Path("data/kaart") / f"{_slug(titel)}-{jaar}.gpkg"
     write_kaart(kaart, uit)
     stap.klaar()
     _print_summary(kaart, uit)
-
-
-def _bestandsbronnen(lagen, jaar: int | None) -> list:
-    """The file layers as build sources, with their unplaceable rows and, for a file that names no
-    year, the note that its rows were taken to be of ``--jaar`` (said at once, and kept in the kaart)."""
-    from kaart.bouwen import Bron
-
-    bronnen = []
-    for laag in lagen:
-        info = dict(laag.info)
-        if not laag.normalisatie.jaar_uit_bestand:
-            info["jaar"] = f"{jaar} (aangenomen: het bestand noemt geen jaar)"
-            click.echo(f"Let op: {info['bron']} noemt geen jaar; de rijen gelden als {jaar} (--jaar).", err=True)
-        bronnen.append(Bron(laag.rijen, info, niet_geplaatst=laag.normalisatie.niet_geplaatst))
-    return bronnen
 
 
 _MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}

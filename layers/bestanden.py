@@ -1,4 +1,4 @@
-"""Statistics and geometry from local files, for offline use.
+"""Statistics and geometry from local files, for offline use: the build source ``bestanden``.
 
 GeoPackage (every layer, or one), GeoJSON, TopoJSON, shapefile and CSV with
 KWB attributes in any schema ``kaart/definities/kolommen.toml`` knows: PDOK's camelCase,
@@ -16,9 +16,12 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from kaart.bouwen import Bron
 from kaart.errors import InputError
-from kaart.geobestand import GEOJSON_SUFFIXES, VECTOR_SUFFIXES, with_crs
+from kaart.geobestand import GEOJSON_SUFFIXES, VECTOR_SUFFIXES, parse_spec, with_crs
 from kaart.normaliseren import Normalisatie, normalise
+from kaart.regio import gemeenten_in, resolve_gemeenten
+from layers.bouwbronnen import Bouwbron, Invoer, LetOp, Stap, Vraag, registreer
 
 TABLE_SUFFIXES = {".csv", ".txt"}
 
@@ -107,3 +110,53 @@ def _load_table(path: Path, jaar: int | None) -> Bestandslaag:
     frame = read_csv(path)
     rows, report = normalise(frame, bron=path.name, jaar=jaar)
     return Bestandslaag(rows, report, {"bron": path.name, "pad": str(path.resolve()), "rijen": len(rows)})
+
+
+def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
+    """The build source ``bestanden``: every layer with CBS codes of the files given, offline.
+
+    Without a year the files must hold one; without gemeenten the region is every gemeente with wijken
+    or buurten in the files (one that is only a gemeente row is named, not silently taken).
+    """
+    if not vraag.bestanden:
+        raise InputError("--bron bestanden needs at least one --bestand.", "Give the files with --bestand PATH.")
+    if vraag.tabel or vraag.odata != "auto":
+        raise InputError("--tabel and --odata choose what is read from CBS online; files are read as they are.",
+                         "Leave them out with --bron bestanden.")
+    stap(f"Bestanden lezen ({len(vraag.bestanden)})")
+    jaar = vraag.jaar
+    bronnen = _bouwbronnen([laag for spec in vraag.bestanden for laag in load_bestand(*parse_spec(spec), jaar=jaar)],
+                           jaar, let_op)
+    alle = pd.concat([pd.DataFrame(b.rijen).drop(columns="geometry", errors="ignore") for b in bronnen],
+                     ignore_index=True)
+    if jaar is None:
+        jaren = sorted(int(j) for j in alle["jaar"].dropna().unique())
+        if len(jaren) != 1:
+            raise InputError(f"The files hold several years ({', '.join(map(str, jaren))}).",
+                             "Choose one with --jaar.")
+        jaar = jaren[0]
+    bekend = gemeenten_in(alle)
+    gevraagd = vraag.gemeenten
+    codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend.loc[bekend["fijnst"], "code"])
+    if not gevraagd and not bekend["fijnst"].all():
+        weg = bekend.loc[~bekend["fijnst"], "code"]
+        let_op(f"Let op: {len(weg)} gemeente(n) staan in de bestanden alleen als gemeenterij, zonder wijken "
+               f"of buurten, en vallen buiten de regio ({', '.join(weg.head(5))}{' …' if len(weg) > 5 else ''}); "
+               "kies ze met --gemeente.")
+    return Invoer(bronnen, bekend, codes, jaar)  # the Netherlands from the files when one covers the whole country
+
+
+def _bouwbronnen(lagen: list[Bestandslaag], jaar: int | None, let_op: LetOp) -> list[Bron]:
+    """The file layers as build sources, with their unplaceable rows and, for a file that names no
+    year, the note that its rows were taken to be of ``--jaar`` (said at once, and kept in the kaart)."""
+    bronnen = []
+    for laag in lagen:
+        info = dict(laag.info)
+        if not laag.normalisatie.jaar_uit_bestand:
+            info["jaar"] = f"{jaar} (aangenomen: het bestand noemt geen jaar)"
+            let_op(f"Let op: {info['bron']} noemt geen jaar; de rijen gelden als {jaar} (--jaar).")
+        bronnen.append(Bron(laag.rijen, info, niet_geplaatst=laag.normalisatie.niet_geplaatst))
+    return bronnen
+
+
+registreer(Bouwbron("bestanden", "local files given with --bestand", stappen=1, lees=lees, gekozen_door="bestanden"))

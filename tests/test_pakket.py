@@ -73,12 +73,13 @@ def installed(tmp_path_factory) -> Path:
 
 def test_the_installed_package_is_the_wheels_not_the_checkouts(installed, tmp_path):
     where = json.loads(_run(installed / "python", "-c",
-                            "import json, kaart, layers, webapp, webapp.assets as a;"
-                            "print(json.dumps([kaart.__file__, layers.__file__, webapp.__file__, a.missing_assets()]))",
+                            "import json, kaart, commando, layers, webapp, webapp.assets as a;"
+                            "print(json.dumps([kaart.__file__, commando.__file__, layers.__file__, webapp.__file__,"
+                            " a.missing_assets()]))",
                             cwd=tmp_path).stdout)
     venv = installed.parent.resolve()
-    assert all(Path(p).resolve().is_relative_to(venv) for p in where[:3]), where
-    assert where[3] == []  # every file the pages load is in the wheel
+    assert all(Path(p).resolve().is_relative_to(venv) for p in where[:4]), where
+    assert where[4] == []  # every file the pages load is in the wheel
 
 
 def _free_port() -> int:
