@@ -613,7 +613,7 @@ def demo(uit: Path, alleen_bouwen: bool, host: str, port: int, dev: bool) -> Non
 
 OPTIES = {"gemeente": "--gemeente", "jaar": "--jaar", "dubbel": "--dubbel", "profiel": "--profiel",
           "gewicht": "--gewicht", "niveau": "--niveau", "minimum": "--min", "maximum": "--max",
-          "bron": "--bron", "regio": "--regio", "basis": "--basis", "kaart": "kaart build", "voorzieningen": "kaart voorzieningen import",
+          "bron": "--bron", "laag": "BESTAND:LAAG", "regio": "--regio", "basis": "--basis", "kaart": "kaart build", "voorzieningen": "kaart voorzieningen import",
           "regio-indelingen": "kaart regio-indelingen import KAART [MAP]", "woonvorm": "kaart locaties --profielen"}
 """Where the command takes each input an engine error can ask for (see kaart.errors)."""
 

@@ -31,6 +31,7 @@ from kaart.errors import DefinitieError, InputError
 from kaart.getallen import getal, kort, lees_getal, met_eenheid
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
                                catalogus, definitietabel, teller_noemer, waarden)
+from kaart.kaartbestand import Kaart
 
 log = logging.getLogger(__name__)
 
@@ -378,7 +379,7 @@ def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: st
                    beschikbaarheid=beschikbaarheid(verrijkt, cat), profiel=p, ontbrekend=missing)
 
 
-def verrijk(kaart, profielnaam: str | None = None) -> None:
+def verrijk(kaart: Kaart, profielnaam: str | None = None) -> None:
     """Add the drukpunt analysis to a kaart in place (levels, regio, drukpuntgebieden, indicator table).
 
     Run at build time, so the web app only reads.
@@ -403,7 +404,7 @@ def verrijk(kaart, profielnaam: str | None = None) -> None:
     kaart.metadata["min_inwoners"] = MIN_INWONERS
 
 
-def ranglijst(kaart, niveau: str, profielnaam: str | None = None,
+def ranglijst(kaart: Kaart, niveau: str, profielnaam: str | None = None,
               gewichten: dict[str, float] | None = None) -> tuple[pd.DataFrame, Profiel, list[str]]:
     """The areas of a level ranked by drukpunt score under a profile, each with its driving indicators.
 

@@ -10,7 +10,8 @@ parameter (no ``--gemeente``, no ``'kaart build'``): the engine does not know wh
 called it. Where the fix is to give an input, the error carries that input's
 concept in ``parameter`` (``"gemeente"``, ``"jaar"``, ``"minimum"``); the CLI adds
 its own flag to the message (``(--gemeente)``), the web app shows the message as
-it is, beside its form. Messages about the CLI's own flags stay in the CLI.
+it is, beside its form. Messages about the CLI's own flags stay in the CLI. The
+sources in ``layers`` are read only by the command, so their messages may name its flags.
 """
 
 from __future__ import annotations

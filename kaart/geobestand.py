@@ -16,6 +16,7 @@ import numpy as np
 import pyogrio
 
 from kaart.errors import InputError
+from kaart.getallen import kort
 
 log = logging.getLogger(__name__)
 
@@ -30,20 +31,22 @@ def parse_spec(spec: str) -> tuple[Path, str | None]:
     return Path(spec), None
 
 
-def read_vector(path: Path, laag: str | None) -> gpd.GeoDataFrame:
-    """One layer of a GeoPackage, GeoJSON, shapefile or FlatGeobuf; a file with several layers needs ``laag``."""
+def read_vector(path: Path, laag: str | None, naam: str | None = None) -> gpd.GeoDataFrame:
+    """One layer of a GeoPackage, GeoJSON, shapefile or FlatGeobuf; a file with several layers needs ``laag``.
+    ``naam`` is the file's name as the user knows it, for the messages (an upload is read from a temporary copy)."""
+    naam = naam or path.name
     try:
         layers = [name for name, _ in pyogrio.list_layers(path)]
         if laag is not None and laag not in layers:
-            raise InputError(f"{path.name} has no layer '{laag}'.", f"Choose one of: {', '.join(layers)}.")
+            raise InputError(f"{naam} heeft geen laag ‘{laag}’.", f"Kies uit: {', '.join(layers)}.", parameter="laag")
         if laag is None and len(layers) > 1:
-            raise InputError(f"{path.name} has several layers ({', '.join(layers)}).", "Choose one with BESTAND:LAAG.")
+            raise InputError(f"{naam} heeft meer lagen ({', '.join(layers)}).", "Kies er een.", parameter="laag")
         return gpd.read_file(path, layer=laag or layers[0], engine="pyogrio")
     except InputError:
         raise
     except Exception as err:  # GDAL raises several types for unreadable files
-        raise InputError(f"Cannot read {path.name}: {err}.",
-                         "Check that the file is complete and of the type its name says.") from err
+        raise InputError(f"{naam} is niet te lezen: {err}.",
+                         "Controleer of het bestand compleet is en van de soort die zijn naam zegt.") from err
 
 
 LONLAT_NL = (-10.0, 45.0, 20.0, 60.0)
@@ -83,20 +86,20 @@ def with_crs(frame: gpd.GeoDataFrame, label: str, geojson: bool = False) -> gpd.
         if rd:
             log.info("%s declares no CRS; its coordinates are RD New, taken as EPSG:28992", label)
             return frame.set_crs("EPSG:28992")
-        raise InputError(f"{label} declares no coordinate reference system and its coordinates "
-                         f"({_range(bounds)}) are neither RD New nor longitude/latitude.",
-                         "Save the file with its CRS (e.g. EPSG:28992).")
+        raise InputError(f"{label} noemt geen coördinatenstelsel, en zijn coördinaten ({_range(bounds)}) zijn "
+                         "geen RD New en geen lengte/breedte.",
+                         "Sla het bestand op met zijn coördinatenstelsel (bijvoorbeeld EPSG:28992).")
     declared = f"{frame.crs.name} ({frame.crs.to_string()})"
     if frame.crs.is_geographic and rd:
         if geojson:
             log.warning("%s: a GeoJSON is read as longitude/latitude (%s), but its coordinates (%s) are RD New "
                         "metres; taken as EPSG:28992", label, declared, _range(bounds))
             return frame.set_crs("EPSG:28992", allow_override=True)
-        raise _mismatch(label, declared, bounds, "RD New (EPSG:28992) metres", "EPSG:28992")
+        raise _mismatch(label, declared, bounds, "RD New-meters (EPSG:28992)", "EPSG:28992")
     if frame.crs.is_geographic and not _within(bounds, (-180.0, -90.0, 180.0, 90.0)):
-        raise _mismatch(label, declared, bounds, "not longitude/latitude", None)
+        raise _mismatch(label, declared, bounds, "geen lengte/breedte", None)
     if frame.crs.equals("EPSG:28992") and not rd:
-        raise _mismatch(label, declared, bounds, "longitude/latitude" if lonlat else "outside RD New's area",
+        raise _mismatch(label, declared, bounds, "lengte/breedte" if lonlat else "buiten het gebied van RD New",
                         "EPSG:4326" if lonlat else None)
     return frame
 
@@ -108,11 +111,14 @@ def _within(bounds, box) -> bool:
 
 
 def _range(bounds) -> str:
-    minx, miny, maxx, maxy = bounds
-    return f"x {minx:.6g} to {maxx:.6g}, y {miny:.6g} to {maxy:.6g}"
+    """The coordinates' range, to six significant digits, the Dutch way (``x 105.000 tot 106.000``)."""
+    minx, miny, maxx, maxy = (kort(float(f"{v:.6g}")) for v in bounds)
+    return f"x {minx} tot {maxx}, y {miny} tot {maxy}"
 
 
 def _mismatch(label: str, declared: str, bounds, what: str, real: str | None) -> InputError:
-    fix = (f"Save the file with the CRS its coordinates are in ({real}), e.g. in QGIS with Export > Save Features As."
-           if real else "Save the file with the CRS its coordinates are in (e.g. EPSG:28992 or EPSG:4326).")
-    return InputError(f"{label} declares the CRS {declared}, but its coordinates ({_range(bounds)}) are {what}.", fix)
+    fix = (f"Sla het bestand op met het stelsel waarin zijn coördinaten staan ({real}), bijvoorbeeld in QGIS met "
+           "Exporteren > Objecten opslaan als." if real
+           else "Sla het bestand op met het stelsel waarin zijn coördinaten staan (bijvoorbeeld EPSG:28992 of EPSG:4326).")
+    return InputError(f"{label} noemt het coördinatenstelsel {declared}, maar zijn coördinaten ({_range(bounds)}) "
+                      f"zijn {what}.", fix)

@@ -234,7 +234,7 @@ def _sigterm_as_exit():
         yield
         return
 
-    def exit_(signum, frame):
+    def exit_(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, exit_)

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from kaart.categorieen import ZORGDRUK_LOCATIES, ZORGDRUK_PLAATSEN, categorieen, zorgdruk_categorieen
+from kaart.kaartbestand import Kaart
 
 
 
@@ -115,7 +116,7 @@ BIJZONDERE_WOONVORMEN = "bijzondere_woonvormen"
 """The layer of existing special housing and care locations (existing zorgdruk) the planner tools read."""
 
 
-def voeg_toe(kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
+def voeg_toe(kaart: Kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
     """Add facility points to a kaart in place, join them to its areas and analyse it again.
 
     Points from ``bron`` replace those an earlier import of the same source
@@ -162,7 +163,7 @@ def voeg_toe(kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
     return pd.DataFrame(buiten.drop(columns="geometry"))
 
 
-def regiovorm(kaart) -> shapely.Geometry:
+def regiovorm(kaart: Kaart) -> shapely.Geometry:
     """The region's outline: the regio layer the analysis wrote, else the union of the coarsest level."""
     if kaart.regio is not None:
         return kaart.regio.to_crs("EPSG:28992").geometry.union_all()

@@ -60,16 +60,16 @@ def test_a_geopackage_claiming_lon_lat_with_rd_coordinates_is_refused_naming_bot
     result = _build(tmp_path, path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     message = result.stderr.strip().splitlines()[-1]
-    assert message.startswith("fout: fout.gpkg declares the CRS WGS 84 (EPSG:4326)")
-    assert "x 105000 to 106000, y 425000 to 426000" in message and "are RD New (EPSG:28992) metres" in message
-    assert "Save the file with the CRS its coordinates are in (EPSG:28992)" in message
+    assert message.startswith("fout: fout.gpkg noemt het coördinatenstelsel WGS 84 (EPSG:4326)")
+    assert "x 105.000 tot 106.000, y 425.000 tot 426.000" in message and "zijn RD New-meters (EPSG:28992)" in message
+    assert "Sla het bestand op met het stelsel waarin zijn coördinaten staan (EPSG:28992)" in message
     assert not (tmp_path / "k.gpkg").exists()
 
 
 def test_a_geojson_claiming_rd_with_lon_lat_coordinates_is_refused(tmp_path):
     path = _geojson(tmp_path / "fout.geojson", LONLAT_BUURT, crs="urn:ogc:def:crs:EPSG::28992")
-    with pytest.raises(InputError, match=r"declares the CRS Amersfoort / RD New \(EPSG:28992\).*"
-                                         r"x 4\.66 to 4\.68, y 51\.8 to 51\.81\) are longitude/latitude") as err:
+    with pytest.raises(InputError, match=r"noemt het coördinatenstelsel Amersfoort / RD New \(EPSG:28992\).*"
+                                         r"x 4,66 tot 4,68, y 51,8 tot 51,81\) zijn lengte/breedte") as err:
         load_bestand(path)
     assert "EPSG:4326" in err.value.fix
 
@@ -78,5 +78,5 @@ def test_coordinates_no_crs_can_have_are_refused(tmp_path):
     path = tmp_path / "ver.gpkg"
     gpd.GeoDataFrame({"buurtcode": ["BU05050101"], "jaar": [2023]},
                      geometry=[box(2_000_000, 2_000_000, 2_001_000, 2_001_000)], crs="EPSG:4326").to_file(path)
-    with pytest.raises(InputError, match="are not longitude/latitude"):
+    with pytest.raises(InputError, match="zijn geen lengte/breedte"):
         load_bestand(path)

@@ -123,13 +123,19 @@ def _screen_point(page, punt) -> tuple[float, float]:
     )
 
 
-def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
+def _tooltip_of_open_buurt(closed, site, demo_kaart):
+    """Hover the open buurt on the inhabitants map: the buurt, the page and its visible tooltip."""
     buurt, punt = _open_buurt(demo_kaart)
     page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
     x, y = _screen_point(page, punt)
     page.mouse.move(x, y)
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for(state="visible")
+    return buurt, page, tooltip
+
+
+def test_hovering_an_area_shows_its_tooltip(closed, site, demo_kaart):
+    buurt, page, tooltip = _tooltip_of_open_buurt(closed, site, demo_kaart)
     text = tooltip.inner_text()
     assert buurt["naam"] in text
     assert buurt["gemeentenaam"] in text
@@ -244,12 +250,7 @@ def test_the_browser_shows_values_as_the_server_formats_them(closed, site, demo_
     from kaart.variabelen import variabelen
     from kaart.getallen import weergave
 
-    buurt, punt = _open_buurt(demo_kaart)
-    page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
-    x, y = _screen_point(page, punt)
-    page.mouse.move(x, y)
-    tooltip = page.locator(".leaflet-tooltip")
-    tooltip.wait_for(state="visible")
+    buurt, page, tooltip = _tooltip_of_open_buurt(closed, site, demo_kaart)
     kolom = variabelen()["inwoners"]
     gemeente = demo_kaart.gebieden["gemeente"].loc[buurt["gemeentecode"]]
     text = tooltip.inner_text()

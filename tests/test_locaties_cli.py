@@ -58,7 +58,7 @@ def test_a_profile_file_and_kavels_from_files(demo_kaart_pad, tmp_path):
     (["--afstand", "scholen=9000"], "geef 0 tot en met 5.000"),
     (["--gemeente", "Atlantis"], "Onbekende gemeente"),
     (["--uit", "kandidaten.xlsx"], "unknown type"),
-    (["--locaties", "bestaat-niet.geojson"], "No file"),
+    (["--locaties", "bestaat-niet.geojson"], "Er is geen bestand"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(demo_kaart_pad, tmp_path, args, fragment):
     result = run("locaties", demo_kaart_pad, *args, cwd=tmp_path)

@@ -287,10 +287,10 @@ def test_a_bad_sites_file_gets_a_clear_message(tmp_path):
         {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[5, 52], [5.1, 52]]}}]}))
     with pytest.raises(InputError, match="LineString"):
         load_locaties(str(lijn))
-    with pytest.raises(InputError, match="No file"):
+    with pytest.raises(InputError, match="Er is geen bestand"):
         load_locaties(str(tmp_path / "nergens.geojson"))
     (tmp_path / "kavels.txt").write_text("x")
-    with pytest.raises(InputError, match="not a GeoJSON"):
+    with pytest.raises(InputError, match="is geen GeoJSON"):
         load_locaties(str(tmp_path / "kavels.txt"))
 
 

@@ -33,10 +33,10 @@ from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from kaart.getallen import weergave
+from kaart.getallen import getal, weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import Variabele, variabelen
-from kaart.voorzieningen import categorieen
+from kaart.categorieen import categorieen
 from webapp import webgeometrie
 from webapp.assets import localize
 from webapp.bewaard import Bewaard
@@ -207,6 +207,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
 
     if classes:
         bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
+        LegendaTeksten(classes.tick_labels).add_to(m)  # before the legend, whose axis reads them
         legend = StepColormap(classes.colours, index=classes.legend_index,
                               vmin=classes.legend_index[0], vmax=classes.legend_index[-1],
                               caption=_caption(kolom, bron), tick_labels=classes.tick_labels)
@@ -268,6 +269,33 @@ class GebiedenLaag(MacroElement):
         super().__init__()
         self._name = "GebiedenLaag"
         self.kaart, self.instellingen = kaart, instellingen
+
+
+class LegendaTeksten(MacroElement):
+    """The legend ticks' Dutch text (``1.234``, ``7,6``), for static/d3-nl.js: branca's legend draws its ticks in
+    the browser with d3, and the browser formats no number itself (see :mod:`kaart.getallen`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.LegendaTeksten = {{ this.teksten|tojson }};
+        {% endmacro %}
+    """)
+
+    def __init__(self, ticks: list[float]):
+        super().__init__()
+        self._name = "LegendaTeksten"
+        self.teksten = {_js_getal(v): getal(v, _decimalen(v)) for v in ticks}
+
+
+def _decimalen(x: float) -> int:
+    """The decimals a tick needs, up to two, so class breaks 7,6 and 8,4 do not both show as 8."""
+    return next((d for d in (0, 1) if abs(x - round(x, d)) <= 1e-9), 2)
+
+
+def _js_getal(x: float) -> str:
+    """A number as JavaScript's ``String(x)`` writes it, the key the browser looks its tick text up by."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else repr(x)
 
 
 def _caption(kolom: Variabele, bronvermelding: str) -> str:

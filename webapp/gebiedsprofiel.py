@@ -24,7 +24,7 @@ from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
-from kaart.voorzieningen import categorieen
+from kaart.categorieen import categorieen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
 from webapp.staat import staat

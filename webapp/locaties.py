@@ -31,7 +31,7 @@ from kaart import locatiezoeker as lz
 from kaart.errors import InputError
 from kaart.getallen import getal, lees_getal
 from kaart.kaartbestand import Kaart
-from kaart.locaties import MAX_LOCATIES, load_locaties
+from kaart.locaties import load_locaties
 from kaart.voorzieningen import regiovorm
 from kaart.woonvormen import MAX_AFSTAND_M, MAX_GEWICHT, Woonvorm, woonvormen
 from webapp import geschiktheidsbeeld, webgeometrie
@@ -78,55 +78,57 @@ class Keuze:
         return q
 
 
-def _lees_getal(args, key: str, lo: float, hi: float, wat: str) -> float:
-    tekst = args.get(key, "").strip()
+def _lees_getal(args, key: str, wat: str) -> float:
+    """A number typed in the query (``2,5`` or ``2.5``); whether it fits is the engine's to say."""
     try:
-        value = lees_getal(tekst)
+        return lees_getal(args.get(key, ""))
     except ValueError:
-        raise InvalidChoice(f"{wat} is ‘{args.get(key)}’; geef een getal van {lo:g} tot en met {hi:g}.") from None
-    if not lo <= value <= hi:
-        raise InvalidChoice(f"{wat} is {tekst}; geef een getal van {lo:g} tot en met {hi:g}.")
-    return value
+        raise InvalidChoice(f"{wat} is ‘{args.get(key)}’; geef een getal.") from None
 
 
 _VELD = {"gewicht": "gewicht", "afstand": "afstand_m"}
 
 
-def _gezet(args, criteria, soort: str, hoogste: float, wat: str) -> dict[str, float]:
-    """The ``<soort>_<id>`` values of the query that differ from the profile's, checked."""
+def _gezet(args, w: Woonvorm, soort: str, wat: str) -> dict[str, float]:
+    """The ``<soort>_<id>`` values of the query that differ from the profile's (an id the profile does not
+    have is kept, so the engine refuses it with the profile's criteria)."""
+    criteria = {c.id: c for c in (w.voorkeuren if soort == "gewicht" else w.uitsluitingen)}
     result = {}
-    for c in criteria:
-        key = f"{soort}_{c.id}"
-        if args.get(key):
-            value = _lees_getal(args, key, 0, hoogste, f"{wat} van ‘{c.label}’")
-            if value != getattr(c, _VELD[soort]):
-                result[c.id] = value
+    for key in args:
+        if key.startswith(f"{soort}_") and args.get(key):
+            cid = key.split("_", 1)[1]
+            value = _lees_getal(args, key, f"{wat} van ‘{criteria[cid].label if cid in criteria else cid}’")
+            if cid not in criteria or value != getattr(criteria[cid], _VELD[soort]):
+                result[cid] = value
     return result
 
 
 def keuze(kaart: Kaart, args) -> Keuze:
-    """The choice a query makes, checked; a Dutch 400 names anything wrong."""
+    """The choice a query makes, checked: the page's own inputs here, the profile's settings by the engine
+    (:meth:`kaart.woonvormen.Woonvorm.met`); a Dutch 400 names anything wrong."""
     naam = args.get("profiel") or STANDAARD
-    if naam not in woonvormen():
+    if naam not in woonvormen():  # only the shipped profiles: the page takes no file path
         raise InvalidChoice(f"Het profiel ‘{naam}’ bestaat niet. Kies uit: {', '.join(woonvormen())}.")
     w = woonvormen()[naam]
     gemeente = (args.get("gemeente") or "").strip().upper() or None
     if gemeente is not None and gemeente not in kaart.gebieden.get("gemeente", {}).index:
         raise InvalidChoice(f"De gemeente ‘{gemeente}’ staat niet in deze kaart.")
-    top = int(_lees_getal(args, "top", 1, MAX_TOP, "Het aantal kandidaten")) if args.get("top") else TOP
+    top = TOP
+    if args.get("top"):
+        top = int(_lees_getal(args, "top", "Het aantal kandidaten"))
+        if not 1 <= top <= MAX_TOP:
+            raise InvalidChoice(f"Het aantal kandidaten is {top}; geef een getal van 1 tot en met {MAX_TOP}.")
     kavels = args.get("kavels") or None
     if kavels is not None and kavels not in staat().locatiezoeker.kavels:
         raise InvalidChoice("Deze kavels zijn niet (meer) bekend bij de server. Laad het bestand opnieuw.")
     # Slider values belong to the profile named in ``basis``; after switching profile they are ignored.
     eigen = args.get("basis", naam) == naam
-    gewichten = _gezet(args, w.voorkeuren, "gewicht", MAX_GEWICHT, "Het gewicht") if eigen else {}
-    afstanden = _gezet(args, w.uitsluitingen, "afstand", MAX_AFSTAND_M, "De afstand") if eigen else {}
-    bekend = {f"gewicht_{c.id}" for c in w.voorkeuren} | {f"afstand_{c.id}" for c in w.uitsluitingen}
-    onbekend = [k for k in args if k.startswith(("gewicht_", "afstand_")) and k not in bekend and eigen]
-    if onbekend:
-        raise InvalidChoice(f"‘{onbekend[0].split('_', 1)[1]}’ is geen criterium van het profiel {w.label}.")
-    if not any({**{c.id: c.gewicht for c in w.voorkeuren}, **gewichten}.values()):
-        raise InvalidChoice("Alle gewichten staan op 0; geef minstens één voorkeur een gewicht.")
+    gewichten = _gezet(args, w, "gewicht", "Het gewicht") if eigen else {}
+    afstanden = _gezet(args, w, "afstand", "De afstand") if eigen else {}
+    try:
+        w.met(gewichten, afstanden)
+    except InputError as err:
+        raise InvalidChoice(str(err)) from None
     return Keuze(naam, gemeente, top, tuple(sorted(gewichten.items())), tuple(sorted(afstanden.items())), kavels)
 
 
@@ -203,7 +205,7 @@ def locaties():
         gewichten=gewichten, afstanden=afstanden, gemeenten=gemeenten.items() if len(gemeenten) else [],
         totaal=m.totaal, over=u.overgebleven, eenheid=m.eenheid, kavels=kavels,
         legenda=geschiktheidsbeeld.legenda(), data=data, query=k.query(), max_afstand=MAX_AFSTAND_M,
-        max_gewicht=MAX_GEWICHT, max_top=MAX_TOP, getal=getal)
+        max_gewicht=MAX_GEWICHT, max_top=MAX_TOP)
 
 
 @bp.get("/locaties/geschiktheid.png")
@@ -260,13 +262,10 @@ def kavels():
         pad = Path(map_) / f"kavels{achtervoegsel}"
         pad.write_bytes(inhoud)
         try:
-            sites = load_locaties(str(pad))
+            sites = load_locaties(str(pad), naam=bestand.filename)
         except InputError as err:
             current_app.logger.info("Kavels file %s refused: %s", bestand.filename, err)
-            raise InvalidChoice(f"Het bestand ‘{bestand.filename}’ is niet te gebruiken. Geef de kavels als punten of "
-                                "vlakken in GeoJSON of GeoPackage, met hun coördinatenstelsel, hoogstens "
-                                f"{getal(MAX_LOCATIES)} "
-                                "stuks.") from None
+            raise InvalidChoice(str(err)) from None
     staat().locatiezoeker.kavels.zet(sleutel, (f"{bestand.filename} ({len(sites)} kavels)", sites))
     # The settings of the page the file was sent from come along (checked again on the page itself).
     instellingen = {k: v for k, v in request.form.items()

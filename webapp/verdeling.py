@@ -67,8 +67,6 @@ def keuze(args) -> Keuze:
     aantal = _geheel(args, "aantal", STANDAARD_AANTAL, "Het aantal per jaar")
     jaren = _geheel(args, "jaren", 1, "Het aantal jaren")
     basis = args.get("basis") or "huishoudens"
-    if basis not in BASISSEN:
-        raise InvalidChoice(f"De basis ‘{basis}’ bestaat niet. Kies uit: {', '.join(BASISSEN)}.")
     try:
         correctie = lees_getal(args.get("correctie") or "0")
     except ValueError:

@@ -281,7 +281,7 @@ def meet(kaart: Kaart, woonvorm: Woonvorm, gemeente: str | None = None,
 
 
 def _ontbreekt_tekst(c: Criterium) -> str:
-    from kaart.voorzieningen import categorieen
+    from kaart.categorieen import categorieen
 
     if c.soort == "voorzieningen":
         wat = ", ".join(categorieen()[n].meervoud.lower() for n in c.categorieen)
