@@ -16,7 +16,6 @@ import pandas as pd
 import shapely
 
 from kaart.codes import BUITENLAND
-from kaart.drukpunten import verrijk
 from kaart.errors import InputError
 from kaart.gebieden import assemble
 from kaart.herkomst import met_indicatoren
@@ -83,6 +82,8 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
         the kaart would carry no statistic at all (naming the years the
         statistics are of), or when duplicates conflict under the ``fout`` rule.
     """
+    from kaart.drukpunten import verrijk  # only a build needs the analysis, whose PySAL import takes seconds
+
     nederland_bron = "CBS (landelijke rij van de KWB-tabel)" if nederland is not None else None
     if nederland is None:
         nederland, nederland_bron = _national(bronnen, jaar)
