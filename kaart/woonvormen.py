@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from kaart import definities
+from kaart.categorieen import categorieen
 from kaart.errors import InputError
 from kaart.getallen import getal, kort
 
@@ -177,8 +178,6 @@ def _is_getal(value: object) -> bool:
 
 
 def _criterium(spec: dict, rol: str, problemen: list[str]) -> Criterium:
-    from kaart.categorieen import categorieen
-
     cid = spec.get("id") or "?"
     waar = f"{rol} ‘{cid}’"
     for veld in ("id", "label", "soort", "uitleg", "eenheid"):

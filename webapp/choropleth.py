@@ -33,10 +33,10 @@ from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
 
+from kaart.categorieen import categorieen
 from kaart.getallen import getal, weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import Variabele, variabelen
-from kaart.categorieen import categorieen
 from webapp import webgeometrie
 from webapp.assets import localize
 from webapp.bewaard import Bewaard

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from flask import Blueprint, render_template
 
+from kaart.categorieen import categorieen
 from kaart.codes import NIVEAUS
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
 from kaart.getallen import afstand, met_teken, weergave
@@ -24,7 +25,6 @@ from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
-from kaart.categorieen import categorieen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
 from webapp.staat import staat

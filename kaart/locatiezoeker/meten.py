@@ -20,10 +20,12 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
+from kaart.categorieen import categorieen
+from kaart.crs import RD_NEW
 from kaart.errors import InputError
 from kaart.getallen import getal
 from kaart.kaartbestand import Kaart
-from kaart.raster import RD_NEW, Raster, raster
+from kaart.raster import Raster, raster
 from kaart.woonvormen import MAX_AFSTAND_M, Criterium, Woonvorm
 
 
@@ -281,8 +283,6 @@ def meet(kaart: Kaart, woonvorm: Woonvorm, gemeente: str | None = None,
 
 
 def _ontbreekt_tekst(c: Criterium) -> str:
-    from kaart.categorieen import categorieen
-
     if c.soort == "voorzieningen":
         wat = ", ".join(categorieen()[n].meervoud.lower() for n in c.categorieen)
         fix = "Importeer ze in de voorzieningenlaag (uit een bestand of uit OpenStreetMap)."
