@@ -31,6 +31,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_compress import Compress
 
+from kaart.datums import datum, moment
 from kaart.errors import InputError
 from kaart.getallen import getal, kort
 from kaart.kaartbestand import FORMAT_VERSION, FormatVersionError, read_kaart
@@ -79,7 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     instance = os.fspath(instance_path) if instance_path is not None else None
     app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals.update(getal=getal, kort=kort)  # templates write numbers as the engine does
+    app.jinja_env.globals.update(getal=getal, kort=kort, datum=datum, moment=moment)  # as the engine writes them
     app.config.from_mapping(KAART_PAD=None, NODE_MODULES=str(assets.NODE_MODULES))
     app.config.from_pyfile("config.py", silent=True)
     if os.environ.get("KAART_PAD"):
