@@ -24,11 +24,17 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """
     frame = frame.copy()
     for kolom in frame.columns:
-        if frame[kolom].dtype == object or pd.api.types.is_string_dtype(frame[kolom]):
-            tekst = frame[kolom]
-            formule = tekst.map(lambda v: isinstance(v, str) and v.startswith(FORMULE_TEKENS))
-            frame[kolom] = tekst.where(~formule, "'" + tekst.astype("string"))
+        frame[kolom] = _als_tekst(frame[kolom])
+    frame.index = pd.Index(_als_tekst(frame.index.to_series()), name=frame.index.name)  # the index too: a code
     return frame.to_csv(sep=";", decimal=",", index=True, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _als_tekst(waarden: pd.Series) -> pd.Series:
+    """Values with a formula's first character marked as text; numbers and other types unchanged."""
+    if not (waarden.dtype == object or pd.api.types.is_string_dtype(waarden)):
+        return waarden
+    formule = waarden.map(lambda v: isinstance(v, str) and v.startswith(FORMULE_TEKENS))
+    return waarden.where(~formule, "'" + waarden.astype("string"))
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:

@@ -185,7 +185,7 @@ def test_texts_are_checked(site):
     lon, lat = midden(facilitator, ws)
     for body, fragment in [({"categorie": "kans", "tekst": " "}, "toelichting"),
                            ({"categorie": "roddel", "tekst": "x"}, "categorie"),
-                           ({"categorie": "kans", "tekst": "x" * 2001}, "2000")]:
+                           ({"categorie": "kans", "tekst": "x" * 2001}, "2.000")]:
         response = facilitator.api("POST", ws, "annotaties", {"geometrie": vlak(lon, lat), **body})
         assert response.status_code == 400 and fragment in response.json()["fout"]["melding"]
 
@@ -256,6 +256,7 @@ def test_dots_are_limited_on_the_server_even_when_sent_at_once(site):
     lon, lat = midden(a, ws)
     ids = [a.api("POST", ws, "annotaties", {"geometrie": vlak(lon + i * 0.003, lat), "categorie": "kans",
                                             "tekst": f"Plek {i}"}).json()["id"] for i in range(6)]
+    assert facilitator.api("POST", ws, "instellingen", {"fase": "prioritering"}).status_code == 200
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(lambda aid: a.api("PUT", ws, "stemmen", {"doel_soort": "annotatie", "doel": str(aid),
                                                                            "aantal": 1}).status_code, ids))
@@ -303,7 +304,8 @@ def test_export_and_import_into_a_fresh_database_loses_nothing(site, demo_kaart_
                                             "categorie": "idee", "tekst": "Weg"}).json()["id"]
     a.api("PATCH", ws, f"annotaties/{kept}", {"tekst": "Blijft, aangepast"})
     a.api("DELETE", ws, f"annotaties/{gone}")
-    a.api("PUT", ws, "stemmen", {"doel_soort": "annotatie", "doel": str(kept), "aantal": 2})
+    facilitator.api("POST", ws, "instellingen", {"open": {"stemmen": True}})
+    assert a.api("PUT", ws, "stemmen", {"doel_soort": "annotatie", "doel": str(kept), "aantal": 2}).status_code == 200
     facilitator.api("POST", ws, "afspraken", {"gebied": "GM9901", "wat": "Plan", "wanneer": "2027-01-01",
                                               "wie": [{"partij": "Corporatie", "rol": "adviseren"}]})
     export = facilitator.s.get(f"{url}/werksessies/{ws}/export.{formaat}", timeout=30)

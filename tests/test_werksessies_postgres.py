@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from webapp.werksessies import afspraken, annotaties, stemmen
+from webapp.werksessies.afspraken import Gebieden
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.opslag import Opslag, verschillen
 from webapp.werksessies.toegang import maak_werksessie, open_link
@@ -76,19 +77,20 @@ def test_a_werksessie_lives_on_postgresql_as_on_sqlite(postgres, demo_kaart):
     buurten = demo_kaart.gebieden["buurt"]
     index = Gebiedsindex(buurten, demo_kaart.extra["regio"].geometry.iloc[0])
     centre = buurten.to_crs("EPSG:4326").geometry.iloc[10].representative_point()
+    gebieden = Gebieden({buurten.index[10]: "buurt"}, {}, lambda code, ind: None)
     with opslag.schrijf() as s:
         werksessie, links = maak_werksessie(s, "Op PostgreSQL", "Voorbeeldregio", "prioritering", date.today(),
                                             date.today() + timedelta(days=1), stippen=2)
         deelnemer = open_link(s, links["deelnemer"])
         facilitator = open_link(s, links["facilitator"])
-        annotatie = annotaties.plaats(s, werksessie, deelnemer, {
+        annotatie = annotaties.plaats(s, werksessie, facilitator, {  # in prioritering only the facilitator draws
             "geometrie": {"type": "Point", "coordinates": [centre.x, centre.y]}, "categorie": "kans",
             "tekst": "Lege winkel, ruimte voor een huiskamer"}, index)
         stemmen.stem(s, werksessie, deelnemer, "annotatie", str(annotatie.id), 2, set())
         afspraken.leg_vast(s, werksessie, facilitator, {"gebied": buurten.index[10], "wat": "Huiskamer openen",
                                                         "wie": [{"partij": "Welzijn", "rol": "co-creeren"}],
                                                         "wanneer": "2027-03-01"},
-                           {buurten.index[10]: "buurt"}, lambda code, ind: None)
+                           Gebieden({buurten.index[10]: "buurt"}, {}, lambda code, ind: None))
         ws_id = werksessie.id
     with opslag.schrijf() as s:
         with pytest.raises(annotaties.Weigering, match="stippen"):
@@ -97,7 +99,7 @@ def test_a_werksessie_lives_on_postgresql_as_on_sqlite(postgres, demo_kaart):
     with opslag.lees() as s:
         export = naar_geopackage(pakket(s, s.get(type(werksessie), ws_id)))
     with opslag.schrijf() as s:
-        kopie, _ = importeer(s, uit_bestand(export), index)
+        kopie, _ = importeer(s, uit_bestand(export), index, gebieden)
         kopie_id = kopie.id
     with opslag.lees() as s:
         terug = pakket(s, s.get(type(werksessie), kopie_id))

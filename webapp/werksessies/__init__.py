@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from flask import Flask
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -28,6 +28,7 @@ from kaart.kaartbestand import Kaart
 from webapp import webgeometrie
 from webapp.errors import Fout, antwoord
 from webapp.staat import staat
+from webapp.werksessies.afspraken import Gebieden
 from webapp.werksessies.annotaties import wis_verlopen
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.opslag import Opslag
@@ -48,16 +49,27 @@ class Omgeving:
     grens_wgs84: list[float]
     drukpunten: list[str]
     drukpunten_geojson: dict
-    namen: dict[str, str] = field(default_factory=dict)
+    gebieden: Gebieden
 
-    def huidige_waarde(self, code: str, indicator: str) -> float | None:
-        """An indicator's value for an area of the kaart (None when unknown); KeyError for an unknown indicator."""
-        kolom = self.kaart.catalogus[indicator].kolom
-        for frame in self.kaart.gebieden.values():
+
+def _huidige_waarde(kaart: Kaart):
+    """An indicator's value for an area of the kaart, None when unknown."""
+    def waarde(code: str, indicator: str) -> float | None:
+        kolom = kaart.catalogus[indicator].kolom
+        for frame in kaart.gebieden.values():
             if code in frame.index:
                 value = frame.at[code, kolom] if kolom in frame else None
                 return None if value is None or pd.isna(value) else float(value)
         return None
+    return waarde
+
+
+def _gebieden(kaart: Kaart) -> Gebieden:
+    """The areas and the indicators an afspraak can name: only those with a value somewhere in the kaart."""
+    namen = {code: str(naam) for frame in kaart.gebieden.values() for code, naam in frame["naam"].items()}
+    indicatoren = {i.id: (i.label, i.eenheid) for i in kaart.catalogus
+                   if any(i.kolom in frame and frame[i.kolom].notna().any() for frame in kaart.gebieden.values())}
+    return Gebieden(namen=namen, indicatoren=indicatoren, huidige_waarde=_huidige_waarde(kaart))
 
 
 def _geheime_sleutel(app: Flask) -> str:
@@ -81,17 +93,18 @@ def _omgeving(kaart: Kaart, opslag: Opslag) -> Omgeving:
                             geometry=webgeometrie.web(flagged.geometry, webgeometrie.DRUKPUNTEN)
                             .reindex(flagged.index)).reset_index()
     minx, miny, maxx, maxy = kaart.gebieden[list(kaart.gebieden)[0]].to_crs("EPSG:4326").total_bounds
-    namen = {code: str(naam) for frame in kaart.gebieden.values() for code, naam in frame["naam"].items()}
     return Omgeving(kaart=kaart, opslag=opslag, index=Gebiedsindex(fijnste, regio),
                     regio=str(kaart.metadata.get("regio") or kaart.metadata.get("titel") or "Regio"),
                     grens_wgs84=[float(miny), float(minx), float(maxy), float(maxx)],
-                    drukpunten=list(flagged.index), drukpunten_geojson=vorm.__geo_interface__, namen=namen)
+                    drukpunten=list(flagged.index), drukpunten_geojson=vorm.__geo_interface__, gebieden=_gebieden(kaart))
 
 
 def init_app(app: Flask, kaart: Kaart) -> None:
     app.config.setdefault("WERKSESSIE_DB", f"sqlite:///{Path(app.instance_path) / 'werksessies.sqlite'}")
     app.config.setdefault("WERKSESSIE_SCHRIJFLIMIET", "120 per minute")
     app.config.setdefault("WERKSESSIE_AANMAAKLIMIET", "20 per minute")
+    # A room of 60 behind one municipal address opens its links within minutes, some twice.
+    app.config.setdefault("WERKSESSIE_OPENLIMIET", "150 per hour")
     # Flask's own defaults for these are None, so setdefault would keep them.
     app.config["MAX_CONTENT_LENGTH"] = app.config.get("MAX_CONTENT_LENGTH") or MAX_VERZOEK
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
@@ -119,12 +132,16 @@ def init_app(app: Flask, kaart: Kaart) -> None:
     with app.app_context():
         _bewaartermijn()
 
-    CSRFProtect(app)
     limiter = Limiter(key_func=sleutel, app=app, storage_uri="memory://", default_limits=[])
     limiter.limit(lambda: app.config["WERKSESSIE_SCHRIJFLIMIET"], methods=SCHRIJFMETHODEN)(bp)
     limiter.limit(lambda: app.config["WERKSESSIE_AANMAAKLIMIET"], methods=["POST"])(beheer)
     app.register_blueprint(beheer)
     app.register_blueprint(bp)
+    # Opening a link makes a participant: per address, so nobody mints hundreds of dot budgets.
+    app.view_functions["werksessies.open_"] = limiter.limit(
+        lambda: app.config["WERKSESSIE_OPENLIMIET"], key_func=lambda: f"open:{request.remote_addr}")(
+        app.view_functions["werksessies.open_"])
+    CSRFProtect(app)  # after the blueprints: the import's size limit is set before the CSRF check reads the body
     app.register_error_handler(CSRFError, _csrf)
 
 

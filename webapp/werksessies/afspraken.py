@@ -3,18 +3,23 @@
 Wat (what), wie (parties, each with its role: adviseren, co-creëren,
 meebeslissen, the rungs of participation the inrichtingsplan names), wanneer
 (a date), a measurable target on an indicator of the kaart (its current value
-taken from the kaart, a target value and year) and a status.
+taken from the kaart, a target value and year) and a status. :func:`lees`
+checks every field, for the page and for an import alike; :func:`zin` says the
+agreement as the sentence a council reads in its decision document.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from kaart.getallen import lees_getal
+from kaart.datums import datum
+from kaart.getallen import weergave
 from webapp.errors import Weigering
+from webapp.werksessies import velden
 from webapp.werksessies.model import (
     ROLLEN_PARTIJ,
     STATUS_AFSPRAAK,
@@ -24,76 +29,117 @@ from webapp.werksessies.model import (
 )
 from webapp.werksessies.toegang import nu, vereis_facilitator
 
+MAX_WAT = 2000
+MAX_PARTIJ = 200
 
-def _getal(data: dict, veld: str) -> float | None:
-    waarde = data.get(veld)
-    if waarde in (None, ""):
-        return None
-    try:
-        return lees_getal(str(waarde))
-    except ValueError:
-        raise Weigering(f"‘{waarde}’ is geen getal ({veld}).") from None
+
+@dataclass(frozen=True)
+class Gebieden:
+    """What an afspraak needs of the kaart: area names by code, the indicators it has values for (id ->
+    (label, unit)), and an indicator's current value in an area (None when unknown)."""
+
+    namen: dict[str, str]
+    indicatoren: dict[str, tuple[str, str]]
+    huidige_waarde: Callable[[str, str], float | None]
+
+    def code(self, waarde: object) -> str:
+        """The area's code from its code or its exact name as typed (a name two areas share is refused)."""
+        tekst = velden.tekst(waarde, "gebied", 200, verplicht=True, leeg="Kies het gebied van de afspraak.")
+        if tekst.upper() in self.namen:
+            return tekst.upper()
+        codes = [c for c, naam in self.namen.items() if naam.casefold() == tekst.casefold()]
+        if len(codes) == 1:
+            return codes[0]
+        voorbeeld = next(iter(self.namen.values()), "")
+        if codes:
+            raise Weigering(f"Er zijn {len(codes)} gebieden met de naam ‘{tekst}’. Kies het gebied op de kaart.")
+        raise Weigering(f"‘{tekst}’ is geen gebied van deze kaart. Kies het gebied op de kaart of zoek het op "
+                        f"naam, zoals ‘{voorbeeld}’.")
+
+
+def lees(data: dict, gebieden: Gebieden) -> dict:
+    """The checked fields of an afspraak (the columns of :class:`Afspraak` except the ids and times)."""
+    gebied = gebieden.code(data.get("gebied"))
+    wat = velden.tekst(data.get("wat"), "wat", MAX_WAT, verplicht=True,
+                       leeg="Beschrijf wat er wordt afgesproken.")
+    wie = data.get("wie")
+    if isinstance(wie, str):  # as an export stores it
+        try:
+            wie = json.loads(wie)
+        except json.JSONDecodeError:
+            wie = None
+    rollen = ", ".join(ROLLEN_PARTIJ.values()).lower()
+    if not isinstance(wie, list) or not 1 <= len(wie) <= 20 or not all(isinstance(p, dict) for p in wie):
+        raise Weigering(f"Noem 1 tot 20 partijen, elk met een rol: {rollen}.")
+    partijen = [{"partij": velden.tekst(p.get("partij"), "partij", MAX_PARTIJ, verplicht=True,
+                                        leeg=f"Noem bij elke partij de naam en een rol: {rollen}."),
+                 "rol": velden.keuze(p.get("rol"), ROLLEN_PARTIJ, "Geef alle partijen een rol")} for p in wie]
+    indicator = velden.tekst(data.get("indicator"), "indicator", 80)
+    if indicator and indicator not in gebieden.indicatoren:
+        raise Weigering(f"‘{indicator}’ is geen indicator van deze kaart. Kies er een uit de lijst.")
+    doeljaar = velden.getal_of_niets(data.get("doeljaar"), "doeljaar")
+    if doeljaar is not None and not (2000 <= doeljaar <= 2100 and doeljaar == int(doeljaar)):
+        raise Weigering("Geef als doeljaar een jaartal, zoals 2030.")
+    return {"gebied": gebied, "wat": wat, "wie": json.dumps(partijen, ensure_ascii=False),
+            "wanneer": velden.dag(data.get("wanneer"), "wanneer"), "indicator": indicator,
+            "huidige_waarde": gebieden.huidige_waarde(gebied, indicator) if indicator else None,
+            "doelwaarde": velden.getal_of_niets(data.get("doelwaarde"), "doelwaarde"),
+            "doeljaar": None if doeljaar is None else int(doeljaar),
+            "status": velden.keuze(data.get("status") or "gepland", STATUS_AFSPRAAK, "Kies een status")}
 
 
 def leg_vast(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, data: dict,
-             gebieden: dict[str, str], huidige_waarde) -> Afspraak:
-    """Record an agreement. ``gebieden`` maps the kaart's codes to names; ``huidige_waarde(code, indicator)``
-    gives an indicator's current value (None when unknown) or raises KeyError for an unknown indicator."""
+             gebieden: Gebieden) -> Afspraak:
+    """Record an agreement."""
     vereis_facilitator(deelnemer, "Alleen de facilitator legt afspraken vast.")
-    gebied = str(data.get("gebied", "")).strip().upper()
-    if gebied not in gebieden:
-        raise Weigering(f"‘{gebied}’ is geen gebied in deze kaart. Geef de CBS-code, zoals BU05050101.")
-    wat = str(data.get("wat", "")).strip()
-    if not wat or len(wat) > 2000:
-        raise Weigering("Beschrijf wat er wordt afgesproken (1 tot 2000 tekens).")
-    wie = data.get("wie")
-    if not isinstance(wie, list) or not 1 <= len(wie) <= 20 or not all(
-            isinstance(p, dict) and str(p.get("partij", "")).strip() and p.get("rol") in ROLLEN_PARTIJ for p in wie):
-        raise Weigering("Noem 1 tot 20 partijen, elk met een rol: " + ", ".join(ROLLEN_PARTIJ.values()).lower() + ".")
-    try:
-        wanneer = date.fromisoformat(str(data.get("wanneer", "")))
-    except ValueError:
-        raise Weigering("Geef bij ‘wanneer’ een datum (jjjj-mm-dd).") from None
-    indicator = str(data.get("indicator") or "")
-    huidig = None
-    if indicator:
-        try:
-            huidig = huidige_waarde(gebied, indicator)
-        except KeyError:
-            raise Weigering(f"‘{indicator}’ is geen indicator van deze kaart.") from None
-    doeljaar = _getal(data, "doeljaar")
-    if doeljaar is not None and not (2000 <= doeljaar <= 2100 and doeljaar == int(doeljaar)):
-        raise Weigering("Geef als doeljaar een jaartal, zoals 2030.")
-    status = data.get("status") or "gepland"
-    if status not in STATUS_AFSPRAAK:
-        raise Weigering(f"Kies een status: {', '.join(STATUS_AFSPRAAK.values()).lower()}.")
-    afspraak = Afspraak(werksessie_id=werksessie.id, gebied=gebied, wat=wat,
-                        wie=json.dumps([{"partij": str(p["partij"]).strip()[:200], "rol": p["rol"]} for p in wie],
-                                       ensure_ascii=False),
-                        wanneer=wanneer, indicator=indicator, huidige_waarde=huidig,
-                        doelwaarde=_getal(data, "doelwaarde"), doeljaar=None if doeljaar is None else int(doeljaar),
-                        status=status, aangemaakt=nu())
+    afspraak = Afspraak(werksessie_id=werksessie.id, aangemaakt=nu(), **lees(data, gebieden))
     session.add(afspraak)
     werksessie.revisie += 1
     session.flush()
     return afspraak
 
 
-def zet_status(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, afspraak_id: int,
-               status: str) -> Afspraak:
+def zet_status(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, afspraak_id: object,
+               status: object) -> Afspraak:
     vereis_facilitator(deelnemer, "Alleen de facilitator legt afspraken vast.")
-    afspraak = session.get(Afspraak, afspraak_id)
+    rij = velden.rij_id(afspraak_id)
+    afspraak = session.get(Afspraak, rij) if rij is not None else None
     if afspraak is None or afspraak.werksessie_id != werksessie.id:
         raise Weigering("Deze afspraak bestaat niet in deze werksessie.", 404)
-    if status not in STATUS_AFSPRAAK:
-        raise Weigering(f"Kies een status: {', '.join(STATUS_AFSPRAAK.values()).lower()}.")
-    afspraak.status = status
+    afspraak.status = velden.keuze(status, STATUS_AFSPRAAK, "Kies een status")
     werksessie.revisie += 1
     return afspraak
 
 
-def als_json(afspraak: Afspraak, gebieden: dict[str, str]) -> dict:
-    return {"id": afspraak.id, "gebied": afspraak.gebied, "gebiedsnaam": gebieden.get(afspraak.gebied, ""),
+def _opsomming(delen: list[str]) -> str:
+    return delen[0] if len(delen) == 1 else ", ".join(delen[:-1]) + " en " + delen[-1]
+
+
+def zin(afspraak: Afspraak, gebieden: Gebieden) -> str:
+    """The agreement as one sentence: "In De Weide: buurtkamer openen. Door Gemeente (meebeslissen) en
+    Wijkteam (co-creëren), uiterlijk 1 maart 2027. Doel: Huishoudens met een laag inkomen van 22,6% naar
+    18% in 2028. Status: gepland."."""
+    gebied = gebieden.namen.get(afspraak.gebied, afspraak.gebied)
+    wie = _opsomming([f"{p['partij']} ({ROLLEN_PARTIJ.get(p['rol'], p['rol']).lower()})"
+                      for p in json.loads(afspraak.wie)])
+    delen = [f"In {gebied}: {afspraak.wat.rstrip('.')}.", f"Door {wie}, uiterlijk {datum(afspraak.wanneer)}."]
+    if afspraak.indicator:
+        label, eenheid = gebieden.indicatoren.get(afspraak.indicator, (afspraak.indicator, ""))
+        doel = f"Doel: {label[0].lower() + label[1:]}"
+        if afspraak.huidige_waarde is not None:
+            doel += f" van {weergave(afspraak.huidige_waarde, eenheid)}"
+        if afspraak.doelwaarde is not None:
+            doel += f" naar {weergave(afspraak.doelwaarde, eenheid)}"
+        if afspraak.doeljaar:
+            doel += f" in {afspraak.doeljaar}"
+        delen.append(doel + ".")
+    delen.append(f"Status: {STATUS_AFSPRAAK.get(afspraak.status, afspraak.status).lower()}.")
+    return " ".join(delen)
+
+
+def als_json(afspraak: Afspraak, gebieden: Gebieden) -> dict:
+    return {"id": afspraak.id, "gebied": afspraak.gebied, "gebiedsnaam": gebieden.namen.get(afspraak.gebied, ""),
             "wat": afspraak.wat, "wie": json.loads(afspraak.wie), "wanneer": afspraak.wanneer.isoformat(),
-            "indicator": afspraak.indicator, "huidige_waarde": afspraak.huidige_waarde,
-            "doelwaarde": afspraak.doelwaarde, "doeljaar": afspraak.doeljaar, "status": afspraak.status}
+            "wanneer_tekst": datum(afspraak.wanneer), "indicator": afspraak.indicator,
+            "huidige_waarde": afspraak.huidige_waarde, "doelwaarde": afspraak.doelwaarde,
+            "doeljaar": afspraak.doeljaar, "status": afspraak.status, "zin": zin(afspraak, gebieden)}

@@ -17,7 +17,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaart.datums import moment
 from webapp.errors import Weigering
+from webapp.werksessies import fasen, velden
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.model import (
     CATEGORIEEN,
@@ -38,15 +40,19 @@ def _facilitator(deelnemer: Deelnemer) -> bool:
 
 def ziet(annotatie: Annotatie, deelnemer: Deelnemer) -> bool:
     """Whether the participant sees the annotation: all for the facilitator, else the visible ones and their own."""
-    if annotatie.verwijderd:
-        return False
+    return not annotatie.verwijderd and bereikbaar(annotatie, deelnemer)
+
+
+def bereikbaar(annotatie: Annotatie, deelnemer: Deelnemer) -> bool:
+    """Whether the participant may reach the annotation at all (read it, vote on it, change it if allowed):
+    a hidden or waiting one only its author and the facilitator. For anyone else it does not exist."""
     return _facilitator(deelnemer) or annotatie.status == "zichtbaar" or annotatie.auteur_id == deelnemer.id
 
 
 def mag_wijzigen(werksessie: Werksessie, annotatie: Annotatie, deelnemer: Deelnemer) -> bool:
     if _facilitator(deelnemer):
         return True
-    if deelnemer.rol == "lezer":
+    if deelnemer.rol == "lezer" or not bereikbaar(annotatie, deelnemer):
         return False
     return annotatie.auteur_id == deelnemer.id or not werksessie.alleen_eigen
 
@@ -56,7 +62,8 @@ def als_json(werksessie: Werksessie, annotatie: Annotatie, deelnemer: Deelnemer)
             "geometrie": json.loads(annotatie.geometrie), "soort": annotatie.soort,
             "buurten": [c for c in annotatie.buurten.split(",") if c], "status": annotatie.status,
             "eigen": annotatie.auteur_id == deelnemer.id, "mag_wijzigen": mag_wijzigen(werksessie, annotatie, deelnemer),
-            "gewijzigd": annotatie.gewijzigd.isoformat(), "revisie": annotatie.revisie}
+            "gewijzigd": annotatie.gewijzigd.isoformat(),
+            "gewijzigd_tekst": moment(annotatie.gewijzigd), "revisie": annotatie.revisie}
 
 
 def sinds(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, revisie: int) -> dict:
@@ -69,7 +76,7 @@ def sinds(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, revisi
             tonen.append(als_json(werksessie, annotatie, deelnemer))
         else:
             weg.append(annotatie.id)
-    return {"revisie": werksessie.revisie, "annotaties": tonen, "weg": weg}
+    return {"revisie": werksessie.revisie, "annotaties": tonen, "weg": weg, "werksessie": fasen.als_json(werksessie)}
 
 
 def _snapshot(annotatie: Annotatie) -> str:
@@ -87,23 +94,18 @@ def _vastleggen(session: Session, werksessie: Werksessie, annotatie: Annotatie, 
                           na=_snapshot(annotatie), tijd=annotatie.gewijzigd))
 
 
-def _tekst(data: dict, veld: str, maximum: int, verplicht: bool) -> str:
-    waarde = data.get(veld, "")
-    if not isinstance(waarde, str):
-        raise Weigering(f"Het veld {veld} moet tekst zijn.")
-    waarde = waarde.strip()
-    if verplicht and not waarde:
-        raise Weigering("Schrijf een toelichting bij wat u tekende.")
-    if len(waarde) > maximum:
-        raise Weigering(f"De {veld} is {len(waarde)} tekens; houd het bij {maximum}.")
-    return waarde
+def tekst(waarde: object) -> str:
+    """The explanation of an annotation (required)."""
+    return velden.tekst(waarde, "toelichting", MAX_TEKST, verplicht=True, leeg="Schrijf een toelichting bij wat u tekende.")
 
 
-def _categorie(data: dict) -> str:
-    categorie = data.get("categorie")
-    if categorie not in CATEGORIEEN:
-        raise Weigering(f"Kies een categorie: {', '.join(CATEGORIEEN.values()).lower()}.")
-    return categorie
+def naam(waarde: object) -> str:
+    """The optional display name of its author."""
+    return velden.tekst(waarde, "naam", MAX_NAAM)
+
+
+def categorie(waarde: object) -> str:
+    return velden.keuze(waarde, CATEGORIEEN, "Kies een categorie")
 
 
 def plaats(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, data: dict,
@@ -111,9 +113,10 @@ def plaats(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, data:
     """A new annotation from a drawn geometry, a category, a text and an optional display name."""
     if deelnemer.rol == "lezer":
         raise Weigering("Met een leeslink kunt u kijken, niet tekenen.", 403)
+    fasen.vereis_open(werksessie, deelnemer, "tekenen")
     geometrie, soort, (minx, miny, maxx, maxy), buurten = index.controleer(data.get("geometrie"))
-    annotatie = Annotatie(werksessie_id=werksessie.id, auteur_id=deelnemer.id, categorie=_categorie(data),
-                          tekst=_tekst(data, "tekst", MAX_TEKST, True), naam=_tekst(data, "naam", MAX_NAAM, False),
+    annotatie = Annotatie(werksessie_id=werksessie.id, auteur_id=deelnemer.id, categorie=categorie(data.get("categorie")),
+                          tekst=tekst(data.get("tekst")), naam=naam(data.get("naam")),
                           geometrie=geometrie, soort=soort, minx=minx, miny=miny, maxx=maxx, maxy=maxy,
                           buurten=",".join(buurten), aangemaakt=nu(), gewijzigd=nu(), revisie=0, verwijderd=False,
                           status="wacht" if werksessie.moderatie and not _facilitator(deelnemer) else "zichtbaar")
@@ -123,17 +126,21 @@ def plaats(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, data:
     return annotatie
 
 
-def haal(session: Session, werksessie: Werksessie, annotatie_id: int) -> Annotatie:
-    annotatie = session.get(Annotatie, annotatie_id)
-    if annotatie is None or annotatie.werksessie_id != werksessie.id:
+def haal(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, annotatie_id: object) -> Annotatie:
+    """The annotation, if it is in this werksessie and the participant may reach it; else a 404, the same
+    answer as for an id that does not exist, so another's hidden annotation gives nothing away."""
+    rij = velden.rij_id(annotatie_id)
+    annotatie = session.get(Annotatie, rij) if rij is not None else None
+    if annotatie is None or annotatie.werksessie_id != werksessie.id or not bereikbaar(annotatie, deelnemer):
         raise Weigering("Deze annotatie bestaat niet (meer) in deze werksessie.", 404)
     return annotatie
 
 
 def _wijzigbaar(session, werksessie, deelnemer, annotatie_id) -> Annotatie:
-    annotatie = haal(session, werksessie, annotatie_id)
+    annotatie = haal(session, werksessie, deelnemer, annotatie_id)
     if not mag_wijzigen(werksessie, annotatie, deelnemer):
         raise Weigering("U kunt alleen uw eigen annotaties wijzigen.", 403)
+    fasen.vereis_open(werksessie, deelnemer, "tekenen")
     return annotatie
 
 
@@ -145,11 +152,11 @@ def wijzig(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, annot
         raise Weigering("Deze annotatie is verwijderd; zet haar eerst terug.", 409)
     voor = _snapshot(annotatie)
     if "categorie" in data:
-        annotatie.categorie = _categorie(data)
+        annotatie.categorie = categorie(data["categorie"])
     if "tekst" in data:
-        annotatie.tekst = _tekst(data, "tekst", MAX_TEKST, True)
+        annotatie.tekst = tekst(data["tekst"])
     if "naam" in data:
-        annotatie.naam = _tekst(data, "naam", MAX_NAAM, False)
+        annotatie.naam = naam(data["naam"])
     if "geometrie" in data:
         geometrie, soort, bounds, buurten = index.controleer(data["geometrie"])
         annotatie.geometrie, annotatie.soort, annotatie.buurten = geometrie, soort, ",".join(buurten)
@@ -183,7 +190,7 @@ def modereer(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, ann
         raise Weigering("Alleen de facilitator kan annotaties goedkeuren of verbergen.", 403)
     if status not in ("zichtbaar", "verborgen"):
         raise Weigering("Kies zichtbaar of verborgen.")
-    annotatie = haal(session, werksessie, annotatie_id)
+    annotatie = haal(session, werksessie, deelnemer, annotatie_id)
     voor = _snapshot(annotatie)
     actie = {"verborgen": "verborgen", "zichtbaar": "goedgekeurd" if annotatie.status == "wacht" else "getoond"}
     annotatie.status = status
@@ -193,11 +200,12 @@ def modereer(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, ann
 
 def geschiedenis(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, annotatie_id: int) -> list[dict]:
     """Who changed what, when: for the facilitator and the annotation's author."""
-    annotatie = haal(session, werksessie, annotatie_id)
+    annotatie = haal(session, werksessie, deelnemer, annotatie_id)
     if not (_facilitator(deelnemer) or annotatie.auteur_id == deelnemer.id):
         raise Weigering("Alleen de auteur en de facilitator zien de geschiedenis van een annotatie.", 403)
     return [{"actie": w.actie, "door": "facilitator" if w.rol == "facilitator" else
-             ("u" if w.deelnemer_id == deelnemer.id else "een deelnemer"), "tijd": w.tijd.isoformat(),
+             ("u" if w.deelnemer_id == deelnemer.id else "een deelnemer"),
+             "tijd": w.tijd.isoformat(), "tijd_tekst": moment(w.tijd),
              "voor": json.loads(w.voor) if w.voor else None, "na": json.loads(w.na) if w.na else None}
             for w in annotatie.wijzigingen]
 
@@ -205,7 +213,7 @@ def geschiedenis(session: Session, werksessie: Werksessie, deelnemer: Deelnemer,
 GEWIST = "[tekst verwijderd na de bewaartermijn]"
 
 
-def wis_tekst(session: Session, werksessie: Werksessie, moment) -> int:
+def wis_tekst(session: Session, werksessie: Werksessie, tijd) -> int:
     """Purge the free text of a werksessie (annotation texts, display names, their history); the
     drawings, categories, votes and afspraken stay. Returns how many annotations were purged."""
     gewist = 0
@@ -216,7 +224,7 @@ def wis_tekst(session: Session, werksessie: Werksessie, moment) -> int:
         werksessie.revisie += 1
         annotatie.revisie = werksessie.revisie
         gewist += 1
-    werksessie.tekst_gewist = moment
+    werksessie.tekst_gewist = tijd
     return gewist
 
 

@@ -44,7 +44,8 @@ class Gebiedsindex:
                             "kunnen niet worden opgeslagen.")
         try:
             geom = shape(geojson)
-        except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException):
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
+                shapely.errors.GEOSException):
             raise Weigering("De getekende vorm is onleesbaar. Teken hem opnieuw.") from None
         if shapely.get_num_coordinates(geom) > MAX_PUNTEN:
             raise Weigering(f"De vorm heeft meer dan {MAX_PUNTEN} hoekpunten. Teken hem eenvoudiger.")

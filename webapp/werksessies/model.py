@@ -27,9 +27,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 FASEN = {"ervaringsgegevens": "Ervaringsgegevens verzamelen", "prioritering": "Waarderen en prioriteren",
          "afspraken": "Afspraken maken"}
+ACTIVITEITEN = {"tekenen": "Tekenen en toelichten", "stemmen": "Stippen zetten", "afspraken": "Afspraken maken"}
+FASE_OPENT = {"ervaringsgegevens": ("tekenen",), "prioritering": ("stemmen",), "afspraken": ("afspraken",)}
+"""What each phase opens when the facilitator chooses it; the facilitator can then open or close each."""
 ROLLEN = {"facilitator": "Facilitator", "deelnemer": "Deelnemer", "lezer": "Alleen lezen"}
 CATEGORIEEN = {"signaal": "Signaal", "zorg": "Zorg", "kans": "Kans", "idee": "Idee", "vraag": "Vraag"}
 ROLLEN_PARTIJ = {"adviseren": "Adviseren", "co-creeren": "Co-creëren", "meebeslissen": "Meebeslissen"}
+STATUS_ANNOTATIE = {"zichtbaar": "Zichtbaar", "wacht": "Wacht op goedkeuring", "verborgen": "Verborgen"}
 STATUS_AFSPRAAK = {"gepland": "Gepland", "lopend": "Lopend", "gereed": "Gereed", "vervallen": "Vervallen"}
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -48,6 +52,8 @@ class Werksessie(Basis):
     titel: Mapped[str] = mapped_column(String(200))
     regio: Mapped[str] = mapped_column(String(200))
     fase: Mapped[str] = mapped_column(String(40))
+    activiteiten: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    """The open activities, comma-separated; None: what the phase opens (``FASE_OPENT``)."""
     begin: Mapped[date] = mapped_column(Date)
     einde: Mapped[date] = mapped_column(Date)
     moderatie: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+from sqlalchemy import select
 from flask import (
     Blueprint,
     current_app,
@@ -35,6 +36,7 @@ from webapp.staat import staat
 from webapp.werksessies import afspraken as afspraken_
 from webapp.werksessies import annotaties as annotaties_
 from webapp.werksessies import stemmen as stemmen_
+from webapp.werksessies import fasen, velden
 from webapp.errors import Weigering
 from webapp.werksessies.model import (
     CATEGORIEEN,
@@ -43,9 +45,11 @@ from webapp.werksessies.model import (
     ROLLEN_PARTIJ,
     STATUS_AFSPRAAK,
     Deelnemer,
+    Toegang,
     Werksessie,
 )
 from webapp.werksessies.toegang import (
+    token_hash,
     bezoeker,
     maak_werksessie,
     nieuwe_link,
@@ -67,6 +71,14 @@ beheer = Blueprint("werksessiebeheer", __name__)
 """Creating and importing: rate-limited per address, more strictly than the writes inside a werksessie."""
 
 MAX_IMPORT = 20 * 2**20
+
+
+@beheer.before_app_request
+def _importgrens():
+    """An import may send ``MAX_IMPORT``: set before anything reads the body (the CSRF check reads the form
+    first, under the general cap, and a werksessie's own export of 30 x 20 annotations is larger)."""
+    if request.endpoint == "werksessiebeheer.importeren" and request.method == "POST":
+        request.max_content_length = MAX_IMPORT
 
 
 def _omgeving():
@@ -94,14 +106,17 @@ def _onthoud(deelnemer: Deelnemer) -> None:
 
 
 def _laad(s, ws: int) -> tuple[Werksessie, Deelnemer]:
-    werksessie = s.get(Werksessie, ws)
+    werksessie = s.get(Werksessie, ws) if velden.rij_id(ws) is not None else None
     if werksessie is None:
         raise Weigering("Deze werksessie bestaat niet.", 404)
     return werksessie, bezoeker(s, ws, _sessies().get(str(ws)))
 
 
 def _json() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested thousands deep: no form the page sends
+        data = None
     if not isinstance(data, dict):
         raise Weigering("Stuur de gegevens als een JSON-object.")
     return data
@@ -155,11 +170,17 @@ def _heel(value: str) -> int:
         raise Weigering(f"‘{value}’ is geen heel getal.") from None
 
 
+def _bekend(s, token: str) -> int | None:
+    """The participant this browser already is in the werksessie of ``token`` (None when none)."""
+    toegang = s.scalar(select(Toegang).where(Toegang.token_hash == token_hash(token)))
+    return _sessies().get(str(toegang.werksessie_id)) if toegang is not None else None
+
+
 @bp.get("/w/<token>")
 def open_(token: str):
     """Exchange a link's token for a session cookie, then go to the clean URL."""
     with _omgeving().opslag.schrijf() as s:
-        deelnemer = open_link(s, token)
+        deelnemer = open_link(s, token, _bekend(s, token))
     _onthoud(deelnemer)
     response = redirect(url_for("werksessies.werksessie", ws=deelnemer.werksessie_id), 303)
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -172,14 +193,13 @@ def importeren():
     omgeving = _omgeving()
     fout = None
     if request.method == "POST":
-        request.max_content_length = MAX_IMPORT
         bestand = request.files.get("bestand")
         try:
             if bestand is None or not bestand.filename:
                 raise Weigering("Kies een bestand: een GeoPackage of GeoJSON die een werksessie exporteerde.")
             inhoud = uit_bestand(bestand.read())
             with omgeving.opslag.schrijf() as s:
-                werksessie, links = importeer(s, inhoud, omgeving.index)
+                werksessie, links = importeer(s, inhoud, omgeving.index, omgeving.gebieden)
                 facilitator = open_link(s, links["facilitator"])
             _onthoud(facilitator)
             return _links_pagina(werksessie, links, 201)
@@ -199,7 +219,7 @@ def werksessie(ws: int):
     response = current_app.make_response(render_template(
         "werksessie.html", kaart=omgeving.kaart, werksessie=werksessie, deelnemer=deelnemer, fasen=FASEN,
         rollen=ROLLEN, categorieen=CATEGORIEEN, rollen_partij=ROLLEN_PARTIJ, status_afspraak=STATUS_AFSPRAAK,
-        indicatoren=[(i.id, i.label) for i in omgeving.kaart.catalogus],
+        indicatoren=[(id_, label) for id_, (label, _) in omgeving.gebieden.indicatoren.items()],
         instellingen={"ws": ws, "rol": deelnemer.rol, "grens": omgeving.grens_wgs84,
                       "drukpunten": omgeving.drukpunten_geojson, "categorieen": CATEGORIEEN,
                       "rollen_partij": {k: v.lower() for k, v in ROLLEN_PARTIJ.items()},
@@ -211,10 +231,7 @@ def werksessie(ws: int):
 
 @bp.get("/werksessies/<int:ws>/api/annotaties")
 def annotaties(ws: int):
-    try:
-        sinds = int(request.args.get("sinds", "0"))
-    except ValueError:
-        raise Weigering("‘sinds’ moet een revisienummer zijn.") from None
+    sinds = velden.heel(request.args.get("sinds", "0"), "sinds", 0, velden.GROOTSTE_ID)
     with _omgeving().opslag.lees() as s:
         werksessie, deelnemer = _laad(s, ws)
         return jsonify(annotaties_.sinds(s, werksessie, deelnemer, sinds))
@@ -274,7 +291,7 @@ def ranglijst(ws: int):
     with _omgeving().opslag.lees() as s:
         werksessie, deelnemer = _laad(s, ws)
         besteed = sum(stemmen_.besteed(s, deelnemer).values())
-        return jsonify({"ranglijst": stemmen_.ranglijst(s, werksessie, deelnemer, _omgeving().namen),
+        return jsonify({"ranglijst": stemmen_.ranglijst(s, werksessie, deelnemer, _omgeving().gebieden.namen),
                         "over": werksessie.stippen - besteed, "stippen": werksessie.stippen})
 
 
@@ -284,17 +301,17 @@ def afspraken(ws: int):
     if request.method == "POST":
         data = _json()
         return _schrijf(ws, lambda s, w, d: (jsonify(afspraken_.als_json(
-            afspraken_.leg_vast(s, w, d, data, omgeving.namen, omgeving.huidige_waarde), omgeving.namen)), 201))
+            afspraken_.leg_vast(s, w, d, data, omgeving.gebieden), omgeving.gebieden)), 201))
     with omgeving.opslag.lees() as s:
         werksessie, _ = _laad(s, ws)
-        return jsonify([afspraken_.als_json(a, omgeving.namen) for a in werksessie.afspraken])
+        return jsonify([afspraken_.als_json(a, omgeving.gebieden) for a in werksessie.afspraken])
 
 
 @bp.patch("/werksessies/<int:ws>/api/afspraken/<int:afid>")
 def afspraak_status(ws: int, afid: int):
     data = _json()
     return _schrijf(ws, lambda s, w, d: jsonify(afspraken_.als_json(
-        afspraken_.zet_status(s, w, d, afid, data.get("status")), _omgeving().namen)))
+        afspraken_.zet_status(s, w, d, afid, data.get("status")), _omgeving().gebieden)))
 
 
 @bp.post("/werksessies/<int:ws>/api/instellingen")
@@ -304,18 +321,17 @@ def instellingen(ws: int):
     def actie(s, werksessie, deelnemer):
         vereis_facilitator(deelnemer)
         if "fase" in data:
-            if data["fase"] not in FASEN:
-                raise Weigering(f"Kies een fase: {', '.join(FASEN)}.")
-            werksessie.fase = data["fase"]
+            fasen.zet_fase(werksessie, data["fase"])
+        if "open" in data:
+            fasen.zet_open(werksessie, data["open"])
         for veld in ("moderatie", "alleen_eigen"):
             if veld in data:
                 setattr(werksessie, veld, bool(data[veld]))
         if "stippen" in data:
-            if not isinstance(data["stippen"], int) or not 0 <= data["stippen"] <= 50:
-                raise Weigering("Geef elke deelnemer 0 tot 50 stippen om te verdelen.")
-            werksessie.stippen = data["stippen"]
+            werksessie.stippen = velden.heel(data["stippen"], "stippen per deelnemer", 0, 50)
         werksessie.revisie += 1
-        return jsonify({k: getattr(werksessie, k) for k in ("fase", "moderatie", "alleen_eigen", "stippen")})
+        return jsonify({**{k: getattr(werksessie, k) for k in ("moderatie", "alleen_eigen")},
+                        **fasen.als_json(werksessie)})
 
     return _schrijf(ws, actie)
 
@@ -373,11 +389,12 @@ def afspraken_csv(ws: int):
     omgeving = _omgeving()
     with omgeving.opslag.lees() as s:
         werksessie, _ = _laad(s, ws)
-        rijen = [afspraken_.als_json(a, omgeving.namen) for a in werksessie.afspraken]
+        rijen = [afspraken_.als_json(a, omgeving.gebieden) for a in werksessie.afspraken]
     tabel = pd.DataFrame([{
         "gebied": r["gebied"], "gebiedsnaam": r["gebiedsnaam"], "wat": r["wat"],
         "wie": ", ".join(f"{p['partij']} ({ROLLEN_PARTIJ[p['rol']].lower()})" for p in r["wie"]),
-        "wanneer": r["wanneer"], "indicator": r["indicator"], "huidige waarde": r["huidige_waarde"],
+        "wanneer": r["wanneer_tekst"], "indicator": omgeving.gebieden.indicatoren.get(r["indicator"], ("",))[0],
+        "huidige waarde": r["huidige_waarde"],
         "doelwaarde": r["doelwaarde"], "doeljaar": r["doeljaar"], "status": STATUS_AFSPRAAK[r["status"]],
     } for r in rijen], columns=["gebied", "gebiedsnaam", "wat", "wie", "wanneer", "indicator", "huidige waarde",
                                 "doelwaarde", "doeljaar", "status"])

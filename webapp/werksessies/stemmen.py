@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from webapp.werksessies.annotaties import haal, ziet
 from webapp.errors import Weigering
-from webapp.werksessies.model import Annotatie, Deelnemer, Stem, Werksessie
+from webapp.werksessies import fasen, velden
+from webapp.werksessies.model import CATEGORIEEN, Annotatie, Deelnemer, Stem, Werksessie
 
 DOELEN = ("drukpunt", "annotatie")
 
@@ -29,21 +30,21 @@ def stem(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, doel_so
     """Put ``aantal`` of the participant's dots on one target (0 takes them off); returns what is left."""
     if deelnemer.rol == "lezer":
         raise Weigering("Met een leeslink kunt u niet stemmen.", 403)
-    if doel_soort not in DOELEN:
+    fasen.vereis_open(werksessie, deelnemer, "stemmen")
+    if not isinstance(doel_soort, str) or doel_soort not in DOELEN:
         raise Weigering("Stem op een drukpunt of op een annotatie.")
-    if not isinstance(aantal, int) or isinstance(aantal, bool) or aantal < 0:
-        raise Weigering("Het aantal stippen moet een heel getal van 0 of meer zijn.")
-    doel = str(doel)
+    aantal = velden.heel(aantal, "aantal stippen", 0, 50)
+    if isinstance(doel, int) and not isinstance(doel, bool):
+        doel = str(doel)
+    doel = velden.tekst(doel, "doel", 40)
     if doel_soort == "drukpunt" and doel not in drukpunten:
         raise Weigering(f"‘{doel}’ is geen drukpunt in deze kaart.", 404)
-    if doel_soort == "annotatie":
-        if not doel.isdigit() or not ziet(haal(session, werksessie, int(doel)), deelnemer):
-            raise Weigering("Deze annotatie bestaat niet (meer) in deze werksessie.", 404)
+    if doel_soort == "annotatie" and not ziet(haal(session, werksessie, deelnemer, doel), deelnemer):
+        raise Weigering("Deze annotatie bestaat niet (meer) in deze werksessie.", 404)
     huidig = besteed(session, deelnemer)
     elders = sum(n for key, n in huidig.items() if key != (doel_soort, doel))
     if elders + aantal > werksessie.stippen:
-        raise Weigering(f"U heeft {werksessie.stippen} stippen; er zijn er nog {werksessie.stippen - elders} over "
-                        "voor dit doel. Haal eerst stippen weg bij een ander doel.", 409)
+        raise Weigering(budget_melding(werksessie.stippen, elders, huidig.get((doel_soort, doel), 0)), 409)
     bestaand = session.scalar(select(Stem).where(Stem.deelnemer_id == deelnemer.id, Stem.doel_soort == doel_soort,
                                                  Stem.doel == doel))
     if aantal == 0 and bestaand is not None:
@@ -57,6 +58,23 @@ def stem(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, doel_so
     return {"over": werksessie.stippen - elders - aantal, "stippen": werksessie.stippen}
 
 
+def budget_melding(stippen: int, elders: int, hier: int) -> str:
+    """Why one more dot cannot go here, and what to do: in the words of someone holding the dots."""
+    over = stippen - elders - hier
+    if over <= 0:
+        return (f"U heeft al uw {stippen} stippen verdeeld. Haal een stip weg bij een ander doel om hier "
+                "een stip te zetten.")
+    return f"U heeft nog {over} {'stip' if over == 1 else 'stippen'} over; meer kan hier niet."
+
+
+def label(tekst: str, lengte: int = 120) -> str:
+    """A text shortened for a list at a word boundary, with an ellipsis; whole when it fits."""
+    if len(tekst) <= lengte:
+        return tekst
+    kort = tekst[:lengte].rsplit(None, 1)[0] if " " in tekst[:lengte] else tekst[:lengte]
+    return kort.rstrip(" ,.;:") + "…"
+
+
 def ranglijst(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, namen: dict[str, str]) -> list[dict]:
     """Targets by their number of dots, most first, with a label; annotations the participant may not see
     are left out."""
@@ -67,12 +85,12 @@ def ranglijst(session: Session, werksessie: Werksessie, deelnemer: Deelnemer, na
     result = []
     for soort, doel, totaal, stemmers in rows:
         if soort == "annotatie":
-            annotatie = session.get(Annotatie, int(doel))
+            annotatie = session.get(Annotatie, velden.rij_id(doel))
             if annotatie is None or not ziet(annotatie, deelnemer):
                 continue
-            label = f"{annotatie.categorie.capitalize()}: {annotatie.tekst[:80]}"
+            tekst = f"{CATEGORIEEN.get(annotatie.categorie, annotatie.categorie)}: {label(annotatie.tekst)}"
         else:
-            label = namen.get(doel, doel)
-        result.append({"doel_soort": soort, "doel": doel, "label": label, "stippen": int(totaal),
+            tekst = namen.get(doel, doel)
+        result.append({"doel_soort": soort, "doel": doel, "label": tekst, "stippen": int(totaal),
                        "deelnemers": int(stemmers), "mijn": mijn.get((soort, doel), 0)})
     return sorted(result, key=lambda r: (-r["stippen"], r["label"]))

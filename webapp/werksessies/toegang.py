@@ -71,11 +71,19 @@ def maak_werksessie(session: Session, titel: str, regio: str, fase: str, begin: 
     return werksessie, links
 
 
-def open_link(session: Session, token: str) -> Deelnemer:
-    """The participant a valid link makes; a Weigering (404) for an unknown, revoked or expired one."""
+def open_link(session: Session, token: str, bekend: int | None = None) -> Deelnemer:
+    """The participant a valid link makes; a Weigering (404) for an unknown, revoked or expired one.
+
+    ``bekend`` is the participant this browser already is in the link's werksessie (from its cookie):
+    opening the link again, or its replacement, gives back that participant with the same role, so the
+    dots and "my annotations" stay theirs instead of a fresh budget per opening."""
     toegang = session.scalar(select(Toegang).where(Toegang.token_hash == token_hash(token)))
     if toegang is None or toegang.ingetrokken or toegang.verloopt <= nu():
         raise Weigering("Deze link is onbekend, ingetrokken of verlopen. Vraag de facilitator om een nieuwe.", 404)
+    eerder = session.get(Deelnemer, bekend) if bekend else None
+    if eerder is not None and eerder.werksessie_id == toegang.werksessie_id and eerder.rol == toegang.rol:
+        eerder.toegang_id = toegang.id
+        return eerder
     deelnemer = Deelnemer(werksessie_id=toegang.werksessie_id, toegang_id=toegang.id, rol=toegang.rol,
                           aangemaakt=nu())
     session.add(deelnemer)

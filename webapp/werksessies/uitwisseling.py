@@ -22,9 +22,16 @@ from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kaart.getallen import getal
 from webapp.errors import Weigering
+from webapp.werksessies import afspraken, velden
+from webapp.werksessies import annotaties as annotaties_
+from webapp.werksessies.afspraken import Gebieden
 from webapp.werksessies.geometrie import Gebiedsindex
 from webapp.werksessies.model import (
+    FASEN,
+    ROLLEN,
+    STATUS_ANNOTATIE,
     Afspraak,
     Annotatie,
     Deelnemer,
@@ -43,6 +50,8 @@ TABELLEN = {"deelnemers": ("id", "rol", "aangemaakt"),
             "stemmen": ("deelnemer", "doel_soort", "doel", "aantal"),
             "afspraken": ("gebied", "wat", "wie", "wanneer", "indicator", "huidige_waarde", "doelwaarde", "doeljaar",
                           "status", "aangemaakt")}
+MAX_SNAPSHOT = 200_000
+"""A history row holds an annotation's state as JSON: its text (2,000 characters), name and geometry."""
 ANNOTATIE = ("id", "auteur", "categorie", "tekst", "naam", "status", "verwijderd", "aangemaakt", "gewijzigd")
 
 
@@ -145,64 +154,107 @@ def _leeg(value):
 
 def _id(value) -> int | None:
     """A reference as read back from either format (GeoPackage gives floats where one may be missing)."""
-    value = _leeg(value)
-    return None if value is None else int(value)
+    return velden.rij_id(_leeg(value))
 
 
-def _tijd(value) -> datetime:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
-
-
-def importeer(session: Session, p: dict, index: Gebiedsindex) -> tuple[Werksessie, dict[str, str]]:
-    """A new werksessie from a package, with new links; every geometry is checked as if drawn."""
-    if len(p.get("annotaties", [])) > MAX_ANNOTATIES:
-        raise Weigering(f"Een werksessie kan hooguit {MAX_ANNOTATIES} annotaties hebben.")
+def _record(soort: str, nummer: int, controle):
+    """``controle()``'s result, or its refusal naming the record: "Annotatie 17: ..."."""
     try:
-        s = p["werksessie"]
-        werksessie, links = maak_werksessie(
-            session, s["titel"], s["regio"], s["fase"], date.fromisoformat(s["begin"]), date.fromisoformat(s["einde"]),
-            stippen=int(s["stippen"]), moderatie=bool(s["moderatie"]), alleen_eigen=bool(s["alleen_eigen"]),
-            bewaartermijn_dagen=int(s["bewaartermijn_dagen"]), verleden=True)
-        deelnemers = {}
-        for d in p["deelnemers"]:
-            deelnemer = Deelnemer(werksessie_id=werksessie.id, rol=d["rol"], aangemaakt=_tijd(d["aangemaakt"]))
-            session.add(deelnemer)
-            session.flush()
-            deelnemers[_id(d["id"])] = deelnemer.id
-        annotaties = {}
-        for a in p["annotaties"]:
-            try:
-                geometrie, soort, (minx, miny, maxx, maxy), buurten = index.controleer(a["geometrie"])
-            except Weigering as err:
-                raise Weigering(f"Annotatie {a['id']}: {err.melding}") from None
-            werksessie.revisie += 1
-            annotatie = Annotatie(werksessie_id=werksessie.id, auteur_id=deelnemers.get(_id(a["auteur"])),
-                                  categorie=a["categorie"], tekst=a["tekst"], naam=a["naam"] or "",
-                                  geometrie=geometrie, soort=soort, minx=minx, miny=miny, maxx=maxx, maxy=maxy,
-                                  buurten=",".join(buurten), status=a["status"], verwijderd=bool(a["verwijderd"]),
-                                  revisie=werksessie.revisie, aangemaakt=_tijd(a["aangemaakt"]),
-                                  gewijzigd=_tijd(a["gewijzigd"]))
-            session.add(annotatie)
-            session.flush()
-            annotaties[_id(a["id"])] = annotatie.id
-        for w in p["wijzigingen"]:
-            session.add(Wijziging(annotatie_id=annotaties[_id(w["annotatie"])],
-                                  deelnemer_id=deelnemers.get(_id(w["deelnemer"])),
-                                  rol=w["rol"], actie=w["actie"], voor=w["voor"] or "", na=w["na"],
-                                  tijd=_tijd(w["tijd"])))
-        for v in p["stemmen"]:
-            doel = str(annotaties[int(v["doel"])]) if v["doel_soort"] == "annotatie" else v["doel"]
-            session.add(Stem(werksessie_id=werksessie.id, deelnemer_id=deelnemers[_id(v["deelnemer"])],
-                             doel_soort=v["doel_soort"], doel=doel, aantal=int(v["aantal"])))
-        for a in p["afspraken"]:
-            session.add(Afspraak(werksessie_id=werksessie.id, gebied=a["gebied"], wat=a["wat"], wie=a["wie"],
-                                 wanneer=date.fromisoformat(a["wanneer"]), indicator=a["indicator"] or "",
-                                 huidige_waarde=_leeg(a["huidige_waarde"]), doelwaarde=_leeg(a["doelwaarde"]),
-                                 doeljaar=_id(a["doeljaar"]),
-                                 status=a["status"], aangemaakt=_tijd(a["aangemaakt"])))
-        session.flush()
-    except (KeyError, TypeError, ValueError) as err:
-        raise Weigering(f"Het bestand is geen volledige export van een werksessie (ontbreekt of ongeldig: {err}).") \
-            from None
+        return controle()
+    except Weigering as err:
+        raise Weigering(f"{soort} {nummer}: {err.melding}") from None
+
+
+def importeer(session: Session, p: dict, index: Gebiedsindex, gebieden: Gebieden) -> tuple[Werksessie, dict[str, str]]:
+    """A new werksessie from a package, with new links. Every record passes the checks the page's own
+    requests pass (texts, choices, numbers, dates, geometry as if drawn, each participant's dot budget);
+    the first bad one stops the whole import, named in the message."""
+    if not isinstance(p.get("annotaties"), list) or len(p["annotaties"]) > MAX_ANNOTATIES:
+        raise Weigering(f"Een werksessie kan hooguit {getal(MAX_ANNOTATIES)} annotaties hebben.")
+    for naam in TABELLEN:
+        if not isinstance(p.get(naam), list) or not all(isinstance(r, dict) for r in p[naam]):
+            raise Weigering(f"Het bestand is geen volledige export van een werksessie (de tabel {naam} ontbreekt).")
+    s = p.get("werksessie")
+    if not isinstance(s, dict):
+        raise Weigering("Het bestand is geen volledige export van een werksessie (de instellingen ontbreken).")
+    werksessie, links = _record("De werksessie", 1, lambda: maak_werksessie(
+        session, velden.tekst(s.get("titel"), "titel", 200, verplicht=True), velden.tekst(s.get("regio"), "regio", 200),
+        velden.keuze(s.get("fase"), FASEN, "Kies een fase"), velden.dag(s.get("begin"), "begin"),
+        velden.dag(s.get("einde"), "einde"), stippen=velden.heel(s.get("stippen"), "stippen", 0, 50),
+        moderatie=bool(s.get("moderatie")), alleen_eigen=bool(s.get("alleen_eigen")),
+        bewaartermijn_dagen=velden.heel(s.get("bewaartermijn_dagen"), "bewaartermijn", 1, 3650), verleden=True))
+    deelnemers: dict[int | None, Deelnemer] = {}
+    for nummer, d in enumerate(p["deelnemers"], 1):
+        deelnemer = _record("Deelnemer", nummer, lambda: Deelnemer(
+            werksessie_id=werksessie.id, rol=velden.keuze(d.get("rol"), ROLLEN, "Kies een rol"),
+            aangemaakt=velden.tijdstip(d.get("aangemaakt"), "aangemaakt")))
+        session.add(deelnemer)
+        deelnemers[_id(d.get("id"))] = deelnemer
+    session.flush()
+    annotaties: dict[int | None, Annotatie] = {}
+    for nummer, a in enumerate(p["annotaties"], 1):
+        annotatie = _record("Annotatie", nummer, lambda: _annotatie(werksessie, a, deelnemers, index))
+        session.add(annotatie)
+        annotaties[_id(a.get("id"))] = annotatie
+    session.flush()
+    for nummer, w in enumerate(p["wijzigingen"], 1):
+        session.add(_record("Wijziging", nummer, lambda: Wijziging(
+            annotatie_id=_verwijzing(annotaties, w.get("annotatie"), "annotatie").id,
+            deelnemer_id=getattr(deelnemers.get(_id(w.get("deelnemer"))), "id", None),
+            rol=velden.keuze(w.get("rol"), ROLLEN, "Kies een rol"), actie=velden.tekst(w.get("actie"), "actie", 20),
+            voor=velden.tekst(w.get("voor"), "voor", MAX_SNAPSHOT), na=velden.tekst(w.get("na"), "na", MAX_SNAPSHOT),
+            tijd=velden.tijdstip(w.get("tijd"), "tijd"))))
+    besteed: dict[int, int] = {}
+    for nummer, v in enumerate(p["stemmen"], 1):
+        stem = _record("Stem", nummer, lambda: _stem(werksessie, v, deelnemers, annotaties, besteed))
+        session.add(stem)
+    for nummer, a in enumerate(p["afspraken"], 1):
+        session.add(_record("Afspraak", nummer, lambda: _afspraak(werksessie, a, gebieden)))
     werksessie.revisie += 1
+    session.flush()
     return werksessie, links
+
+
+def _verwijzing(rijen: dict, waarde, soort: str):
+    rij = rijen.get(_id(waarde))
+    if rij is None:
+        raise Weigering(f"de {soort} waarnaar dit verwijst staat niet in het bestand.")
+    return rij
+
+
+def _annotatie(werksessie: Werksessie, a: dict, deelnemers: dict, index: Gebiedsindex) -> Annotatie:
+    geometrie, soort, (minx, miny, maxx, maxy), buurten = index.controleer(a.get("geometrie"))
+    werksessie.revisie += 1
+    auteur = deelnemers.get(_id(a.get("auteur")))
+    return Annotatie(werksessie_id=werksessie.id, auteur_id=auteur.id if auteur else None,
+                     categorie=annotaties_.categorie(a.get("categorie")), tekst=annotaties_.tekst(a.get("tekst")),
+                     naam=annotaties_.naam(a.get("naam")), geometrie=geometrie, soort=soort, minx=minx, miny=miny,
+                     maxx=maxx, maxy=maxy, buurten=",".join(buurten),
+                     status=velden.keuze(a.get("status"), STATUS_ANNOTATIE, "Kies een status"),
+                     verwijderd=bool(a.get("verwijderd")), revisie=werksessie.revisie,
+                     aangemaakt=velden.tijdstip(a.get("aangemaakt"), "aangemaakt"),
+                     gewijzigd=velden.tijdstip(a.get("gewijzigd"), "gewijzigd"))
+
+
+def _afspraak(werksessie: Werksessie, a: dict, gebieden: Gebieden) -> Afspraak:
+    """An afspraak as recorded: its value at the time it was made stays, not today's."""
+    velden_ = afspraken.lees(a, gebieden)
+    vastgelegd = velden.getal_of_niets(_leeg(a.get("huidige_waarde")), "huidige waarde")
+    if vastgelegd is not None:
+        velden_["huidige_waarde"] = vastgelegd
+    return Afspraak(werksessie_id=werksessie.id, aangemaakt=velden.tijdstip(a.get("aangemaakt"), "aangemaakt"),
+                    **velden_)
+
+
+def _stem(werksessie: Werksessie, v: dict, deelnemers: dict, annotaties: dict, besteed: dict[int, int]) -> Stem:
+    deelnemer = _verwijzing(deelnemers, v.get("deelnemer"), "deelnemer")
+    doel_soort = velden.keuze(v.get("doel_soort"), {"drukpunt": "drukpunt", "annotatie": "annotatie"},
+                              "Een stem geldt een drukpunt of een annotatie")
+    doel = (str(_verwijzing(annotaties, v.get("doel"), "annotatie").id) if doel_soort == "annotatie"
+            else velden.tekst(v.get("doel"), "doel", 40, verplicht=True))
+    aantal = velden.heel(v.get("aantal"), "aantal stippen", 1, 50)
+    besteed[deelnemer.id] = besteed.get(deelnemer.id, 0) + aantal
+    if besteed[deelnemer.id] > werksessie.stippen:
+        raise Weigering(f"deze deelnemer zet meer dan de {werksessie.stippen} stippen die elk heeft.")
+    return Stem(werksessie_id=werksessie.id, deelnemer_id=deelnemer.id, doel_soort=doel_soort, doel=doel,
+                aantal=aantal)
