@@ -80,6 +80,15 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         popup = b.wait_for_selector(".leaflet-popup-content .annotatie-popup")
         assert EVIL in popup.text_content() and popup.query_selector("img") is None
 
+        # The facilitator moves on to prioritering: both pages follow within a poll; drawing closes, dots open.
+        assert b.locator(".stip-erbij:visible").count() == 0
+        fac.select_option("#in-fase", "prioritering")
+        fac.click("#instellingen button[type=submit]")
+        for page in (a, b):
+            page.wait_for_function("document.getElementById('fase').textContent === 'Waarderen en prioriteren'",
+                                   timeout=10_000)
+        assert a.locator(".leaflet-draw:visible").count() == 0 and "stippen zetten" in a.text_content("#open-nu")
+
         # Dots: b spends two on the annotation; the ranking shows them to everyone.
         plus = b.locator("#annotaties li[data-annotatie] .stip-erbij")
         plus.click()
@@ -104,7 +113,9 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         fac.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen')")
         a.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen')", timeout=10_000)
         fac.select_option("#afspraken li:has-text('Speeltuin opknappen') select", "lopend")
-        a.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen'):has-text('; lopend')", timeout=10_000)
+        a.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen'):has-text('Status: lopend.')",
+                            timeout=10_000)
+        assert "uiterlijk 1 mei 2027" in a.text_content("#afspraken li")
 
         with fac.expect_download() as download:
             fac.click("text=GeoPackage")
@@ -126,7 +137,7 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         assert item.query_selector(".naam").text_content() == " — Bewonersgroep"
         page.wait_for_selector("#ranglijst li:has-text('2 stippen van 1 deelnemer')")
         afspraak = page.wait_for_selector("#afspraken li:has-text('Speeltuin opknappen')").text_content()
-        assert "Gemeente (meebeslissen), Bewonersgroep (co-creëren)" in afspraak and "2030" in afspraak
+        assert "Door Gemeente (meebeslissen) en Bewonersgroep (co-creëren)" in afspraak and "in 2030" in afspraak
         assert page.locator("path.annotatie-idee").count() == 1
         assert int(page.url.rsplit("/", 1)[1]) >= 1 and ws >= 1
         context.close()

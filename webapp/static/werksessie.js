@@ -177,13 +177,14 @@
       acties.appendChild(zoom);
       if (a.status === "zichtbaar") { acties.appendChild(stipknoppen("annotatie", id, a.tekst.slice(0, 40))); }
       if (a.mag_wijzigen) {
-        acties.appendChild(knop("Wijzig tekst", function () {
+        var wijzig = knop("Wijzig tekst", function () {
           var tekst = window.prompt("Nieuwe toelichting", a.tekst);
           return tekst === null ? Promise.resolve() : verzoek("PATCH", "annotaties/" + id, {tekst: tekst});
-        }));
-        acties.appendChild(knop("Verwijder", function () {
+        });
+        var verwijder = knop("Verwijder", function () {
           return verzoek("DELETE", "annotaties/" + id).then(function () { toonHerstel(id); });
-        }));
+        });
+        [wijzig, verwijder].forEach(function (b) { b.classList.add("wijzig"); acties.appendChild(b); });
       }
       if (a.eigen || cfg.rol === "facilitator") {
         var geschiedenis = el("ol", {"class": "geschiedenis", hidden: ""});
@@ -191,7 +192,7 @@
           return verzoek("GET", "annotaties/" + id + "/geschiedenis").then(function (rijen) {
             geschiedenis.replaceChildren();
             rijen.forEach(function (h) {
-              geschiedenis.appendChild(el("li", {}, h.tijd.replace("T", " ") + ": " + h.actie + " door " + h.door));
+              geschiedenis.appendChild(el("li", {}, h.tijd_tekst + ": " + h.actie + " door " + h.door));
             });
             geschiedenis.hidden = false;
           });
@@ -260,13 +261,7 @@
       ul.replaceChildren();
       rijen.forEach(function (a) {
         var li = el("li", {"data-afspraak": String(a.id)});
-        li.appendChild(el("strong", {}, (a.gebiedsnaam || a.gebied) + ": "));
-        li.appendChild(el("span", {}, a.wat));
-        var wie = a.wie.map(function (p) { return p.partij + " (" + (cfg.rollen_partij[p.rol] || p.rol) + ")"; }).join(", ");
-        var doel = a.indicator ? "; doel " + a.indicator + ": " + (a.huidige_waarde === null ? "?" : a.huidige_waarde) +
-          " → " + (a.doelwaarde === null ? "?" : a.doelwaarde) + (a.doeljaar ? " in " + a.doeljaar : "") : "";
-        li.appendChild(el("span", {"class": "details"}, " — " + wie + "; uiterlijk " + a.wanneer + doel + "; " +
-          (cfg.status_afspraak[a.status] || a.status).toLowerCase()));
+        li.appendChild(el("span", {"class": "details"}, " " + a.zin));
         if (cfg.rol === "facilitator") {
           var keuze = el("select", {"aria-label": "Status van de afspraak over " + (a.gebiedsnaam || a.gebied)});
           Object.keys(cfg.status_afspraak).forEach(function (code) {
@@ -285,9 +280,24 @@
     });
   }
 
+  // --- phases: what is open now follows the facilitator within one poll --------------------------------------
+  var open = [];
+  function volgFase(w) {
+    if (!w) { return; }
+    open = w.open;
+    document.getElementById("fase").textContent = w.fase_label;
+    var namen = {tekenen: "tekenen en toelichten", stemmen: "stippen zetten", afspraken: "afspraken maken"};
+    document.getElementById("open-nu").textContent = open.length ?
+      "Nu open: " + open.map(function (a) { return namen[a]; }).join(", ") + "." : "Alles is nu gesloten.";
+    var facilitator = cfg.rol === "facilitator";
+    document.body.classList.toggle("tekenen-dicht", !facilitator && open.indexOf("tekenen") < 0);
+    document.body.classList.toggle("stemmen-dicht", !facilitator && open.indexOf("stemmen") < 0);
+  }
+
   function ververs() {
     return verzoek("GET", "annotaties?sinds=" + revisie).then(function (r) {
       var veranderd = r.revisie !== revisie;
+      volgFase(r.werksessie);
       r.annotaties.forEach(toon);
       r.weg.forEach(weg);
       revisie = r.revisie;
