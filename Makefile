@@ -52,6 +52,7 @@ benchmark: install
 	$(BIN)/python benchmarks/voorzieningen.py
 	$(BIN)/python benchmarks/kaartpagina.py
 	$(BIN)/python benchmarks/locatiezoeker.py
+	$(BIN)/python benchmarks/werksessie.py
 
 clean:
 	rm -rf $(VENV) webapp/node_modules data/kaart data/demo .pytest_cache build dist

@@ -6,14 +6,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import waitress
 from flask import Flask
+
+from webapp.serve import maak_server
 
 
 @contextmanager
 def running(app: Flask) -> Iterator[str]:
-    """Serve ``app`` on a free port of 127.0.0.1 in a background thread; yields its base URL."""
-    server = waitress.create_server(app, host="127.0.0.1", port=0)
+    """Serve ``app`` on a free port of 127.0.0.1 in a background thread, with the production settings;
+    yields its base URL."""
+    server = maak_server(app, port=0)
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     try:

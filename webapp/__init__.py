@@ -42,6 +42,7 @@ from webapp import (
     exports,
     gebiedsprofiel,
     kaartpagina,
+    kopregels,
     locaties,
     ranglijst,
     staat,
@@ -88,6 +89,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     if test_config is not None:
         app.config.from_mapping(test_config)
 
+    kopregels.register(app)
     if not app.config["KAART_PAD"]:
         raise InputError("No kaart to serve.",
                          "Set KAART_PAD to a built kaart (GeoPackage), or run 'kaart serve PAD' or 'kaart demo'.")

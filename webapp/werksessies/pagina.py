@@ -32,6 +32,7 @@ from flask import (
 
 from kaart.export import csv_bytes
 from webapp.download import download
+from webapp.kopregels import SESSIE_TOT, extern
 from webapp.staat import staat
 from webapp.werksessies import afspraken as afspraken_
 from webapp.werksessies import annotaties as annotaties_
@@ -55,6 +56,7 @@ from webapp.werksessies.toegang import (
     nieuwe_link,
     nu,
     open_link,
+    verloopt,
     trek_in,
     vereis_facilitator,
 )
@@ -98,10 +100,14 @@ def _sessies() -> dict:
     return session.get("werksessies", {})
 
 
-def _onthoud(deelnemer: Deelnemer) -> None:
+def _onthoud(deelnemer: Deelnemer, werksessie: Werksessie) -> None:
+    """Keep the participant in the signed cookie, which then lasts until this werksessie's links expire
+    (or a later one's it also names)."""
     sessies = dict(_sessies())
     sessies[str(deelnemer.werksessie_id)] = deelnemer.id
     session["werksessies"] = sessies
+    tot = verloopt(werksessie).astimezone().isoformat()
+    session[SESSIE_TOT] = max(tot, session.get(SESSIE_TOT) or tot)
     session.permanent = True
 
 
@@ -139,7 +145,7 @@ def nieuw():
                     alleen_eigen="alleen_eigen" in request.form, lezerslink="lezerslink" in request.form,
                     bewaartermijn_dagen=_heel(request.form.get("bewaartermijn_dagen", "90")))
                 facilitator = open_link(s, links["facilitator"])
-            _onthoud(facilitator)
+            _onthoud(facilitator, werksessie)
             return _links_pagina(werksessie, links, 201)
         except Weigering as err:
             fout = err.melding
@@ -149,7 +155,7 @@ def nieuw():
 
 
 def _links_pagina(werksessie: Werksessie, links: dict[str, str], status: int = 200):
-    urls = {rol: url_for("werksessies.open_", token=token, _external=True) for rol, token in links.items()}
+    urls = {rol: extern("werksessies.open_", token=token) for rol, token in links.items()}
     response = current_app.make_response((render_template(
         "werksessie_links.html", kaart=_omgeving().kaart, werksessie=werksessie, urls=urls, rollen=ROLLEN), status))
     response.headers["Cache-Control"] = "no-store"  # the links are shown once; no cache keeps them
@@ -181,7 +187,8 @@ def open_(token: str):
     """Exchange a link's token for a session cookie, then go to the clean URL."""
     with _omgeving().opslag.schrijf() as s:
         deelnemer = open_link(s, token, _bekend(s, token))
-    _onthoud(deelnemer)
+        werksessie = s.get(Werksessie, deelnemer.werksessie_id)
+    _onthoud(deelnemer, werksessie)
     response = redirect(url_for("werksessies.werksessie", ws=deelnemer.werksessie_id), 303)
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
@@ -201,7 +208,7 @@ def importeren():
             with omgeving.opslag.schrijf() as s:
                 werksessie, links = importeer(s, inhoud, omgeving.index, omgeving.gebieden)
                 facilitator = open_link(s, links["facilitator"])
-            _onthoud(facilitator)
+            _onthoud(facilitator, werksessie)
             return _links_pagina(werksessie, links, 201)
         except Weigering as err:
             fout = err.melding
@@ -347,7 +354,7 @@ def vervang_link(ws: int, rol: str):
         ingetrokken = trek_in(s, werksessie, rol)
         token = nieuwe_link(s, werksessie, rol)
         return jsonify({"rol": rol, "ingetrokken": ingetrokken,
-                        "link": url_for("werksessies.open_", token=token, _external=True)})
+                        "link": extern("werksessies.open_", token=token)})
 
     return _schrijf(ws, actie)
 
