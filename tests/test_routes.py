@@ -68,7 +68,7 @@ ROUTES = {
     "werksessies.afspraken": [("/werksessies/1/api/afspraken", 404), ("POST", "/werksessies/1/api/afspraken", 400)],
     "werksessies.afspraak_status": [("PATCH", "/werksessies/1/api/afspraken/1", 400)],
     "werksessies.instellingen": [("POST", "/werksessies/1/api/instellingen", 400)],
-    "werksessies.vervang_link": [("POST", "/werksessies/1/api/links/deelnemer", 400)],
+    "werksessies.vervang_link": [("POST", "/werksessies/1/links/deelnemer", 400)],
     "werksessies.wis_tekst": [("POST", "/werksessies/1/api/wis-tekst", 400)],
     "werksessies.export_gpkg": [("/werksessies/1/export.gpkg", 404)],
     "werksessies.export_geojson": [("/werksessies/1/export.geojson", 404)],

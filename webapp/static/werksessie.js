@@ -348,12 +348,6 @@
       }).then(function () { document.getElementById("instellingen-status").textContent = "Opgeslagen."; return ververs(); })
         .catch(function (err) { document.getElementById("instellingen-status").textContent = err.message; });
     });
-    document.getElementById("nieuwe-deelnemerslink").addEventListener("click", function () {
-      verzoek("POST", "links/deelnemer").then(function (r) {
-        var veld = document.getElementById("deelnemerslink");
-        veld.value = r.link; veld.hidden = false; veld.select();
-      }).catch(function (err) { window.alert(err.message); });
-    });
   }
 
   drukpuntlijst();

@@ -32,9 +32,10 @@ def vereis_open(werksessie: Werksessie, deelnemer: Deelnemer, activiteit: str) -
 
 
 def zet_fase(werksessie: Werksessie, fase: object) -> None:
-    """Go to a phase: it opens its own activity."""
-    werksessie.fase = velden.keuze(fase, FASEN, "Kies een fase")
-    werksessie.activiteiten = None
+    """Go to a phase: it opens its own activity (choosing the phase it already is changes nothing)."""
+    fase = velden.keuze(fase, FASEN, "Kies een fase")
+    if fase != werksessie.fase:
+        werksessie.fase, werksessie.activiteiten = fase, None
 
 
 def zet_open(werksessie: Werksessie, keuzes: object) -> None:

@@ -15,6 +15,8 @@ send ``MAX_IMPORT``). Each change is one short write transaction.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date
 
 import pandas as pd
@@ -53,13 +55,13 @@ from webapp.werksessies.toegang import (
     token_hash,
     bezoeker,
     maak_werksessie,
-    nieuwe_link,
     nu,
     open_link,
     verloopt,
-    trek_in,
     vereis_facilitator,
+    vervang,
 )
+from webapp.werksessies.uitnodiging import WAT_DE_ROL_MAG, qr_svg
 from webapp.werksessies.uitwisseling import (
     importeer,
     naar_geojson,
@@ -134,9 +136,10 @@ def _json() -> dict:
 @beheer.route("/werksessies/nieuw", methods=["GET", "POST"])
 def nieuw():
     omgeving = _omgeving()
-    fout = None
+    fout, status = None, 200
     if request.method == "POST":
         try:
+            _vereis_organisatie()
             with omgeving.opslag.schrijf() as s:
                 werksessie, links = maak_werksessie(
                     s, request.form.get("titel", ""), omgeving.regio, request.form.get("fase", ""),
@@ -148,17 +151,36 @@ def nieuw():
             _onthoud(facilitator, werksessie)
             return _links_pagina(werksessie, links, 201)
         except Weigering as err:
-            fout = err.melding
+            fout, status = err.melding, err.status
     vandaag = date.today()
     return render_template("werksessie_nieuw.html", kaart=omgeving.kaart, fasen=FASEN, fout=fout,
-                           vandaag=vandaag.isoformat(), form=request.form), 400 if fout else 200
+                           vandaag=vandaag.isoformat(), form=request.form,
+                           organisatiecode=bool(current_app.config.get("WERKSESSIE_ORGANISATIECODE"))), status
 
 
-def _links_pagina(werksessie: Werksessie, links: dict[str, str], status: int = 200):
-    urls = {rol: extern("werksessies.open_", token=token) for rol, token in links.items()}
+def _vereis_organisatie() -> None:
+    """When the deployment sets ``WERKSESSIE_ORGANISATIECODE``, creating and importing need that code
+    (compared in constant time): not everyone who reaches the app may start werksessies."""
+    code = current_app.config.get("WERKSESSIE_ORGANISATIECODE")
+    if not code:
+        return
+    gegeven = request.form.get("organisatiecode", "")
+    if not hmac.compare_digest(hashlib.sha256(gegeven.encode()).digest(), hashlib.sha256(str(code).encode()).digest()):
+        raise Weigering("De organisatiecode ontbreekt of klopt niet. Vraag de beheerder van deze kaart om de code.",
+                        403)
+
+
+def _links_pagina(werksessie: Werksessie, links: dict[str, str], status: int = 200, ingetrokken: int | None = None):
+    """The links with copy buttons and QR codes; printed, one invitation per link."""
+    uitnodigingen = []
+    for rol, token in links.items():
+        url = extern("werksessies.open_", token=token)
+        uitnodigingen.append({"rol": rol, "url": url, "wat": WAT_DE_ROL_MAG[rol],
+                              "qr": qr_svg(url, f"QR-code van de link voor {ROLLEN[rol].lower()}")})
     response = current_app.make_response((render_template(
-        "werksessie_links.html", kaart=_omgeving().kaart, werksessie=werksessie, urls=urls, rollen=ROLLEN), status))
-    response.headers["Cache-Control"] = "no-store"  # the links are shown once; no cache keeps them
+        "werksessie_links.html", kaart=_omgeving().kaart, werksessie=werksessie, uitnodigingen=uitnodigingen,
+        rollen=ROLLEN, ingetrokken=ingetrokken), status))
+    response.headers["Cache-Control"] = "no-store"  # the links exist only on this page; no cache keeps them
     return response
 
 
@@ -198,10 +220,11 @@ def open_(token: str):
 @beheer.route("/werksessies/importeer", methods=["GET", "POST"])
 def importeren():
     omgeving = _omgeving()
-    fout = None
+    fout, status = None, 200
     if request.method == "POST":
         bestand = request.files.get("bestand")
         try:
+            _vereis_organisatie()
             if bestand is None or not bestand.filename:
                 raise Weigering("Kies een bestand: een GeoPackage of GeoJSON die een werksessie exporteerde.")
             inhoud = uit_bestand(bestand.read())
@@ -211,8 +234,9 @@ def importeren():
             _onthoud(facilitator, werksessie)
             return _links_pagina(werksessie, links, 201)
         except Weigering as err:
-            fout = err.melding
-    return render_template("werksessie_import.html", kaart=omgeving.kaart, fout=fout), 400 if fout else 200
+            fout, status = err.melding, err.status
+    return render_template("werksessie_import.html", kaart=omgeving.kaart, fout=fout,
+                           organisatiecode=bool(current_app.config.get("WERKSESSIE_ORGANISATIECODE"))), status
 
 
 # --- the werksessie page -----------------------------------------------------------------------------------------
@@ -343,20 +367,13 @@ def instellingen(ws: int):
     return _schrijf(ws, actie)
 
 
-@bp.post("/werksessies/<int:ws>/api/links/<rol>")
+@bp.post("/werksessies/<int:ws>/links/<rol>")
 def vervang_link(ws: int, rol: str):
-    """Revoke every link of a role and make a new one (shown once)."""
-
-    def actie(s, werksessie, deelnemer):
-        vereis_facilitator(deelnemer)
-        if rol == "facilitator":
-            raise Weigering("De facilitatorlink trekt u niet in vanuit de werksessie zelf.")
-        ingetrokken = trek_in(s, werksessie, rol)
-        token = nieuwe_link(s, werksessie, rol)
-        return jsonify({"rol": rol, "ingetrokken": ingetrokken,
-                        "link": extern("werksessies.open_", token=token)})
-
-    return _schrijf(ws, actie)
+    """Revoke every link of a role and show its new one (with QR code and invitation): a form on the page."""
+    with _omgeving().opslag.schrijf() as s:
+        werksessie, deelnemer = _laad(s, ws)
+        token, ingetrokken = vervang(s, werksessie, deelnemer, rol)
+    return _links_pagina(werksessie, {rol: token}, ingetrokken=ingetrokken)
 
 
 @bp.post("/werksessies/<int:ws>/api/wis-tekst")

@@ -1,7 +1,11 @@
 """Werksessies and their links: creating them, exchanging a link's token for a participant, revoking.
 
-A link carries a random token (``secrets.token_urlsafe``, 256 bits); the
-database holds only its SHA-256, so a leaked database opens no werksessie. A
+A link carries a random token of 160 bits written in 32 lower-case letters and
+digits (base32: no ``_`` that a mail program underlines into a space, no
+``-``, no 0/o or 1/l to mistake when typed from paper); the database holds only
+its SHA-256, so a leaked database opens no werksessie and a link is shown only
+when it is made. The facilitator can replace any role's link at any time
+(:func:`vervang`): the old one stops at once. A
 link stops working when revoked or when the werksessie has ended (the day after
 its end date). Opening a link makes a participant with that link's role; the
 view then keeps the participant in a signed session cookie and redirects to a
@@ -10,6 +14,7 @@ clean URL, so the token does not linger in the address bar or in referrers.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from datetime import date, datetime, time, timedelta
@@ -34,11 +39,16 @@ def nu() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def nieuw_token() -> str:
+    """160 random bits as 32 characters of ``a-z2-7``."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").lower()
+
+
 def nieuwe_link(session: Session, werksessie: Werksessie, rol: str) -> str:
-    """A new link for ``rol``; returns the token (shown once, never stored)."""
+    """A new link for ``rol``; returns the token (shown now, never stored)."""
     if rol not in ROLLEN:
-        raise Weigering(f"Onbekende rol ‘{rol}’. Kies uit: {', '.join(ROLLEN)}.")
-    token = secrets.token_urlsafe(32)
+        raise Weigering(f"Onbekende rol ‘{rol}’. Kies uit: {', '.join(ROLLEN.values()).lower()}.", 404)
+    token = nieuw_token()
     session.add(Toegang(werksessie=werksessie, rol=rol, token_hash=token_hash(token), verloopt=verloopt(werksessie)))
     return token
 
@@ -106,6 +116,21 @@ def vereis_facilitator(deelnemer: Deelnemer, melding: str = "Alleen de facilitat
     """A Weigering (403) unless the participant is the facilitator."""
     if deelnemer.rol != "facilitator":
         raise Weigering(melding, 403)
+
+
+def vervang(session: Session, werksessie: Werksessie, door: Deelnemer, rol: str) -> tuple[str, int]:
+    """Revoke every link of ``rol`` and make a new one: (token, how many were revoked). Whoever came in
+    through an old one is out at once, except the facilitator doing it, who moves to the new link (a
+    leaked facilitator link is revoked by issuing a new one)."""
+    vereis_facilitator(door, "Alleen de facilitator maakt nieuwe links.")
+    if rol not in ROLLEN:
+        raise Weigering(f"Onbekende rol ‘{rol}’. Kies uit: {', '.join(ROLLEN.values()).lower()}.", 404)
+    ingetrokken = trek_in(session, werksessie, rol)
+    token = nieuwe_link(session, werksessie, rol)
+    session.flush()
+    if door.rol == rol:
+        door.toegang_id = session.scalar(select(Toegang.id).where(Toegang.token_hash == token_hash(token)))
+    return token, ingetrokken
 
 
 def trek_in(session: Session, werksessie: Werksessie, rol: str) -> int:
