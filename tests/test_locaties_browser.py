@@ -48,7 +48,7 @@ def test_a_slider_recomputes_on_the_server_and_keeps_the_view(page, site, demo_k
     voor = page.locator("table.overzicht tbody tr").first.inner_text()
     page.evaluate("""() => { const s = document.getElementById('afstand_scholen');
                             s.value = 2000; s.dispatchEvent(new Event('input', {bubbles: true})); }""")
-    page.wait_for_function("location.search.includes('afstand_scholen=2000')")
+    page.wait_for_function("() => location.search.includes('afstand_scholen=2000')")
     na = page.locator("table.overzicht tbody tr").first.inner_text()
     assert voor != na and "2.000 m" in na
     assert page.locator("#uit_afstand_scholen").inner_text() == "2.000"
@@ -63,7 +63,7 @@ def test_a_click_on_the_map_explains_that_spot(page, site):
     page.wait_for_selector("img.geschiktheidsbeeld")
     box = page.locator("#locatiekaart").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
-    page.wait_for_function("document.getElementById('uitleg-plek').textContent.startsWith('Vierkant')")
+    page.wait_for_function("() => document.getElementById('uitleg-plek').textContent.startsWith('Vierkant')")
     tekst = page.locator("#uitleg-plek").inner_text()
     assert "score" in tekst or "geen kandidaat" in tekst
 

@@ -57,6 +57,7 @@ ROUTES = {
     "werksessies.open_": [("/w/onbekende-link", 404)],
     "werksessies.werksessie": [("/werksessies/1", 404)],
     "werksessies.annotaties": [("/werksessies/1/api/annotaties", 404)],
+    "werksessies.kaartlagen": [("/werksessies/1/api/kaartlagen", 404)],
     "werksessies.plaats": [("POST", "/werksessies/1/api/annotaties", 400)],
     "werksessies.annotatie": [("PATCH", "/werksessies/1/api/annotaties/1", 400),
                               ("DELETE", "/werksessies/1/api/annotaties/1", 400)],

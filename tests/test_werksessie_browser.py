@@ -85,16 +85,16 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         fac.select_option("#in-fase", "prioritering")
         fac.click("#instellingen button[type=submit]")
         for page in (a, b):
-            page.wait_for_function("document.getElementById('fase').textContent === 'Waarderen en prioriteren'",
+            page.wait_for_function("() => document.getElementById('fase').textContent === 'Waarderen en prioriteren'",
                                    timeout=10_000)
         assert a.locator(".leaflet-draw:visible").count() == 0 and "stippen zetten" in a.text_content("#open-nu")
 
         # Dots: b spends two on the annotation; the ranking shows them to everyone.
         plus = b.locator("#annotaties li[data-annotatie] .stip-erbij")
         plus.click()
-        b.wait_for_function("document.querySelector('#stippen-over').textContent.includes('nog 2 van 3')")
+        b.wait_for_function("() => document.querySelector('#stippen-over').textContent.includes('nog 2 van 3')")
         plus.click()
-        b.wait_for_function("document.querySelector('#stippen-over').textContent.includes('nog 1 van 3')")
+        b.wait_for_function("() => document.querySelector('#stippen-over').textContent.includes('nog 1 van 3')")
         fac.wait_for_selector("#ranglijst li:has-text('2 stippen van 1 deelnemer')", timeout=10_000)
 
         # The facilitator records an afspraak for a buurt of the kaart.

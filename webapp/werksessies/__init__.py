@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from webapp.staat import staat
 from webapp.werksessies.afspraken import Gebieden
 from webapp.werksessies.annotaties import wis_verlopen
 from webapp.werksessies.geometrie import Gebiedsindex
+from webapp.werksessies.kaartlagen import kaartlagen
 from webapp.werksessies.opslag import Opslag
 from webapp.werksessies.pagina import beheer, bp, sleutel
 
@@ -50,6 +52,18 @@ class Omgeving:
     drukpunten: list[str]
     drukpunten_geojson: dict
     gebieden: Gebieden
+    omtrek: object
+    """The region's outline (kaart CRS), for :meth:`kaartlagen`."""
+    _kaartlagen: list[bytes] = field(default_factory=list)
+    _slot: threading.Lock = field(default_factory=threading.Lock)
+
+    def kaartlagen(self) -> bytes:
+        """The map's boundaries and names (see ``kaartlagen``), made on first use: a large kaart's app
+        starts without waiting for them."""
+        with self._slot:
+            if not self._kaartlagen:
+                self._kaartlagen.append(kaartlagen(self.kaart, self.omtrek))
+            return self._kaartlagen[0]
 
 
 def _huidige_waarde(kaart: Kaart):
@@ -96,7 +110,8 @@ def _omgeving(kaart: Kaart, opslag: Opslag) -> Omgeving:
     return Omgeving(kaart=kaart, opslag=opslag, index=Gebiedsindex(fijnste, regio),
                     regio=str(kaart.metadata.get("regio") or kaart.metadata.get("titel") or "Regio"),
                     grens_wgs84=[float(miny), float(minx), float(maxy), float(maxx)],
-                    drukpunten=list(flagged.index), drukpunten_geojson=vorm.__geo_interface__, gebieden=_gebieden(kaart))
+                    drukpunten=list(flagged.index), drukpunten_geojson=vorm.__geo_interface__,
+                    gebieden=_gebieden(kaart), omtrek=regio)
 
 
 def init_app(app: Flask, kaart: Kaart) -> None:

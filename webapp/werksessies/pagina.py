@@ -260,6 +260,17 @@ def werksessie(ws: int):
     return response
 
 
+@bp.get("/werksessies/<int:ws>/api/kaartlagen")
+def kaartlagen(ws: int):
+    """The region's outline and the boundaries and names of its areas (the same for every werksessie)."""
+    omgeving = _omgeving()
+    with omgeving.opslag.lees() as s:
+        _laad(s, ws)
+    response = current_app.response_class(omgeving.kaartlagen(), mimetype="application/json")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @bp.get("/werksessies/<int:ws>/api/annotaties")
 def annotaties(ws: int):
     sinds = velden.heel(request.args.get("sinds", "0"), "sinds", 0, velden.GROOTSTE_ID)
