@@ -60,7 +60,7 @@ def test_the_werksessie_page_runs_under_the_policy(chromium, demo_kaart_pad, tmp
         meldingen: list[str] = []
         page.on("console", lambda m: meldingen.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(links["deelnemer"], wait_until="networkidle")
-        page.wait_for_selector(".leaflet-draw")
+        page.wait_for_selector(".leaflet-tooltip.gebiedsnaam", state="attached")  # the areas drew
         assert meldingen == []
         context.close()
 

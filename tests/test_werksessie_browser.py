@@ -28,8 +28,8 @@ def _context(chromium):
 
 
 def _draw_square(page):
-    """Draw a square with Leaflet.draw's polygon tool: click four corners, then the first again to close."""
-    page.click(".leaflet-draw-draw-polygon")
+    """Draw a square with the labelled 'Vlak' tool: click four corners, then the first again to close."""
+    page.click(".gereedschap button:has-text('Vlak')")
     box = page.locator("#kaart").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     corners = [(cx - 40, cy - 40), (cx + 40, cy - 40), (cx + 40, cy + 40), (cx - 40, cy + 40), (cx - 40, cy - 40)]
@@ -87,7 +87,7 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         for page in (a, b):
             page.wait_for_function("() => document.getElementById('fase').textContent === 'Waarderen en prioriteren'",
                                    timeout=10_000)
-        assert a.locator(".leaflet-draw:visible").count() == 0 and "stippen zetten" in a.text_content("#open-nu")
+        assert a.locator(".gereedschap button:visible").count() == 0 and "stippen zetten" in a.text_content("#open-nu")
 
         # Dots: b spends two on the annotation; the ranking shows them to everyone.
         plus = b.locator("#annotaties li[data-annotatie] .stip-erbij")
@@ -98,7 +98,9 @@ def test_a_werksessie_from_start_to_export_and_back(chromium, demo_kaart_pad, tm
         fac.wait_for_selector("#ranglijst li:has-text('2 stippen van 1 deelnemer')", timeout=10_000)
 
         # The facilitator records an afspraak for a buurt of the kaart.
-        fac.fill("#af-gebied", "BU99010005")
+        namen = fac.eval_on_selector_all("#gebiedsnamen option", "opties => opties.map(o => o.value)")
+        buurt = next(n for n in namen if "(" in n and "wijk," not in n and "gemeente" not in n)
+        fac.fill("#af-gebiedsnaam", buurt)
         fac.fill("#af-wat", "Speeltuin opknappen met de bewoners")
         fac.fill("#af-partij-0", "Gemeente")
         fac.select_option("#af-rol-0", "meebeslissen")

@@ -32,6 +32,8 @@ FASE_OPENT = {"ervaringsgegevens": ("tekenen",), "prioritering": ("stemmen",), "
 """What each phase opens when the facilitator chooses it; the facilitator can then open or close each."""
 ROLLEN = {"facilitator": "Facilitator", "deelnemer": "Deelnemer", "lezer": "Alleen lezen"}
 CATEGORIEEN = {"signaal": "Signaal", "zorg": "Zorg", "kans": "Kans", "idee": "Idee", "vraag": "Vraag"}
+CATEGORIE_KLEUREN = {"signaal": "#b2182b", "zorg": "#762a83", "kans": "#1b7837", "idee": "#2166ac", "vraag": "#8a5a00"}
+"""One colour per category, on the map and in its legend (dark enough for white text and thin lines)."""
 ROLLEN_PARTIJ = {"adviseren": "Adviseren", "co-creeren": "Co-creëren", "meebeslissen": "Meebeslissen"}
 STATUS_ANNOTATIE = {"zichtbaar": "Zichtbaar", "wacht": "Wacht op goedkeuring", "verborgen": "Verborgen"}
 STATUS_AFSPRAAK = {"gepland": "Gepland", "lopend": "Lopend", "gereed": "Gereed", "vervallen": "Vervallen"}

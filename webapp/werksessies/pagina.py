@@ -42,6 +42,7 @@ from webapp.werksessies import stemmen as stemmen_
 from webapp.werksessies import fasen, velden
 from webapp.errors import Weigering
 from webapp.werksessies.model import (
+    CATEGORIE_KLEUREN,
     CATEGORIEEN,
     FASEN,
     ROLLEN,
@@ -253,6 +254,7 @@ def werksessie(ws: int):
         indicatoren=[(id_, label) for id_, (label, _) in omgeving.gebieden.indicatoren.items()],
         instellingen={"ws": ws, "rol": deelnemer.rol, "grens": omgeving.grens_wgs84,
                       "drukpunten": omgeving.drukpunten_geojson, "categorieen": CATEGORIEEN,
+                      "kleuren": CATEGORIE_KLEUREN, "fase": werksessie.fase,
                       "rollen_partij": {k: v.lower() for k, v in ROLLEN_PARTIJ.items()},
                       "status_afspraak": STATUS_AFSPRAAK,
                       "stippen": werksessie.stippen}))
