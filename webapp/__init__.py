@@ -13,7 +13,11 @@ Settings:
     (default: ``webapp/node_modules``).
 ``KAART_FOUT``
     Set by the app, not by you: the error that keeps it from serving its kaart (another format version).
-``WERKSESSIE_DB``, ``SECRET_KEY``, ``WERKSESSIE_SCHRIJFLIMIET``, ``WERKSESSIE_AANMAAKLIMIET``
+``KAART_BASIS_URL``
+    Where the app is reached behind a reverse proxy (``https://kaart.gemeente.nl``): links, the
+    accepted host name and the Secure cookie follow from it; see ``webapp.kopregels``.
+``WERKSESSIE_DB``, ``SECRET_KEY``, ``WERKSESSIE_SCHRIJFLIMIET``, ``WERKSESSIE_AANMAAKLIMIET``,
+``WERKSESSIE_OPENLIMIET``, ``WERKSESSIE_ORGANISATIECODE``
     The werksessie database and its safeguards; see ``webapp.werksessies``.
 
 They come from, each overriding the one before: the defaults, ``config.py`` in

@@ -5,8 +5,13 @@ and record afspraken per area (phases 2, 3 and 4 of the maatschappelijk inrichti
 default SQLite in the instance folder, migrated at start-up), the secret key
 that signs the participants' session cookies (``SECRET_KEY``, else a random one
 kept in the instance folder), CSRF protection on every state-changing request
-(Flask-WTF), rate limits on writes (Flask-Limiter), a 256 KB cap on request
-bodies, and the purge of free text whose retention period has passed.
+(Flask-WTF), rate limits (Flask-Limiter, counted in memory, so they restart
+with the server): writes per participant (``WERKSESSIE_SCHRIJFLIMIET``),
+creating and importing per address (``WERKSESSIE_AANMAAKLIMIET``), link
+openings per address (``WERKSESSIE_OPENLIMIET``); creating and importing only
+with the organisation's code when ``WERKSESSIE_ORGANISATIECODE`` is set; a
+256 KB cap on request bodies (an import may send 20 MB); and the purge of free
+text whose retention period has passed.
 """
 
 from __future__ import annotations
