@@ -583,7 +583,13 @@ _dev = click.option("--dev", is_flag=True, help="Flask's development server (aut
 @_port
 @_dev
 def serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:
-    """Serve a built kaart in the web app."""
+    """Serve a built kaart in the web app.
+
+    Waitress with settings for a werksessie of sixty (webapp/serve.py). Behind a reverse proxy that ends
+    HTTPS: listen on 127.0.0.1 and set KAART_BASIS_URL = "https://kaart.gemeente.nl" in instance/config.py,
+    so links come from it (never from the Host header), other host names are refused and the cookie is
+    Secure.
+    """
     from kaart.kaartbestand import read_kaart
 
     read_kaart(kaart_pad)  # fail here, with a clear message, rather than in the server
