@@ -74,6 +74,4 @@ def serve(kaart_pad: str | os.PathLike, host: str = "127.0.0.1", port: int = 500
     if dev:
         app.run(host=host, port=port, debug=True)
     else:
-        server = maak_server(app, host, port)
-        print(f"Serving on http://{host}:{server.effective_port}", flush=True)
-        server.run()
+        maak_server(app, host, port).run()  # the command already said where it listens
