@@ -266,3 +266,14 @@ def test_the_inputs_that_gave_500s_get_a_dutch_400(doelwit, methode, pad, tekst)
     afspraken = b.api("GET", doelwit["ws"], "afspraken")
     assert afspraken.status_code == 200 and all(a["doelwaarde"] is None or abs(a["doelwaarde"]) < 1e300
                                                 for a in afspraken.json())
+
+
+def test_a_ranking_label_ends_at_a_sentence_or_a_word_never_mid_word():
+    from webapp.werksessies.stemmen import label
+
+    kort = "Een bankje bij de bushalte."
+    assert label(kort) == kort
+    lang = "De stoep is te smal voor een rollator. " * 3 + "En 's avonds is het er donker en stil, " * 5
+    assert label(lang) == ("De stoep is te smal voor een rollator. " * 3).strip() + " …"
+    woorden = "woord " * 60
+    assert label(woorden).endswith("woord…") and len(label(woorden)) <= 161

@@ -8,6 +8,8 @@ participant cannot both spend the last dot).
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -67,10 +69,14 @@ def budget_melding(stippen: int, elders: int, hier: int) -> str:
     return f"U heeft nog {over} {'stip' if over == 1 else 'stippen'} over; meer kan hier niet."
 
 
-def label(tekst: str, lengte: int = 120) -> str:
-    """A text shortened for a list at a word boundary, with an ellipsis; whole when it fits."""
+def label(tekst: str, lengte: int = 160) -> str:
+    """A text for a list: whole when it fits; else its first sentences up to ``lengte`` characters, or cut
+    at a word boundary with an ellipsis when even the first sentence is longer."""
     if len(tekst) <= lengte:
         return tekst
+    zinnen = re.findall(r"[^.!?]+[.!?]+(?:\s+|$)", tekst[:lengte + 1])
+    if zinnen and len(zinnen[0]) >= 20:
+        return "".join(zinnen).strip() + " …"
     kort = tekst[:lengte].rsplit(None, 1)[0] if " " in tekst[:lengte] else tekst[:lengte]
     return kort.rstrip(" ,.;:") + "…"
 
