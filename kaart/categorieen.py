@@ -83,6 +83,15 @@ ZORGDRUK_LOCATIES = "zorgdruk_locaties"
 ZORGDRUK_PLAATSEN = "zorgdruk_plaatsen"
 
 
+def _midden_in_zin(label: str) -> str:
+    """A category's label inside a sentence: "huisartsenpraktijk", but a name stays one ("Skaeve Huse",
+    "Housing First"), as Dutch spelling wants."""
+    woorden = label.split()
+    if any(w[:1].isupper() for w in woorden[1:]):
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def kolomdefinities() -> dict[str, dict]:
     """The canonical columns the facility join produces, in ``kolommen.toml``'s terms.
 
@@ -92,7 +101,7 @@ def kolomdefinities() -> dict[str, dict]:
     result = {}
     for cat in categorieen().values():
         result[cat.aantal_kolom] = {"label": f"Aantal {cat.meervoud}", "soort": "aantal", "eenheid": cat.meervoud}
-        result[cat.afstand_kolom] = {"label": f"Afstand tot {cat.label[0].lower()}{cat.label[1:]}",
+        result[cat.afstand_kolom] = {"label": f"Afstand tot {_midden_in_zin(cat.label)}",
                                      "soort": "gemiddelde", "noemer": "inwoners", "eenheid": "m"}
     result[ZORGDRUK_LOCATIES] = {"label": "Locaties bijzondere woonvormen en opvang", "soort": "aantal",
                                  "eenheid": "locaties"}

@@ -28,7 +28,7 @@ from esda.smoothing import Empirical_Bayes
 
 from kaart import definities
 from kaart.errors import DefinitieError, InputError
-from kaart.getallen import getal, kort, lees_getal, met_eenheid
+from kaart.getallen import getal, kort, lees_getal, met_eenheid, weergave
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
                                catalogus, definitietabel, teller_noemer, waarden)
 from kaart.kaartbestand import Kaart
@@ -265,6 +265,8 @@ def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], r
 def _getal(value, ind: Indicator) -> str:
     if value is None or pd.isna(value):
         return "onbekend"
+    if ind.eenheid in ("m", "km"):
+        return weergave(value, ind.eenheid)
     text = getal(value, 1)
     return text if ind.eenheid != "%" and ind.eenheid in ind.label else met_eenheid(text, ind.eenheid)
 

@@ -62,8 +62,10 @@ def afstand(meter: float) -> str:
 
 
 def weergave(value: float | None, eenheid: str) -> str:
-    """A value of a variable as a page shows it: a share as a whole percentage, a score signed, the rest with one
-    decimal unless whole, all with the unit (``2.345 inwoners``, ``23,5%``); "geen gegevens" when missing."""
+    """A value of a variable as a page shows it: a share as a whole percentage, a score signed, a distance as
+    :func:`afstand` writes it (CBS's km and the facility layer's metres alike: ``900 m``, ``4,9 km``), the
+    rest with one decimal unless whole, all with the unit (``2.345 inwoners``, ``23,5%``); "geen gegevens"
+    when missing."""
     if value is None or pd.isna(value):
         return GEEN_GEGEVENS
     number = float(value)
@@ -71,6 +73,8 @@ def weergave(value: float | None, eenheid: str) -> str:
         return f"{getal(100 * number)}%"
     if eenheid == "score":
         return met_teken(number)
+    if eenheid in ("m", "km"):  # every distance the same way, whatever its source measured it in
+        return afstand(number if eenheid == "m" else number * 1000)
     return met_eenheid(getal(number, 0 if number.is_integer() else 1), eenheid)
 
 

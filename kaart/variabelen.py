@@ -71,3 +71,25 @@ def kaartbaar(frame: pd.DataFrame, cat: Catalogus | None = None) -> list[str]:
     (``cat`` as for :func:`variabelen`)."""
     return [naam for naam in variabelen(cat)
             if naam in frame.columns and pd.api.types.is_numeric_dtype(frame[naam]) and frame[naam].notna().any()]
+
+
+def keuzelijst(frame: pd.DataFrame, cat: Catalogus | None = None) -> list[str]:
+    """The mappable columns a person chooses from, each quantity once (``cat`` as for :func:`variabelen`).
+
+    A KWB statistic that an indicator shows as it is (its ``waarde`` or ``percentage``) is left out for
+    the indicator, and of two columns with the same label only the first (in catalogue order: scores,
+    indicators, statistics) stays. The others can still be mapped by name, as links and the API do.
+    """
+    cat = catalogus() if cat is None else cat
+    namen = kaartbaar(frame, cat)
+    zelfde = {bron for ind in cat if ind.kolom in namen for bron in (ind.waarde, ind.percentage) if bron}
+    labels = variabelen(cat)
+    gezien: set[str] = set()
+    result = []
+    for naam in namen:
+        label = labels[naam].label.casefold()
+        if naam in zelfde or label in gezien:
+            continue
+        gezien.add(label)
+        result.append(naam)
+    return result

@@ -79,7 +79,8 @@ def test_map_draws_every_area_without_internet(closed, site, demo_kaart, niveau)
     assert filled == _areas_with_geometry(demo_kaart.gebieden[niveau])
     legend = page.locator(".legend.leaflet-control svg")
     assert legend.is_visible()
-    assert "Bron: fictieve voorbeeldgegevens (2023)" in legend.locator(".caption").text_content()
+    assert page.locator(".legenda-titel").inner_text() == "Aantal inwoners"
+    assert page.locator(".legenda-geen-gegevens .bron").inner_text() == "Bron: fictieve voorbeeldgegevens (2023)"
     assert page.locator(".melding.fictief").is_visible()
     assert closed.errors == []
     assert closed.local_failures == []
@@ -97,7 +98,7 @@ def test_legend_numbers_are_dutch(closed, site):
 
 def test_missing_values_have_their_own_legend_line(closed, site):
     page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")  # the water-only buurt has no figures
-    assert page.locator(".legenda-geen-gegevens").inner_text().strip() == "geen gegevens"
+    assert page.locator(".legenda-geen-gegevens .regel").first.inner_text().strip() == "geen gegevens"
 
 
 def _open_buurt(demo_kaart):
@@ -172,6 +173,7 @@ def test_each_facility_category_is_a_layer_with_its_symbol_in_the_legend(closed,
     legend = page.locator(".legenda-voorzieningen").inner_text()
     assert "Huisartsenpraktijk (" + str(per["huisarts"]) + ")" in legend
     assert page.locator(".legenda-voorzieningen .vz-symbool").count() == len(per)
+    page.hover(".leaflet-control-layers")  # folded to an icon, it opens under the pointer (or a tap)
     overlays = page.locator(".leaflet-control-layers-overlays label")
     facility_layers = [i for i in range(overlays.count()) 
                        if re.search(r"\(\d+\)$", overlays.nth(i).inner_text().strip())]

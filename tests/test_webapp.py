@@ -23,6 +23,7 @@ from folium.plugins import Draw
 
 from kaart.errors import InputError
 from kaart.getallen import weergave
+from kaart.indicatoren import catalogus
 from kaart.kaartbestand import write_kaart
 from kaart.kolommen import schema
 from webapp import create_app
@@ -74,7 +75,9 @@ def test_page_is_dutch(page):
 
 def test_page_shows_legend_source_and_basemap(page):
     # Text in the map script is JSON: non-ASCII and HTML specials as \u escapes.
-    assert json.dumps("Aantal inwoners (inwoners) — Bron: fictieve voorbeeldgegevens (2023)") in page  # legend
+    # The legend: title with its unit once (the label says it), the source below the bar.
+    assert json.dumps("Bron: fictieve voorbeeldgegevens (2023)")[1:-1] in page
+    assert "Aantal inwoners" in page and "Aantal inwoners (inwoners)" not in page
     assert PDOK_GRIJS in page
     assert '"Kaartgegevens \\u0026copy; Kadaster"' in page
     assert "geen gegevens" in page  # the water-only buurt has no figures
@@ -151,9 +154,14 @@ def test_every_level_and_indicator_is_offered(page):
     kolommen = schema().kolommen
     for label in ("Gemeente", "Wijk", "Buurt"):
         assert f">{label}</option>" in page
-    for kolom in ("inwoners", "pct_65plus", "woz_gemiddeld"):
+    for kolom in ("inwoners", "huishoudens"):
         assert f'<option value="{kolom}"' in page
         assert kolommen[kolom].label in page
+    # A KWB share that an indicator shows as it is, is offered once: as the indicator.
+    aandeel = next(i for i in catalogus() if i.percentage == "pct_65plus")
+    assert f'<option value="{aandeel.kolom}"' in page and '<option value="pct_65plus"' not in page
+    labels = re.findall(r'<option value="[^"]+"(?: selected)?>([^<]+)</option>', page)
+    assert len(labels) == len(set(labels)), [x for x in labels if labels.count(x) > 1]
 
 
 def test_map_is_built_once_per_level_and_indicator(site, site_app):

@@ -36,8 +36,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 ZOOM_MIN, ZOOM_MAX, ZOOM_STANDAARD = 5, 18, 13
-IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers", "drukpunt"]
-"""The descriptive columns every area carries in the API, before its figures (drukpunt: the map's outline)."""
+IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaam", "cijfers", "drukpunt",
+              "drukpunt_redenen"]
+"""The descriptive columns every area carries in the API, before its figures (drukpunt: the map's outline;
+drukpunt_redenen: the indicators that make it one, in Dutch words, for the tooltip)."""
 
 
 class Geometrieen:

@@ -87,8 +87,11 @@ class Classes:
         return self.colours[int(np.searchsorted(self.upper_bounds, value, side="left"))]
 
 
-def class_breaks(values: pd.Series) -> Classes | None:
+def class_breaks(values: pd.Series, drempel: float | None = None) -> Classes | None:
     """Classes for the non-missing values, or ``None`` when every value is missing.
+
+    ``drempel`` (the drukpunt threshold, for the drukpunt score) is made one of the breaks when it lies
+    inside the values, so the legend shows where drukpunt starts; it replaces the break nearest to it.
 
     FisherJenks with five classes; with five or fewer distinct values (a class
     code such as stedelijkheid, or a tiny region) each value is its own class,
@@ -113,6 +116,10 @@ def class_breaks(values: pd.Series) -> Classes | None:
     spread = float(y.max() - y.min())
     decimals = 0 if spread >= 100 else 1 if spread >= 10 else 2
     inner = sorted(b for b in {float(round(b, decimals)) for b in bins[:-1]} if b < y.max())
+    if drempel is not None and y.min() < drempel < y.max() and drempel not in inner:
+        if len(inner) >= CLASSES - 1:
+            inner.remove(min(inner, key=lambda b: abs(b - drempel)))
+        inner = sorted([*inner, float(drempel)])
     low, high = float(y.min()), float(y.max())
     return Classes(upper_bounds=[*inner, high], legend_index=[low, *inner, high],
                    tick_labels=[round(low, decimals), *inner, round(high, decimals)])
@@ -152,9 +159,24 @@ class LegendBox(MacroElement):
         self.html, self.css_class, self.position = html, css_class, position
 
 
-def no_data_legend(colour: str = NO_DATA_COLOUR) -> LegendBox:
-    """The legend line for areas without a value, under branca's legend (same corner)."""
-    return LegendBox(f'<span class="vlak" style="background: {colour}"></span> geen gegevens', "legenda-geen-gegevens")
+def toelichting(bron: str, geen_gegevens: bool, drukpunten: bool, drukpuntgebieden: bool,
+                drempel: float) -> LegendBox:
+    """The lines under branca's colour bar (same corner) that say what else the map draws and where its
+    figures come from: areas without a value, the drukpunt outline, the drukpuntgebied outline, the source.
+
+    ``bron`` is plain text (escaped here); the rest is ours.
+    """
+    regels = []
+    if geen_gegevens:
+        regels.append(f'<span class="vlak" style="background: {NO_DATA_COLOUR}"></span> geen gegevens')
+    if drukpunten:
+        regels.append(f'<span class="vlak drukpuntrand"></span> dikke rand: drukpunt (score {getal(drempel, 1)} '
+                      "of hoger)")
+    if drukpuntgebieden:
+        regels.append('<span class="vlak drukpuntgebied"></span> rode stippellijn: drukpuntgebied '
+                      "(aangrenzende drukpunten)")
+    regels.append(f'<span class="bron">{escape_text(bron)}</span>')
+    return LegendBox("".join(f'<div class="regel">{r}</div>' for r in regels), "legenda-geen-gegevens")
 
 
 class Kaartstand(MacroElement):
@@ -186,7 +208,8 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     frame = kaart.gebieden[niveau]
     areas = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     values = pd.to_numeric(areas[indicator], errors="coerce")
-    classes = class_breaks(values)
+    drempel = float(kaart.metadata.get("drempel", 1.0))
+    classes = class_breaks(values, drempel if indicator == "drukpuntscore" else None)
 
     # Fractional zoom so fitting the region to the window leaves no wide empty margins.
     m = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5)
@@ -205,27 +228,30 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         "gemeenten": _gemeentewaarden(kaart, niveau, indicator),
     }).add_to(groep)
 
+    clusters = kaart.extra.get("drukpuntgebieden")
+    heeft_clusters = clusters is not None and len(clusters) > 0
     if classes:
-        bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
         LegendaTeksten(classes.tick_labels).add_to(m)  # before the legend, whose axis reads them
+        # The title in HTML above the bar, where a long label wraps (branca's caption is one SVG line).
+        LegendBox(f"<strong>{escape_text(titel(kolom))}</strong>", "legenda-titel").add_to(m)
         legend = StepColormap(classes.colours, index=classes.legend_index,
                               vmin=classes.legend_index[0], vmax=classes.legend_index[-1],
-                              caption=_caption(kolom, bron), tick_labels=classes.tick_labels)
-        # branca draws the caption in a fixed-width SVG; widen it so a long label is not cut off.
-        legend.width = max(legend.width, int(7.5 * len(legend.caption)) + 60)
+                              tick_labels=classes.tick_labels)
+        # branca draws the bar in a fixed-width SVG: one that fits a phone beside the zoom buttons.
+        legend.width = LEGENDA_BREEDTE
         legend.add_to(m)
-    if values.isna().any():
-        no_data_legend().add_to(m)
+    bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
+    drukpunten = "drukpunt" in areas and bool(areas["drukpunt"].fillna(False).astype(bool).any())
+    toelichting(bron, bool(values.isna().any()), drukpunten, heeft_clusters, drempel).add_to(m)
 
-    clusters = kaart.extra.get("drukpuntgebieden")
-    if clusters is not None and len(clusters):
+    if heeft_clusters:
         _add_drukpuntgebieden(m, clusters)
 
     voorzieningen = kaart.extra.get("voorzieningen")
     if voorzieningen is not None and len(voorzieningen):
         _add_voorzieningen(m, voorzieningen)
 
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)  # an icon: open, it would cover a phone's map
     west, south, east, north = webgeometrie.grenzen(areas.geometry)
     m.fit_bounds([[south, west], [north, east]])
     Kaartstand().add_to(m)  # after fitting, so a view in the address wins
@@ -298,8 +324,17 @@ def _js_getal(x: float) -> str:
     return str(int(x)) if x.is_integer() else repr(x)
 
 
-def _caption(kolom: Variabele, bronvermelding: str) -> str:
-    return f"{kolom.label} ({kolom.eenheid}) — {bronvermelding}" if kolom.eenheid else f"{kolom.label} — {bronvermelding}"
+LEGENDA_BREEDTE = 280
+"""The colour bar's width in pixels: beside the zoom buttons on a 390 px phone."""
+
+
+def titel(kolom: Variabele) -> str:
+    """The legend's title: the label, with the unit once (not when the label already says it:
+    "Aantal inwoners", not "Aantal inwoners (inwoners)")."""
+    eenheid = kolom.eenheid.strip()
+    if not eenheid or eenheid.lower() in kolom.label.lower() or eenheid in ("aantal", "score"):
+        return kolom.label
+    return f"{kolom.label} ({eenheid})"
 
 
 def _add_drukpuntgebieden(m: folium.Map, clusters: gpd.GeoDataFrame) -> None:
@@ -341,7 +376,9 @@ def _add_voorzieningen(m: folium.Map, punten: gpd.GeoDataFrame) -> None:
         # Every part is escaped: symbols come from _symbool, labels through escape_text, counts are integers.
         regels = "".join(f'<div class="regel">{_symbool(c)["html"]} {escape_text(c.label)} '
                          f'({int((punten["categorie"] == c.naam).sum())})</div>' for c in aanwezig)
-        LegendBox(f"<strong>Voorzieningen</strong>{regels}", "legenda-voorzieningen", "bottomright").add_to(m)
+        # Folded shut on a phone by static/kaarten.js, where it would cover the map.
+        LegendBox(f'<details open class="inklapbaar"><summary>Voorzieningen</summary>{regels}</details>',
+                  "legenda-voorzieningen", "bottomright").add_to(m)
 
 
 _CLUSTER_ICON = """function (cluster) {

@@ -1,7 +1,8 @@
 """The kaart page: one indicator at one level on the map, chosen with two selects.
 
 ``GET /?niveau=wijk&indicator=pct_65plus``. Without parameters it shows
-inwoners per buurt (or at the finest level the kaart has). A level or indicator
+the drukpunt score per buurt (or at the finest level the kaart has): what the tool is for; a kaart without
+the analysis opens on inwoners. A level or indicator
 the kaart does not have is a 400 with a Dutch message.
 """
 
@@ -13,7 +14,7 @@ from flask import Blueprint, render_template, request
 from kaart.export import csv_bytes
 from kaart.getallen import weergave
 from kaart.kaartbestand import Kaart
-from kaart.variabelen import kaartbaar, variabelen
+from kaart.variabelen import kaartbaar, keuzelijst, variabelen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.download import download
 from webapp.errors import InvalidChoice
@@ -21,7 +22,8 @@ from webapp.staat import staat
 
 bp = Blueprint("kaartpagina", __name__)
 
-DEFAULT_INDICATOR = "inwoners"
+DEFAULT_INDICATOREN = ("drukpuntscore", "inwoners")
+"""What the map opens on: the first of these the level has."""
 
 
 @bp.get("/")
@@ -39,7 +41,7 @@ def index():
         indicator=indicator,
         niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus],
         indicatoren=[(naam, catalogus[naam].label, catalogus[naam].groep)
-                     for naam in kaartbaar(kaart.gebieden[niveau], kaart.catalogus)],
+                     for naam in keuzelijst(kaart.gebieden[niveau], kaart.catalogus)],
         ontbrekende_bestanden=toestand.ontbrekende_bestanden,
         gebiedsnamen=toestand.gebiedsnamen,
 
@@ -103,7 +105,7 @@ def choice(kaart: Kaart, niveau: str | None, indicator: str | None) -> tuple[str
 
     if not beschikbaar:
         raise InvalidChoice(f"Op het niveau {niveau} heeft deze kaart geen cijfers om te tonen.")
-    indicator = indicator or (DEFAULT_INDICATOR if DEFAULT_INDICATOR in beschikbaar else beschikbaar[0])
+    indicator = indicator or next((i for i in DEFAULT_INDICATOREN if i in beschikbaar), beschikbaar[0])
     if indicator not in beschikbaar:
         raise InvalidChoice(f"De indicator ‘{indicator}’ bestaat niet op het niveau {niveau}. "
                             "Kies een indicator uit de lijst op de kaartpagina.")

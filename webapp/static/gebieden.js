@@ -34,6 +34,11 @@ window.KaartGebieden = (function () {
     // A figure that is not CBS's own says what it is: "opgeteld uit buurten", "herberekend uit opgetelde buurten".
     regel(cfg.label, p.teksten[cfg.indicator] +
           (herkomst && herkomst !== "CBS" && p[cfg.indicator] !== null ? " (" + herkomst + ")" : ""));
+    if (p.drukpunt) {
+      // The two indicators that weigh most, as the analysis wrote them (values with their references).
+      var redenen = (p.drukpunt_redenen || "").split("; ").slice(0, 2).join("; ");
+      regel("Drukpunt", redenen ? "ja, vooral door: " + redenen : "ja");
+    }
     if (cfg.niveau !== "gemeente" && p.gemeentenaam) {
       var referentie = cfg.gemeenten[p.gemeentecode];
       regel("Gemeente", p.gemeentenaam + (referentie === undefined ? "" : ": " + referentie));

@@ -42,7 +42,15 @@ window.Kaarten = (function () {
   /* The map's view in the address: #zoom/lat/lon, so a link reproduces what someone sees. Level and
      indicator are query parameters already; this adds the view, and carries it along when the level or
      indicator form is submitted. Call it once the map has its first view: a view in the address wins. */
+  /* On a phone the legends that fold (a <details class="inklapbaar">) start folded: open, they cover the map. */
+  function vouwOpTelefoon(map) {
+    if (window.matchMedia("(max-width: 48rem)").matches) {
+      map.getContainer().querySelectorAll("details.inklapbaar").forEach(function (d) { d.open = false; });
+    }
+  }
+
   function stand(map) {
+    vouwOpTelefoon(map);
     var begin = lees(window.location.hash);
     if (begin) { map.setView([begin.lat, begin.lon], begin.zoom, {animate: false}); }
     function schrijf() {
