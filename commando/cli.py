@@ -244,6 +244,8 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
     click.echo(f"{kaart.metadata.get('titel')} — {niveau}, profiel '{p.label}'{fictief}: "
                f"{flagged} drukpunt(en) van {len(lijst)} gebieden (drempel {dp.DREMPEL}, "
                f"minimaal {dp.MIN_INWONERS} inwoners). {kaart.bronvermelding}.")
+    if gewicht:
+        click.echo(p.uitleg)
     _profielwaarschuwing(kaart, niveau, p, ontbrekend)
     for row in lijst.head(top).itertuples():
         inwoners = "?" if pd.isna(row.inwoners) else getal(row.inwoners)

@@ -28,7 +28,7 @@ from esda.smoothing import Empirical_Bayes
 
 from kaart import definities
 from kaart.errors import DefinitieError, InputError
-from kaart.getallen import getal, kort, lees_getal, met_eenheid, weergave
+from kaart.getallen import EURO, getal, kort, lees_getal, met_eenheid, weergave
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
                                catalogus, definitietabel, teller_noemer, waarden)
 from kaart.kaartbestand import Kaart
@@ -109,8 +109,9 @@ def profiel(naam: str | None, gewichten: dict[str, float] | None = None) -> Prof
     if not merged:
         raise InputError("Alle gewichten zijn 0.", "Geef minstens één indicator een gewicht boven 0.",
                          parameter="gewicht")
-    aangepast = ", ".join(f"{k}={v:g}" for k, v in gewichten.items())
-    return Profiel(naam, f"{basis.label} (aangepast: {aangepast})", basis.uitleg, merged)
+    aangepast = "; ".join(f"{cat[k].label} weegt {kort(v)}" for k, v in gewichten.items())
+    return Profiel(naam, f"{basis.label}, met eigen gewichten",
+                   f"Eigen gewichten (de andere zoals in het profiel): {aangepast}.", merged)
 
 
 def lees_gewicht(ind_id: str, tekst: str) -> float:
@@ -265,7 +266,7 @@ def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], r
 def _getal(value, ind: Indicator) -> str:
     if value is None or pd.isna(value):
         return "onbekend"
-    if ind.eenheid in ("m", "km"):
+    if ind.eenheid in ("m", "km", *EURO):
         return weergave(value, ind.eenheid)
     text = getal(value, 1)
     return text if ind.eenheid != "%" and ind.eenheid in ind.label else met_eenheid(text, ind.eenheid)

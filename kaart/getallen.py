@@ -61,6 +61,10 @@ def afstand(meter: float) -> str:
     return f"{getal(meter)} m" if meter < 1000 else f"{getal(meter / 1000, 1)} km"
 
 
+EURO = {"euro": 1, "x 1.000 euro": 1000, "x 1000 euro": 1000}
+"""The money units of the sources, with the factor to whole euros."""
+
+
 def weergave(value: float | None, eenheid: str) -> str:
     """A value of a variable as a page shows it: a share as a whole percentage, a score signed, a distance as
     :func:`afstand` writes it (CBS's km and the facility layer's metres alike: ``900 m``, ``4,9 km``), the
@@ -73,6 +77,8 @@ def weergave(value: float | None, eenheid: str) -> str:
         return f"{getal(100 * number)}%"
     if eenheid == "score":
         return met_teken(number)
+    if eenheid in EURO:  # "€ 200.000", not "200,0 x 1.000 euro"
+        return f"€ {getal(number * EURO[eenheid])}"
     if eenheid in ("m", "km"):  # every distance the same way, whatever its source measured it in
         return afstand(number if eenheid == "m" else number * 1000)
     return met_eenheid(getal(number, 0 if number.is_integer() else 1), eenheid)

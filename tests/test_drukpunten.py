@@ -131,7 +131,7 @@ def test_user_set_weights_change_the_profile_and_bad_ones_are_refused():
     p = profiel("gezinnen", {"jeugdzorg_per_1000": 0, "aandeel_65plus": 2.5})
     assert "jeugdzorg_per_1000" not in p.gewichten and p.gewichten["aandeel_65plus"] == 2.5
     assert p.gewichten["bijstand_per_1000"] == profiel("gezinnen").gewichten["bijstand_per_1000"]
-    assert "aangepast" in p.label
+    assert "met eigen gewichten" in p.label and "weegt" in p.uitleg  # in the indicators' names, not their ids
     with pytest.raises(InputError, match="is geen indicator"):
         profiel("gezinnen", {"bestaat_niet": 1})
     with pytest.raises(InputError, match="neutraal"):

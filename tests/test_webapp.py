@@ -291,7 +291,7 @@ def test_values_are_formatted_in_dutch():
     kolommen = schema().kolommen
     assert weergave(12345, kolommen["inwoners"].eenheid) == "12.345 inwoners"
     assert weergave(23.56, kolommen["pct_65plus"].eenheid) == "23,6%"
-    assert weergave(412.0, kolommen["woz_gemiddeld"].eenheid) == "412 x 1.000 euro"
+    assert weergave(412.0, kolommen["woz_gemiddeld"].eenheid) == "€ 412.000"
     assert weergave(np.nan, kolommen["inwoners"].eenheid) == "geen gegevens"
 
 
