@@ -464,3 +464,21 @@ def test_square_distances_to_points_are_exact(seed, n_punten, geclusterd):
     dichtst = echt[gevonden].argmin(axis=1)
     gekozen = np.array([int(n[1:]) for n in afstand.naam[gevonden]], dtype=int)
     assert np.allclose(echt[gevonden, gekozen], echt[gevonden, dichtst])  # a nearest one (ties allowed)
+
+
+def test_exports_carry_the_sized_plots_with_their_area_as_context(metingen, tmp_path):
+    import io
+
+    from kaart.locatiezoeker import exportbestand
+
+    u = beoordeel(metingen["skaeve-huse"], top=5)
+    tabel = pd.read_csv(io.BytesIO(exportbestand(u, "csv")), encoding="utf-8-sig")
+    assert list(tabel["beste_cel"]) == list(u.lijst["beste_cel"])
+    assert (tabel["oppervlakte_ha"] == u.lijst["oppervlakte_ha"].to_numpy()).all()
+    assert (tabel["gebied_oppervlakte_ha"] >= tabel["oppervlakte_ha"]).all()
+    assert tabel["kandidaten"].str.contains("kavels van").all()
+    pad = tmp_path / "kandidaten.gpkg"
+    pad.write_bytes(exportbestand(u, "gpkg"))
+    laag = gpd.read_file(pad, layer="kandidaten")
+    assert np.allclose(laag.geometry.area / 10_000, u.lijst["oppervlakte_ha"])  # the plots, not the areas
+    assert "gebied_gemiddelde_score" in laag
