@@ -472,7 +472,7 @@ def test_exports_carry_the_sized_plots_with_their_area_as_context(metingen, tmp_
     from kaart.locatiezoeker import exportbestand
 
     u = beoordeel(metingen["skaeve-huse"], top=5)
-    tabel = pd.read_csv(io.BytesIO(exportbestand(u, "csv")), encoding="utf-8-sig")
+    tabel = pd.read_csv(io.BytesIO(exportbestand(u, "csv")), encoding="utf-8-sig", sep=";", decimal=",")
     assert list(tabel["beste_cel"]) == list(u.lijst["beste_cel"])
     assert (tabel["oppervlakte_ha"] == u.lijst["oppervlakte_ha"].to_numpy()).all()
     assert (tabel["gebied_oppervlakte_ha"] >= tabel["oppervlakte_ha"]).all()
