@@ -26,7 +26,7 @@
     if (regels && regels.length) {
       var tabel = element("table"), kop2 = element("thead"), rij = element("tr"), romp = element("tbody");
       tabel.className = "vergelijking kandidaattabel";
-      ["Criterium", "Waarde", "Score", "Gewicht"].forEach(function (t) {
+      ["Criterium", "Waarde", "Score", "Gewicht of grens"].forEach(function (t) {
         var th = element("th", t); th.scope = "col"; rij.appendChild(th);
       });
       kop2.appendChild(rij); tabel.appendChild(kop2);
@@ -34,7 +34,9 @@
         var tr = element("tr"), th = element("th", r.criterium);
         tr.className = r.rol + (r.valt_af ? " valt-af" : "");
         th.scope = "row"; tr.appendChild(th);
-        [r.waarde, r.score, r.gewicht].forEach(function (t) { tr.appendChild(element("td", t)); });
+        [["Waarde", r.waarde], ["Score", r.score], ["Gewicht of grens", r.gewicht]].forEach(function (paar) {
+          var td = element("td", paar[1]); td.dataset.label = paar[0]; tr.appendChild(td);
+        });
         romp.appendChild(tr);
       });
       tabel.appendChild(romp);
