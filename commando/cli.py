@@ -313,8 +313,8 @@ def locaties(kaart_pad: Path, profiel: str, gemeente: str | None, top: int, uit:
         bekend = kaart.gebieden["gemeente"]["naam"].rename_axis("code").reset_index() if "gemeente" in kaart.gebieden \
             else pd.DataFrame({"code": [], "naam": []})
         gemeente = resolve_gemeenten([gemeente], bekend)[0]
-    metingen = lz.meet(kaart, w, gemeente=gemeente, locaties=sites)
-    u = lz.beoordeel(metingen, gekozen, top=top)
+    metingen = lz.meet(kaart, w, locaties=sites)
+    u = lz.beoordeel(metingen, gekozen, top=top, gemeente=gemeente)
     _print_locaties(kaart, u)
     if uit:
         from kaart.export import write_bytes
@@ -338,9 +338,10 @@ def _instellingen(values: tuple[str, ...], optie: str, vorm: str, voorbeeld: str
 def _print_locaties(kaart, u) -> None:
     m = u.metingen
     fictief = "  [FICTIEF]" if kaart.metadata.get("fictief") else ""
-    eenheid, totaal, over = m.eenheid, m.totaal, u.overgebleven
+    eenheid, totaal, over = m.eenheid, u.gezocht, u.overgebleven
     click.echo(f"Locatiezoeker — {u.woonvorm.label}, {kaart.metadata.get('titel')}{fictief}. {kaart.bronvermelding}.")
-    gezocht = "land op het 100 m-raster" if u.is_raster else "opgegeven locaties in de regio"
+    waar = f"in {u.gemeentenaam}" if u.gemeente else "in de regio"
+    gezocht = f"land {waar} op het 100 m-raster" if u.is_raster else f"opgegeven locaties {waar}"
     click.echo(f"Gezocht: {getal(totaal)} {eenheid} {gezocht}; na de uitsluitingen blijft {getal(over)} {eenheid}"
                f"{f' ({over / totaal:.0%})' if totaal else ''}.")
     click.echo("Uitsluitingen (wat elk weghaalt, en wat alleen die):")
@@ -358,15 +359,17 @@ def _print_locaties(kaart, u) -> None:
         return
     for row in u.lijst.itertuples():
         if u.is_raster:
-            click.echo(f"{row.rang:4d}. {getal(row.oppervlakte_ha)} ha bij {row.buurtnaam} ({row.gemeentenaam}): "
-                       f"score {getal(row.score, 2)} (gemiddeld {getal(row.gemiddelde_score, 2)}), "
-                       f"beste vierkant {row.beste_cel}")
+            click.echo(f"{row.rang:4d}. kavel van {getal(row.oppervlakte_ha)} ha bij {row.buurtnaam} "
+                       f"({row.gemeentenaam}): score {getal(row.score, 2)}, beste vierkant {row.beste_cel}; in een "
+                       f"gebied van {getal(row.gebied_oppervlakte_ha)} ha (gemiddeld {getal(row.gebied_gemiddelde_score, 2)})")
         else:
             rang = f"{row.rang:4.0f}." if row.geschikt and not pd.isna(row.rang) else "   –"
             score = f"score {getal(row.score, 2)}" if row.geschikt else "geen kandidaat"
             plek = f" in {row.buurtnaam} ({row.gemeentenaam})" if row.buurtnaam else ""
             click.echo(f"{rang} {row.naam}{plek}: {score}")
         click.echo(f"      {row.waarom}")
+    if u.tekort:
+        click.echo(u.tekort)
 
 
 def _exportsoort(pad: Path) -> str:

@@ -324,7 +324,7 @@ class Analyse:
 
 def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
     """The region as one area: its gemeenten's counts summed, ratios recomputed, geometry dissolved."""
-    from kaart.gebieden import aggregate
+    from kaart.gebieden import aggregate, omtrek
 
     gemeenten = gebieden["gemeente"]
     rij = aggregate(gemeenten.reset_index().assign(regio=REGIOCODE), "regio")
@@ -332,7 +332,7 @@ def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
     rij = rij.join(waarden(rij))
     import geopandas as gpd
 
-    return gpd.GeoDataFrame(rij, geometry=[gemeenten.geometry.union_all()], crs=gemeenten.crs)
+    return gpd.GeoDataFrame(rij, geometry=[omtrek(gemeenten.geometry.values)], crs=gemeenten.crs)
 
 
 def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: str | None = None,

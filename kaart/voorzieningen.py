@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from kaart.categorieen import ZORGDRUK_LOCATIES, ZORGDRUK_PLAATSEN, categorieen, zorgdruk_categorieen
+from kaart.gebieden import omtrek
 from kaart.kaartbestand import Kaart
 
 
@@ -164,8 +165,7 @@ def voeg_toe(kaart: Kaart, punten: gpd.GeoDataFrame, bron: str) -> pd.DataFrame:
 
 
 def regiovorm(kaart: Kaart) -> shapely.Geometry:
-    """The region's outline: the regio layer the analysis wrote, else the union of the coarsest level."""
-    if kaart.regio is not None:
-        return kaart.regio.to_crs("EPSG:28992").geometry.union_all()
-    frame = next(iter(kaart.gebieden.values()))
-    return frame.to_crs("EPSG:28992").geometry.union_all()
+    """The region's outline (RD New): the regio layer the analysis wrote, else the union of the coarsest level;
+    either without the seams between areas (:func:`kaart.gebieden.omtrek`), also for a kaart built before."""
+    frame = kaart.regio if kaart.regio is not None else next(iter(kaart.gebieden.values()))
+    return omtrek(frame.to_crs("EPSG:28992").geometry.values)

@@ -3,9 +3,9 @@
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
-from kaart.gebieden import MIN_DEKKING, aggregate, assemble
+from kaart.gebieden import MIN_DEKKING, aggregate, assemble, omtrek
 from kaart.herkomst import CBS, label
 from kaart.herkomstkolommen import GEEN, GEOMETRIE, OFFICIEEL, OPGETELD, lijst
 from kaart.indicatoren import waarden
@@ -121,3 +121,24 @@ def test_an_indicator_keeps_cbs_density_and_its_suppression():
     assert dichtheid[2] == 125  # a summed area: recomputed, and labelled so
     assert [label(r, "ind_bevolkingsdichtheid") for _, r in rows.iterrows()][::2] == [
         CBS, "herberekend uit opgetelde onderliggende gebieden"]
+
+
+def test_outline_closes_the_seam_between_neighbours_but_keeps_an_enclave():
+    # The right area's left border bulges 30 cm at y = 50: a zero-width-ish sliver the union keeps as a hole,
+    # which a map draws as a line across the region.
+    links = box(0, 0, 100, 100)
+    rechts = Polygon([(100, 0), (200, 0), (200, 100), (100, 100), (100, 70), (100.3, 50), (100, 30)])
+    donut = box(200, 0, 500, 300).difference(box(300, 100, 400, 200))  # an enclave of 100 x 100 m
+    assert len(links.union(rechts).interiors) == 1
+    vorm = omtrek([links, rechts, donut])
+    assert vorm.geom_type == "Polygon"
+    assert len(vorm.interiors) == 1
+    assert Polygon(vorm.interiors[0]).area == pytest.approx(100 * 100)
+
+
+def test_a_dissolved_level_has_no_seams():
+    rows = _rows(_buurt("BU00010101", 0, 100, 10.0),
+                 {**_buurt("BU00010102", 1000, 900, 30.0),
+                  "geometry": Polygon([(1000, 0), (2000, 0), (2000, 1000), (1000, 1000), (1000, 700), (1000.2, 500), (1000, 300)])})
+    gemeente = assemble(rows)[0]["gemeente"].geometry.iloc[0]
+    assert gemeente.geom_type == "Polygon" and not list(gemeente.interiors)

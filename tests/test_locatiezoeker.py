@@ -4,6 +4,7 @@ weights and buffers, uploaded sites, real Drechtsteden data and the demo region.
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -171,7 +172,7 @@ def test_the_best_share_is_a_number_of_cells_even_when_scores_tie(metingen):
     u = beoordeel(m, w, top=1000)
     scored = int(np.isfinite(u.score).sum())
     assert (u.score[np.isfinite(u.score)] == 1).sum() > w.beste_aandeel * scored  # many cells tie at the top
-    assert u.lijst["oppervlakte_ha"].sum() <= np.ceil(w.beste_aandeel * scored)
+    assert u.lijst["gebied_oppervlakte_ha"].sum() <= np.ceil(w.beste_aandeel * scored)
 
 
 def test_no_candidates_says_which_exclusion_removed_the_most_area(demo_kaart):
@@ -192,18 +193,64 @@ def test_reasons_name_the_distances_and_values_of_each_candidate(metingen):
     eerste = u.lijst.iloc[0]
     assert eerste["waarom"].startswith("Voldoet aan alle uitsluitingen")
     for c in u.woonvorm.voorkeuren:
-        assert c.label.lower() in eerste["waarom"]
+        assert c.label in eerste["waarom"]
     assert 0 <= eerste["zorg_waardering"] <= 1
-    uitleg = verklaar(u, *shapely.get_coordinates(u.lijst.geometry.iloc[0].representative_point())[0])
+    uitleg = verklaar(u, *shapely.get_coordinates(u.lijst.geometry.iloc[0].representative_point())[0]).tekst
     assert uitleg.startswith("Vierkant E") and ("score" in uitleg or "geen kandidaat" in uitleg)
+
+
+@pytest.mark.parametrize("naam", PROFIELEN)
+def test_each_candidate_has_a_table_of_every_criterion_whose_scores_make_its_score(metingen, naam):
+    u = beoordeel(metingen[naam], top=5)
+    assert len(u.tabellen) == len(u.lijst) > 0
+    for (_, rij), regels in zip(u.lijst.iterrows(), u.tabellen):
+        assert [r.criterium for r in regels] == [c.label for c in u.woonvorm.criteria]
+        assert all(r.score == "voldoet" for r in regels if r.rol == "uitsluiting" and r.score != "telt niet mee")
+        gewogen = [(float(r.score.replace(",", ".")), c.gewicht) for r, c in zip(regels[len(u.woonvorm.uitsluitingen):],
+                   u.woonvorm.voorkeuren) if r.score not in ("telt niet mee", "–") and c.gewicht]
+        som = sum(g for _, g in gewogen)
+        assert abs(sum(v * g for v, g in gewogen) / som - rij["score"]) < 0.01  # the table adds up to the score
+        for r in regels:  # units as a council reads them: m without decimals or km with one, never "0 m" limits
+            assert "minimaal 0 m" not in r.gewicht and not re.search(r"\d,\d+ m\b", r.waarde), r
+
+
+@pytest.mark.parametrize("naam", PROFIELEN)
+def test_a_candidate_is_a_plot_of_the_profile_size_inside_a_larger_area(metingen, naam):
+    w = metingen[naam].woonvorm
+    u = beoordeel(metingen[naam], top=10)
+    assert not u.lijst.empty
+    cel_ha = metingen[naam].raster.grootte ** 2 / 10_000
+    assert (u.lijst["oppervlakte_ha"] >= w.min_oppervlakte_ha).all()
+    assert (u.lijst["oppervlakte_ha"] < w.min_oppervlakte_ha + cel_ha).all()  # about the minimum, not the area
+    assert (u.lijst["gebied_oppervlakte_ha"] >= u.lijst["oppervlakte_ha"]).all()
+    # Each plot lies in its area, in one piece.
+    assert shapely.covers(u.gebieden.values, u.lijst.geometry.values).all()
+    assert (u.lijst.geometry.geom_type == "Polygon").all()
+
+
+@pytest.mark.parametrize("naam", PROFIELEN)
+def test_a_gemeente_shows_the_regions_candidates_in_it_and_says_why_there_are_fewer(metingen, naam):
+    m = metingen[naam]
+    regio = beoordeel(m, top=50)
+    for gemeente in sorted(set(m.kandidaten["gemeentecode"])):
+        u = beoordeel(m, top=10, gemeente=gemeente)
+        verwacht = regio.lijst[regio.lijst["gemeentecode"] == gemeente].head(10)
+        assert list(u.lijst["beste_cel"]) == list(verwacht["beste_cel"])
+        assert np.allclose(u.lijst["oppervlakte_ha"], verwacht["oppervlakte_ha"])
+        assert np.allclose(u.lijst["gebied_oppervlakte_ha"], verwacht["gebied_oppervlakte_ha"])
+        if 0 < len(u.lijst) < 10:
+            assert u.tekort and u.gemeentenaam in u.tekort and "gevraagd waren er 10" in u.tekort
+        elif u.lijst.empty:
+            assert u.melding and u.gemeentenaam in u.melding
 
 
 def test_a_click_on_a_school_says_why_the_place_is_out(demo_kaart, metingen):
     u = beoordeel(metingen["domus"])
     school = demo_kaart.extra["voorzieningen"].query("categorie == 'school'").to_crs("EPSG:28992").geometry.iloc[0]
-    tekst = verklaar(u, school.x, school.y)
-    assert "geen kandidaat" in tekst and "Valt af" in tekst and "scholen" in tekst
-    assert "niet op land" in verklaar(u, 0, 0)
+    uitleg = verklaar(u, school.x, school.y)
+    assert "geen kandidaat" in uitleg.tekst and "Valt af" in uitleg.tekst and "Scholen" in uitleg.tekst
+    assert any(r.valt_af and r.criterium == "Scholen" for r in uitleg.regels)
+    assert "niet op land" in verklaar(u, 0, 0).tekst
 
 
 def test_the_grid_is_the_cbs_grid_of_the_land_buurten(demo_kaart):
@@ -219,14 +266,14 @@ def test_the_grid_is_the_cbs_grid_of_the_land_buurten(demo_kaart):
     assert abs(len(grid.cel) - land.geometry.area.sum() / 10_000) / len(grid.cel) < 0.01
 
 
-def test_a_gemeente_limits_the_candidates_not_the_features(demo_kaart):
-    m = meet(demo_kaart, woonvorm("domus"), gemeente="GM9902")
-    assert set(m.kandidaten["gemeentecode"]) == {"GM9902"}
-    u = beoordeel(m)
-    assert set(u.lijst["gemeentecode"]) <= {"GM9902"}
+def test_a_gemeente_limits_the_candidates_not_the_features(demo_kaart, metingen):
+    gemeente = demo_kaart.gebieden["gemeente"].index[1]
+    u = beoordeel(metingen["domus"], gemeente=gemeente)
+    assert set(u.lijst["gemeentecode"]) <= {gemeente}
+    assert u.gezocht < beoordeel(metingen["domus"]).gezocht
     _assert_every_candidate_keeps_its_distance(demo_kaart, u)
     with pytest.raises(InputError, match="geen gemeente 'GM0000'"):
-        meet(demo_kaart, woonvorm("domus"), gemeente="GM0000")
+        beoordeel(metingen["domus"], gemeente="GM0000")
 
 
 def _sites(tmp_path, demo_kaart):
@@ -248,7 +295,7 @@ def test_uploaded_sites_are_scored_and_the_excluded_say_why(tmp_path, demo_kaart
     rijen = u.lijst.set_index("naam")
     assert rijen.loc["Polderkavel", "geschikt"] and rijen.loc["Polderkavel", "rang"] == 1
     assert not rijen.loc["Naast de school", "geschikt"]
-    assert "Valt af" in rijen.loc["Naast de school", "waarom"] and "scholen" in rijen.loc["Naast de school", "waarom"]
+    assert "Valt af" in rijen.loc["Naast de school", "waarom"] and "Scholen" in rijen.loc["Naast de school", "waarom"]
     assert "niet op land in de regio" in rijen.loc["Buiten de regio", "waarom"]
     geschikt = u.lijst[u.lijst["geschikt"]]
     _assert_every_candidate_keeps_its_distance(demo_kaart, u.__class__(**{**u.__dict__, "lijst": geschikt}))
@@ -417,3 +464,21 @@ def test_square_distances_to_points_are_exact(seed, n_punten, geclusterd):
     dichtst = echt[gevonden].argmin(axis=1)
     gekozen = np.array([int(n[1:]) for n in afstand.naam[gevonden]], dtype=int)
     assert np.allclose(echt[gevonden, gekozen], echt[gevonden, dichtst])  # a nearest one (ties allowed)
+
+
+def test_exports_carry_the_sized_plots_with_their_area_as_context(metingen, tmp_path):
+    import io
+
+    from kaart.locatiezoeker import exportbestand
+
+    u = beoordeel(metingen["skaeve-huse"], top=5)
+    tabel = pd.read_csv(io.BytesIO(exportbestand(u, "csv")), encoding="utf-8-sig", sep=";", decimal=",")
+    assert list(tabel["beste_cel"]) == list(u.lijst["beste_cel"])
+    assert (tabel["oppervlakte_ha"] == u.lijst["oppervlakte_ha"].to_numpy()).all()
+    assert (tabel["gebied_oppervlakte_ha"] >= tabel["oppervlakte_ha"]).all()
+    assert tabel["kandidaten"].str.contains("kavels van").all()
+    pad = tmp_path / "kandidaten.gpkg"
+    pad.write_bytes(exportbestand(u, "gpkg"))
+    laag = gpd.read_file(pad, layer="kandidaten")
+    assert np.allclose(laag.geometry.area / 10_000, u.lijst["oppervlakte_ha"])  # the plots, not the areas
+    assert "gebied_gemiddelde_score" in laag

@@ -114,6 +114,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
         ontbrekende_bestanden=missing, locatiezoeker=locaties.Zoeker(kaart)))
     # Simplify each level for the zoom its map opens at, in the background: the first visitor need not wait.
     threading.Thread(target=toestand.geometrie.voorbereid, args=(start_zoom,), daemon=True).start()
+    # Likewise the locatiezoeker's measurements per woonvorm: the first visit finds its page ready.
+    threading.Thread(target=toestand.locatiezoeker.voorbereid, daemon=True).start()
     app.register_blueprint(kaartpagina.bp)
     app.register_blueprint(gebiedsprofiel.bp)
     app.register_blueprint(zoeken.bp)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 from pyproj import Transformer
+from scipy import ndimage
 
 from kaart.getallen import getal
 from kaart.raster import Raster
@@ -51,6 +52,23 @@ class Beeldrooster:
     """The image's corners as ``[[south, west], [north, east]]`` for Leaflet."""
 
 
+GROF = 8
+"""Pixels projected exactly are this far apart; those between are interpolated (the projection is smooth:
+over 160 m its curvature is far below a millimetre), so a 2-megapixel image projects in milliseconds."""
+
+
+def _naar_rd(west: float, north: float, stap: float, breedte: int, hoogte: int) -> tuple[np.ndarray, np.ndarray]:
+    """RD New coordinates of every pixel centre: exact on a coarse lattice, bilinear in between."""
+    kolommen = np.arange(0, breedte + GROF, GROF)
+    rijen = np.arange(0, hoogte + GROF, GROF)
+    px, py = np.meshgrid(west + (kolommen + 0.5) * stap, north - (rijen + 0.5) * stap)
+    gx, gy = _NAAR_RD.transform(px, py)
+    fijn_r, fijn_k = np.meshgrid(np.arange(hoogte) / GROF, np.arange(breedte) / GROF, indexing="ij")
+    plek = [fijn_r.ravel(), fijn_k.ravel()]
+    return (ndimage.map_coordinates(gx, plek, order=1, mode="nearest"),
+            ndimage.map_coordinates(gy, plek, order=1, mode="nearest"))
+
+
 def rooster(grid: Raster) -> Beeldrooster:
     """Project every pixel of a Web Mercator image over ``grid`` back to RD New and find its cell."""
     x0, y0 = grid.x0, grid.y0
@@ -61,8 +79,7 @@ def rooster(grid: Raster) -> Beeldrooster:
     west, east, south, north = wx.min(), wx.max(), wy.min(), wy.max()
     stap = max(PX_M, (east - west) / MAX_PX, (north - south) / MAX_PX)
     breedte, hoogte = max(1, int(np.ceil((east - west) / stap))), max(1, int(np.ceil((north - south) / stap)))
-    px, py = np.meshgrid(west + (np.arange(breedte) + 0.5) * stap, north - (np.arange(hoogte) + 0.5) * stap)
-    rx, ry = _NAAR_RD.transform(px.ravel(), py.ravel())
+    rx, ry = _naar_rd(west, north, stap, breedte, hoogte)
     kolom = np.floor((rx - x0) / grid.grootte).astype(np.int64)
     rij = np.floor((ry - y0) / grid.grootte).astype(np.int64)
     binnen = (kolom >= 0) & (kolom < grid.nx) & (rij >= 0) & (rij < grid.ny)
@@ -78,13 +95,16 @@ def beeld(r: Beeldrooster, score: np.ndarray) -> bytes:
     """The PNG of ``score`` per region cell (NaN: excluded) on the pixels of ``r``."""
     in_regio = r.positie >= 0
     waarde = np.where(in_regio, score[np.maximum(r.positie, 0)], np.nan)
-    rgba = np.zeros((r.breedte * r.hoogte, 4), dtype=np.uint8)
-    rgba[in_regio] = UITGESLOTEN
+    # A palette image (transparent, excluded, five classes): a tenth of the bytes and of the time of RGBA.
+    klasse = np.zeros(r.breedte * r.hoogte, dtype=np.uint8)
+    klasse[in_regio] = 1
     geschikt = in_regio & np.isfinite(waarde)
-    palet = np.array([(*_rgb(k), DEKKING) for k in KLEUREN], dtype=np.uint8)
-    rgba[geschikt] = palet[np.digitize(waarde[geschikt], GRENZEN)]
+    klasse[geschikt] = 2 + np.digitize(waarde[geschikt], GRENZEN)
+    palet = [(0, 0, 0, 0), UITGESLOTEN, *((*_rgb(k), DEKKING) for k in KLEUREN)]
+    beeld_ = Image.fromarray(klasse.reshape(r.hoogte, r.breedte), "P")
+    beeld_.putpalette(bytes(v for kleur in palet for v in kleur), rawmode="RGBA")
     buffer = io.BytesIO()
-    Image.fromarray(rgba.reshape(r.hoogte, r.breedte, 4), "RGBA").save(buffer, format="PNG")
+    beeld_.save(buffer, format="PNG", compress_level=3)
     return buffer.getvalue()
 
 

@@ -2,22 +2,28 @@
 
 ``GET /locaties?profiel=domus&gewicht_zorg=3&afstand_scholen=500`` shows the
 suitability of every 100 m cell (a PNG over the map), the ranked candidate
-areas and why each qualifies, what every exclusion takes away, and the
-profile's criteria with their defaults. The sliders send the same form; the
-page's script fetches the page again and swaps the results in, so the map
-keeps its view. A click on the map says why that spot is, or is not, a
-candidate. Candidate sites of one's own (parcels, as GeoJSON or GeoPackage)
-are uploaded with ``POST /locaties/kavels`` and then scored instead of the grid.
+plots (sized to the woonvorm, each in its candidate area) with a table per
+candidate, what every exclusion takes away, and the profile's criteria with
+their defaults. The sliders send the same form; the page's script fetches the
+page again and swaps the results in, so the map keeps its view. A click on the
+map puts a marker there and explains that spot beside the map. A gemeente
+selects among the region's candidates and zooms to it. Candidate sites of
+one's own (parcels, as GeoJSON or GeoPackage) are uploaded with
+``POST /locaties/kavels`` and then scored instead of the grid.
 
-The distances are measured once per profile, gemeente and set of sites; every
-set of weights and buffers is then arithmetic, and its outcome is cached, so
-a room moving a slider back and forth never waits for geometry.
+The distances are measured once per profile and set of sites, for the whole
+region (a gemeente only selects); every set of weights and buffers is then
+arithmetic, and its outcome is cached, so a room moving a slider back and forth
+never waits for geometry. The default outcome of every profile is computed in
+the background when the app starts (:meth:`Zoeker.voorbereid`), so the first
+visitor does not wait for the measuring either.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from dataclasses import dataclass
 from functools import cached_property
@@ -40,6 +46,7 @@ from webapp.download import download
 from webapp.errors import InvalidChoice
 from webapp.staat import staat
 
+log = logging.getLogger(__name__)
 bp = Blueprint("locaties", __name__)
 
 STANDAARD = "skaeve-huse"
@@ -143,6 +150,16 @@ class Zoeker:
         self.kavels = Bewaard(KAVELS_CACHE)
         """Uploaded candidate sites by content hash: (what the page calls them, the sites)."""
 
+    def voorbereid(self) -> None:
+        """Measure and score every shipped profile under its defaults, for the whole region: the first visit per
+        woonvorm then finds its page ready. Run in the background at start-up; a failure only logs."""
+        for naam in woonvormen():
+            try:
+                self.uitkomst(Keuze(naam, None, TOP, (), (), None))
+            except Exception:  # noqa: BLE001 - a background warm-up must never take the app down
+                log.exception("Preparing the locatiezoeker for %s failed; the page computes it on request", naam)
+        self.regio  # noqa: B018 - computed once, kept
+
     @cached_property
     def regio(self) -> dict:
         """The region's outline for the map, as GeoJSON (WGS84)."""
@@ -155,14 +172,21 @@ class Zoeker:
         return self.uitkomsten(k, lambda: self._bereken(k, sites))
 
     def _bereken(self, k: Keuze, sites) -> tuple[lz.Uitkomst, dict]:
-        metingen = self.metingen((k.profiel, k.gemeente, k.kavels),
-                                 lambda: lz.meet(self.kaart, woonvormen()[k.profiel], k.gemeente, sites))
-        u = lz.beoordeel(metingen, k.woonvorm(), top=k.top)
-        kaartbeeld = {"kandidaten": _geojson(u)}
+        metingen = self.metingen((k.profiel, k.kavels),
+                                 lambda: lz.meet(self.kaart, woonvormen()[k.profiel], locaties=sites))
+        u = lz.beoordeel(metingen, k.woonvorm(), top=k.top, gemeente=k.gemeente)
+        kaartbeeld = {"kandidaten": _geojson(u), "gebieden": _gebieden_geojson(u), "zoom": self.zoom(k.gemeente)}
         if u.is_raster:
-            pixels = self.beeldroosters(k.gemeente, lambda: geschiktheidsbeeld.rooster(metingen.raster))
+            pixels = self.beeldroosters("regio", lambda: geschiktheidsbeeld.rooster(metingen.raster))
             kaartbeeld.update(png=geschiktheidsbeeld.beeld(pixels, u.score), grenzen=pixels.grenzen)
         return u, kaartbeeld
+
+    def zoom(self, gemeente: str | None) -> list[list[float]] | None:
+        """The gemeente's extent as ``[[south, west], [north, east]]`` for the map to fit (None: the region)."""
+        if gemeente is None:
+            return None
+        west, south, east, north = webgeometrie.grenzen(self.kaart.gebieden["gemeente"].loc[[gemeente]].geometry)
+        return [[round(south, 6), round(west, 6)], [round(north, 6), round(east, 6)]]
 
 
 def _geojson(u: lz.Uitkomst) -> dict:
@@ -173,6 +197,15 @@ def _geojson(u: lz.Uitkomst) -> dict:
     kolommen = ["rang", "score", "waarom"] + (["oppervlakte_ha", "buurtnaam"] if u.is_raster else ["naam", "geschikt"])
     frame = gpd.GeoDataFrame(lijst[kolommen], geometry=webgeometrie.web(lijst.geometry, webgeometrie.EXACT)
                              .reindex(lijst.index))
+    return json.loads(frame.to_json(drop_id=True, na="null"))
+
+
+def _gebieden_geojson(u: lz.Uitkomst) -> dict:
+    """The candidate areas the plots lie in, as context on the map (their number and size only)."""
+    if u.gebieden is None or u.gebieden.empty:
+        return {"type": "FeatureCollection", "features": []}
+    frame = gpd.GeoDataFrame({"rang": u.lijst["rang"], "oppervlakte_ha": u.lijst["gebied_oppervlakte_ha"]},
+                             geometry=webgeometrie.web(u.gebieden, webgeometrie.EXACT).reindex(u.gebieden.index))
     return json.loads(frame.to_json(drop_id=True, na="null"))
 
 
@@ -197,13 +230,14 @@ def locaties():
     m = u.metingen
     gemeenten = kaart.gebieden["gemeente"]["naam"].sort_values() if "gemeente" in kaart.gebieden else {}
     kavels = staat().locatiezoeker.kavels[k.kavels][0] if k.kavels else None
-    data = {"kandidaten": kaartbeeld["kandidaten"], "regio": staat().locatiezoeker.regio, "raster": u.is_raster,
+    data = {"kandidaten": kaartbeeld["kandidaten"], "gebieden": kaartbeeld["gebieden"], "zoom": kaartbeeld["zoom"],
+            "regio": staat().locatiezoeker.regio, "raster": u.is_raster,
             "beeld": url_for("locaties.geschiktheid", **k.query()) if u.is_raster else None,
             "grenzen": kaartbeeld.get("grenzen"), "verklaar": url_for("locaties.verklaar", **k.query())}
     return render_template(
         "locaties.html", kaart=kaart, keuze=k, woonvorm=u.woonvorm, profielen=woonvormen().values(), uitkomst=u,
         gewichten=gewichten, afstanden=afstanden, gemeenten=gemeenten.items() if len(gemeenten) else [],
-        totaal=m.totaal, over=u.overgebleven, eenheid=m.eenheid, kavels=kavels,
+        totaal=u.gezocht, over=u.overgebleven, eenheid=m.eenheid, kavels=kavels,
         legenda=geschiktheidsbeeld.legenda(), data=data, query=k.query(), max_afstand=MAX_AFSTAND_M,
         max_gewicht=MAX_GEWICHT, max_top=MAX_TOP)
 
@@ -244,7 +278,7 @@ def verklaar():
         raise InvalidChoice("lat moet tussen -90 en 90 liggen en lon tussen -180 en 180.")
     u, _ = staat().locatiezoeker.uitkomst(k)
     x, y = _NAAR_RD.transform(lon, lat)
-    return jsonify({"tekst": lz.verklaar(u, x, y)})
+    return jsonify(lz.verklaar(u, x, y).als_dict())
 
 
 @bp.post("/locaties/kavels")

@@ -2,7 +2,7 @@
 
 Two steps, so a planner moving a slider waits for arithmetic only:
 
-1. :func:`meet` (:mod:`.meten`) measures, once per kaart, profile and gemeente,
+1. :func:`meet` (:mod:`.meten`) measures, once per kaart and profile,
    everything the criteria need for every candidate: the exact distance in RD
    New from each candidate (a 100 m cell of the CBS grid, or an uploaded site)
    to the nearest feature of every exclusion and preference (dense buurten,
@@ -16,12 +16,14 @@ Two steps, so a planner moving a slider waits for arithmetic only:
    weighted mean of the known preference values. A candidate best on a
    criterion thus has value 1 there, at least its own mean, and raising that
    criterion's weight never lowers its score. Adjacent cells among the best
-   (the profile's ``beste_aandeel``) form candidate areas, ranked by their best
-   cell.
+   (the profile's ``beste_aandeel``) form candidate areas; in each, the best
+   plot of the profile's minimum area is the candidate, ranked by its mean
+   score, with its area as context. A gemeente filter selects among the
+   region's candidates, so a place gets the same candidate with and without it.
 
 What a planner reads is apart from the arithmetic: :mod:`.verklaren` says in
-Dutch why a candidate qualifies or not (the reasons in the list, a click on the
-map, the message when none qualifies), and :mod:`.exporteren` writes the ranked
+Dutch why a candidate qualifies or not (a table per candidate, a click on the
+map, the message when none or fewer than asked qualify), and :mod:`.exporteren` writes the ranked
 list with the settings it was made under. :mod:`.uitkomst` holds the scored
 result all three share, so the modules import one way only: meten, uitkomst,
 verklaren, scoren; exporteren beside scoren.
@@ -33,8 +35,8 @@ command-line option or URL parameter: the CLI and the page each add their own.
 from kaart.locatiezoeker.exporteren import EXPORTSOORTEN, beschrijving, exportbestand, instellingen
 from kaart.locatiezoeker.meten import Afstand, Metingen, dichtheid, doelen, meet
 from kaart.locatiezoeker.scoren import beoordeel
-from kaart.locatiezoeker.uitkomst import Uitkomst
-from kaart.locatiezoeker.verklaren import afstandstekst, redenen, verklaar
+from kaart.locatiezoeker.uitkomst import Regel, Uitkomst
+from kaart.locatiezoeker.verklaren import Verklaring, afstandstekst, redenen, tabel, verklaar
 
-__all__ = ["EXPORTSOORTEN", "Afstand", "Metingen", "Uitkomst", "afstandstekst", "beoordeel", "beschrijving",
-           "dichtheid", "doelen", "exportbestand", "instellingen", "meet", "redenen", "verklaar"]
+__all__ = ["EXPORTSOORTEN", "Afstand", "Metingen", "Regel", "Uitkomst", "Verklaring", "afstandstekst", "beoordeel",
+           "beschrijving", "dichtheid", "doelen", "exportbestand", "instellingen", "meet", "redenen", "tabel", "verklaar"]

@@ -23,14 +23,17 @@ def beschrijving(u: Uitkomst) -> dict[str, str]:
     """What an export carries besides its rows: profile, settings, source, and the fictitious-data label."""
     m = u.metingen
     kenmerk = {"profiel": u.woonvorm.label, "instellingen": instellingen(u.woonvorm),
-               "kandidaten": "vierkanten van 100 m (CBS-raster, RD New)" if u.is_raster else "opgegeven locaties",
+               "kandidaten": (f"kavels van {getal(u.woonvorm.min_oppervlakte_ha, 1)} ha uit vierkanten van 100 m "
+                              "(CBS-raster, RD New), elk in een kandidaatgebied (kolommen gebied_...)")
+               if u.is_raster else "opgegeven locaties",
                "bron": m.bronvermelding, "gemaakt_met": "maatschappelijke-kaart, locatiezoeker"}
-    if m.gemeente:
-        kenmerk["gemeente"] = m.gemeente
+    if u.gemeente:
+        kenmerk["gemeente"] = f"{u.gemeentenaam} ({u.gemeente})"
     if m.fictief:
         kenmerk["fictief"] = "Fictieve voorbeeldregio: alle namen en cijfers zijn verzonnen."
-    if u.waarschuwingen:
-        kenmerk["waarschuwingen"] = " ".join(u.waarschuwingen)
+    meldingen = [*u.waarschuwingen, *(t for t in (u.melding, u.tekort) if t)]
+    if meldingen:
+        kenmerk["waarschuwingen"] = " ".join(meldingen)
     return kenmerk
 
 

@@ -1,4 +1,4 @@
-"""Measuring, once per kaart, profile and gemeente, what every criterion needs for every candidate.
+"""Measuring, once per kaart and profile, what every criterion needs for every candidate.
 
 A candidate is a 100 m cell of the CBS grid or an uploaded site. Exclusions are
 measured from the whole cell (or the whole site), preferences from its centre
@@ -57,7 +57,6 @@ class Metingen:
     ontbreekt: set[str]
     """Ids of criteria the kaart has no data for."""
     raster: Raster | None = None
-    gemeente: str | None = None
     bronvermelding: str = ""
     fictief: bool = False
 
@@ -70,11 +69,6 @@ class Metingen:
     def eenheid(self) -> str:
         """The unit of the totals, in Dutch."""
         return "ha" if self.raster is not None else "locaties"
-
-    @property
-    def totaal(self) -> float:
-        """Hectares (or sites) on land in the region: what is searched."""
-        return int(self.kandidaten["in_regio"].sum()) * self.per_kandidaat
 
 
 def _gebieden(kaart: Kaart) -> gpd.GeoDataFrame:
@@ -181,9 +175,11 @@ def _zorgdruk(kaart: Kaart) -> tuple[pd.Series | None, str]:
     return None, ""
 
 
-def meet(kaart: Kaart, woonvorm: Woonvorm, gemeente: str | None = None,
-         locaties: gpd.GeoDataFrame | None = None) -> Metingen:
-    """Measure every criterion of ``woonvorm`` for every candidate of the region (or of ``gemeente``).
+def meet(kaart: Kaart, woonvorm: Woonvorm, locaties: gpd.GeoDataFrame | None = None) -> Metingen:
+    """Measure every criterion of ``woonvorm`` for every candidate of the region.
+
+    Always the whole region: a gemeente is chosen when scoring
+    (:func:`~kaart.locatiezoeker.beoordeel`), so its candidates are the region's.
 
     Parameters
     ----------
@@ -191,23 +187,16 @@ def meet(kaart: Kaart, woonvorm: Woonvorm, gemeente: str | None = None,
         A built kaart.
     woonvorm
         The profile; the measurements serve any weights and buffers of it.
-    gemeente
-        A gemeente code of the kaart: only candidates in it (features anywhere still count).
     locaties
         Candidate sites (polygons or points, with a CRS, and optionally ``naam``) instead of the grid.
 
     Raises
     ------
     InputError
-        For a gemeente the kaart does not have, or sites without CRS or geometry.
+        For sites without CRS or geometry.
     """
     frame = _gebieden(kaart)
     land = frame[_land(frame)]
-    if gemeente is not None:
-        if "gemeentecode" not in land or gemeente not in set(land["gemeentecode"]):
-            bekend = sorted(set(land.get("gemeentecode", [])))
-            raise InputError(f"De kaart heeft geen gemeente '{gemeente}'.", f"Kies een van: {', '.join(bekend)}.")
-        land = land[land["gemeentecode"] == gemeente]
     waarschuwingen: list[str] = []
     if locaties is None:
         grid = raster(land)
@@ -278,7 +267,7 @@ def meet(kaart: Kaart, woonvorm: Woonvorm, gemeente: str | None = None,
                                   "woonvormen of opvang in de voorzieningenlaag): die voorkeur telt niet mee. "
                                   "Importeer ze in de voorzieningenlaag.")
     return Metingen(woonvorm=woonvorm, kandidaten=kandidaten, rand=rand, midden=midden, waarden=waarden,
-                    waarschuwingen=waarschuwingen, ontbreekt=ontbreekt, raster=grid, gemeente=gemeente,
+                    waarschuwingen=waarschuwingen, ontbreekt=ontbreekt, raster=grid,
                     bronvermelding=kaart.bronvermelding, fictief=bool(kaart.metadata.get("fictief")))
 
 

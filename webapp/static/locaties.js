@@ -1,6 +1,7 @@
-/* The locatiezoeker page: the suitability image and candidate areas on a Leaflet map, sliders that
-   recompute on the server, and a click on the map that explains that spot. Every text from the server
-   goes into the page as text (textContent), never as HTML. */
+/* The locatiezoeker page: the suitability image, candidate plots and their areas on a Leaflet map,
+   sliders that recompute on the server, and a click on the map that puts a marker there and explains
+   that spot beside the map (a table, as for the candidates). A gemeente zooms the map to it. Every text
+   from the server goes into the page as text (textContent), never as HTML. */
 (function () {
   "use strict";
   var formulier = document.getElementById("locatieformulier");
@@ -9,6 +10,50 @@
 
   var lagen = [];
   var data = null;
+  var marker = null;
+
+  function element(naam, inhoud) {
+    var el = document.createElement(naam);
+    if (inhoud !== undefined) { el.textContent = inhoud; }
+    return el;
+  }
+
+  // The explanation beside the map: a heading, the verdict, and per criterion value, score and weight.
+  function toonUitleg(kop, oordeel, regels, tekst) {
+    uitleg.replaceChildren(element("h2", kop));
+    uitleg.firstChild.className = "kop-plek";
+    if (oordeel) { uitleg.appendChild(element("p", oordeel.charAt(0).toUpperCase() + oordeel.slice(1) + ".")).className = "oordeel"; }
+    if (regels && regels.length) {
+      var tabel = element("table"), kop2 = element("thead"), rij = element("tr"), romp = element("tbody");
+      tabel.className = "vergelijking kandidaattabel";
+      ["Criterium", "Waarde", "Score", "Gewicht of grens"].forEach(function (t) {
+        var th = element("th", t); th.scope = "col"; rij.appendChild(th);
+      });
+      kop2.appendChild(rij); tabel.appendChild(kop2);
+      regels.forEach(function (r) {
+        var tr = element("tr"), th = element("th", r.criterium);
+        tr.className = r.rol + (r.valt_af ? " valt-af" : "");
+        th.scope = "row"; tr.appendChild(th);
+        [["Waarde", r.waarde], ["Score", r.score], ["Gewicht of grens", r.gewicht]].forEach(function (paar) {
+          var td = element("td", paar[1]); td.dataset.label = paar[0]; tr.appendChild(td);
+        });
+        romp.appendChild(tr);
+      });
+      tabel.appendChild(romp);
+      var vak = element("div"); vak.className = "schuiftabel"; vak.appendChild(tabel);
+      uitleg.appendChild(vak);
+    } else if (tekst) {
+      uitleg.appendChild(element("p", tekst));
+    }
+    // On a phone the explanation sits under the map: bring it into view.
+    if (uitleg.getBoundingClientRect().bottom > window.innerHeight) { uitleg.scrollIntoView({block: "nearest"}); }
+  }
+
+  function zetMarker(latlng) {
+    if (marker) { marker.setLatLng(latlng); return; }
+    marker = L.circleMarker(latlng, {radius: 9, color: "#000", weight: 3, fillColor: "#ffbf47", fillOpacity: 1,
+      interactive: false, className: "klikmarker"}).addTo(map);
+  }
 
   function lees() { return JSON.parse(document.getElementById("locatiedata").textContent); }
 
@@ -32,6 +77,10 @@
     if (data.beeld) {
       lagen.push(L.imageOverlay(data.beeld, data.grenzen, {className: "geschiktheidsbeeld", interactive: false}).addTo(map));
     }
+    if (data.gebieden) {
+      lagen.push(L.geoJSON(data.gebieden, {style: {color: "#4a148c", weight: 1.5, dashArray: "5 4", fill: false},
+        interactive: false}).addTo(map));
+    }
     var kandidaten = L.geoJSON(data.kandidaten, {
       style: stijl,
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, {radius: 8}); },
@@ -42,13 +91,15 @@
           {permanent: true, direction: "center", className: "kandidaatnummer"});
         laag.on("click", function (e) {
           L.DomEvent.stopPropagation(e);
-          uitleg.textContent = (p.naam || ("Kandidaat " + nummer)) + ": " + p.waarom;
+          zetMarker(e.latlng);
+          toonUitleg(p.naam || ("Kandidaat " + nummer), p.score !== null ? "score " + Number(p.score).toLocaleString("nl-NL", {minimumFractionDigits: 2, maximumFractionDigits: 2}) : "geen kandidaat",
+            null, p.waarom);
           klik++;
         });
       }
     }).addTo(map);
     lagen.push(kandidaten);
-    if (passen) { map.fitBounds(regio.getBounds()); }
+    if (passen) { map.fitBounds(data.zoom || regio.getBounds()); }
   }
 
   var klik = 0;  // as with the results: only the newest click may fill the explanation
@@ -56,12 +107,14 @@
     if (!data || !data.raster) { return; }
     var url = data.verklaar + "&lat=" + e.latlng.lat.toFixed(6) + "&lon=" + e.latlng.lng.toFixed(6);
     var nummer = ++klik;
-    uitleg.textContent = "Even zoeken …";
+    zetMarker(e.latlng);
+    toonUitleg("Uitleg van een plek", "even zoeken …");
     fetch(url).then(function (r) { return r.json(); }).then(function (d) {
       if (nummer !== klik) { return; }
-      uitleg.textContent = d.tekst || (d.fout && d.fout.melding) || "Geen uitleg voor deze plek.";
+      if (d.kop) { toonUitleg(d.kop, d.oordeel, d.regels, d.tekst); return; }
+      toonUitleg("Uitleg van een plek", "", null, (d.fout && d.fout.melding) || "Geen uitleg voor deze plek.");
     }).catch(function () {
-      if (nummer === klik) { uitleg.textContent = "De uitleg kon niet worden opgehaald."; }
+      if (nummer === klik) { toonUitleg("Uitleg van een plek", "", null, "De uitleg kon niet worden opgehaald."); }
     });
   });
 
@@ -87,9 +140,11 @@
       fout.hidden = true;
       resultaat.classList.remove("verouderd");
       klik++;
-      ["samenvatting", "uitleg-plek"].forEach(function (id) {
-        document.getElementById(id).textContent = doc.getElementById(id).textContent;
-      });
+      document.getElementById("samenvatting").textContent = doc.getElementById("samenvatting").textContent;
+      // The settings changed: the clicked spot's explanation no longer holds.
+      uitleg.replaceChildren.apply(uitleg, Array.prototype.map.call(doc.getElementById("uitleg-plek").childNodes,
+        function (n) { return document.importNode(n, true); }));
+      if (marker) { map.removeLayer(marker); marker = null; }
       ["resultaat", "kop-profiel"].forEach(function (id) {
         var nieuw = doc.getElementById(id), oud = document.getElementById(id);
         var blok = id === "resultaat" ? [nieuw, oud] : [nieuw.parentNode, oud.parentNode];

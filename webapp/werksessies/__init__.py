@@ -31,6 +31,7 @@ from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from kaart.kaartbestand import Kaart
+from kaart.voorzieningen import regiovorm
 from webapp import webgeometrie
 from webapp.errors import Fout, antwoord
 from webapp.staat import staat
@@ -106,7 +107,7 @@ def _geheime_sleutel(app: Flask) -> str:
 
 def _omgeving(kaart: Kaart, opslag: Opslag) -> Omgeving:
     fijnste = kaart.gebieden[list(kaart.gebieden)[-1]]
-    regio = kaart.regio.geometry.iloc[0] if kaart.regio is not None else fijnste.geometry.union_all()
+    regio = regiovorm(kaart)
     flagged = fijnste[fijnste["drukpunt"].fillna(False).astype(bool)] if "drukpunt" in fijnste else fijnste.iloc[:0]
     vorm = gpd.GeoDataFrame(flagged[["naam", "gemeentenaam", "drukpuntscore"]],
                             geometry=webgeometrie.web(flagged.geometry, webgeometrie.DRUKPUNTEN)
