@@ -44,7 +44,8 @@ def test_a_buurt_against_its_gemeente_and_the_region(site, demo_kaart):
     assert buurt["drukpunt_redenen"].split(";")[0].replace("%", "") in html.replace("%", "")
     # Every figure carries its source and year.
     assert html.count('<span class="bron">Bron: ') == len(rows)
-    assert '<span class="bron">Bron: voorzieningenlaag (layers.demo (gegenereerd))</span>' in html
+    gebouwd = demo_kaart.metadata["gebouwd_op"][:4]
+    assert f'<span class="bron">{demo_kaart.voorzieningen_bronvermelding}, {gebouwd}</span>' in html
     # No national figures known for the demo: no column for them.
     assert "<th scope=\"col\">Nederland</th>" not in html
 
