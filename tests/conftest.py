@@ -82,6 +82,15 @@ def http_mock():
 
 
 @pytest.fixture
+def locatieserver(http_mock):
+    """``http_mock`` for a test that talks to the app over HTTP while the app asks PDOK's Locatieserver: requests
+    to 127.0.0.1 (the test's own server) pass, the Locatieserver answers what the test registers on it
+    (tests/_locatieserver.py), everything else is refused."""
+    http_mock.add_passthru("http://127.0.0.1")
+    return http_mock
+
+
+@pytest.fixture
 def fake_cbs(http_mock):
     """The fake CBS Feed of 85618NED (tests/fakes.py) on ``http_mock``, which it returns."""
     return serve_cbs(http_mock)

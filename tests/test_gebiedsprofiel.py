@@ -44,7 +44,8 @@ def test_a_buurt_against_its_gemeente_and_the_region(site, demo_kaart):
     assert buurt["drukpunt_redenen"].split(";")[0].replace("%", "") in html.replace("%", "")
     # Every figure carries its source and year.
     assert html.count('<span class="bron">Bron: ') == len(rows)
-    assert '<span class="bron">Bron: voorzieningenlaag (layers.demo (gegenereerd))</span>' in html
+    gebouwd = demo_kaart.metadata["gebouwd_op"][:4]
+    assert f'<span class="bron">{demo_kaart.voorzieningen_bronvermelding}, {gebouwd}</span>' in html
     # No national figures known for the demo: no column for them.
     assert "<th scope=\"col\">Nederland</th>" not in html
 
@@ -115,3 +116,42 @@ def test_values_from_percentages_and_missing_profile_indicators_are_said(shared_
     assert rows[catalogus()["aandeel_65plus"].label][0].endswith('<abbr title="afgeleid uit een percentage">*</abbr>')
     assert "* afgeleid uit een percentage: de bron geeft hier alleen het percentage" in html
     assert "Corporatiewoningen" in html.split('class="ontbrekend"')[1].split("</p>")[0]
+
+
+def test_the_map_shows_the_area_and_names_its_neighbours(site, demo_kaart):
+    buurten = demo_kaart.gebieden["buurt"]
+    code = buurten.index[0]
+    html = _page(f"{site}/gebied/{code}")
+    svg = html.split('<svg class="gebiedskaart"')[1].split("</svg>")[0]
+    assert svg.count('<path class="gebied"') == 1
+    buren = buurten.index[(buurten.geometry.distance(buurten.geometry[code]) <= 1.0) & (buurten.index != code)]
+    assert len(buren) > 0
+    for buur in buren:
+        assert f">{buurten.at[buur, 'naam']}</text>" in svg
+    assert "fictieve voorbeeldregio" in html.lower().split("<figcaption>")[1]
+
+
+def test_the_pdf_is_a_download_with_a_dutch_name_and_the_area_in_it(site, demo_kaart):
+    import io
+
+    from pypdf import PdfReader
+
+    wijk = demo_kaart.gebieden["wijk"].iloc[0]
+    response = requests.get(f"{site}/gebied/{wijk.name}.pdf", timeout=120)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert f"Gebiedsprofiel {wijk['naam']} (wijk).pdf" in response.headers["Content-Disposition"]
+    tekst = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert wijk["naam"] in tekst and wijk.name in tekst
+
+
+def test_the_pdf_of_an_unknown_code_is_a_dutch_404(site):
+    html = _page(f"{site}/gebied/BU00000000.pdf", 404)
+    assert "Er is geen gebied met code ‘BU00000000’" in html and "Traceback" not in html
+
+
+def test_the_page_buttons_use_a_script_file_not_an_inline_handler(site, demo_kaart):
+    html = _page(f"{site}/gebied/{demo_kaart.gebieden['buurt'].index[0]}")
+    assert '<script src="/static/afdrukken.js"></script>' in html and "onclick" not in html
+    assert 'href="/gebied/' in html and '.pdf" download>PDF downloaden</a>' in html
+    assert "window.print" in _page(f"{site}/static/afdrukken.js")

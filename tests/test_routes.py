@@ -23,6 +23,7 @@ ROUTES = {
     "exports.export_geojson": [("/export.geojson?niveau=gemeente", 200), ("/export.geojson?gemeente=GM0000", 400)],
     "exports.export_gpkg": [("/export.gpkg?niveau=gemeente", 200), ("/export.gpkg?indicator=x", 400)],
     "gebiedsprofiel.gebied": [("/gebied/GM9901", 200), ("/gebied/BU00000000", 404), ("/gebied/%3Cb%3E", 404)],
+    "gebiedsprofiel.gebied_pdf": [("/gebied/GM9901.pdf", 200), ("/gebied/BU00000000.pdf", 404)],
     "zoeken.zoeken": [("/zoek?q=GM9901", 302), ("/zoek?q=geen-gebied-zo", 404), ("/zoek", 200)],
     "vergelijken.vergelijk": [("/vergelijk?codes=GM9901,GM9902", 200), ("/vergelijk?code=XX", 404),
                               ("/vergelijk?codes=GM9901,GM9902,GM9903,BU99010001,BU99010002", 400)],

@@ -16,6 +16,8 @@ Settings:
 ``KAART_BASIS_URL``
     Where the app is reached behind a reverse proxy (``https://kaart.gemeente.nl``): links, the
     accepted host name and the Secure cookie follow from it; see ``webapp.kopregels``.
+``LOCATIESERVER_URL``, ``LOCATIESERVER_TIMEOUT``
+    Search by address and postcode through PDOK's Locatieserver (empty URL: off); see ``webapp.adressen``.
 ``WERKSESSIE_DB``, ``SECRET_KEY``, ``WERKSESSIE_SCHRIJFLIMIET``, ``WERKSESSIE_AANMAAKLIMIET``,
 ``WERKSESSIE_OPENLIMIET``, ``WERKSESSIE_ORGANISATIECODE``
     The werksessie database and its safeguards; see ``webapp.werksessies``.

@@ -1,24 +1,29 @@
-"""The gebiedsprofiel: one area on one printable page, for a wijkteam's meeting.
+"""The gebiedsprofiel: one area as a document a wijkteam prints, or sends to a council as a PDF.
 
-``GET /gebied/<code>``: every indicator of the area next to its gemeente, the
-region and the Netherlands (as small bars, with the numbers written out for
-screen readers and print), the drukpunt score and what drives it, the
-facilities in and near the area, and its parent and child areas. Every figure
-names its source and year, and a figure that is not CBS's own says what it is
-("opgeteld uit buurten", "herberekend uit opgetelde buurten", see ``kaart.herkomst``). The page prints as a clean A4 handout (the print
-rules in ``kaart.css``).
+``GET /gebied/<code>``: a map of the area and its neighbours (``webapp.gebiedskaart``),
+every indicator of the area next to its gemeente, the region and the Netherlands
+(as small bars, with the numbers written out for screen readers and print), the
+drukpunt score and what drives it, the facilities in and near the area, and its
+parent and child areas. Every figure names its source and year, and a figure
+that is not CBS's own says what it is ("opgeteld uit buurten", "herberekend uit
+opgetelde buurten", see ``kaart.herkomst``). The page prints as a clean A4
+handout (the print rules in ``kaart.css`` and ``profiel.css``, an "Afdrukken"
+button), and ``GET /gebied/<code>.pdf`` is the same page rendered on the server
+(``webapp.pdf``) as a download.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 import shapely
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request, send_file
 
 from kaart.categorieen import categorieen
 from kaart.codes import NIVEAUS
+from kaart.datums import datum
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
 from kaart.getallen import afstand, met_teken, weergave
 from kaart.herkomst import CBS, label
@@ -27,6 +32,8 @@ from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
+from webapp.gebiedskaart import gebiedskaart
+from webapp.pdf import als_pdf
 from webapp.staat import staat
 
 bp = Blueprint("gebiedsprofiel", __name__)
@@ -88,7 +95,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
         getallen = {k: float(v) for k, v in getallen.items() if v is not None and pd.notna(v)}
         grootste = max((abs(v) for v in getallen.values()), default=0) or 1
         var = vars_[ind.kolom]
-        bron = kaart.voorzieningen_bronvermelding if var.uit_voorzieningenlaag else kaart.bronvermelding
+        bron = voorzieningenbron(kaart) if var.uit_voorzieningenlaag else kaart.bronvermelding
         result.setdefault(cat.themas[ind.thema], []).append(Regel(
             label=ind.label, bron=bron,
             waarden={k: weergave(v, var.eenheid) for k, v in getallen.items()},
@@ -96,6 +103,21 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
             afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
             herkomst=_herkomst(refs, ind.kolom, getallen)))
     return result
+
+
+def gebouwd_op(kaart: Kaart) -> datetime | None:
+    """When the kaart was built (its facility distances were measured then)."""
+    tekst = kaart.metadata.get("gebouwd_op")
+    try:
+        return datetime.fromisoformat(tekst) if tekst else None
+    except ValueError:
+        return None
+
+
+def voorzieningenbron(kaart: Kaart) -> str:
+    """The facility layer's source with its year (the year the kaart was built and measured the distances)."""
+    moment = gebouwd_op(kaart)
+    return kaart.voorzieningen_bronvermelding + (f", {moment.year}" if moment else "")
 
 
 def _herkomst(refs: dict[str, pd.Series | None], kolom: str, getallen: dict[str, float]) -> dict[str, str]:
@@ -146,19 +168,20 @@ def voorzieningen(kaart: Kaart, rij: pd.Series) -> tuple[list[tuple[str, str]], 
     return binnen, afstanden
 
 
-@bp.get("/gebied/<code>")
-def gebied(code: str):
-    """The profile page of the area with CBS code ``code``."""
+def _profiel(code: str, als_document: bool = False) -> str:
+    """The profile page of area ``code`` as HTML (``als_document``: for the PDF, without buttons)."""
     kaart = staat().kaart
     niveau = niveau_van(kaart, code)
     rij = kaart.gebieden[niveau].loc[code]
     ouders, kinderen = familie(kaart, niveau, rij)
     binnen, afstanden = voorzieningen(kaart, rij)
     score = rij.get("drukpuntscore")
+    moment = gebouwd_op(kaart)
     return render_template(
         "profiel.html", kaart=kaart, code=code, niveau=niveau, niveau_label=NIVEAU_LABELS[niveau], rij=rij,
         regels=regels(kaart, rij), voetnoot=VOETNOOT, ouders=ouders,
-        ontbrekend=[kaart.catalogus[i].label for i in kaart.metadata.get("ontbrekend", {}).get(niveau, [])], kinderen=kinderen, binnen=binnen, afstanden=afstanden,
+        ontbrekend=[kaart.catalogus[i].label for i in kaart.metadata.get("ontbrekend", {}).get(niveau, [])],
+        kinderen=kinderen, binnen=binnen, afstanden=afstanden, voorzieningenbron=voorzieningenbron(kaart),
         score=None if score is None or pd.isna(score) else met_teken(score),
         drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False,
         redenen=rij.get("drukpunt_redenen") if isinstance(rij.get("drukpunt_redenen"), str) else None,
@@ -167,4 +190,23 @@ def gebied(code: str):
         inwoners_herkomst=label(rij, "inwoners") if "inwoners" in rij else None, CBS=CBS,
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},
+        gebiedskaart=gebiedskaart(kaart, niveau, code), als_document=als_document,
+        gemaakt=datum(moment) if moment else None,
     )
+
+
+@bp.get("/gebied/<code>")
+def gebied(code: str):
+    """The profile page of the area with CBS code ``code``."""
+    return _profiel(code)
+
+
+@bp.get("/gebied/<code>.pdf")
+def gebied_pdf(code: str):
+    """The profile of area ``code`` as an A4 PDF, downloaded as "Gebiedsprofiel <naam> (<niveau>).pdf"."""
+    kaart = staat().kaart
+    niveau = niveau_van(kaart, code)
+    naam = str(kaart.gebieden[niveau].at[code, "naam"])
+    pdf = als_pdf(_profiel(code, als_document=True), request.url_root)
+    bestand = f"Gebiedsprofiel {naam} ({NIVEAU_LABELS[niveau].lower()}).pdf"
+    return send_file(pdf, mimetype="application/pdf", as_attachment=True, download_name=bestand.replace("/", "-"))

@@ -1,0 +1,102 @@
+"""The small map of a gebiedsprofiel: the area and its neighbours as a static SVG, drawn on the server.
+
+A profile is printed and sent as a PDF, where a JavaScript map would be blank; a
+static picture drawn from the kaart's own geometry (shapely, in RD New) looks the
+same on screen, on paper and in the PDF. The area is dark, the areas of the same
+level that touch it are light with their names, the rest of the view is pale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import shapely
+from markupsafe import Markup, escape
+from shapely.geometry import box
+
+from kaart.kaartbestand import Kaart
+
+BREEDTE = 600
+"""The SVG's width in its own units (it scales to the page; text sizes are in these units)."""
+RAND = 0.35
+"""The margin around the area, as a share of its larger side: enough to show the neighbours' edges (the view
+is then widened or heightened to a landscape shape)."""
+RAAK = 1.0
+"""Metres: areas this close count as touching (boundaries of separate sources do not meet exactly)."""
+VLAK = {"gebied": 'fill="#154273" fill-opacity="0.85" stroke="#0b2a4a" stroke-width="2.5"',
+        "buur": 'fill="#dfe7f0" stroke="#5a6f86" stroke-width="1.2"',
+        "overig": 'fill="#f3f3f3" stroke="#b5b5b5" stroke-width="0.8"'}
+"""How each kind of area is drawn, as SVG presentation attributes (the same in a browser and in WeasyPrint)."""
+TEKST = {"gebied": 'font-size="17" font-weight="700" fill="#ffffff"',
+         "buur": 'font-size="13" fill="#1f2f40"'}
+
+
+@dataclass(frozen=True)
+class Gebiedskaart:
+    """The map as SVG markup, and the names of the neighbours it shows (for the caption and a text list)."""
+
+    svg: Markup
+    buren: list[tuple[str, str]]
+    """The touching areas of the same level as (code, name), by name."""
+
+
+def gebiedskaart(kaart: Kaart, niveau: str, code: str) -> Gebiedskaart | None:
+    """The map of area ``code`` at ``niveau`` with its neighbours; None when the area has no geometry."""
+    frame = kaart.gebieden[niveau]
+    vorm = frame.geometry.get(code)
+    if vorm is None or vorm.is_empty:
+        return None
+    minx, miny, maxx, maxy = vorm.bounds
+    rand = RAND * max(maxx - minx, maxy - miny, 1.0)
+    breed, hoog = maxx - minx + 2 * rand, maxy - miny + 2 * rand
+    # At most as tall as wide and at least 0.6 as tall: the map sits beside text, on a phone and on A4.
+    extra_x, extra_y = max(0.0, hoog - breed) / 2, max(0.0, 0.6 * breed - hoog) / 2
+    beeld = box(minx - rand - extra_x, miny - rand - extra_y, maxx + rand + extra_x, maxy + rand + extra_y)
+    x0, y0, x1, y1 = beeld.bounds
+    schaal = BREEDTE / (x1 - x0)
+    hoogte = round((y1 - y0) * schaal)
+
+    def punt(x: float, y: float) -> str:
+        return f"{(x - x0) * schaal:.1f} {(y1 - y) * schaal:.1f}"
+
+    in_beeld = frame[frame.geometry.notna() & frame.geometry.intersects(beeld)]
+    raakt = in_beeld.geometry.distance(vorm) <= RAAK
+    buren = sorted(((str(c), str(n)) for c, n, r in zip(in_beeld.index, in_beeld["naam"], raakt)
+                    if r and c != code), key=lambda b: b[1])
+    tolerantie = 1 / schaal  # one SVG unit: finer detail is invisible
+    vlakken, namen = [], []
+    for c, geom, naam, is_buur in zip(in_beeld.index, in_beeld.geometry, in_beeld["naam"], raakt):
+        soort = "gebied" if c == code else "buur" if is_buur else "overig"
+        deel = shapely.intersection(geom.simplify(tolerantie), beeld)
+        if deel.is_empty:
+            continue
+        vlakken.append((soort, _pad(deel, punt), str(naam)))
+        if soort != "overig":
+            plek = deel.representative_point()
+            namen.append((soort, punt(plek.x, plek.y).split(" "), str(naam)))
+    # The area last, so its outline lies on top of its neighbours'.
+    vlakken.sort(key=lambda v: v[0] == "gebied")
+    delen = [f'<svg class="gebiedskaart" viewBox="0 0 {BREEDTE} {hoogte}" role="img" '
+             f'aria-labelledby="gebiedskaart-titel" xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="gebiedskaart-titel">Kaart van {escape(frame.at[code, "naam"])} en de gebieden eromheen'
+             '</title>']
+    for soort, pad, naam in vlakken:
+        delen.append(f'<path class="{soort}" d="{pad}" {VLAK[soort]} fill-rule="evenodd"><title>{escape(naam)}</title></path>')
+    for soort, (x, y), naam in namen:
+        delen.append(f'<text class="{soort}" x="{x}" y="{y}" text-anchor="middle" {TEKST[soort]} '
+                     f'font-family="sans-serif">{escape(naam)}</text>')
+    delen.append("</svg>")
+    return Gebiedskaart(svg=Markup("".join(delen)), buren=buren)
+
+
+def _pad(geom, punt) -> str:
+    """The SVG path of a (multi)polygon: each ring a closed subpath."""
+    ringen = []
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type not in ("Polygon", "MultiPolygon"):
+            continue
+        for deel in getattr(poly, "geoms", [poly]):
+            for ring in (deel.exterior, *deel.interiors):
+                coords = list(ring.coords)
+                ringen.append("M" + " L".join(punt(x, y) for x, y in coords) + " Z")
+    return " ".join(ringen)
