@@ -29,6 +29,16 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(sep=";", decimal=",", index=True, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def met_herkomst(frame: pd.DataFrame, bron: str, jaar: object, fictief: bool = False, **instellingen) -> pd.DataFrame:
+    """``frame`` with where its figures come from in columns of their own (bron, jaar, each setting as
+    ``instelling_<naam>``, and the fictitious-data label), so a downloaded CSV still says it once it is
+    passed on, opened in Excel without the page beside it."""
+    extra = {"bron": bron, "jaar": jaar, **{f"instelling_{k}": v for k, v in instellingen.items()}}
+    if fictief:
+        extra["fictief"] = "Fictieve voorbeeldregio — geen echte gegevens."
+    return frame.assign(**extra)
+
+
 def _als_tekst(waarden: pd.Series) -> pd.Series:
     """Values with a formula's first character marked as text; numbers and other types unchanged."""
     if not (waarden.dtype == object or pd.api.types.is_string_dtype(waarden)):

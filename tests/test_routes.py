@@ -27,6 +27,8 @@ ROUTES = {
     "zoeken.zoeken": [("/zoek?q=GM9901", 302), ("/zoek?q=geen-gebied-zo", 404), ("/zoek", 200)],
     "vergelijken.vergelijk": [("/vergelijk?codes=GM9901,GM9902", 200), ("/vergelijk?code=XX", 404),
                               ("/vergelijk?codes=GM9901,GM9902,GM9903,BU99010001,BU99010002", 400)],
+    "vergelijken.vergelijk_csv": [("/vergelijk.csv?codes=GM9901,GM9902", 200), ("/vergelijk.csv?codes=GM9901", 400),
+                                  ("/vergelijk.csv?codes=GM9901,XX", 404)],
     "ranglijst.drukpunten": [("/drukpunten?niveau=wijk&profiel=gezinnen", 200), ("/drukpunten?profiel=x", 400),
                              ("/drukpunten?gewicht_aandeel_65plus=-2", 400)],
     "ranglijst.drukpunten_csv": [("/drukpunten.csv", 200), ("/drukpunten.csv?niveau=x", 400)],

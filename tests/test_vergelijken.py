@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 import re
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import requests
 from _server import running
@@ -124,3 +126,17 @@ def test_bad_download_parameters_are_dutch_400s(site, params, fragment):
     for suffix in ("geojson", "gpkg"):
         response = _get(f"{site}/export.{suffix}", **params)
         assert response.status_code == 400 and fragment in response.text and "Traceback" not in response.text
+
+
+def test_the_comparison_downloads_as_csv_with_its_source(site, demo_kaart):
+    page = requests.get(f"{site}/vergelijk?codes=GM9901,GM9902", timeout=60).text
+    assert "/vergelijk.csv?codes=GM9901%2CGM9902" in page or "/vergelijk.csv?codes=GM9901,GM9902" in page
+    response = requests.get(f"{site}/vergelijk.csv?codes=GM9901,GM9902", timeout=60)
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    tabel = pd.read_csv(io.BytesIO(response.content), sep=";", decimal=",", encoding="utf-8-sig", index_col=0)
+    gemeenten = demo_kaart.gebieden["gemeente"]
+    naam = f"{gemeenten.at['GM9901', 'naam']} (GM9901)"
+    ind = next(i for i in demo_kaart.catalogus if pd.notna(gemeenten.at["GM9901", i.kolom]))
+    assert tabel.at[ind.label, naam] == pytest.approx(float(gemeenten.at["GM9901", ind.kolom]))
+    assert set(tabel["bron"]) == {demo_kaart.bronvermelding} and "Regio" in tabel.columns
+    assert tabel["fictief"].notna().all()

@@ -319,7 +319,10 @@ def test_the_csv_export_is_what_the_map_shows_in_excel_dutch(site, demo_kaart):
     assert 'filename="buurt-pct_65plus.csv"' in response.headers["Content-Disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "code;naam;gemeentenaam;" + variabelen()["pct_65plus"].label
+    # The map's columns, then where the figures come from: a CSV passed on still says its source and year.
+    assert lines[0] == ("code;naam;gemeentenaam;" + variabelen()["pct_65plus"].label
+                        + ";bron;jaar;instelling_niveau;instelling_eenheid;fictief")
+    assert lines[1].split(";")[4:6] == [demo_kaart.bronvermelding, str(demo_kaart.jaar)]
     buurten = demo_kaart.gebieden["buurt"]
     assert len(lines) == 1 + len(buurten)
     first = buurten.iloc[0]

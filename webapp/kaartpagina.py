@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from flask import Blueprint, render_template, request
 
-from kaart.export import csv_bytes
+from kaart.export import csv_bytes, met_herkomst
 from kaart.getallen import weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, keuzelijst, variabelen
@@ -75,7 +75,11 @@ def export_csv():
     """What the map shows (level and indicator of the query), as an Excel-friendly CSV download."""
     kaart = staat().kaart
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
-    data = selectie(kaart, niveau, indicator).rename(columns={indicator: variabelen(kaart.catalogus)[indicator].label})
+    kolom = variabelen(kaart.catalogus)[indicator]
+    data = selectie(kaart, niveau, indicator).rename(columns={indicator: kolom.label})
+    bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
+    data = met_herkomst(data, bron, kaart.jaar, bool(kaart.metadata.get("fictief")), niveau=niveau,
+                        eenheid=kolom.eenheid)
     return download(csv_bytes(data), "text/csv", f"{niveau}-{indicator}.csv")
 
 

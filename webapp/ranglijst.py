@@ -19,7 +19,7 @@ from flask import Blueprint, render_template, request
 
 from kaart import drukpunten as dp
 from kaart.errors import InputError
-from kaart.export import csv_bytes
+from kaart.export import csv_bytes, met_herkomst
 from kaart.getallen import met_teken
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
@@ -104,5 +104,7 @@ def drukpunten_csv():
     """The whole ranking as an Excel-friendly CSV."""
     kaart = staat().kaart
     k = keuze(kaart, request.args)
-    lijst, _, _ = rangschikking(kaart, k)
-    return download(csv_bytes(lijst.rename_axis("code")), "text/csv", f"drukpunten-{k.niveau}-{k.profiel}.csv")
+    lijst, p, _ = rangschikking(kaart, k)
+    lijst = met_herkomst(lijst.rename_axis("code"), kaart.bronvermelding, kaart.jaar,
+                         bool(kaart.metadata.get("fictief")), niveau=k.niveau, profiel=p.label, weging=p.uitleg)
+    return download(csv_bytes(lijst), "text/csv", f"drukpunten-{k.niveau}-{k.profiel}.csv")

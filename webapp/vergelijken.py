@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from kaart.export import csv_bytes, met_herkomst
 from kaart.getallen import met_teken, weergave
 from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from webapp.choropleth import NIVEAU_LABELS
+from webapp.download import download
 from webapp.errors import InvalidChoice
 from webapp.gebiedsprofiel import niveau_van
 from webapp.staat import staat
@@ -69,14 +71,48 @@ def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> d
         getallen = [float(v) if v is not None and pd.notna(v) else None for v in getallen]
         if all(v is None for v in getallen[:len(gebieden)]):
             continue
-        grootste = max((abs(v) for v in getallen if v is not None), default=0) or 1
         var = vars_[ind.kolom]
+        # Bars of the values as shown: "0,0" gets no bar, however small its unrounded value is.
+        getoond = [None if v is None else round(v, 3 if var.eenheid == "aandeel" else 1) for v in getallen]
+        grootste = max((abs(v) for v in getoond if v is not None), default=0) or 1
         result.setdefault(cat.themas[ind.thema], []).append(Rij(
             label=ind.label, eenheid=ind.eenheid,
             waarden=[None if v is None else weergave(v, var.eenheid) for v in getallen],
-            balken=[0.0 if v is None else round(100 * abs(v) / grootste, 1) for v in getallen],
+            balken=[0.0 if v is None else round(100 * abs(v) / grootste, 1) for v in getoond],
             afgeleid=[ind.id in str(r.get(AFGELEID) or "").split(", ") for r in kolommen]))
     return result
+
+
+def _gekozen(kaart: Kaart, codes: list[str]) -> list[tuple[str, str, pd.Series]]:
+    """(code, niveau, row) per requested code: more than MAXIMUM is a 400, an unknown code a Dutch 404."""
+    if len(codes) > MAXIMUM:
+        raise InvalidChoice(f"Vergelijk twee tot vier gebieden; u koos er {len(codes)}. Laat er een paar weg.")
+    gekozen = []
+    for code in codes:
+        niveau = niveau_van(kaart, code)
+        gekozen.append((code, niveau, kaart.gebieden[niveau].loc[code]))
+    return gekozen
+
+
+@bp.get("/vergelijk.csv")
+def vergelijk_csv():
+    """The comparison as an Excel-friendly CSV: one row per indicator, a column per area and the region."""
+    kaart = staat().kaart
+    codes = codes_uit(request.args)
+    gekozen = _gekozen(kaart, codes)
+    if len(gekozen) < 2:
+        raise InvalidChoice("Kies minstens twee gebieden om te vergelijken, met code=… of codes=….")
+    kolommen = {f"{rij['naam']} ({code})": rij for code, _, rij in gekozen}
+    if kaart.regio is not None:
+        kolommen["Regio"] = kaart.regio.iloc[0]
+    cat = kaart.catalogus
+    tabel = pd.DataFrame({naam: [pd.to_numeric(rij.get(ind.kolom), errors="coerce") for ind in cat]
+                          for naam, rij in kolommen.items()},
+                         index=pd.Index([ind.label for ind in cat], name="indicator"))
+    tabel.insert(0, "eenheid", [ind.eenheid for ind in cat])
+    tabel = tabel[tabel.drop(columns="eenheid").iloc[:, :len(gekozen)].notna().any(axis=1)]
+    tabel = met_herkomst(tabel, kaart.bronvermelding, kaart.jaar, bool(kaart.metadata.get("fictief")))
+    return download(csv_bytes(tabel), "text/csv", f"vergelijking-{'-'.join(codes)}.csv")
 
 
 @bp.get("/vergelijk")
@@ -96,12 +132,7 @@ def vergelijk():
                       for r in kandidaten.head(20).itertuples() if r.code not in codes]
         melding = (f"Meerdere gebieden heten ‘{erbij}’; kies er een." if suggesties
                    else f"Geen gebied gevonden voor ‘{erbij}’. Typ een deel van de naam of de CBS-code.")
-    if len(codes) > MAXIMUM:
-        raise InvalidChoice(f"Vergelijk twee tot vier gebieden; u koos er {len(codes)}. Laat er een paar weg.")
-    gekozen = []
-    for code in codes:
-        niveau = niveau_van(kaart, code)  # an unknown code is a Dutch 404
-        gekozen.append((code, niveau, kaart.gebieden[niveau].loc[code]))
+    gekozen = _gekozen(kaart, codes)
     gebieden = [Gebied(code=code, naam=str(rij["naam"]), niveau=NIVEAU_LABELS[niveau].lower(),
                        gemeente=str(rij.get("gemeentenaam") or ""),
                        score=None if pd.isna(rij.get("drukpuntscore", float("nan")))
