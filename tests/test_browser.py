@@ -298,3 +298,16 @@ def test_zooming_in_fetches_finer_areas_from_the_api(closed, site):
     assert any("zoom=14" in u for u in asked), (start, asked)
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() > 0
     assert closed.errors == [] and closed.local_failures == []
+
+
+def test_the_legend_marks_the_drukpunt_threshold_and_explains_the_outlines(closed, site, demo_kaart):
+    """On the drukpunt score the threshold is a class break with its own tick, the legend says what the thick
+    outline means, and no two tick labels run into each other."""
+    page = closed.open(f"{site}/?niveau=buurt")  # opens on the drukpunt score
+    assert page.locator(".legenda-titel").inner_text() == "Drukpuntscore"
+    ticks = page.locator(".legend.leaflet-control .tick text")
+    assert "1" in ticks.all_text_contents(), ticks.all_text_contents()  # the threshold, as its tick reads
+    dozen = sorted((b["x"], b["x"] + b["width"]) for b in (t.bounding_box() for t in ticks.all()))
+    assert all(a[1] <= b[0] for a, b in zip(dozen, dozen[1:])), dozen
+    if demo_kaart.gebieden["buurt"]["drukpunt"].any():
+        assert "dikke rand: drukpunt" in page.locator(".legenda-geen-gegevens").inner_text()

@@ -231,12 +231,13 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
     clusters = kaart.extra.get("drukpuntgebieden")
     heeft_clusters = clusters is not None and len(clusters) > 0
     if classes:
-        LegendaTeksten(classes.tick_labels).add_to(m)  # before the legend, whose axis reads them
+        ticks = uitgedund(classes.tick_labels, drempel if indicator == "drukpuntscore" else None)
+        LegendaTeksten(ticks).add_to(m)  # before the legend, whose axis reads them
         # The title in HTML above the bar, where a long label wraps (branca's caption is one SVG line).
         LegendBox(f"<strong>{escape_text(titel(kolom))}</strong>", "legenda-titel").add_to(m)
         legend = StepColormap(classes.colours, index=classes.legend_index,
                               vmin=classes.legend_index[0], vmax=classes.legend_index[-1],
-                              tick_labels=classes.tick_labels)
+                              tick_labels=ticks)
         # branca draws the bar in a fixed-width SVG: one that fits a phone beside the zoom buttons.
         legend.width = LEGENDA_BREEDTE
         legend.add_to(m)
@@ -326,6 +327,26 @@ def _js_getal(x: float) -> str:
 
 LEGENDA_BREEDTE = 280
 """The colour bar's width in pixels: beside the zoom buttons on a 390 px phone."""
+
+
+TICK_AFSTAND = 0.25
+"""The least distance between two tick labels on the colour bar, as a share of its length: closer, they
+would run into each other."""
+
+
+def uitgedund(ticks: list[float], houd: float | None = None) -> list[float]:
+    """The tick labels that fit the bar: both ends, ``houd`` (the drukpunt threshold) when it is one, and the
+    inner breaks that keep TICK_AFSTAND from every label kept. The colours still show every class."""
+    if len(ticks) < 3:
+        return list(ticks)
+    lo, hi = ticks[0], ticks[-1]
+    span = (hi - lo) or 1.0
+    vast = [lo, hi] + ([houd] if houd in ticks else [])
+    gehouden = list(vast)
+    for t in ticks[1:-1]:
+        if t not in gehouden and all(abs(t - g) / span >= TICK_AFSTAND for g in gehouden):
+            gehouden.append(t)
+    return sorted(gehouden)
 
 
 def titel(kolom: Variabele) -> str:
