@@ -1,8 +1,12 @@
 """The fictitious "Voorbeeldregio": a demo region generated in code, deterministically.
 
-Three gemeenten, twelve wijken and sixty-one buurten (one of them water only)
-with plausible, internally consistent figures and a handful of care
-facilities, so a new user sees a working kaart without any data of their own.
+Eight gemeenten, 29 wijken and 128 buurten (one of them water only) with
+plausible, internally consistent figures and the facilities a planner expects,
+so a new user sees a working kaart without any data of their own. The region is
+large enough to show the analysis: under the default profile it has drukpunten
+at buurt, wijk and gemeente level and a drukpuntgebied (tests/test_demo.py
+checks this with the engine's own ranking), and it carries every indicator of
+the default profile, so no page has to apologise for missing ones.
 The figures are made up: every place that shows them says so (the kaart's
 metadata carries ``fictief: true``). The codes GM99xx are not used by CBS.
 
