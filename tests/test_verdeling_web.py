@@ -57,14 +57,14 @@ def test_a_region_of_the_indeling_and_the_csv(site, demo_kaart):
               "min": "GM9902=5"}
     page = _get(f"{site}/verdeelsleutel", **params)
     indeling = demo_kaart.tabellen["regio_indelingen"]
-    noord = int((indeling["regio"] == "Zorgkantoor Noord (fictief)").sum())
-    assert page.status_code == 200 and f"Zorgkantoor Noord (fictief) ({noord} gemeenten)" in page.text
+    in_noord = indeling["regio"] == "Zorgkantoor Noord (fictief)"
+    assert page.status_code == 200 and f"Zorgkantoor Noord (fictief) ({int(in_noord.sum())} gemeenten)" in page.text
     response = _get(f"{site}/verdeelsleutel.csv", **params)
     assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
     frame = pd.read_csv(io.BytesIO(response.content), sep=";", decimal=",", encoding="utf-8-sig", index_col=0)
     expected = verdeel_kaart(demo_kaart, aantal=11, regio=params["regio"], basis="inwoners", minimum={"GM9902": 5})
     assert list(frame.index) == list(expected.tabel.index)
-    assert sorted(frame.index) == sorted(indeling.loc[indeling["regio"] == "Zorgkantoor Noord (fictief)", "gemeentecode"])
+    assert sorted(frame.index) == sorted(indeling.loc[in_noord, "gemeentecode"])
     assert frame["jaar_1"].tolist() == expected.tabel["jaar_1"].tolist() and frame.loc["GM9902", "jaar_1"] == 5
     assert frame["quotum"].tolist() == pytest.approx(expected.tabel["quotum"].tolist())
 
