@@ -288,7 +288,8 @@ def rangstabiliteit(z: pd.DataFrame, gewichten: dict[str, float], band: float = 
     values = z[ids].to_numpy()
     known = ~np.isnan(values)
     weight_known = known.astype(float) @ draws
-    scores = np.nan_to_num(values) @ draws / np.where(weight_known > 0, weight_known, np.nan)
+    # Rounded as samengesteld rounds the score, so areas tied there tie in every draw too (band 0: rang_min == rang).
+    scores = np.round(np.nan_to_num(values) @ draws / np.where(weight_known > 0, weight_known, np.nan), 3)
     scores[(known.astype(float) @ base) < MIN_GEWICHT * sum(gewichten.values())] = np.nan
     ranks = pd.DataFrame(scores, index=z.index).rank(ascending=False, method="min")
     current = samengesteld(z, gewichten)["drukpuntscore"].rank(ascending=False, method="min")

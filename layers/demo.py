@@ -1,8 +1,12 @@
 """The fictitious "Voorbeeldregio": a demo region generated in code, deterministically.
 
-Three gemeenten, twelve wijken and sixty-one buurten (one of them water only)
-with plausible, internally consistent figures and a handful of care
-facilities, so a new user sees a working kaart without any data of their own.
+Eight gemeenten, 29 wijken and 128 buurten (one of them water only) with
+plausible, internally consistent figures and the facilities a planner expects,
+so a new user sees a working kaart without any data of their own. The region is
+large enough to show the analysis: under the default profile it has drukpunten
+at buurt, wijk and gemeente level and a drukpuntgebied (tests/test_demo.py
+checks this with the engine's own ranking), and it carries every indicator of
+the default profile, so no page has to apologise for missing ones.
 The figures are made up: every place that shows them says so (the kaart's
 metadata carries ``fictief: true``). The codes GM99xx are not used by CBS.
 
@@ -21,7 +25,7 @@ import shapely
 from shapely.geometry import MultiPoint, Point, box
 
 from kaart.voorzieningen import voeg_toe
-from kaart.gebieden import assemble
+from kaart.gebieden import GRID, assemble
 from kaart.kaartbestand import Kaart
 
 SEED = 20231
@@ -31,33 +35,42 @@ FICTIEF = "Fictieve voorbeeldregio: alle namen en cijfers zijn verzonnen."
 # In the Markermeer, so no fictitious buurt lies over a real town.
 EXTENT = (136_000.0, 488_000.0, 160_000.0, 506_000.0)
 
-# gemeente code, name, character, seed point (fraction of the extent), wijk names with buurten per wijk
+# Per gemeente: code, name, character, seed point (fraction of the extent), and its wijken as
+# (name, buurten, druk, vergrijzing). ``druk`` (0-1) is the wijk's share of old social housing and low
+# incomes, ``vergrijzing`` (0-1) how far its population has aged; every figure of a buurt follows from
+# these two, its character and chance, so the indicators hang together as they do in real buurten.
 GEMEENTEN = [
     ("GM9901", "Voorbeeldstad", "stad", (0.30, 0.55), [
-        ("Centrum", 7), ("Havenkwartier", 6), ("Oosterpark", 6), ("Westwijk", 6), ("Noorderhout", 5)]),
+        ("Centrum", 7, 0.25, 0.2), ("Havenkwartier", 6, 0.95, 0.1), ("Oosterpark", 6, 0.15, 0.3),
+        ("Westwijk", 6, 0.45, 0.2), ("Noorderhout", 5, 0.0, 0.4), ("Spoorzicht", 5, 0.7, 0.0)]),
     ("GM9902", "Dijkdorp", "dorp", (0.78, 0.75), [
-        ("Dorpskern", 4), ("Dijkzicht", 4), ("Buitenpolder", 4), ("Molenbuurt", 4)]),
+        ("Dorpskern", 4, 0.1, 1.0), ("Dijkzicht", 4, 0.0, 0.8), ("Buitenpolder", 4, 0.0, 0.3),
+        ("Molenbuurt", 4, 0.2, 0.6)]),
     ("GM9903", "Polderwaard", "landelijk", (0.68, 0.20), [
-        ("Waardkern", 5), ("Nieuwland", 5), ("Buitengebied", 5)]),
+        ("Waardkern", 5, 0.3, 0.3), ("Nieuwland", 5, 0.0, 0.0), ("Buitengebied", 5, 0.0, 0.5)]),
+    ("GM9904", "Veenhaven", "stad", (0.08, 0.18), [
+        ("Fabriekswijk", 5, 1.0, 0.2), ("Kanaalzone", 4, 0.85, 0.1), ("Veenhoven", 4, 0.6, 0.4),
+        ("Het Veld", 4, 0.5, 0.3)]),
+    ("GM9905", "Lindewoude", "dorp", (0.10, 0.85), [
+        ("Lindehof", 4, 0.0, 0.3), ("Boslaan", 4, 0.0, 0.2), ("De Lanen", 4, 0.05, 0.1)]),
+    ("GM9906", "Sluisoord", "stad", (0.42, 0.13), [
+        ("Sluiskern", 4, 0.8, 0.3), ("De Werven", 4, 0.9, 0.0), ("Oude Haven", 4, 0.7, 0.2)]),
+    ("GM9907", "Zandhoeve", "dorp", (0.50, 0.88), [
+        ("Brink", 4, 0.0, 0.2), ("Heidezoom", 3, 0.0, 0.0), ("Engweg", 3, 0.1, 0.3)]),
+    ("GM9908", "Oudeschans", "landelijk", (0.93, 0.38), [
+        ("Schanskern", 4, 0.3, 1.0), ("Achterveld", 3, 0.1, 1.0), ("Polderrand", 4, 0.0, 0.7)]),
 ]
 BUURTNAMEN = [
     "De Linde", "Het Baken", "Zuiderhaven", "Kerkbuurt", "De Weide", "Rietland", "Oude Werf",
     "Schoolbuurt", "De Hoven", "Parkzoom", "Singel", "Bloemenbuurt", "De Akkers", "Vaartkant",
     "Sluispad", "Wilgenhof", "De Kreek", "Beukenlaan", "Stationsbuurt", "Eiland", "Zandpad",
 ]
-# Two places where needs pile up, so the demo shows drukpunten that cluster:
-# an old harbour area with much social housing and low incomes, straddling the
-# border of Voorbeeldstad and Polderwaard, and an ageing village core in Dijkdorp.
-HAVENDRUK = (0.46, 0.40)
-VERGRIJZING = (0.80, 0.78)
-VOORZIENINGEN = [
-    # category, name, how many, places (for existing special housing and care locations)
-    ("huisarts", "Huisartsenpraktijk", 6, None), ("apotheek", "Apotheek", 3, None),
-    ("wijkcentrum", "Wijkcentrum", 3, None), ("verpleeghuis", "Zorgcentrum", 2, None),
-    ("school", "Basisschool", 5, None), ("ov_halte", "Bushalte", 10, None),
-    ("beschermd_wonen", "Beschermd wonen", 1, 24), ("maatschappelijke_opvang", "Nachtopvang", 1, 30),
-    ("skaeve_huse", "Skaeve Huse", 1, 6),
-]
+# Where needs pile up beyond one wijk: the old harbour front, along the border of Voorbeeldstad,
+# Sluisoord and Polderwaard, so its drukpunten form a drukpuntgebied across gemeente borders.
+HAVENDRUK = (0.42, 0.33)
+ZORGREGIO = {"GM9901": "Noord", "GM9902": "Noord", "GM9905": "Noord", "GM9907": "Noord", "GM9903": "Zuid",
+             "GM9904": "Zuid", "GM9906": "Zuid", "GM9908": "Zuid"}
+"""The fictitious zorgkantoorregio of each gemeente (the woningmarktregio holds them all)."""
 DEMO_BRON = "layers.demo (gegenereerd)"
 
 
@@ -65,9 +78,10 @@ def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
     """Generate the Voorbeeldregio as a kaart (the same every time for the same code)."""
     rng = np.random.default_rng(SEED)
     buurten = _buurten(rng)
+    voorzieningen = _voorzieningen(rng, buurten)
+    buurten["afstand_huisarts_km"] = _afstand_over_de_weg(buurten, voorzieningen, "huisarts", rng)
     gebieden, controle = assemble(buurten)
     gebieden["wijk"]["naam"] = gebieden["wijk"].index.map(_wijknamen())
-    voorzieningen = _voorzieningen(rng, gebieden["buurt"])
     metadata = {
         "titel": TITEL,
         "regio": "Voorbeeldregio",
@@ -89,16 +103,16 @@ def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
 
 
 def _regio_indelingen() -> pd.DataFrame:
-    """A fictitious regio-indeling of the three gemeenten, so the verdeelsleutel can pick a region."""
-    regios = {"woningmarktregio": ["Woningmarktregio Voorbeeld (fictief)"] * 3,
-              "zorgkantoorregio": ["Zorgkantoor Noord (fictief)"] * 2 + ["Zorgkantoor Zuid (fictief)"]}
-    return pd.DataFrame([{"gemeentecode": code, "gemeentenaam": naam, "soort": soort, "regio": regio[i],
+    """A fictitious regio-indeling of the gemeenten, so the verdeelsleutel can pick a region."""
+    regio = {"woningmarktregio": lambda code: "Woningmarktregio Voorbeeld (fictief)",
+             "zorgkantoorregio": lambda code: f"Zorgkantoor {ZORGREGIO[code]} (fictief)"}
+    return pd.DataFrame([{"gemeentecode": code, "gemeentenaam": naam, "soort": soort, "regio": naar(code),
                           "bron": DEMO_BRON, "jaar": JAAR}
-                         for soort, regio in regios.items() for i, (code, naam, *_) in enumerate(GEMEENTEN)])
+                         for soort, naar in regio.items() for code, naam, *_ in GEMEENTEN])
 
 
 def _wijknamen() -> dict[str, str]:
-    return {f"WK{gm[2:]}{w:02d}": naam for gm, _, _, _, wijken in GEMEENTEN for w, (naam, _) in enumerate(wijken)}
+    return {f"WK{gm[2:]}{w:02d}": wijk[0] for gm, _, _, _, wijken in GEMEENTEN for w, wijk in enumerate(wijken)}
 
 
 def _points_in(polygon, n: int, rng: np.random.Generator) -> list[Point]:
@@ -127,25 +141,29 @@ def _buurten(rng: np.random.Generator) -> gpd.GeoDataFrame:
     minx, miny, maxx, maxy = EXTENT
     seeds = [Point(minx + fx * (maxx - minx), miny + fy * (maxy - miny)) for _, _, _, (fx, fy), _ in GEMEENTEN]
     rows = []
-    names = iter(np.resize(BUURTNAMEN, 80))
+    names = iter(np.resize(BUURTNAMEN, 200))
     for (gm, gm_naam, karakter, _, wijken), gm_shape in zip(GEMEENTEN, _split(region, seeds)):
         centre = gm_shape.centroid
         wijk_shapes = _split(gm_shape, _points_in(gm_shape, len(wijken), rng))
-        for w, ((wijk_naam, n_buurten), wijk_shape) in enumerate(zip(wijken, wijk_shapes)):
+        for w, ((wijk_naam, n_buurten, wijkdruk, wijkvergrijzing), wijk_shape) in enumerate(zip(wijken, wijk_shapes)):
             wk = f"WK{gm[2:]}{w:02d}"  # as in _wijknamen()
             buurt_shapes = _split(wijk_shape, _points_in(wijk_shape, n_buurten, rng))
             for b, shape in enumerate(buurt_shapes):
                 code = f"BU{wk[2:]}{b:02d}"
                 naam = f"{wijk_naam}-{next(names)}" if b else wijk_naam
                 afstand = shape.centroid.distance(centre) / 1000
-                druk, vergrijzing = (_nabij(shape.centroid, punt) for punt in (HAVENDRUK, VERGRIJZING))
+                # A buurt differs from its wijk a little; near the old harbour front needs pile up further.
+                druk = float(np.clip(wijkdruk + 0.5 * _nabij(shape.centroid, HAVENDRUK) + rng.normal(0, 0.1), 0, 1.2))
+                vergrijzing = float(np.clip(wijkvergrijzing + rng.normal(0, 0.1), 0, 1.2))
                 rows.append(_figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand, druk, vergrijzing, shape))
     # One water-only buurt, as CBS has them: kept, marked, and without figures.
     last = rows[-1]
     last.update({k: np.nan for k in last if k not in _IDENTITY})
     last.update(naam="Buitenwater", water=True, oppervlakte_totaal_ha=last["geometry"].area / 10_000,
                 oppervlakte_land_ha=0.0, oppervlakte_water_ha=last["geometry"].area / 10_000)
-    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:28992")
+    buurten = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:28992")
+    # On the engine's grid already, as surveyed borders are, so dissolving them moves no vertex.
+    return buurten.set_geometry(shapely.set_precision(buurten.geometry.values, GRID))
 
 
 _IDENTITY = {"code", "niveau", "naam", "gemeentecode", "gemeentenaam", "wijkcode", "jaar", "water", "geometry"}
@@ -156,7 +174,7 @@ _KARAKTER = {  # inhabitants range, rental share range, household size, distance
 }
 
 
-def _nabij(punt: Point, fractie: tuple[float, float], straal_km: float = 3.0) -> float:
+def _nabij(punt: Point, fractie: tuple[float, float], straal_km: float = 2.5) -> float:
     """1 at a hotspot (given as a fraction of the extent), falling off smoothly to 0 a few km away."""
     minx, miny, maxx, maxy = EXTENT
     centrum = Point(minx + fractie[0] * (maxx - minx), miny + fractie[1] * (maxy - miny))
@@ -180,21 +198,29 @@ def _figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand_km, druk, vergr
     (lo, hi), (huur_lo, huur_hi), hh_grootte, schaal = _KARAKTER[karakter]
     centraal = np.exp(-afstand_km / 4)
     inwoners = _round5(rng.uniform(lo, hi) * (0.6 + 0.6 * centraal))
-    leeftijd = rng.dirichlet([16, 11, 25, 27, 21 + 10 * (karakter != "stad") + 25 * vergrijzing])
+    leeftijd = rng.dirichlet([16 + 3 * druk, 11 + 2 * druk, 25, 27, 17 + 8 * (karakter != "stad") + 30 * vergrijzing])
     groepen = _split_count(inwoners, leeftijd)
     mannen = int(round(inwoners * rng.uniform(0.48, 0.51)))
-    burgerlijke_staat = _split_count(inwoners, rng.dirichlet([46, 40, 8 + 6 * druk, 6 + 8 * vergrijzing]))
-    grootte = hh_grootte * rng.uniform(0.9, 1.1) - 0.2 * centraal - 0.3 * druk
+    burgerlijke_staat = _split_count(inwoners, rng.dirichlet([46, 40, 6 + 8 * druk, 4 + 12 * vergrijzing]))
+    grootte = hh_grootte * rng.uniform(0.9, 1.1) - 0.2 * centraal - 0.3 * druk - 0.3 * vergrijzing
     huishoudens = _round5(inwoners / grootte)
-    eenpersoons_aandeel = np.clip(0.18 + 0.3 * centraal + 0.2 * druk + 0.15 * vergrijzing
-                                  + rng.normal(0, 0.05), 0.12, 0.7)
-    kinderen_aandeel = np.clip(0.38 - 0.15 * centraal - 0.1 * vergrijzing + rng.normal(0, 0.04), 0.08, 0.45)
+    eenpersoons_aandeel = np.clip(0.16 + 0.25 * centraal + 0.2 * druk + 0.2 * vergrijzing
+                                  + rng.normal(0, 0.04), 0.12, 0.7)
+    kinderen_aandeel = np.clip(0.38 - 0.15 * centraal - 0.15 * vergrijzing + rng.normal(0, 0.04), 0.08, 0.45)
     hh = _split_count(huishoudens, np.array([eenpersoons_aandeel, kinderen_aandeel,
                                                1 - eenpersoons_aandeel - kinderen_aandeel]))
     woningen = _round5(huishoudens * rng.uniform(1.01, 1.06))
-    huur = np.clip(rng.uniform(huur_lo, huur_hi) + 0.3 * druk, 0, 0.95)
-    corporatie = huur * np.clip(rng.uniform(0.55, 0.85) + 0.1 * druk, 0, 1)
-    laag_inkomen = np.clip(2 + 22 * corporatie * rng.uniform(0.6, 1.2) + 8 * druk, 1, 35)
+    huur = np.clip(rng.uniform(huur_lo, huur_hi) * (0.6 + 0.4 * druk) + 0.35 * druk, 0.03, 0.95)
+    corporatie = huur * np.clip(rng.uniform(0.55, 0.75) + 0.2 * druk, 0, 1)
+    woz = 460 - 280 * corporatie - 60 * druk + rng.normal(0, 20)
+    # Income follows housing and work: low incomes where social housing and unemployment meet.
+    laag_inkomen = np.clip(2 + 16 * corporatie * rng.uniform(0.7, 1.2) + 9 * druk + 2 * vergrijzing, 1, 35)
+    sociaal_minimum = np.clip(laag_inkomen * rng.uniform(0.75, 0.95) + 1.5 * druk, 0.5, 35)
+    jongeren = leeftijd[1]
+    laagste_40 = np.clip(24 + 1.1 * laag_inkomen + 30 * jongeren + 6 * vergrijzing + rng.normal(0, 2), 15, 75)
+    werkleeftijd = groepen[1] + groepen[2] + groepen[3]
+    participatie = np.clip(77 - 0.5 * laag_inkomen - 9 * druk - 4 * vergrijzing + rng.normal(0, 1.5), 40, 85)
+    inkomen = np.clip(26 + 0.04 * woz - 0.35 * laag_inkomen - 20 * leeftijd[0] + rng.normal(0, 1.2), 17, 70)
     kinderen = groepen[0] + groepen[1]
     land_ha = shape.area / 10_000
     return {
@@ -215,13 +241,18 @@ def _figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand_km, druk, vergr
         "woningen": woningen,
         "pct_huurwoningen": round(100 * huur), "pct_koopwoningen": 100 - round(100 * huur),
         "pct_corporatiewoningen": round(100 * corporatie),
-        "pct_bouwjaar_voor_2000": round(np.clip(55 + 30 * centraal + 15 * druk + rng.normal(0, 8), 5, 98)),
-        "woz_gemiddeld": round(430 - 260 * corporatie - 40 * druk + rng.normal(0, 25)),
+        "pct_bouwjaar_voor_2000": round(np.clip(50 + 25 * centraal + 20 * druk + 10 * vergrijzing
+                                                + rng.normal(0, 6), 5, 98)),
+        "woz_gemiddeld": round(woz),
+        "gemiddeld_inkomen_per_inwoner": round(inkomen, 1),
+        "pct_personen_laagste_inkomen_40": round(laagste_40),
         "pct_huishoudens_laag_inkomen": round(laag_inkomen, 1),
+        "pct_huishoudens_rond_sociaal_minimum": round(sociaal_minimum, 1),
+        "nettoarbeidsparticipatie": round(participatie, 1),
         "bijstand": _round5(inwoners * laag_inkomen / 100 * rng.uniform(0.2, 0.35)),
+        "ao_uitkering": _round5(werkleeftijd * (0.04 + 0.05 * druk + 0.02 * vergrijzing) * rng.uniform(0.8, 1.2)),
         "jongeren_met_jeugdzorg": _round5(kinderen * (0.06 + 0.08 * druk) * rng.uniform(0.8, 1.2)),
-        "wmo_clienten": _round5(inwoners * (0.03 + 0.1 * leeftijd[4] + 0.03 * druk) * rng.uniform(0.8, 1.2)),
-        "afstand_huisarts_km": round(schaal * (0.4 + afstand_km / 6) * rng.uniform(0.7, 1.3), 1),
+        "wmo_clienten": _round5(inwoners * (0.03 + 0.12 * leeftijd[4] + 0.03 * druk) * rng.uniform(0.8, 1.2)),
         "afstand_grote_supermarkt_km": round(schaal * (0.5 + afstand_km / 5) * rng.uniform(0.7, 1.3), 1),
         "oppervlakte_totaal_ha": round(land_ha), "oppervlakte_land_ha": round(land_ha),
         "oppervlakte_water_ha": 0.0,
@@ -231,15 +262,44 @@ def _figures(rng, code, naam, wk, gm, gm_naam, karakter, afstand_km, druk, vergr
 
 
 def _voorzieningen(rng: np.random.Generator, buurten: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A handful of fictitious care facilities, placed in the most populous buurten."""
-    bewoond = buurten[buurten["inwoners"].notna()].sort_values("inwoners", ascending=False)
-    rows, i = [], 0
-    for categorie, soort, aantal, plaatsen in VOORZIENINGEN:
-        for n in range(aantal):
-            buurt = bewoond.iloc[(i * 7) % len(bewoond)]
-            i += 1
+    """Fictitious facilities, placed where a planner would expect them.
+
+    A huisarts, a school and a bus stop in every wijk large enough to keep them, a wijkcentrum in the
+    wijken of towns and villages, an apotheek and a zorgcentrum per gemeente; the special housing and
+    shelters (existing zorgdruk) in the most pressured buurten, as they tend to be.
+    """
+    bewoond = buurten[buurten["inwoners"].notna()].set_index("code")
+    per_wijk = bewoond.groupby("wijkcode")["inwoners"]
+    grootste = bewoond.loc[per_wijk.idxmax()]  # the most populous buurt of each wijk
+    wijk_inwoners = per_wijk.sum().reindex(grootste["wijkcode"]).to_numpy()
+    stedelijk = grootste["gemeentecode"].map({g[0]: g[2] != "landelijk" for g in GEMEENTEN}).to_numpy()
+    oudste = bewoond.assign(oud=bewoond["inwoners_65plus"] / bewoond["inwoners"]).groupby("gemeentecode")["oud"]
+    druk = bewoond.assign(d=bewoond["pct_corporatiewoningen"] + bewoond["pct_huishoudens_laag_inkomen"])
+    plaatsen = [
+        ("huisarts", "Huisartsenpraktijk", grootste[wijk_inwoners >= 2500], None),
+        ("school", "Basisschool", grootste[wijk_inwoners >= 3000], None),
+        ("wijkcentrum", "Wijkcentrum", grootste[stedelijk & (wijk_inwoners >= 4000)], None),
+        ("ov_halte", "Bushalte", bewoond[bewoond["inwoners"] >= 1500], None),
+        ("apotheek", "Apotheek", bewoond.loc[bewoond.groupby("gemeentecode")["inwoners"].idxmax()], None),
+        ("verpleeghuis", "Zorgcentrum", bewoond.loc[oudste.idxmax()], None),
+        ("beschermd_wonen", "Beschermd wonen", druk.nlargest(3, "d"), 24),
+        ("maatschappelijke_opvang", "Nachtopvang", druk.nlargest(5, "d").iloc[3:], 30),
+        ("skaeve_huse", "Skaeve Huse", bewoond[bewoond["gemeentecode"] == "GM9903"].nsmallest(1, "inwoners"), 6),
+    ]
+    rows = []
+    for categorie, soort, waar, aantal_plaatsen in plaatsen:
+        for code, buurt in waar.iterrows():
             punt = _points_in(buurt.geometry.buffer(-50) or buurt.geometry, 1, rng)[0]
             rows.append({"naam": f"{soort} {buurt['naam']} (fictief)", "categorie": categorie,
-                         "plaatsen": plaatsen, "bron": DEMO_BRON,
-                         "buurtcode": buurt.name, "geometry": punt})
+                         "plaatsen": aantal_plaatsen, "bron": DEMO_BRON, "buurtcode": code, "geometry": punt})
     return gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:28992")
+
+
+def _afstand_over_de_weg(buurten: gpd.GeoDataFrame, voorzieningen: gpd.GeoDataFrame, categorie: str,
+                         rng: np.random.Generator) -> pd.Series:
+    """CBS's distance by road (km) from a buurt to the nearest facility: the straight line from the
+    buurt's centre, lengthened by a detour factor, so it agrees with the facility layer."""
+    punten = voorzieningen[voorzieningen["categorie"] == categorie].geometry.union_all()
+    recht = buurten.geometry.centroid.distance(punten) / 1000
+    afstand = ((recht + 0.2) * rng.uniform(1.2, 1.5, len(buurten))).round(1)
+    return afstand.where(buurten["inwoners"].notna())

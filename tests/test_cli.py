@@ -48,10 +48,11 @@ def test_build_from_real_files_then_info(shared_file, tmp_path):
     assert "officieel 121.434, som 121.430, verschil +4" in info.stdout
 
 
-def test_demo_builds_without_serving(tmp_path):
+def test_demo_builds_without_serving(tmp_path, demo_kaart):
     result = run("demo", "--alleen-bouwen", "-o", tmp_path / "demo.gpkg")
     assert result.returncode == 0, result.stderr
-    assert "3 gemeenten, 12 wijken, 61 buurten" in result.stdout
+    aantal = {n: len(f) for n, f in demo_kaart.gebieden.items()}
+    assert f"{aantal['gemeente']} gemeenten, {aantal['wijk']} wijken, {aantal['buurt']} buurten" in result.stdout
     assert "FICTIEF" in run("info", tmp_path / "demo.gpkg").stdout
 
 
@@ -107,11 +108,10 @@ def test_drukpunten_ranks_with_reasons_and_writes_excel_csv(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "profiel 'Algemeen beeld'" in lines[0] and "FICTIEF" in lines[0]
-    # The demo has no income distribution figures: the ranking says so, and how much weight is left.
-    assert lines[1].startswith("Let op: de bron mist voor profiel 'algemeen'") and "80% van het gewicht" in lines[1]
-    assert lines[2].startswith("Profielen die deze bron wel kan dragen:") and "gezinnen (100%)" in lines[2]
-    assert lines[3].lstrip().startswith("1.") and "DRUKPUNT" in lines[3]
-    assert "(gemeente " in lines[4] and ", regio " in lines[4]
+    # The demo carries every indicator of the default profile: no warning, the ranking comes first.
+    assert "Let op" not in result.stdout
+    assert lines[1].lstrip().startswith("1.") and "DRUKPUNT" in lines[1]
+    assert "(gemeente " in lines[2] and ", regio " in lines[2]
     raw = (tmp_path / "lijst.csv").read_bytes()
     assert raw.startswith("\ufeff".encode()) and b";drukpuntscore;" in raw.splitlines()[0]
     other = run("drukpunten", kaart, "--profiel", "ouderen-langer-thuis", "--niveau", "wijk", "--top", "3")
@@ -154,6 +154,10 @@ def test_without_gemeente_the_region_is_where_the_finest_level_is(shared_file, t
     # The 2023 file carries only demographic figures: the build says the default profile cannot score.
     assert "Let op: de bron mist voor profiel 'algemeen'" in result.stdout and "geen enkel gebied" in result.stdout
     assert "bevolking (100%)" in result.stdout
+    # The ranking says so too, and which profiles the source can carry.
+    lines = run("drukpunten", out, "--top", "1").stdout.splitlines()
+    assert lines[1].startswith("Let op: de bron mist voor profiel 'algemeen'") and "van het gewicht" in lines[1]
+    assert lines[2].startswith("Profielen die deze bron wel kan dragen:") and "bevolking (100%)" in lines[2]
     info = run("info", out).stdout
     assert "Nederland als referentie: opgeteld uit 342 gemeenten" in info
     assert "Drukpunten (profiel algemeen)" in info

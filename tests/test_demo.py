@@ -2,18 +2,100 @@
 
 import pandas as pd
 import pytest
+import requests
 
+from kaart.clusters import ALPHA
+from kaart.drukpunten import STANDAARDPROFIEL, analyseer, profielen, ranglijst
+from kaart.indicatoren import catalogus, waarden
 from kaart.kolommen import schema
 from layers.demo import build_demo
 
 
-def test_demo_has_three_gemeenten_a_dozen_wijken_and_about_sixty_buurten(demo_kaart):
-    sizes = {n: len(f) for n, f in demo_kaart.gebieden.items()}
-    assert sizes["gemeente"] == 3 and 10 <= sizes["wijk"] <= 14 and 55 <= sizes["buurt"] <= 65
+def test_demo_has_gemeenten_of_wijken_of_buurten_all_fictitious(demo_kaart):
+    gebieden = demo_kaart.gebieden
+    assert len(gebieden["gemeente"]) >= 6 and len(gebieden["wijk"]) >= 3 * len(gebieden["gemeente"])
+    assert len(gebieden["buurt"]) >= 3 * len(gebieden["wijk"])
+    # Every code lies in the range CBS does not use, and the first codes keep their old meaning.
+    for niveau, prefix in (("gemeente", "GM99"), ("wijk", "WK99"), ("buurt", "BU99")):
+        assert gebieden[niveau].index.str.startswith(prefix).all()
+    assert {"GM9901", "GM9902", "GM9903"} <= set(gebieden["gemeente"].index)
+    assert gebieden["gemeente"].loc["GM9901", "naam"] == "Voorbeeldstad"
     assert len(demo_kaart.extra["voorzieningen"]) >= 5
     assert demo_kaart.metadata["fictief"] is True
     assert "fictie" in demo_kaart.metadata["titel"].lower()
     assert all("(fictief)" in naam for naam in demo_kaart.extra["voorzieningen"]["naam"])
+
+
+@pytest.mark.parametrize("niveau", ["buurt", "wijk", "gemeente"])
+def test_the_default_profile_finds_several_drukpunten_at_every_level(demo_kaart, niveau):
+    lijst, profiel, ontbrekend = ranglijst(demo_kaart, niveau)
+    assert profiel.naam == STANDAARDPROFIEL and not ontbrekend
+    drukpunten = lijst[lijst["drukpunt"]]
+    assert len(drukpunten) >= 2
+    assert len(drukpunten) < len(lijst) / 2  # a drukpunt stands out: most areas are none
+    assert drukpunten["redenen"].str.len().gt(0).all()
+
+
+def test_ouderen_langer_thuis_finds_a_wijk_drukpunt(demo_kaart):
+    lijst, _, ontbrekend = ranglijst(demo_kaart, "wijk", "ouderen-langer-thuis")
+    assert not ontbrekend and lijst["drukpunt"].any()
+
+
+def test_the_analysis_finds_a_drukpuntgebied(demo_kaart):
+    analyse = analyseer(demo_kaart.gebieden, "Voorbeeldregio")
+    gebieden = analyse.drukpuntgebieden
+    assert len(gebieden) >= 1 and (gebieden["p_waarde"] <= ALPHA).all()
+    buurten = analyse.gebieden["buurt"]
+    for _, gebied in gebieden.iterrows():
+        codes = gebied["codes"].split(", ")
+        assert len(codes) >= 2 and buurten.loc[codes, "drukpunt"].all()
+    # The kaart as built carries the same layer, so the map and the pages show it.
+    assert list(demo_kaart.extra["drukpuntgebieden"]["codes"]) == list(gebieden["codes"])
+
+
+@pytest.mark.parametrize("niveau", ["buurt", "wijk", "gemeente"])
+def test_every_indicator_of_the_default_profile_has_values(demo_kaart, niveau):
+    cat = catalogus()
+    frame = demo_kaart.gebieden[niveau]
+    bewoond = frame[frame["inwoners"].notna()]
+    values = waarden(bewoond, cat)
+    for ind_id in profielen()[STANDAARDPROFIEL].gewichten:
+        assert values[cat[ind_id].kolom].notna().all(), ind_id
+        assert values[cat[ind_id].kolom].nunique() > 1, ind_id  # a constant says nothing about pressure
+    assert not demo_kaart.metadata["ontbrekend"][niveau]
+
+
+@pytest.mark.parametrize("niveau", ["buurt", "wijk", "gemeente"])
+def test_the_ranking_page_needs_no_apology_for_missing_indicators(site, demo_kaart, niveau):
+    response = requests.get(f"{site}/drukpunten", params={"niveau": niveau}, timeout=60)
+    assert response.status_code == 200
+    assert 'class="melding ontbrekend"' not in response.text and "staan niet in de bron" not in response.text
+    lijst, profiel, _ = ranglijst(demo_kaart, niveau)
+    aantal = int(lijst["drukpunt"].sum())
+    assert f"{profiel.label}: {aantal} drukpunten van {len(lijst)}" in response.text
+
+
+def test_income_follows_housing_and_work(demo_kaart):
+    """The income figures are generated from the same structure as housing and work, so they agree."""
+    b = demo_kaart.gebieden["buurt"].dropna(subset=["inwoners"])
+    corr = b[["pct_huishoudens_laag_inkomen", "pct_huishoudens_rond_sociaal_minimum",
+              "pct_corporatiewoningen", "gemiddeld_inkomen_per_inwoner", "nettoarbeidsparticipatie",
+              "woz_gemiddeld"]].corr()
+    assert corr.loc["pct_huishoudens_laag_inkomen", "pct_huishoudens_rond_sociaal_minimum"] > 0.8
+    assert corr.loc["pct_huishoudens_laag_inkomen", "pct_corporatiewoningen"] > 0.5
+    assert corr.loc["pct_huishoudens_laag_inkomen", "gemiddeld_inkomen_per_inwoner"] < -0.5
+    assert corr.loc["pct_huishoudens_laag_inkomen", "nettoarbeidsparticipatie"] < -0.5
+    assert corr.loc["woz_gemiddeld", "gemiddeld_inkomen_per_inwoner"] > 0.5
+    assert (b["pct_huishoudens_rond_sociaal_minimum"] <= b["pct_huishoudens_laag_inkomen"] + 2).all()
+
+
+def test_the_road_distance_to_a_huisarts_agrees_with_the_facility_layer(demo_kaart):
+    b = demo_kaart.gebieden["buurt"].dropna(subset=["inwoners"])
+    # By road is never shorter than the straight line from the buurt's centre to the nearest practice.
+    recht = b.geometry.centroid.distance(
+        demo_kaart.extra["voorzieningen"].query("categorie == 'huisarts'").geometry.union_all()) / 1000
+    assert (b["afstand_huisarts_km"] >= recht - 0.05).all()
+    assert b["afstand_huisarts_km"].corr(b["vz_huisarts_afstand_m"]) > 0.8
 
 
 def test_demo_is_deterministic(demo_kaart):

@@ -17,6 +17,7 @@ from _server import running
 
 from kaart.kaartbestand import write_kaart
 from kaart.verdeelsleutel import verdeel_kaart
+from layers.demo import GEMEENTEN
 from webapp import create_app
 
 
@@ -40,7 +41,13 @@ def test_the_page_shows_the_engines_allocation_map_data_and_formula(site, demo_k
                                 response.text, re.S).group(1))
     assert [f["properties"]["code"] for f in data["features"]] == list(v.tabel.index)
     assert [f["properties"]["totaal"] for f in data["features"]] == v.tabel["totaal"].tolist()
-    assert len({f["properties"]["kleur"] for f in data["features"]}) == v.tabel["totaal"].nunique()
+    # The colour follows the total: one colour per total, each colour one range of totals, several colours.
+    kleur = {}
+    for f in data["features"]:
+        assert kleur.setdefault(f["properties"]["totaal"], f["properties"]["kleur"]) == f["properties"]["kleur"]
+    reeksen = sorted((min(t for t, k in kleur.items() if k == c), max(t for t, k in kleur.items() if k == c))
+                     for c in set(kleur.values()))
+    assert len(reeksen) >= 2 and all(hoog < laag for (_, hoog), (laag, _) in zip(reeksen, reeksen[1:]))
     assert "Correctiefactor = 1 − 0,5 × (eigen cijfer / regiogemiddelde − 1)" in response.text
     assert "Fictieve voorbeeldregio" in response.text and 'href="/verdeelsleutel"' in response.text
 
@@ -49,12 +56,15 @@ def test_a_region_of_the_indeling_and_the_csv(site, demo_kaart):
     params = {"regio": "zorgkantoorregio:Zorgkantoor Noord (fictief)", "aantal": 11, "basis": "inwoners",
               "min": "GM9902=5"}
     page = _get(f"{site}/verdeelsleutel", **params)
-    assert page.status_code == 200 and "Zorgkantoor Noord (fictief) (2 gemeenten)" in page.text
+    indeling = demo_kaart.tabellen["regio_indelingen"]
+    in_noord = indeling["regio"] == "Zorgkantoor Noord (fictief)"
+    assert page.status_code == 200 and f"Zorgkantoor Noord (fictief) ({int(in_noord.sum())} gemeenten)" in page.text
     response = _get(f"{site}/verdeelsleutel.csv", **params)
     assert response.status_code == 200 and response.content.startswith("\ufeff".encode())
     frame = pd.read_csv(io.BytesIO(response.content), sep=";", decimal=",", encoding="utf-8-sig", index_col=0)
     expected = verdeel_kaart(demo_kaart, aantal=11, regio=params["regio"], basis="inwoners", minimum={"GM9902": 5})
-    assert list(frame.index) == ["GM9901", "GM9902"]
+    assert list(frame.index) == list(expected.tabel.index)
+    assert sorted(frame.index) == sorted(indeling.loc[in_noord, "gemeentecode"])
     assert frame["jaar_1"].tolist() == expected.tabel["jaar_1"].tolist() and frame.loc["GM9902", "jaar_1"] == 5
     assert frame["quotum"].tolist() == pytest.approx(expected.tabel["quotum"].tolist())
 
@@ -63,7 +73,7 @@ def test_a_region_of_the_indeling_and_the_csv(site, demo_kaart):
     ({"regio": "Atlantis"}, "Atlantis"),
     ({"aantal": "-4"}, "negatief"),
     ({"aantal": "veel"}, "geheel getal"),
-    ({"aantal": "10", "min": "4"}, "minimums tellen op tot 12"),
+    ({"aantal": "10", "min": "4"}, f"minimums tellen op tot {4 * len(GEMEENTEN)}"),
     ({"basis": "oppervlakte"}, "huishoudens, inwoners, sociale_huur"),
     ({"correctie": "2"}, "0 (geen) tot en met 1"),
     ({"max": "GM9901=veel"}, "GM9901=veel"),
@@ -89,7 +99,8 @@ def _veld(html: str, naam: str) -> str:
 
 @pytest.mark.parametrize("params, velden, fragment", [
     ({"aantal": "10", "jaren": "2", "min": "4", "max": "GM9901=9", "correctie": "0,5"},
-     {"aantal": "10", "jaren": "2", "min": "4", "max": "GM9901=9", "correctie": "0.5"}, "minimums tellen op tot 12"),
+     {"aantal": "10", "jaren": "2", "min": "4", "max": "GM9901=9", "correctie": "0.5"},
+     f"minimums tellen op tot {4 * len(GEMEENTEN)}"),
     ({"regio": "Atlantis", "aantal": "7"}, {"aantal": "7"}, "De regio ‘Atlantis’ bestaat niet"),
     ({"jaren": "0", "aantal": "12", "basis": "inwoners"}, {"jaren": "0", "aantal": "12"}, "kies 1 tot en met 30"),
 ])
@@ -186,17 +197,19 @@ def test_names_are_escaped(tmp_path, demo_kaart):
 
 
 @pytest.mark.browser
-def test_the_map_draws_every_gemeente_of_the_region(chromium, site):
+def test_the_map_draws_every_gemeente_of_the_region(chromium, site, demo_kaart):
     context = chromium.new_context(locale="nl-NL")
     context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
     page = context.new_page()
     try:
         page.goto(f"{site}/verdeelsleutel?aantal=50&correctie=0.5", wait_until="load")
         page.wait_for_selector("#verdeelkaart[data-gebieden]")
-        assert page.get_attribute("#verdeelkaart", "data-gebieden") == "3"
-        assert page.locator("#verdeelkaart path.leaflet-interactive").count() == 3
+        gemeenten = len(demo_kaart.gebieden["gemeente"])
+        assert page.get_attribute("#verdeelkaart", "data-gebieden") == str(gemeenten)
+        assert page.locator("#verdeelkaart path.leaflet-interactive").count() == gemeenten
         kleuren = page.eval_on_selector_all("#verdeelkaart path.leaflet-interactive", "ps => ps.map(p => p.getAttribute('fill'))")
-        assert len(set(kleuren)) == 3
+        data = json.loads(page.text_content("#verdeling-gebieden"))
+        assert sorted(kleuren) == sorted(f["properties"]["kleur"] for f in data["features"])
     finally:
         context.close()
 

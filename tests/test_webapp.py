@@ -182,7 +182,10 @@ def test_each_level_gets_every_area_from_the_api_not_inlined(site, demo_kaart):
     url = site
     for niveau, frame in demo_kaart.gebieden.items():
         html = requests.get(f"{url}/?niveau={niveau}&indicator=inwoners", timeout=60).text
-        assert '"coordinates"' not in html  # no area geometry in the page, however big the kaart
+        # No area geometry in the page, however big the kaart: the only shapes inlined are the
+        # drukpuntgebieden outlines (a few dissolved groups, drawn over the areas), one each.
+        assert html.count('"coordinates"') == len(demo_kaart.extra["drukpuntgebieden"])
+        assert html.count('"gebied": "Drukpuntgebied ') == len(demo_kaart.extra["drukpuntgebieden"])
         layer = json.loads(re.search(r"KaartGebieden\.laag\(\w+, \w+, (\{.*?\})\);", html).group(1))
         assert layer["api"] == f"api/v1/gebieden/{niveau}" and layer["indicator"] == "inwoners"
         with_shape = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
