@@ -71,7 +71,7 @@ HAVENDRUK = (0.42, 0.33)
 ZORGREGIO = {"GM9901": "Noord", "GM9902": "Noord", "GM9905": "Noord", "GM9907": "Noord", "GM9903": "Zuid",
              "GM9904": "Zuid", "GM9906": "Zuid", "GM9908": "Zuid"}
 """The fictitious zorgkantoorregio of each gemeente (the woningmarktregio holds them all)."""
-DEMO_BRON = "layers.demo (gegenereerd)"
+DEMO_BRON = "fictieve voorzieningen, gegenereerd met de voorbeeldregio"
 
 
 def build_demo(gebouwd_op: datetime | None = None) -> Kaart:

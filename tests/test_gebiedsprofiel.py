@@ -128,7 +128,8 @@ def test_the_map_shows_the_area_and_names_its_neighbours(site, demo_kaart):
     assert len(buren) > 0
     for buur in buren:
         assert f">{buurten.at[buur, 'naam']}</text>" in svg
-    assert "fictieve voorbeeldregio" in html.lower().split("<figcaption>")[1]
+    assert "bron van de grenzen" in html.lower().split("<figcaption>")[1]
+    assert html.count("Fictieve voorbeeldregio") == 1  # the banner says it, on paper too; the caption not again
 
 
 def test_the_pdf_is_a_download_with_a_dutch_name_and_the_area_in_it(site, demo_kaart):

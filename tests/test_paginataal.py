@@ -38,7 +38,7 @@ def test_a_page_speaks_to_people_not_to_developers(site, demo_kaart, path):
     assert MODULEPAD.findall(tekst) == [], f"module paths on {path}"
     assert ISODATUM.findall(tekst) == [], f"ISO dates on {path}"
     assert "x 1.000 euro" not in tekst and not re.search(r"\d,\d m\b", tekst)
-    doubled = [(label, eenheid) for label, eenheid in re.findall(r"([A-Za-z][\w -]{2,40}) \((\w+)\)", tekst)
-               if eenheid.lower() in label.lower().split()]
+    doubled = [f"{v.label} ({v.eenheid})" for v in variabelen(demo_kaart.catalogus).values()
+               if v.eenheid and v.eenheid.lower() in v.label.lower() and f"{v.label} ({v.eenheid})" in tekst]
     assert doubled == [], f"a unit said twice on {path}"
     assert tekst.count("Fictieve voorbeeldregio") <= 1, f"the fictitious notice twice on {path}"

@@ -218,7 +218,7 @@ def test_names_are_escaped(tmp_path, demo_kaart):
 def test_figures_from_the_facility_layer_name_it_as_their_source(site):
     url = site
     html = requests.get(f"{url}/?niveau=buurt&indicator=ind_afstand_tot_huisarts_m", timeout=60).text
-    assert "Bron: voorzieningenlaag (layers.demo (gegenereerd))" in html
+    assert "Bron: voorzieningenlaag (fictieve voorzieningen, gegenereerd met de voorbeeldregio)" in html
     html = requests.get(f"{url}/?niveau=buurt&indicator=inwoners", timeout=60).text
     assert "Bron: fictieve voorbeeldgegevens (2023)" in html and "voorzieningenlaag (" not in html
 
