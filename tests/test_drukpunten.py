@@ -202,3 +202,19 @@ def test_a_bad_profile_file_names_the_file_the_entry_and_the_fix(tmp_path):
     assert str(err.value).startswith("profielen.toml, profiel mijn: onbekende indicatoren bestaat_niet; "
                                      "neutrale indicatoren bevolkingsdichtheid")
     assert "meetellen" in err.value.fix and isinstance(err.value, ValueError)
+
+
+def test_no_profile_counts_one_distance_twice():
+    """Where CBS and the facility layer both give the distance to one kind of facility, a profile weighs one."""
+    cat = catalogus()
+
+    def grootheid(label: str) -> str:
+        for woord in ("over de weg ", "hemelsbreed ", " (voorzieningenlaag)"):
+            label = label.replace(woord, "")
+        return label.lower()
+
+    for p in profielen().values():
+        afstanden = [grootheid(cat[i].label) for i in p.gewichten if cat[i].eenheid in ("m", "km")]
+        assert len(afstanden) == len(set(afstanden)), (p.naam, sorted(afstanden))
+    huisarts = [i for i in cat if i.eenheid in ("m", "km") and "huisarts" in i.label]
+    assert len(huisarts) == 2 and len({i.label for i in huisarts}) == 2  # both shown, as different things
