@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 import pytest
+from _browser import gesloten_pagina
 
 from kaart.locatiezoeker import beoordeel, meet
 from kaart.woonvormen import woonvorm
@@ -17,13 +17,7 @@ KANDIDATEN = ".kandidatenlijst > li.kandidaat"
 
 
 def _pagina(chromium, breedte: int, hoogte: int):
-    context = chromium.new_context(viewport={"width": breedte, "height": hoogte}, locale="nl-NL")
-    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1"
-                  else route.abort())
-    pagina = context.new_page()
-    fouten: list[str] = []
-    pagina.on("pageerror", lambda err: fouten.append(str(err)))
-    return context, pagina, fouten
+    return gesloten_pagina(chromium, {"width": breedte, "height": hoogte})
 
 
 @pytest.fixture

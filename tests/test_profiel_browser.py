@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 import re
-from urllib.parse import urlsplit
 
 import pytest
+from _browser import gesloten_pagina
 from _locatieserver import antwoord_in
 from pypdf import PdfReader
 
@@ -23,13 +23,7 @@ ADRES = "Lijsterstraat 20 Amersfoort"
 
 
 def _pagina(chromium, breedte: int):
-    context = chromium.new_context(viewport={"width": breedte, "height": 900}, locale="nl-NL", accept_downloads=True)
-    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1"
-                  else route.abort())
-    page = context.new_page()
-    fouten: list[str] = []
-    page.on("pageerror", lambda err: fouten.append(str(err)))
-    return context, page, fouten
+    return gesloten_pagina(chromium, {"width": breedte, "height": 900}, accept_downloads=True)
 
 
 def _zonder_witruimte(tekst: str) -> str:

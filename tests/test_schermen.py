@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from _browser import gesloten_pagina
 from _server import running
 from test_routes import ROUTES
 from test_werksessies import maak_app, nieuwe_werksessie
@@ -59,12 +60,8 @@ def zaal(demo_kaart_pad, tmp_path_factory):
 
 
 def _open(chromium, zaal, naam: str, path: str, viewport: dict):
-    context = chromium.new_context(viewport=viewport, locale="nl-NL", has_touch=viewport is TELEFOON,
-                                   is_mobile=viewport is TELEFOON)
-    context.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-    page = context.new_page()
-    fouten: list[str] = []
-    page.on("pageerror", lambda err: fouten.append(str(err)))
+    context, page, fouten = gesloten_pagina(chromium, viewport, has_touch=viewport is TELEFOON,
+                                            is_mobile=viewport is TELEFOON)
     url, ws = zaal["url"], zaal["ws"]
     if naam == "werksessie-links":
         page.goto(zaal["links"]["facilitator"])
