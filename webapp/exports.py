@@ -28,8 +28,9 @@ def selectie(kaart: Kaart, niveau: str, indicator: str, gemeente: str | None) ->
     frame = kaart.gebieden[niveau]
     if gemeente:
         if "gemeente" in kaart.gebieden and gemeente not in kaart.gebieden["gemeente"].index:
+            voorbeeld = kaart.gebieden["gemeente"].index[0]
             raise InvalidChoice(f"De gemeente ‘{gemeente}’ hoort niet bij deze kaart. "
-                                "Geef een gemeentecode uit de kaart, zoals GM0505, of laat de gemeente weg.")
+                                f"Geef een gemeentecode uit de kaart, zoals {voorbeeld}, of laat de gemeente weg.")
         frame = frame[frame["gemeentecode"] == gemeente]
     kolommen = ["naam", "gemeentecode", "gemeentenaam", indicator] + (["drukpunt"] if "drukpunt" in frame else [])
     return gpd.GeoDataFrame(frame[list(dict.fromkeys(kolommen))], geometry=frame.geometry, crs=frame.crs)

@@ -172,7 +172,8 @@ def verdeelsleutel():
     """The page: form, map, table and the key in words; with bad input the form as typed and the message (400)."""
     kaart = staat().kaart
     pagina = {"kaart": kaart, "veld": formulier(request.args), "basissen": BASISSEN.items(),
-              "regios": _regio_opties(kaart), "max_jaren": MAX_JAREN}
+              "regios": _regio_opties(kaart), "max_jaren": MAX_JAREN,
+              "voorbeeldcode": kaart.gebieden["gemeente"].index[0]}  # an example from this kaart, not elsewhere
     try:
         k = keuze(request.args)
         v, (kaartdata, legenda) = verdeling(kaart, k)
