@@ -174,6 +174,11 @@ def _kavel(grid, leden: np.ndarray, score: np.ndarray, fijn: np.ndarray, n: int)
     return np.array(kavel, dtype=np.int64)
 
 
+LEGE_LIJST = ("rang", "score", "oppervlakte_ha", "beste_cel", "buurtcode", "buurtnaam", "gemeentecode",
+              "gemeentenaam", "gebied_oppervlakte_ha", "gebied_gemiddelde_score", "gebied_beste_score", "waarom")
+"""The columns of a candidate list, also when it has no rows."""
+
+
 def _kavels_van(u: Uitkomst, top: int, fijn: np.ndarray) -> None:
     """Candidate plots: in every area of adjacent cells among the best ``beste_aandeel`` that can hold the
     profile's minimum area, the best plot of that size; plots ranked by their mean score, the area as context.
@@ -183,7 +188,9 @@ def _kavels_van(u: Uitkomst, top: int, fijn: np.ndarray) -> None:
     """
     m, w, grid = u.metingen, u.woonvorm, u.metingen.raster
     scored = np.isfinite(u.score)
-    u.lijst, u.gebieden = gpd.GeoDataFrame({"rang": []}, geometry=[], crs=RD_NEW), gpd.GeoSeries([], crs=RD_NEW)
+    # No candidate (none in a gemeente) is a list with the usual columns and no rows, not one without columns.
+    u.lijst = gpd.GeoDataFrame({k: [] for k in LEGE_LIJST}, geometry=[], crs=RD_NEW)
+    u.gebieden = gpd.GeoSeries([], crs=RD_NEW)
     if not scored.any():
         return
     fijn = np.nan_to_num(fijn, nan=-1.0)
