@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import re
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 import requests
@@ -59,6 +61,42 @@ def test_the_csv_is_the_whole_ranking(site, demo_kaart):
     expected, _, _ = ranglijst(demo_kaart, "wijk", "gezinnen", {"aandeel_65plus": 2})
     assert list(frame.index) == list(expected.index)
     assert frame["drukpuntscore"].tolist() == pytest.approx(expected["drukpuntscore"].tolist(), nan_ok=True)
+
+
+@pytest.mark.parametrize("formaat", ["geojson", "gpkg"])
+def test_the_ranking_downloads_with_boundaries_and_its_weighting(site, demo_kaart, formaat, tmp_path):
+    params = {"niveau": "wijk", "profiel": "gezinnen", "basis": "gezinnen", "gewicht_aandeel_65plus": "2"}
+    page = _get(f"{site}/drukpunten", **params).text
+    assert f"/drukpunten.{formaat}?" in page
+    response = _get(f"{site}/drukpunten.{formaat}", **params)
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    path = tmp_path / f"lijst.{formaat}"
+    path.write_bytes(response.content)
+    frame = gpd.read_file(path, layer="drukpunten-wijk-gezinnen" if formaat == "gpkg" else None).set_index("code")
+    expected, p, _ = ranglijst(demo_kaart, "wijk", "gezinnen", {"aandeel_65plus": 2})
+    assert list(frame.index) == list(expected.index)
+    assert frame["drukpuntscore"].tolist() == pytest.approx(expected["drukpuntscore"].tolist(), nan_ok=True)
+    wijken = demo_kaart.gebieden["wijk"].to_crs(frame.crs)
+    code = expected.index[0]
+    assert frame.geometry[code].symmetric_difference(wijken.geometry[code]).area < 1e-3 * wijken.geometry[code].area
+    if formaat == "geojson":
+        kenmerken = json.loads(response.content)
+    else:
+        bron = gpd.read_file(path, layer="bron")
+        kenmerken = dict(zip(bron["sleutel"], bron["waarde"]))
+    assert kenmerken["bron"] == demo_kaart.bronvermelding and kenmerken["weging"] == p.uitleg
+    assert "65" in p.uitleg and kenmerken["fictief"]
+
+
+def test_the_page_has_a_map_of_its_drukpunten(site, demo_kaart):
+    html = _get(f"{site}/drukpunten", niveau="buurt", profiel="gezinnen").text
+    lijst, _, _ = ranglijst(demo_kaart, "buurt", "gezinnen")
+    kaart = re.search(r'<svg class="gebiedskaart drukpuntenkaart".*?</svg>', html, re.S).group(0)
+    vlakken = re.findall(r'<path class="(\w+)"', kaart)
+    assert len(vlakken) == len(demo_kaart.gebieden["buurt"])
+    assert vlakken.count("gebied") == int(lijst["drukpunt"].sum()) > 0
+    nummers = sorted(int(n) for n in re.findall(r'font-family="sans-serif">(\d+)</text>', kaart))
+    assert nummers == sorted(int(r) for r in lijst["rang"].head(25).dropna()) and nummers[0] == 1
 
 
 @pytest.mark.parametrize("params, fragment", [

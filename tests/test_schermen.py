@@ -92,7 +92,10 @@ METEN = """() => {
     .filter(zichtbaar).filter(e => !e.closest(".leaflet-popup, .leaflet-tooltip"))
     .map(e => ({naam: (e.id ? "#" + e.id : "") + " " + e.tagName.toLowerCase() + " "
                 + (e.getAttribute("aria-label") || e.textContent || e.name || "").trim().slice(0, 30), ...doos(e)}));
-  return {breedte: document.documentElement.scrollWidth, kaart: kaart ? doos(kaart) : null, controls, doelen};
+  const schuiven = [...document.querySelectorAll(".tabel-scroll")].filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.getAttribute("aria-label") || e.className);
+  return {breedte: document.documentElement.scrollWidth, kaart: kaart ? doos(kaart) : null, controls, doelen,
+          schuiven};
 }"""
 
 
@@ -115,6 +118,8 @@ def _problemen(feiten: dict, viewport: dict) -> list[str]:
         if kaart and not _binnen(a, kaart):
             problemen.append(f"{a['naam']} steekt buiten de kaart uit")
         problemen += [f"{a['naam']} overlapt {b['naam']}" for b in controls[i + 1:] if _overlap(a, b)]
+    if viewport is BUREAU:  # a table may scroll in its own box on a phone, not on a desktop
+        problemen += [f"de tabel {t!r} schuift opzij op {viewport['width']} px" for t in feiten["schuiven"]]
     if viewport is TELEFOON:
         problemen += [f"{d['naam']!r} is {d['w']:.0f} x {d['h']:.0f} px, kleiner dan {DUIM} px"
                       for d in feiten["doelen"] if min(d["w"], d["h"]) < DUIM - 0.5]

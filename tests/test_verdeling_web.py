@@ -128,6 +128,7 @@ def test_numbers_are_dutch_and_the_years_note_above_ten_years(site):
     assert re.fullmatch(r"\d{1,3}(\.\d{3})+", totaal), totaal
     data = json.loads(re.search(r'id="verdeling-gebieden">(.*?)</script>', html, re.S).group(1))
     assert all(re.fullmatch(r"\d{1,3}(\.\d{3})+", f["properties"]["totaal_tekst"]) for f in data["features"])
+    assert re.search(r'<p class="legenda-kop"[^>]*>Toegewezen in totaal over \d+ jaar, aantal</p>', html)
     legenda = re.findall(r'<li><span class="vlak"[^>]*></span>(.*?)</li>', html)
     assert legenda and all(re.fullmatch(r"\d{1,3}(\.\d{3})*( – \d{1,3}(\.\d{3})*)?", r) for r in legenda), legenda
     # Up to ten years the columns are there and there is no note.

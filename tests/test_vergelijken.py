@@ -128,6 +128,24 @@ def test_bad_download_parameters_are_dutch_400s(site, params, fragment):
         assert response.status_code == 400 and fragment in response.text and "Traceback" not in response.text
 
 
+@pytest.mark.parametrize("formaat", ["geojson", "gpkg"])
+def test_the_comparison_downloads_with_boundaries(site, demo_kaart, formaat, tmp_path):
+    page = requests.get(f"{site}/vergelijk?codes=GM9901,BU99010001", timeout=60).text
+    assert f"/vergelijk.{formaat}?codes=GM9901" in page
+    response = requests.get(f"{site}/vergelijk.{formaat}?codes=GM9901,BU99010001", timeout=60)
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    path = tmp_path / f"vergelijking.{formaat}"
+    path.write_bytes(response.content)
+    frame = gpd.read_file(path, layer="vergelijking-GM9901-BU99010001" if formaat == "gpkg" else None)
+    frame = frame.set_index("code")
+    assert list(frame.index) == ["GM9901", "BU99010001"] and list(frame["niveau"]) == ["gemeente", "buurt"]
+    buurt = demo_kaart.gebieden["buurt"].loc["BU99010001"]
+    ind = next(i for i in demo_kaart.catalogus if pd.notna(buurt[i.kolom]))
+    assert frame.at["BU99010001", ind.label] == pytest.approx(float(buurt[ind.kolom]))
+    vorm = demo_kaart.gebieden["gemeente"].to_crs(frame.crs).geometry["GM9901"]
+    assert frame.geometry["GM9901"].symmetric_difference(vorm).area < 1e-3 * vorm.area
+
+
 def test_the_comparison_downloads_as_csv_with_its_source(site, demo_kaart):
     page = requests.get(f"{site}/vergelijk?codes=GM9901,GM9902", timeout=60).text
     assert "/vergelijk.csv?codes=GM9901%2CGM9902" in page or "/vergelijk.csv?codes=GM9901,GM9902" in page

@@ -13,9 +13,8 @@ from __future__ import annotations
 import geopandas as gpd
 from flask import Blueprint, request
 
-from kaart.export import geojson_bytes, geopackage_bytes
 from kaart.kaartbestand import Kaart
-from webapp.download import download
+from webapp.download import geo_download, kenmerken
 from webapp.errors import InvalidChoice
 from webapp.kaartpagina import choice
 from webapp.staat import staat
@@ -41,23 +40,19 @@ def _request() -> tuple[gpd.GeoDataFrame, str, dict]:
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
     gemeente = request.args.get("gemeente") or None
     frame = selectie(kaart, niveau, indicator, gemeente)
-    kenmerken = {"titel": kaart.metadata.get("titel"), "bron": kaart.bronvermelding, "jaar": kaart.jaar,
-                 "niveau": niveau, "indicator": indicator}
-    if kaart.metadata.get("fictief"):
-        kenmerken["fictief"] = "Fictieve voorbeeldregio — geen echte gegevens."
     naam = "-".join(part for part in (niveau, gemeente, indicator) if part)
-    return frame, naam, kenmerken
+    return frame, naam, kenmerken(kaart, niveau=niveau, indicator=indicator)
 
 
 @bp.get("/export.geojson")
 def export_geojson():
     """The selection as GeoJSON (WGS84), for web maps and QGIS."""
-    frame, naam, kenmerken = _request()
-    return download(geojson_bytes(frame, **kenmerken), "application/geo+json", f"{naam}.geojson")
+    frame, naam, kenmerk = _request()
+    return geo_download(frame, "geojson", naam, **kenmerk)
 
 
 @bp.get("/export.gpkg")
 def export_gpkg():
     """The selection as a GeoPackage (RD New), for GIS."""
-    frame, naam, kenmerken = _request()
-    return download(geopackage_bytes(frame, naam, **kenmerken), "application/geopackage+sqlite3", f"{naam}.gpkg")
+    frame, naam, kenmerk = _request()
+    return geo_download(frame, "gpkg", naam, **kenmerk)

@@ -4,6 +4,8 @@ A profile is printed and sent as a PDF, where a JavaScript map would be blank; a
 static picture drawn from the kaart's own geometry (shapely, in RD New) looks the
 same on screen, on paper and in the PDF. The area is dark, the areas of the same
 level that touch it are light with their names, the rest of the view is pale.
+:func:`drukpuntenkaart` draws the ranking page's map the same way: the whole
+level, its drukpunten dark and the ranked areas numbered.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ VLAK = {"gebied": 'fill="#154273" fill-opacity="0.85" stroke="#0b2a4a" stroke-wi
 """How each kind of area is drawn, as SVG presentation attributes (the same in a browser and in WeasyPrint)."""
 TEKST = {"gebied": 'font-size="17" font-weight="700" fill="#ffffff"',
          "buur": 'font-size="13" fill="#1f2f40"'}
+RANGTEKST = {"gebied": 'font-size="12" font-weight="700" fill="#ffffff"',
+             "buur": 'font-size="12" font-weight="700" fill="#1f2f40"'}
+"""The rank numbers of the drukpunten map: smaller than names, many areas are numbered."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +57,7 @@ def gebiedskaart(kaart: Kaart, niveau: str, code: str) -> Gebiedskaart | None:
     # At most as tall as wide and at least 0.6 as tall: the map sits beside text, on a phone and on A4.
     extra_x, extra_y = max(0.0, hoog - breed) / 2, max(0.0, 0.6 * breed - hoog) / 2
     beeld = box(minx - rand - extra_x, miny - rand - extra_y, maxx + rand + extra_x, maxy + rand + extra_y)
-    x0, y0, x1, y1 = beeld.bounds
-    schaal = BREEDTE / (x1 - x0)
-    hoogte = round((y1 - y0) * schaal)
-
-    def punt(x: float, y: float) -> str:
-        return f"{(x - x0) * schaal:.1f} {(y1 - y) * schaal:.1f}"
-
+    punt, schaal, hoogte = _projectie(beeld.bounds)
     in_beeld = frame[frame.geometry.notna() & frame.geometry.intersects(beeld)]
     raakt = in_beeld.geometry.distance(vorm) <= RAAK
     buren = sorted(((str(c), str(n)) for c, n, r in zip(in_beeld.index, in_beeld["naam"], raakt)
@@ -87,6 +86,44 @@ def gebiedskaart(kaart: Kaart, niveau: str, code: str) -> Gebiedskaart | None:
                      f'font-family="sans-serif">{escape(naam)}</text>')
     delen.append("</svg>")
     return Gebiedskaart(svg=Markup("".join(delen)), buren=buren)
+
+
+def drukpuntenkaart(kaart: Kaart, niveau: str, drukpunten: set[str], rangen: dict[str, int]) -> Markup:
+    """The areas of ``niveau``: the ``drukpunten`` dark, the other ranked areas light, each area in
+    ``rangen`` numbered with its rank, so the ranking's table and the map are read together."""
+    frame = kaart.gebieden[niveau]
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    minx, miny, maxx, maxy = frame.total_bounds
+    rand = 0.02 * max(maxx - minx, maxy - miny, 1.0)
+    punt, schaal, hoogte = _projectie((minx - rand, miny - rand, maxx + rand, maxy + rand))
+    tolerantie = 1 / schaal
+    delen = [f'<svg class="gebiedskaart drukpuntenkaart" viewBox="0 0 {BREEDTE} {hoogte}" role="img" '
+             f'aria-labelledby="drukpuntenkaart-titel" xmlns="http://www.w3.org/2000/svg">',
+             '<title id="drukpuntenkaart-titel">Kaart van de drukpunten, met de rang van de hoogste scores</title>']
+    nummers = []
+    for code, geom, naam in zip(frame.index, frame.geometry, frame["naam"]):
+        soort = "gebied" if code in drukpunten else "buur" if code in rangen else "overig"
+        titel = f"{naam}: rang {rangen[code]}" if code in rangen else str(naam)
+        delen.append(f'<path class="{soort}" d="{_pad(geom.simplify(tolerantie), punt)}" {VLAK[soort]} '
+                     f'fill-rule="evenodd"><title>{escape(titel)}</title></path>')
+        if code in rangen:
+            plek = geom.representative_point()
+            x, y = punt(plek.x, plek.y).split(" ")
+            nummers.append(f'<text class="{soort}" x="{x}" y="{y}" text-anchor="middle" dominant-baseline="central" '
+                           f'{RANGTEKST[soort]} font-family="sans-serif">{rangen[code]}</text>')
+    delen += nummers + ["</svg>"]
+    return Markup("".join(delen))
+
+
+def _projectie(bounds: tuple[float, float, float, float]):
+    """From RD New to SVG units for a view of ``bounds``: the point function, the scale and the SVG's height."""
+    x0, y0, x1, y1 = bounds
+    schaal = BREEDTE / (x1 - x0)
+
+    def punt(x: float, y: float) -> str:
+        return f"{(x - x0) * schaal:.1f} {(y1 - y) * schaal:.1f}"
+
+    return punt, schaal, round((y1 - y0) * schaal)
 
 
 def _pad(geom, punt) -> str:

@@ -14,6 +14,8 @@ button), and ``GET /gebied/<code>.pdf`` is the same page rendered on the server
 
 from __future__ import annotations
 
+import io
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -207,6 +209,7 @@ def gebied_pdf(code: str):
     kaart = staat().kaart
     niveau = niveau_van(kaart, code)
     naam = str(kaart.gebieden[niveau].at[code, "naam"])
-    pdf = als_pdf(_profiel(code, als_document=True), request.url_root)
+    # Kept per area (and the address the links point to): the same kaart gives the same document.
+    pdf = staat().pdfs((code, request.url_root), lambda: als_pdf(_profiel(code, als_document=True), request.url_root))
     bestand = f"Gebiedsprofiel {naam} ({NIVEAU_LABELS[niveau].lower()}).pdf"
-    return send_file(pdf, mimetype="application/pdf", as_attachment=True, download_name=bestand.replace("/", "-"))
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=bestand.replace("/", "-"))

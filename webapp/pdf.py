@@ -14,7 +14,6 @@ every page and answers a PDF request with a Dutch message.
 
 from __future__ import annotations
 
-import io
 import logging
 import mimetypes
 from pathlib import Path
@@ -26,7 +25,7 @@ from webapp.errors import Fout
 log = logging.getLogger(__name__)
 
 
-def als_pdf(html: str, basis_url: str) -> io.BytesIO:
+def als_pdf(html: str, basis_url: str) -> bytes:
     """``html`` (a page of this app, its links relative to ``basis_url``) as a PDF file in memory."""
     try:
         from weasyprint import HTML
@@ -49,4 +48,4 @@ def als_pdf(html: str, basis_url: str) -> io.BytesIO:
             soort = mimetypes.guess_type(pad.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, pad.read_bytes(), {"Content-Type": soort})
 
-    return io.BytesIO(HTML(string=html, base_url=basis_url, url_fetcher=Statisch()).write_pdf())
+    return HTML(string=html, base_url=basis_url, url_fetcher=Statisch()).write_pdf()

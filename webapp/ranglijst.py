@@ -5,8 +5,8 @@ ranks the areas of a level by drukpunt score, each with its rank range under
 other weightings and the indicators that drive it. Every scoring indicator has
 a weight field, filled with the profile's weight; a changed field is a
 user-set weight (0 drops the indicator); the hidden ``basis`` field says
-which profile filled the fields, so switching profile starts from its weights. ``/drukpunten.csv`` downloads the
-same ranking. Rankings are cached per parameter set, so a room clicking back
+which profile filled the fields, so switching profile starts from its weights. ``/drukpunten.csv``, ``.geojson`` and
+``.gpkg`` download the same ranking, with the settings that made it. Rankings are cached per parameter set, so a room clicking back
 and forth does not recompute them.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 from flask import Blueprint, render_template, request
 
@@ -24,8 +25,9 @@ from kaart.getallen import met_teken
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
 from webapp.choropleth import NIVEAU_LABELS
-from webapp.download import download
+from webapp.download import GEOFORMATEN, download, geo_download, kenmerken
 from webapp.errors import InvalidChoice
+from webapp.gebiedskaart import drukpuntenkaart
 from webapp.staat import staat
 
 bp = Blueprint("ranglijst", __name__)
@@ -91,20 +93,38 @@ def drukpunten():
               None if pd.isna(r.drukpuntscore) else met_teken(r.drukpuntscore), bool(r.drukpunt),
               _rang(r), None if pd.isna(r.kans_drukpunt) else f"{r.kans_drukpunt:.0%}",
               r.redenen if isinstance(r.redenen, str) else "") for r in lijst.head(TOP).itertuples()]
+    top = lijst.head(TOP)
+    kaartbeeld = drukpuntenkaart(kaart, k.niveau, set(lijst.index[lijst["drukpunt"].astype(bool)]),
+                                 {code: int(r) for code, r in top["rang"].dropna().items()})
     return render_template(
-        "ranglijst.html", kaart=kaart, keuze=k, profiel=profiel, profielen=dp.profielen().values(),
+        "ranglijst.html", kaartbeeld=kaartbeeld, kaart=kaart, keuze=k, profiel=profiel, profielen=dp.profielen().values(),
         niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus], velden=velden,
         ontbrekend=[cat[i].label for i in ontbrekend], rijen=rijen, totaal=len(lijst),
         drukpunten=int(lijst["drukpunt"].sum()), drempel=dp.DREMPEL, min_inwoners=dp.MIN_INWONERS,
-        prefix=PREFIX, csv_query=request.query_string.decode())
+        prefix=PREFIX, query=request.query_string.decode())
+
+
+def _download_lijst() -> tuple[Kaart, Keuze, pd.DataFrame, dp.Profiel]:
+    kaart = staat().kaart
+    k = keuze(kaart, request.args)
+    lijst, p, _ = rangschikking(kaart, k)
+    return kaart, k, lijst.rename_axis("code"), p
 
 
 @bp.get("/drukpunten.csv")
 def drukpunten_csv():
     """The whole ranking as an Excel-friendly CSV."""
-    kaart = staat().kaart
-    k = keuze(kaart, request.args)
-    lijst, p, _ = rangschikking(kaart, k)
-    lijst = met_herkomst(lijst.rename_axis("code"), kaart.bronvermelding, kaart.jaar,
+    kaart, k, lijst, p = _download_lijst()
+    lijst = met_herkomst(lijst, kaart.bronvermelding, kaart.jaar,
                          bool(kaart.metadata.get("fictief")), niveau=k.niveau, profiel=p.label, weging=p.uitleg)
     return download(csv_bytes(lijst), "text/csv", f"drukpunten-{k.niveau}-{k.profiel}.csv")
+
+
+@bp.get(f"/drukpunten.<any({GEOFORMATEN}):formaat>")
+def drukpunten_geo(formaat: str):
+    """The whole ranking with each area's boundary, as GeoJSON or a GeoPackage, for a map of one's own."""
+    kaart, k, lijst, p = _download_lijst()
+    gebieden = kaart.gebieden[k.niveau]
+    frame = gpd.GeoDataFrame(lijst, geometry=gebieden.geometry.reindex(lijst.index), crs=gebieden.crs)
+    return geo_download(frame, formaat, f"drukpunten-{k.niveau}-{k.profiel}",
+                        **kenmerken(kaart, niveau=k.niveau, profiel=p.label, weging=p.uitleg))

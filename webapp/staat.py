@@ -31,6 +31,8 @@ VERDELINGEN_BEWAARD = 32
 """Distributions of the verdeelsleutel kept, likewise."""
 ANTWOORDEN_BEWAARD = 64
 """Serialised area responses of the API kept (least recently used dropped): the map asks the same ones again."""
+PDFS_BEWAARD = 16
+"""Gebiedsprofielen as PDF kept: rendering one takes seconds, and a wijkteam downloads the same areas again."""
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Staat:
     ranglijsten: Bewaard = field(default_factory=lambda: Bewaard(RANGLIJSTEN_BEWAARD))
     verdelingen: Bewaard = field(default_factory=lambda: Bewaard(VERDELINGEN_BEWAARD))
     api_antwoorden: Bewaard = field(default_factory=lambda: Bewaard(ANTWOORDEN_BEWAARD))
+    pdfs: Bewaard = field(default_factory=lambda: Bewaard(PDFS_BEWAARD))
 
     @property
     def catalogus(self) -> Catalogus:

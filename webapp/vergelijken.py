@@ -6,13 +6,15 @@ and the region stands beside them as the reference. Per indicator the bars are
 scaled to the largest value in the row, so the eye compares across areas; the
 numbers are written out for screen readers and print. With one area or none
 the page shows the form to choose more (``erbij=`` a name or code); more
-than four is a 400, an unknown code a 404.
+than four is a 400, an unknown code a 404. ``/vergelijk.csv`` downloads the table (a row per
+indicator); ``/vergelijk.geojson`` and ``.gpkg`` the same figures as a row per area with its boundary.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 from flask import Blueprint, redirect, render_template, request, url_for
 
@@ -22,7 +24,7 @@ from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import variabelen
 from webapp.choropleth import NIVEAU_LABELS
-from webapp.download import download
+from webapp.download import GEOFORMATEN, download, geo_download, kenmerken
 from webapp.errors import InvalidChoice
 from webapp.gebiedsprofiel import niveau_van
 from webapp.staat import staat
@@ -94,9 +96,9 @@ def _gekozen(kaart: Kaart, codes: list[str]) -> list[tuple[str, str, pd.Series]]
     return gekozen
 
 
-@bp.get("/vergelijk.csv")
-def vergelijk_csv():
-    """The comparison as an Excel-friendly CSV: one row per indicator, a column per area and the region."""
+def _vergelijking() -> tuple[Kaart, list[str], list[tuple[str, str, pd.Series]], pd.DataFrame]:
+    """The chosen areas and their figures, a column per area (and the region), a row per indicator label
+    that at least one area has; fewer than two areas is a 400."""
     kaart = staat().kaart
     codes = codes_uit(request.args)
     gekozen = _gekozen(kaart, codes)
@@ -110,9 +112,30 @@ def vergelijk_csv():
                           for naam, rij in kolommen.items()},
                          index=pd.Index([ind.label for ind in cat], name="indicator"))
     tabel.insert(0, "eenheid", [ind.eenheid for ind in cat])
-    tabel = tabel[tabel.drop(columns="eenheid").iloc[:, :len(gekozen)].notna().any(axis=1)]
+    return kaart, codes, gekozen, tabel[tabel.drop(columns="eenheid").iloc[:, :len(gekozen)].notna().any(axis=1)]
+
+
+@bp.get("/vergelijk.csv")
+def vergelijk_csv():
+    """The comparison as an Excel-friendly CSV: one row per indicator, a column per area and the region."""
+    kaart, codes, _, tabel = _vergelijking()
     tabel = met_herkomst(tabel, kaart.bronvermelding, kaart.jaar, bool(kaart.metadata.get("fictief")))
     return download(csv_bytes(tabel), "text/csv", f"vergelijking-{'-'.join(codes)}.csv")
+
+
+@bp.get(f"/vergelijk.<any({GEOFORMATEN}):formaat>")
+def vergelijk_geo(formaat: str):
+    """The compared areas with their boundaries, a column per indicator, as GeoJSON or a GeoPackage."""
+    kaart, codes, gekozen, tabel = _vergelijking()
+    waarden = tabel.drop(columns="eenheid").iloc[:, :len(gekozen)].T
+    waarden.index = pd.Index([code for code, _, _ in gekozen], name="code")
+    vorm = [rij.geometry for _, _, rij in gekozen]
+    frame = gpd.GeoDataFrame({"naam": [str(rij["naam"]) for _, _, rij in gekozen],
+                              "niveau": [NIVEAU_LABELS[niveau].lower() for _, niveau, _ in gekozen]},
+                             index=waarden.index, geometry=vorm, crs=kaart.gebieden[gekozen[0][1]].crs).join(waarden)
+    return geo_download(frame, formaat, f"vergelijking-{'-'.join(codes)}",
+                        **kenmerken(kaart, eenheden="; ".join(f"{label}: {eenheid}"
+                                                              for label, eenheid in tabel["eenheid"].items())))
 
 
 @bp.get("/vergelijk")
