@@ -65,11 +65,13 @@ EURO = {"euro": 1, "x 1.000 euro": 1000, "x 1000 euro": 1000}
 """The money units of the sources, with the factor to whole euros."""
 
 
-def weergave(value: float | None, eenheid: str) -> str:
+def weergave(value: float | None, eenheid: str, label: str | None = None) -> str:
     """A value of a variable as a page shows it: a share as a whole percentage, a score signed, a distance as
-    :func:`afstand` writes it (CBS's km and the facility layer's metres alike: ``900 m``, ``4,9 km``), the
-    rest with one decimal unless whole, all with the unit (``2.345 inwoners``, ``23,5%``); "geen gegevens"
-    when missing."""
+    :func:`afstand` writes it (CBS's km and the facility layer's metres alike: ``900 m``, ``4,9 km``), a
+    percentage or a rate always with one decimal (``65,0%`` beside ``25,2%``, the same in every cell of a
+    row), a count without decimals when whole, all with the unit (``2.345 inwoners``, ``23,5%``); "geen
+    gegevens" when missing. Beside a ``label`` that already names the unit (``Wmo-cliënten per 1.000
+    inwoners``) the number stands alone: the unit is not said twice."""
     if value is None or pd.isna(value):
         return GEEN_GEGEVENS
     number = float(value)
@@ -81,7 +83,11 @@ def weergave(value: float | None, eenheid: str) -> str:
         return f"€ {getal(number * EURO[eenheid])}"
     if eenheid in ("m", "km"):  # every distance the same way, whatever its source measured it in
         return afstand(number if eenheid == "m" else number * 1000)
-    return met_eenheid(getal(number, 0 if number.is_integer() else 1), eenheid)
+    verhouding = eenheid == "%" or "per" in eenheid.split()
+    tekst = getal(number, 1 if verhouding or not number.is_integer() else 0)
+    if label and eenheid not in ("%", "klasse") and eenheid in label:
+        return tekst
+    return met_eenheid(tekst, eenheid)
 
 
 def lees_getal(tekst: str) -> float:

@@ -39,3 +39,20 @@ def test_typed_numbers_take_a_comma_or_a_point():
 
 def test_a_distance_in_metres_or_kilometres():
     assert [afstand(750), afstand(999.4), afstand(1234), afstand(12500)] == ["750 m", "999 m", "1,2 km", "12,5 km"]
+
+
+@pytest.mark.parametrize("waarde, eenheid, tekst", [
+    (65.0, "%", "65,0%"), (25.24, "%", "25,2%"),  # one row of a table: the same decimals in every cell
+    (0.0, "per 1.000 inwoners", "0,0 per 1.000 inwoners"), (72.24, "per 1.000 inwoners", "72,2 per 1.000 inwoners"),
+    (272.0, "inwoners per km²", "272,0 inwoners per km²"),
+    (12.0, "scholen", "12 scholen"), (2345.0, "inwoners", "2.345 inwoners"), (1.74, "personen", "1,7 personen"),
+])
+def test_a_rate_always_has_one_decimal_a_whole_count_none(waarde, eenheid, tekst):
+    assert weergave(waarde, eenheid) == tekst
+
+
+def test_the_unit_is_not_said_twice_beside_a_label_that_names_it():
+    assert weergave(72.24, "per 1.000 inwoners", "Wmo-cliënten per 1.000 inwoners") == "72,2"
+    assert weergave(272.0, "inwoners per km²", "Bevolkingsdichtheid") == "272,0 inwoners per km²"
+    assert weergave(31.0, "%", "Percentage 65-plussers (%)") == "31,0%"  # a % stays with its number
+    assert weergave(850.0, "m", "Afstand tot huisarts (m)") == "850 m"  # a distance is always written out

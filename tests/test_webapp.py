@@ -306,10 +306,9 @@ def test_the_table_view_lists_the_values_the_map_shows(site, demo_kaart):
     rows = re.findall(r"<tr><td>(\w+)</td>.*?<td class=\"waarde\">(.*?)</td></tr>", tabel)
     assert [code for code, _ in rows] == list(wijken.index)
     assert variabelen()["pct_65plus"].eenheid == "%"
-    # Written out independently of the formatter: one decimal (none when whole), a decimal comma, a % sign;
-    # the demo's percentages stay below 1.000, so no thousands dot.
-    verwacht = ["geen gegevens" if pd.isna(v) else (f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}").replace(".", ",")
-                + "%" for v in wijken["pct_65plus"]]
+    # Written out independently of the formatter: one decimal (also when whole, as in every other cell of the
+    # column), a decimal comma, a % sign; the demo's percentages stay below 1.000, so no thousands dot.
+    verwacht = ["geen gegevens" if pd.isna(v) else f"{v:.1f}".replace(".", ",") + "%" for v in wijken["pct_65plus"]]
     assert [waarde for _, waarde in rows] == verwacht
     # The map's tooltips format the same values in the browser: see test_browser.
 

@@ -100,7 +100,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
         bron = voorzieningenbron(kaart) if var.uit_voorzieningenlaag else kaart.bronvermelding
         result.setdefault(cat.themas[ind.thema], []).append(Regel(
             label=ind.label, bron=bron,
-            waarden={k: weergave(v, var.eenheid) for k, v in getallen.items()},
+            waarden={k: weergave(v, var.eenheid, ind.label) for k, v in getallen.items()},
             balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()},
             afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
             herkomst=_herkomst(refs, ind.kolom, getallen)))

@@ -79,7 +79,7 @@ def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> d
         grootste = max((abs(v) for v in getoond if v is not None), default=0) or 1
         result.setdefault(cat.themas[ind.thema], []).append(Rij(
             label=ind.label, eenheid=ind.eenheid,
-            waarden=[None if v is None else weergave(v, var.eenheid) for v in getallen],
+            waarden=[None if v is None else weergave(v, var.eenheid, ind.label) for v in getallen],
             balken=[0.0 if v is None else round(100 * abs(v) / grootste, 1) for v in getoond],
             afgeleid=[ind.id in str(r.get(AFGELEID) or "").split(", ") for r in kolommen]))
     return result
