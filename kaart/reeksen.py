@@ -1,0 +1,95 @@
+"""Figures over the years: every value of a kaart with its year, on today's areas, and how it got there.
+
+A kaart's area layers hold one picture, the newest. Users compare years first
+(CBS in uw buurt, Leefbaarometer, Waar staat je gemeente), and an afspraak with a
+target means nothing without the years after it. The series live beside the
+areas in one long table, ``reeksen``, a row per (niveau, code, jaar, kolom): a
+plain table in the kaart's GeoPackage, which QGIS and any SQL reader open as
+they are. Codes are today's (the newest year's areas); ``status`` says whether
+the value is CBS's own for that area (``officieel``), the same area under its
+old code (``officieel (hercodeerd)``), a sum of merged gemeenten
+(``opgeteld (herindeling)``) or redistributed over a changed boundary
+(``geschat (grenswijziging)``): ``kaart.harmonisatie`` decides which, this
+module keeps it and answers the questions pages ask.
+
+CBS fills a KWB table over three years: income and energy reach buurt level a
+year or more after the table appears. :func:`nieuwste` gives per area the
+newest year that has a figure, so a page never shows an empty cell where last
+year's figure exists, and says which year that is.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kaart.errors import InputError
+from kaart.kaartbestand import Kaart
+
+TABEL = "reeksen"
+"""The name of the table in the kaart (``Kaart.tabellen``)."""
+KOLOMMEN = ["niveau", "code", "jaar", "kolom", "waarde", "status"]
+OFFICIEEL = "officieel"
+SLEUTEL = ["niveau", "code", "jaar", "kolom"]
+
+
+def reeksen(kaart: Kaart) -> pd.DataFrame:
+    """The kaart's series as a typed long table (empty, with its columns, when the kaart holds one year only)."""
+    tabel = kaart.tabellen.get(TABEL)
+    if tabel is None or not len(tabel):
+        return pd.DataFrame({k: pd.Series(dtype="int64" if k == "jaar" else "float64" if k == "waarde" else "object")
+                             for k in KOLOMMEN})
+    tabel = tabel[KOLOMMEN].copy()
+    tabel["jaar"] = tabel["jaar"].astype("int64")
+    tabel["waarde"] = pd.to_numeric(tabel["waarde"], errors="coerce")
+    return tabel
+
+
+def voeg_toe(kaart: Kaart, niveau: str, jaar: int, waarden: pd.DataFrame, status: pd.DataFrame | None = None) -> int:
+    """Keep ``waarden`` (today's codes as index, a column per kolom) as the figures of ``jaar``, each with its
+    ``status`` (same shape; ``officieel`` where none is given). A year already kept for the same cells is
+    replaced, never doubled. Missing values are not kept: a missing year is a gap, not a zero.
+    Returns the number of values kept."""
+    if status is not None and (not status.index.equals(waarden.index) or list(status.columns) != list(waarden.columns)):
+        raise InputError(f"De status van {jaar} past niet bij de cijfers ({niveau}).",
+                         "Geef per cijfer een status, met dezelfde codes en kolommen.")
+    lang = waarden.rename_axis("code").reset_index().melt(id_vars="code", var_name="kolom", value_name="waarde")
+    if status is None:
+        lang["status"] = OFFICIEEL
+    else:
+        soort = status.rename_axis("code").reset_index().melt(id_vars="code", var_name="kolom", value_name="status")
+        lang = lang.merge(soort, on=["code", "kolom"], how="left")
+        if lang["status"].isna().any():
+            raise InputError(f"Niet elk cijfer van {jaar} heeft een status ({niveau}).",
+                             "Geef per cijfer een status.")
+    lang["waarde"] = pd.to_numeric(lang["waarde"], errors="coerce")
+    lang = lang[lang["waarde"].notna()].assign(niveau=niveau, jaar=int(jaar))[KOLOMMEN]
+    oud = reeksen(kaart)
+    vervangen = oud.set_index(SLEUTEL).index.isin(lang.set_index(SLEUTEL).index)
+    delen = [d for d in (oud[~vervangen], lang) if len(d)]
+    kaart.tabellen[TABEL] = (pd.concat(delen, ignore_index=True) if delen else lang).sort_values(SLEUTEL,
+                                                                                               ignore_index=True)
+    return len(lang)
+
+
+def jaren(kaart: Kaart) -> list[int]:
+    """The years the kaart has figures of, oldest first (the kaart's own year included)."""
+    return sorted(set(reeksen(kaart)["jaar"].astype(int)) | {kaart.jaar})
+
+
+def reeks(kaart: Kaart, niveau: str, code: str, kolom: str) -> pd.DataFrame:
+    """One area's series of one figure: a row per year (index ``jaar``) with ``waarde`` and ``status``."""
+    tabel = reeksen(kaart)
+    deel = tabel[(tabel["niveau"] == niveau) & (tabel["code"] == code) & (tabel["kolom"] == kolom)]
+    return deel.set_index("jaar").sort_index()[["waarde", "status"]]
+
+
+def nieuwste(kaart: Kaart, niveau: str, kolom: str, tot: int | None = None) -> pd.DataFrame:
+    """Per area of ``niveau`` the newest figure of ``kolom`` (up to year ``tot``): ``waarde``, ``jaar`` and
+    ``status``, indexed by code. Where the newest table lacks the figure for an area, the year before is used,
+    and ``jaar`` says so."""
+    tabel = reeksen(kaart)
+    deel = tabel[(tabel["niveau"] == niveau) & (tabel["kolom"] == kolom)]
+    if tot is not None:
+        deel = deel[deel["jaar"] <= tot]
+    deel = deel.sort_values("jaar").drop_duplicates("code", keep="last")
+    return deel.set_index("code")[["waarde", "jaar", "status"]]
