@@ -93,3 +93,22 @@ def nieuwste(kaart: Kaart, niveau: str, kolom: str, tot: int | None = None) -> p
         deel = deel[deel["jaar"] <= tot]
     deel = deel.sort_values("jaar").drop_duplicates("code", keep="last")
     return deel.set_index("code")[["waarde", "jaar", "status"]]
+
+
+def van_gebied(kaart: Kaart, niveau: str, code: str, kolommen: list[str]) -> dict[str, pd.DataFrame]:
+    """Per kolom the series of one area (as :func:`reeks`), with the area layer's own figure as the kaart's
+    year where the series does not hold that year: a kaart of one year answers with a series of one.
+    Kolommen without any figure are left out."""
+    tabel = reeksen(kaart)
+    eigen = tabel[(tabel["niveau"] == niveau) & (tabel["code"] == code)]
+    rij = kaart.gebieden[niveau].loc[code]
+    uit = {}
+    for kolom in kolommen:
+        reeks_ = eigen[eigen["kolom"] == kolom].set_index("jaar")[["waarde", "status"]]
+        huidig = pd.to_numeric(pd.Series([rij.get(kolom)]), errors="coerce").iloc[0]
+        if kaart.jaar not in reeks_.index and pd.notna(huidig):
+            reeks_ = pd.concat([reeks_, pd.DataFrame({"waarde": [float(huidig)], "status": [OFFICIEEL]},
+                                                     index=pd.Index([kaart.jaar], name="jaar"))])
+        if len(reeks_):
+            uit[kolom] = reeks_.sort_index()
+    return uit

@@ -6,15 +6,23 @@ import json
 import re
 from pathlib import Path
 
+import copy
+
 import jsonschema
+import pandas as pd
 import pytest
 import requests
 import shapely
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from kaart.kaartbestand import Kaart
+from _server import running
+
+from kaart import reeksen
+from kaart.getallen import weergave
+from kaart.kaartbestand import Kaart, write_kaart
 from layers.bestanden import load_bestand
+from webapp import create_app
 from webapp.api import OPENAPI, Geometrieen
 
 SPEC = json.loads(Path(OPENAPI).read_text(encoding="utf-8"))
@@ -184,3 +192,33 @@ def test_coordinates_carry_only_the_precision_the_zoom_can_show(api):
         places = {len(n.split(".")[1]) for n in re.findall(r"-?\d+\.\d+", text.split('"features"')[1]
                                                                      .split('"properties"')[0])}
         assert max(places) <= decimalen(zoom)
+
+
+def test_an_area_of_a_one_year_kaart_has_series_of_one(api, demo_kaart):
+    url, _ = api
+    body = _get(url, "/api/v1/gebieden/wijk/WK990101/reeksen?indicator=inwoners,pct_65plus").json()
+    _validate(body, "Reeksen")
+    assert body["jaren"] == [demo_kaart.jaar] and [r["indicator"] for r in body["reeksen"]] == ["inwoners", "pct_65plus"]
+    (waarde,) = body["reeksen"][0]["waarden"]
+    assert waarde["waarde"] == demo_kaart.gebieden["wijk"].at["WK990101", "inwoners"] and waarde["status"] == "officieel"
+
+
+def test_the_series_of_an_area_carry_every_year_with_its_status(demo_kaart, tmp_path):
+    kaart = copy.deepcopy(demo_kaart)
+    wijken = kaart.gebieden["wijk"]
+    oud = wijken[["inwoners"]].astype(float) * 0.95
+    status = pd.DataFrame("officieel", index=oud.index, columns=oud.columns)
+    status.loc["WK990101"] = "geschat (grenswijziging)"
+    reeksen.voeg_toe(kaart, "wijk", 2020, oud, status)
+    reeksen.voeg_toe(kaart, "wijk", 2021, oud * 1.02)
+    app = create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "jaren.gpkg"), "LOCATIESERVER_URL": ""},
+                     instance_path=tmp_path / "instance")
+    with running(app) as url:
+        body = _get(url, "/api/v1/gebieden/wijk/WK990101/reeksen?indicator=inwoners").json()
+    _validate(body, "Reeksen")
+    assert body["jaren"] == [2020, 2021, kaart.jaar]
+    waarden = body["reeksen"][0]["waarden"]
+    assert [w["jaar"] for w in waarden] == [2020, 2021, kaart.jaar]
+    assert waarden[0]["waarde"] == pytest.approx(wijken.at["WK990101", "inwoners"] * 0.95)
+    assert [w["status"] for w in waarden] == ["geschat (grenswijziging)", "officieel", "officieel"]
+    assert all(w["tekst"] == weergave(w["waarde"], "inwoners") for w in waarden)

@@ -8,7 +8,8 @@ simplified geometry is computed once per level and zoom and kept. Every
 response is documented in ``webapp/openapi.json``, which the tests check the
 routes and responses against. Every area says per figure where it comes from (``herkomst``: CBS's own, summed
 from the areas below, or recomputed; see ``kaart.herkomst``). Errors are JSON too, in one shape:
-``{"fout": {"status": 404, "melding": "..."}}``.
+``{"fout": {"status": 404, "melding": "..."}}``. ``/gebieden/<niveau>/<code>/reeksen`` gives one area's
+figures over the years the kaart holds (``kaart.reeksen``), each with its year and status.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from kaart.getallen import weergave
 from kaart.herkomst import labels
+from kaart import reeksen
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
 from webapp import webgeometrie
@@ -223,6 +225,32 @@ def gebied(niveau: str, code: str):
     return _geojson({"type": "Feature", "id": code, "geometry": None if vorm is None else
                      shapely.geometry.mapping(vorm), "properties": props,
                      "bronvermelding": staat().kaart.bronvermelding})
+
+
+@bp.get("/gebieden/<niveau>/<code>/reeksen")
+def gebied_reeksen(niveau: str, code: str):
+    """Every figure of one area over the years the kaart holds, each value with its year, its status (official,
+    summed over merged gemeenten, estimated over a changed boundary) and its text as pages write it."""
+    frame = _niveau(niveau)
+    if code not in frame.index:
+        raise UnknownArea(f"Er is geen {niveau} met code ‘{code}’ in deze kaart.")
+    kaart = staat().kaart
+    vars_ = staat().variabelen
+    kolommen = [k for k in (request.args.get("indicator") or "").split(",") if k] or kaartbaar(frame.loc[[code]],
+                                                                                         staat().catalogus)
+    onbekend = [k for k in kolommen if k not in vars_]
+    if onbekend:
+        raise InvalidChoice(f"De indicator ‘{onbekend[0]}’ bestaat niet in deze kaart. "
+                            "Kies er een uit /api/v1/indicatoren, of laat indicator weg voor alle.")
+    series = reeksen.van_gebied(kaart, niveau, code, kolommen)
+    return jsonify({
+        "code": code, "niveau": niveau, "naam": str(frame.at[code, "naam"]), "jaren": reeksen.jaren(kaart),
+        "bronvermelding": kaart.bronvermelding,
+        "reeksen": [{"indicator": kolom, "label": vars_[kolom].label, "eenheid": vars_[kolom].eenheid,
+                     "waarden": [{"jaar": int(jaar), "waarde": _waarde(r.waarde), "status": r.status,
+                                  "tekst": weergave(r.waarde, vars_[kolom].eenheid)}
+                                 for jaar, r in reeks_.iterrows()]}
+                    for kolom, reeks_ in series.items()]})
 
 
 @bp.get("/openapi.json")
