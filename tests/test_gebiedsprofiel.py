@@ -5,9 +5,12 @@ from __future__ import annotations
 import copy
 import re
 
+import pandas as pd
 import requests
 from _server import running
 
+from kaart import reeksen
+from kaart.getallen import weergave
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import write_kaart
 from webapp import create_app
@@ -156,3 +159,34 @@ def test_the_page_buttons_use_a_script_file_not_an_inline_handler(site, demo_kaa
     assert '<script src="/static/afdrukken.js"></script>' in html and "onclick" not in html
     assert 'href="/gebied/' in html and '.pdf" download>PDF downloaden</a>' in html
     assert "window.print" in _page(f"{site}/static/afdrukken.js")
+
+
+def test_a_kaart_of_several_years_shows_each_indicators_course(demo_kaart, tmp_path):
+    """Two earlier years of the share of 65+ for every wijk and gemeente, one wijk's first year estimated."""
+    kaart = copy.deepcopy(demo_kaart)
+    wijk = "WK990101"
+    for niveau in ("wijk", "gemeente"):
+        cijfers = kaart.gebieden[niveau][["ind_aandeel_65plus"]].astype(float)
+        status = pd.DataFrame("officieel", index=cijfers.index, columns=cijfers.columns)
+        if niveau == "wijk":
+            status.loc[wijk] = "geschat (grenswijziging)"
+        reeksen.voeg_toe(kaart, niveau, 2019, cijfers * 0.9, status)
+        reeksen.voeg_toe(kaart, niveau, 2021, cijfers * 0.95)
+    app = create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "jaren.gpkg"), "LOCATIESERVER_URL": ""},
+                     instance_path=tmp_path / "instance")
+    with running(app) as url:
+        html = _page(f"{url}/gebied/{wijk}")
+        enkel = _page(f"{url}/gebied/BU99010001")
+    tabel = re.search(r'<table class="verlooptabel">.*?</table>', html, re.S).group(0)
+    rijen = re.findall(r'<tr><th scope="row">(\d{4})</th>\s*(.*?)</tr>', tabel, re.S)
+    assert [jaar for jaar, _ in rijen] == ["2019", "2021", str(kaart.jaar)]
+    label = catalogus()["aandeel_65plus"].label
+    waarde = kaart.gebieden["wijk"].at[wijk, "ind_aandeel_65plus"]
+    gemeente = kaart.gebieden["gemeente"].at[kaart.gebieden["wijk"].at[wijk, "gemeentecode"], "ind_aandeel_65plus"]
+    eerste = re.findall(r"<td>(.*?)</td>", rijen[0][1])
+    assert eerste[0].startswith(weergave(waarde * 0.9, "%", label)) and "(geschat, grenswijziging)" in eerste[0]
+    assert eerste[1] == weergave(gemeente * 0.9, "%", label)
+    assert re.findall(r"<td>(.*?)</td>", rijen[2][1]) == [weergave(waarde, "%", label), weergave(gemeente, "%", label)]
+    assert html.count('<svg class="verloop"') == 1 and "<circle" in html  # only this indicator has a course
+    # A buurt has no earlier years here: no course, no empty chart.
+    assert 'class="verloop"' not in enkel

@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 from flask import Blueprint, render_template, request, send_file
 
+from kaart import reeksen
 from kaart.categorieen import categorieen
 from kaart.codes import NIVEAUS
 from kaart.datums import datum
@@ -37,6 +38,7 @@ from webapp.errors import UnknownArea
 from webapp.gebiedskaart import gebiedskaart
 from webapp.pdf import als_pdf
 from webapp.staat import staat
+from webapp.verloop import Verloop, verloop
 
 bp = Blueprint("gebiedsprofiel", __name__)
 
@@ -54,6 +56,8 @@ class Regel:
     """The signed robust z score within the region (positive: more pressure), for scoring indicators."""
     herkomst: dict[str, str]
     """Per reference, what its value is when it is not CBS's own figure ("opgeteld uit buurten", ...)."""
+    verloop: Verloop | None = None
+    """The course over the years of the area and its gemeente, when the kaart holds more than one year."""
 
 
 def niveau_van(kaart: Kaart, code: str) -> str:
@@ -88,6 +92,7 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
     vars_ = variabelen(cat)
     refs = _referenties(kaart, rij)
     afgeleid = set(str(rij.get(AFGELEID) or "").split(", "))
+    series = _series(kaart, rij, [ind.kolom for ind in cat]) if len(reeksen.jaren(kaart)) > 1 else {}
     result: dict[str, list[Regel]] = {}
     for ind in cat:
         waarde = rij.get(ind.kolom)
@@ -103,8 +108,19 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
             waarden={k: weergave(v, var.eenheid, ind.label) for k, v in getallen.items()},
             balken={k: round(100 * abs(v) / grootste, 1) for k, v in getallen.items()},
             afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
-            herkomst=_herkomst(refs, ind.kolom, getallen)))
+            herkomst=_herkomst(refs, ind.kolom, getallen),
+            verloop=verloop({ref: s[ind.kolom] for ref, s in series.items() if ind.kolom in s},
+                            var.eenheid, ind.label)))
     return result
+
+
+def _series(kaart: Kaart, rij: pd.Series, kolommen: list[str]) -> dict[str, dict[str, pd.DataFrame]]:
+    """Per reference (the area, its gemeente) the series of ``kolommen`` the kaart holds for it."""
+    uit = {"gebied": reeksen.van_gebied(kaart, rij["niveau"], rij.name, kolommen)}
+    gemeente = rij.get("gemeentecode")
+    if rij["niveau"] != "gemeente" and "gemeente" in kaart.gebieden and gemeente in kaart.gebieden["gemeente"].index:
+        uit["gemeente"] = reeksen.van_gebied(kaart, "gemeente", gemeente, kolommen)
+    return uit
 
 
 def gebouwd_op(kaart: Kaart) -> datetime | None:
