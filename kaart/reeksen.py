@@ -20,6 +20,8 @@ year's figure exists, and says which year that is.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from kaart.errors import InputError
@@ -112,3 +114,24 @@ def van_gebied(kaart: Kaart, niveau: str, code: str, kolommen: list[str]) -> dic
         if len(reeks_):
             uit[kolom] = reeks_.sort_index()
     return uit
+
+
+def in_jaar(kaart: Kaart, jaar: int) -> Kaart:
+    """The kaart as it was in ``jaar``: today's areas, every figure (numeric column) holding that year's
+    value and missing where that year has none. Never today's value in a past year's cell: a past score
+    made of today's figures would be neither year's. The kaart's own year is the kaart itself."""
+    if jaar == kaart.jaar:
+        return kaart
+    tabel = reeksen(kaart)
+    tabel = tabel[tabel["jaar"] == jaar]
+    if tabel.empty:
+        raise InputError(f"De kaart heeft geen cijfers van {jaar}.",
+                         f"Kies een van de jaren {', '.join(map(str, jaren(kaart)))}.", parameter="jaar")
+    gebieden = {}
+    for niveau, frame in kaart.gebieden.items():
+        deel = tabel[tabel["niveau"] == niveau].pivot(index="code", columns="kolom", values="waarde")
+        frame = frame.copy()
+        for kolom in frame.select_dtypes("number").columns:
+            frame[kolom] = deel[kolom].reindex(frame.index) if kolom in deel.columns else float("nan")
+        gebieden[niveau] = frame
+    return replace(kaart, gebieden=gebieden, metadata={**kaart.metadata, "jaar": jaar})

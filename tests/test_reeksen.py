@@ -80,3 +80,17 @@ def test_a_status_that_does_not_fit_the_figures_is_refused_and_nothing_is_kept(k
     with pytest.raises(InputError, match="status"):
         rk.voeg_toe(kaart, "wijk", 2019, cijfers, pd.DataFrame({"anders": "x"}, index=cijfers.index))
     assert rk.reeksen(kaart).empty and rk.jaren(kaart) == [kaart.jaar]
+
+
+def test_a_past_year_holds_only_its_own_figures(kaart):
+    wijken = kaart.gebieden["wijk"]
+    rk.voeg_toe(kaart, "wijk", 2020, wijken[["inwoners"]].astype(float) * 0.5)
+    toen = rk.in_jaar(kaart, 2020)
+    assert toen.jaar == 2020 and kaart.jaar != 2020
+    assert toen.gebieden["wijk"]["inwoners"].tolist() == pytest.approx((wijken["inwoners"] * 0.5).tolist())
+    # A figure the year does not hold is missing, not today's; names and boundaries stay today's.
+    assert toen.gebieden["wijk"]["ind_aandeel_65plus"].isna().all() and wijken["ind_aandeel_65plus"].notna().any()
+    assert toen.gebieden["wijk"]["naam"].equals(wijken["naam"])
+    assert rk.in_jaar(kaart, kaart.jaar) is kaart
+    with pytest.raises(InputError, match="2011"):
+        rk.in_jaar(kaart, 2011)
