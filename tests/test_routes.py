@@ -83,6 +83,7 @@ ROUTES = {
     "werksessies.export_gpkg": [("/werksessies/1/export.gpkg", 404)],
     "werksessies.export_geojson": [("/werksessies/1/export.geojson", 404)],
     "werksessies.afspraken_csv": [("/werksessies/1/afspraken.csv", 404)],
+    "werksessies.monitor": [("/werksessies/1/monitor", 404)],
 }
 CASES = [(endpoint, *(case if len(case) == 3 else ("GET", *case))) for endpoint, cases in ROUTES.items()
          for case in cases]

@@ -3,6 +3,7 @@ dots, afspraken, export and import, retention, rate limits, and the database und
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import sqlite3
@@ -14,6 +15,8 @@ import pytest
 import requests
 from _server import running
 
+from kaart import reeksen
+from kaart.kaartbestand import write_kaart
 from webapp import create_app
 from webapp.werksessies.opslag import Opslag, verschillen
 
@@ -395,3 +398,41 @@ def test_unknown_werksessie_and_bad_json_are_clear(site):
     response = facilitator.s.post(f"{url}/werksessies/{ws}/api/annotaties", data="niet json",
                                   headers={"X-CSRFToken": facilitator.csrf, "Content-Type": "application/json"})
     assert response.status_code == 400 and "JSON" in response.json()["fout"]["melding"]
+
+
+def test_an_afspraak_made_on_a_2022_value_is_monitored_against_2023(demo_kaart, tmp_path):
+    """Made while the kaart was of 2022; the kaart is rebuilt for 2023 with 2022 in its series: the monitor page
+    and the CSV hold the afspraak against 2023, by the written rule (a straight line from 2022 to the target)."""
+    code = demo_kaart.gebieden["buurt"].index[5]
+    kolom = "ind_aandeel_65plus"
+    kaart_2022 = copy.deepcopy(demo_kaart)
+    kaart_2022.metadata["jaar"] = 2022
+    for frame in kaart_2022.gebieden.values():
+        frame[kolom] = frame[kolom] * 1.1
+    kaart_2023 = copy.deepcopy(demo_kaart)
+    for niveau, frame in kaart_2022.gebieden.items():
+        reeksen.voeg_toe(kaart_2023, niveau, 2022, frame[[kolom]])
+    db = tmp_path / "ws.sqlite"
+    with running(maak_app(write_kaart(kaart_2022, tmp_path / "k2022.gpkg"), db)) as url:
+        facilitator, ws, _ = nieuwe_werksessie(url)
+        basis = float(kaart_2022.gebieden["buurt"].at[code, kolom])
+        made = facilitator.api("POST", ws, "afspraken", {
+            "gebied": code, "wat": "Meer jonge gezinnen", "wanneer": "2027-06-01", "indicator": "aandeel_65plus",
+            "wie": [{"partij": "Gemeente", "rol": "meebeslissen"}], "doelwaarde": str(basis / 2), "doeljaar": "2030"})
+        assert made.status_code == 201 and made.json()["basisjaar"] == 2022
+        assert made.json()["voortgang"]["status"] == "nog geen nieuwer cijfer"
+    with running(maak_app(write_kaart(kaart_2023, tmp_path / "k2023.gpkg"), db)) as url:
+        facilitator.url = url
+        nu = float(demo_kaart.gebieden["buurt"].at[code, kolom])
+        lijn = basis + (2023 - 2022) / (2030 - 2022) * (basis / 2 - basis)
+        verwacht = "gehaald" if nu <= basis / 2 else "op koers" if nu <= lijn else "achter"
+        assert verwacht == "op koers"  # 2023 is a tenth lower than 2022; the line asks an eighth of a half
+        page = facilitator.s.get(f"{url}/werksessies/{ws}/monitor", timeout=30)
+        assert page.status_code == 200
+        rij = re.search(r"<tbody>(.*?)</tbody>", page.text, re.S).group(1)
+        assert "(2022)</td>" in rij and "2023: " in rij and f">{verwacht}</strong>" in rij
+        assert facilitator.s.get(f"{url}/werksessies/{ws}/monitor?gebied=BU00000000", timeout=30).status_code == 404
+        csv = facilitator.s.get(f"{url}/werksessies/{ws}/afspraken.csv", timeout=30).content.decode("utf-8-sig")
+        kop, regel = csv.splitlines()[:2]
+        rij_csv = dict(zip(kop.split(";"), regel.split(";")))
+        assert rij_csv["basisjaar"] == "2022" and rij_csv["nieuwste jaar"] == "2023" and rij_csv["voortgang"] == verwacht

@@ -30,6 +30,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from kaart import reeksen
 from kaart.kaartbestand import Kaart
 from kaart.voorzieningen import regiovorm
 from webapp import webgeometrie
@@ -89,7 +90,18 @@ def _gebieden(kaart: Kaart) -> Gebieden:
     namen = {code: str(naam) for frame in kaart.gebieden.values() for code, naam in frame["naam"].items()}
     indicatoren = {i.id: (i.label, i.eenheid) for i in kaart.catalogus
                    if any(i.kolom in frame and frame[i.kolom].notna().any() for frame in kaart.gebieden.values())}
-    return Gebieden(namen=namen, indicatoren=indicatoren, huidige_waarde=_huidige_waarde(kaart))
+    return Gebieden(namen=namen, indicatoren=indicatoren, huidige_waarde=_huidige_waarde(kaart),
+                    basisjaar=kaart.jaar, reeks=_reeks(kaart))
+
+
+def _reeks(kaart: Kaart):
+    """An indicator's series in an area of the kaart (its level found from the code), for the monitor."""
+    def reeks_(code: str, indicator: str) -> pd.DataFrame:
+        niveau = next(n for n, frame in kaart.gebieden.items() if code in frame.index)
+        kolom = kaart.catalogus[indicator].kolom
+        return reeksen.van_gebied(kaart, niveau, code, [kolom]).get(
+            kolom, pd.DataFrame({"waarde": [], "status": []}, index=pd.Index([], name="jaar")))
+    return reeks_
 
 
 def _geheime_sleutel(app: Flask) -> str:

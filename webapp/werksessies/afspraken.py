@@ -14,10 +14,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from kaart.datums import datum
 from kaart.getallen import weergave
+from kaart.voortgang import Voortgang, voortgang
 from webapp.errors import Weigering
 from webapp.werksessies import velden
 from webapp.werksessies.model import (
@@ -41,6 +43,10 @@ class Gebieden:
     namen: dict[str, str]
     indicatoren: dict[str, tuple[str, str]]
     huidige_waarde: Callable[[str, str], float | None]
+    basisjaar: int | None = None
+    """The year of the kaart's figures: the baseline year of an afspraak made now."""
+    reeks: Callable[[str, str], pd.DataFrame] | None = None
+    """An indicator's series in an area (``kaart.reeksen.reeks``), to monitor an afspraak against."""
 
     def code(self, waarde: object) -> str:
         """The area's code from its code or its exact name as typed (a name two areas share is refused)."""
@@ -83,6 +89,7 @@ def lees(data: dict, gebieden: Gebieden) -> dict:
     return {"gebied": gebied, "wat": wat, "wie": json.dumps(partijen, ensure_ascii=False),
             "wanneer": velden.dag(data.get("wanneer"), "wanneer"), "indicator": indicator,
             "huidige_waarde": gebieden.huidige_waarde(gebied, indicator) if indicator else None,
+            "basisjaar": gebieden.basisjaar if indicator else None,
             "doelwaarde": velden.getal_of_niets(data.get("doelwaarde"), "doelwaarde"),
             "doeljaar": None if doeljaar is None else int(doeljaar),
             "status": velden.keuze(data.get("status") or "gepland", STATUS_AFSPRAAK, "Kies een status")}
@@ -137,9 +144,52 @@ def zin(afspraak: Afspraak, gebieden: Gebieden) -> str:
     return " ".join(delen)
 
 
+def voortgang_van(afspraak: Afspraak, gebieden: Gebieden) -> Voortgang | None:
+    """The afspraak held against the kaart's later years; None without a target on an indicator or a baseline."""
+    if not (afspraak.indicator and afspraak.doelwaarde is not None and afspraak.huidige_waarde is not None
+            and afspraak.basisjaar and gebieden.reeks and afspraak.indicator in gebieden.indicatoren):
+        return None
+    eenheid = gebieden.indicatoren[afspraak.indicator][1]
+    return voortgang(afspraak.basisjaar, afspraak.huidige_waarde, afspraak.doelwaarde, afspraak.doeljaar,
+                     gebieden.reeks(afspraak.gebied, afspraak.indicator), eenheid)
+
+
+@dataclass(frozen=True)
+class Monitorregel:
+    """One afspraak on the monitor page, as its texts: the sentence, the baseline, the later years, the target,
+    the status and its rule (None where the afspraak has no target on an indicator to hold it against)."""
+
+    zin: str
+    gebied: str
+    indicator: str
+    basis: str | None
+    later: list[str]
+    doel: str | None
+    status: str | None
+    regel: str | None
+
+
+def monitorregel(afspraak: Afspraak, gebieden: Gebieden) -> Monitorregel:
+    v = voortgang_van(afspraak, gebieden)
+    label, eenheid = gebieden.indicatoren.get(afspraak.indicator, (afspraak.indicator, ""))
+    gebied = gebieden.namen.get(afspraak.gebied, afspraak.gebied)
+    if v is None:
+        return Monitorregel(zin(afspraak, gebieden), gebied, label, None, [], None, None,
+                            "Geen doel op een indicator met een basiscijfer: niet te volgen in de kaart.")
+    later = [f"{jaar}: {weergave(w, eenheid)}" + ("" if st == "officieel" else f" ({st})") for jaar, w, st in v.later]
+    doel = weergave(v.doelwaarde, eenheid) + (f" in {v.doeljaar}" if v.doeljaar else "")
+    return Monitorregel(zin(afspraak, gebieden), gebied, label, f"{weergave(v.basiswaarde, eenheid)} ({v.basisjaar})",
+                        later, doel, v.status, v.regel)
+
+
 def als_json(afspraak: Afspraak, gebieden: Gebieden) -> dict:
+    v = voortgang_van(afspraak, gebieden)
     return {"id": afspraak.id, "gebied": afspraak.gebied, "gebiedsnaam": gebieden.namen.get(afspraak.gebied, ""),
             "wat": afspraak.wat, "wie": json.loads(afspraak.wie), "wanneer": afspraak.wanneer.isoformat(),
             "wanneer_tekst": datum(afspraak.wanneer), "indicator": afspraak.indicator,
             "huidige_waarde": afspraak.huidige_waarde, "doelwaarde": afspraak.doelwaarde,
-            "doeljaar": afspraak.doeljaar, "status": afspraak.status, "zin": zin(afspraak, gebieden)}
+            "doeljaar": afspraak.doeljaar, "status": afspraak.status, "zin": zin(afspraak, gebieden),
+            "basisjaar": afspraak.basisjaar,
+            "voortgang": None if v is None else {"status": v.status, "regel": v.regel,
+                                                 "later": [{"jaar": j, "waarde": w, "status": st}
+                                                           for j, w, st in v.later]}}

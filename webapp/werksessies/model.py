@@ -178,6 +178,8 @@ class Afspraak(Basis):
     wanneer: Mapped[date] = mapped_column(Date)
     indicator: Mapped[str] = mapped_column(String(80), default="")
     huidige_waarde: Mapped[float | None] = mapped_column(Float, nullable=True)
+    basisjaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The year of ``huidige_waarde`` (the kaart's figure when the afspraak was made): the baseline."""
     doelwaarde: Mapped[float | None] = mapped_column(Float, nullable=True)
     doeljaar: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="gepland")

@@ -420,6 +420,33 @@ def export_geojson(ws: int):
     return download(naar_geojson(p), "application/geo+json", f"werksessie-{ws}.geojson")
 
 
+@bp.get("/werksessies/<int:ws>/monitor")
+def monitor(ws: int):
+    """Every afspraak with a target held against the kaart's later years: baseline, each later year, the
+    target and the status with its rule; ``?gebied=`` (a code) for the afspraken of one area."""
+    omgeving = _omgeving()
+    gebied = (request.args.get("gebied") or "").strip().upper() or None
+    with omgeving.opslag.lees() as s:
+        werksessie, _ = _laad(s, ws)
+        afspraken = [a for a in werksessie.afspraken if gebied is None or a.gebied == gebied]
+        rijen = [afspraken_.monitorregel(a, omgeving.gebieden) for a in afspraken]
+        titel = werksessie.titel
+    if gebied and gebied not in omgeving.gebieden.namen:
+        raise Weigering(f"‘{gebied}’ is geen gebied van deze kaart. Open de monitor zonder gebied voor alle "
+                        "afspraken.", 404)
+    return render_template("werksessie_monitor.html", kaart=omgeving.kaart, ws=ws, titel=titel, rijen=rijen,
+                           gebied=gebied, gebiedsnaam=omgeving.gebieden.namen.get(gebied or "", ""))
+
+
+def _voortgangskolommen(v: dict | None) -> dict:
+    """The monitor's columns of the CSV: the newest year and value held against the baseline, status, rule."""
+    if v is None:
+        return {}
+    nieuwste = v["later"][-1] if v["later"] else {}
+    return {"nieuwste jaar": nieuwste.get("jaar"), "nieuwste waarde": nieuwste.get("waarde"),
+            "voortgang": v["status"], "regel": v["regel"]}
+
+
 @bp.get("/werksessies/<int:ws>/afspraken.csv")
 def afspraken_csv(ws: int):
     """The afspraken as an Excel-friendly CSV, for the decision document."""
@@ -431,8 +458,10 @@ def afspraken_csv(ws: int):
         "gebied": r["gebied"], "gebiedsnaam": r["gebiedsnaam"], "wat": r["wat"],
         "wie": ", ".join(f"{p['partij']} ({ROLLEN_PARTIJ[p['rol']].lower()})" for p in r["wie"]),
         "wanneer": r["wanneer_tekst"], "indicator": omgeving.gebieden.indicatoren.get(r["indicator"], ("",))[0],
-        "huidige waarde": r["huidige_waarde"],
+        "huidige waarde": r["huidige_waarde"], "basisjaar": r["basisjaar"],
         "doelwaarde": r["doelwaarde"], "doeljaar": r["doeljaar"], "status": STATUS_AFSPRAAK[r["status"]],
+        **_voortgangskolommen(r["voortgang"]),
     } for r in rijen], columns=["gebied", "gebiedsnaam", "wat", "wie", "wanneer", "indicator", "huidige waarde",
-                                "doelwaarde", "doeljaar", "status"])
+                                "basisjaar", "doelwaarde", "doeljaar", "status", "nieuwste jaar", "nieuwste waarde",
+                                "voortgang", "regel"])
     return download(csv_bytes(tabel.set_index("gebied")), "text/csv", f"afspraken-werksessie-{ws}.csv")

@@ -48,8 +48,8 @@ INSTELLINGEN = ("titel", "regio", "fase", "begin", "einde", "moderatie", "alleen
 TABELLEN = {"deelnemers": ("id", "rol", "aangemaakt"),
             "wijzigingen": ("annotatie", "deelnemer", "rol", "actie", "voor", "na", "tijd"),
             "stemmen": ("deelnemer", "doel_soort", "doel", "aantal"),
-            "afspraken": ("gebied", "wat", "wie", "wanneer", "indicator", "huidige_waarde", "doelwaarde", "doeljaar",
-                          "status", "aangemaakt")}
+            "afspraken": ("gebied", "wat", "wie", "wanneer", "indicator", "huidige_waarde", "basisjaar", "doelwaarde",
+                          "doeljaar", "status", "aangemaakt")}
 MAX_SNAPSHOT = 200_000
 """A history row holds an annotation's state as JSON: its text (2,000 characters), name and geometry."""
 ANNOTATIE = ("id", "auteur", "categorie", "tekst", "naam", "status", "verwijderd", "aangemaakt", "gewijzigd")
@@ -77,7 +77,8 @@ def pakket(session: Session, werksessie: Werksessie) -> dict:
         "stemmen": [{"deelnemer": s.deelnemer_id, "doel_soort": s.doel_soort, "doel": s.doel, "aantal": s.aantal}
                     for s in session.scalars(select(Stem).where(Stem.werksessie_id == ws).order_by(Stem.id))],
         "afspraken": [{"gebied": a.gebied, "wat": a.wat, "wie": a.wie, "wanneer": _tekst(a.wanneer),
-                       "indicator": a.indicator, "huidige_waarde": a.huidige_waarde, "doelwaarde": a.doelwaarde,
+                       "indicator": a.indicator, "huidige_waarde": a.huidige_waarde, "basisjaar": a.basisjaar,
+                       "doelwaarde": a.doelwaarde,
                        "doeljaar": a.doeljaar, "status": a.status, "aangemaakt": _tekst(a.aangemaakt)}
                       for a in session.scalars(select(Afspraak).where(Afspraak.werksessie_id == ws)
                                                .order_by(Afspraak.id))],
@@ -242,6 +243,8 @@ def _afspraak(werksessie: Werksessie, a: dict, gebieden: Gebieden) -> Afspraak:
     vastgelegd = velden.getal_of_niets(_leeg(a.get("huidige_waarde")), "huidige waarde")
     if vastgelegd is not None:
         velden_["huidige_waarde"] = vastgelegd
+        jaar = velden.getal_of_niets(_leeg(a.get("basisjaar")), "basisjaar")
+        velden_["basisjaar"] = None if jaar is None else int(jaar)  # an export from before the baseline year
     return Afspraak(werksessie_id=werksessie.id, aangemaakt=velden.tijdstip(a.get("aangemaakt"), "aangemaakt"),
                     **velden_)
 
