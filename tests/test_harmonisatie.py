@@ -1,0 +1,107 @@
+"""Harmonisation of an older KWB year onto today's areas (issue #17, part 2): real cases and properties."""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+from shapely.geometry import box
+
+from kaart.harmonisatie import GESCHAT, HERCODEERD, OFFICIEEL, OPGETELD, Verhouding, harmoniseer
+from layers.bestanden import load_bestand
+from layers.regio_indelingen import fusiecodes
+
+GEM_2017 = "cbs_kwb2017_v1_legacy_schema/gem_2017_v1_attributes.csv"
+KWB_2022 = "cbs_kwb2022_tmap/nl_kwb2022_wijk_gemeente_provincie.gpkg"
+GRONINGEN = ["GM0014", "GM0017", "GM0009"]
+
+
+def _gemeenten_2017(shared_file) -> pd.DataFrame:
+    """The 2017 gemeenten, one row per code: load_bestand flags CBS's separate water rows, which we leave out."""
+    (laag,) = load_bestand(shared_file(GEM_2017), jaar=2017)
+    rijen = laag.rijen
+    return rijen[~rijen["water"].astype(bool)].set_index("code")
+
+
+def test_groningen_merger_2019_is_summed_and_its_ratio_recomputed(shared_file):
+    oud = _gemeenten_2017(shared_file)
+    nieuw = gpd.read_file(shared_file(KWB_2022), layer="gemeente_2022").set_index("code")
+    uitkomst = harmoniseer(oud, nieuw, niveau="gemeente", jaar_oud=2017, jaar_nieuw=2022,
+                           tellingen=["inwoners", "huishoudens"],
+                           verhoudingen={"pct_65plus": Verhouding("inwoners", "aandeel")},
+                           fusies=fusiecodes(2017, 2022))
+    ruw = pd.read_csv(shared_file(GEM_2017), dtype=str, keep_default_na=False)
+    ruw = ruw[ruw["GM_CODE"].isin(GRONINGEN) & ruw["WATER"].str.strip().eq("NEE")]
+    inwoners = ruw["AANT_INW"].astype(float)
+    assert len(ruw) == 3
+    assert uitkomst.waarden.loc["GM0014", "inwoners"] == inwoners.sum()
+    assert uitkomst.status.loc["GM0014", "inwoners"] == OPGETELD == uitkomst.methode["GM0014"]
+    gewogen = (ruw["P_65_EO_JR"].astype(float) * inwoners).sum() / inwoners.sum()
+    assert uitkomst.waarden.loc["GM0014", "pct_65plus"] == pytest.approx(gewogen)
+    assert uitkomst.status.loc["GM0014", "pct_65plus"] == OPGETELD
+    # An unchanged gemeente keeps its official figure exactly.
+    assert uitkomst.waarden.loc["GM0505", "inwoners"] == oud.loc["GM0505", "inwoners"]
+    assert uitkomst.status.loc["GM0505", "pct_65plus"] == OFFICIEEL
+    # Nothing silently dropped: every old code is used by a 2022 gemeente or listed with its reason.
+    gebruikt = set(oud.index) & (set(nieuw.index) | set(fusiecodes(2017, 2022)))
+    gemeld = set(uitkomst.niet_harmoniseerbaar.query("kant == 'oud'")["code"])
+    assert set(oud.index) == gebruikt | gemeld
+
+
+# --- properties on synthetic grids: old and new cover the same region --------------------------------------
+
+def _raster(n: int, breedte: float, prefix: str, rng) -> gpd.GeoDataFrame:
+    """n columns of cells over [0, breedte] with random inner boundaries, as areas with counts."""
+    grenzen = np.concatenate([[0.0], np.sort(rng.uniform(0, breedte, n - 1)), [breedte]])
+    codes = [f"{prefix}{i:02d}" for i in range(n)]
+    geo = [box(a, 0, b, 100) for a, b in zip(grenzen[:-1], grenzen[1:])]
+    return gpd.GeoDataFrame({"inwoners": rng.integers(0, 5000, n).astype(float),
+                             "pct_65plus": rng.uniform(0, 40, n)}, index=codes, geometry=geo, crs="EPSG:28992")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 8), st.integers(2, 8), st.integers(0, 10_000), st.booleans())
+def test_counts_are_conserved_and_estimates_marked(n_oud, n_nieuw, seed, gedeeld):
+    rng = np.random.default_rng(seed)
+    oud = _raster(n_oud, 1000.0, "WK", rng)
+    nieuw = _raster(n_nieuw, 1000.0, "WK" if gedeeld else "NW", rng)
+    uitkomst = harmoniseer(oud, nieuw, niveau="wijk", jaar_oud=2017, jaar_nieuw=2022, tellingen=["inwoners"],
+                           verhoudingen={"pct_65plus": Verhouding("inwoners")})
+    assert uitkomst.waarden["inwoners"].sum() == pytest.approx(oud["inwoners"].sum())
+    tellers = (oud["pct_65plus"] * oud["inwoners"]).sum() / 100
+    assert (uitkomst.waarden["pct_65plus"] * uitkomst.waarden["inwoners"] / 100).sum() == pytest.approx(tellers)
+    for code in nieuw.index:
+        if code in oud.index and uitkomst.methode[code] == OFFICIEEL:
+            assert uitkomst.waarden.loc[code, "inwoners"] == oud.loc[code, "inwoners"]
+        elif uitkomst.methode[code] != HERCODEERD:
+            assert uitkomst.methode[code] == GESCHAT
+            assert (uitkomst.status.loc[code] == GESCHAT).all()
+    assert uitkomst.niet_harmoniseerbaar.empty
+
+
+def test_an_unchanged_grid_is_taken_as_is_and_a_recoded_one_through_geometry():
+    rng = np.random.default_rng(7)
+    oud = _raster(5, 1000.0, "WK", rng)
+    zelfde = harmoniseer(oud, oud, niveau="wijk", jaar_oud=2017, jaar_nieuw=2022, tellingen=["inwoners"],
+                         verhoudingen={"pct_65plus": Verhouding("inwoners")})
+    pd.testing.assert_frame_equal(zelfde.waarden, oud[["inwoners", "pct_65plus"]])
+    assert (zelfde.status == OFFICIEEL).all().all()
+    hercodeerd = oud.rename(index=lambda c: c.replace("WK", "NW"))
+    nieuw = harmoniseer(oud, hercodeerd, niveau="wijk", jaar_oud=2017, jaar_nieuw=2022, tellingen=["inwoners"],
+                        verhoudingen={"pct_65plus": Verhouding("inwoners")})
+    assert (nieuw.methode == HERCODEERD).all()
+    assert nieuw.waarden["pct_65plus"].tolist() == oud["pct_65plus"].tolist()
+
+
+def test_a_ratio_without_basis_is_reported_where_areas_combine_and_no_geometry_is_listed():
+    oud = pd.DataFrame({"woz": [200.0, 300.0, 250.0], "inwoners": [10.0, 20.0, 5.0]}, index=["GM1", "GM2", "GM3"])
+    nieuw = gpd.GeoDataFrame(index=["GM1", "GM9"], geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:28992")
+    uitkomst = harmoniseer(oud, nieuw, niveau="gemeente", jaar_oud=2017, jaar_nieuw=2022, tellingen=["inwoners"],
+                           verhoudingen={"woz": Verhouding("woningen", "gemiddelde")}, fusies={"GM2": "GM1"})
+    assert uitkomst.waarden.loc["GM1", "inwoners"] == 30.0
+    assert pd.isna(uitkomst.waarden.loc["GM1", "woz"])
+    assert uitkomst.status.loc["GM1", "woz"] == "niet harmoniseerbaar"
+    gemeld = uitkomst.niet_harmoniseerbaar.set_index(["code", "kolom"], drop=False)
+    assert "woningen" in gemeld.loc[("GM1", "woz"), "reden"]
+    assert set(uitkomst.niet_harmoniseerbaar["code"]) >= {"GM3", "GM9"}
