@@ -160,10 +160,9 @@ def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar
         met_geo = [c for c in nog if oud.geometry.loc[c] is not None and not oud.geometry.loc[c].is_empty]
         doelen = nieuw.loc[sorted(vrije_nieuw)] if vrije_nieuw else nieuw.iloc[:0]
         gew = _overlay_gewichten(oud.loc[met_geo], doelen, fijner, fijner_gewicht)
-        for r in gew.itertuples():
-            if r.gewicht > 0:
-                bijdragen.append((r.oud, r.nieuw, r.gewicht, GESCHAT))
-                wijze_gebruikt.add(r.wijze)
+        for r in gew.itertuples():  # a zero weight is kept: an overlapped area that got no people gets 0, not NA
+            bijdragen.append((r.oud, r.nieuw, r.gewicht, GESCHAT))
+            wijze_gebruikt.add(r.wijze)
         for code, gedekt in gew.groupby("oud")["gedekt"].first().items():
             if gedekt < 1 - TOLERANTIE:
                 meldingen.append((code, "oud", None, f"{1 - gedekt:.0%} of its area lies outside today's areas; "
