@@ -171,6 +171,8 @@ def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar
     for code in nog:
         if code in fusies:
             reden = f"merged into {fusies[code]}, which is not among today's areas."
+        elif code in nieuw.index:
+            reden = "boundary changed (indelingswijziging 3) and no geometry on both sides to redistribute it."
         elif not geo_oud or oud.geometry.loc[code] is None:
             reden = "code not among today's areas and no geometry to place it."
         else:

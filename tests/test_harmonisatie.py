@@ -107,6 +107,19 @@ def test_a_ratio_without_basis_is_reported_where_areas_combine_and_no_geometry_i
     assert set(uitkomst.niet_harmoniseerbaar["code"]) >= {"GM3", "GM9"}
 
 
+def test_a_changed_boundary_without_geometry_is_listed_not_left_at_the_old_value():
+    oud = pd.DataFrame({"inwoners": [10.0, 20.0], "indelingswijziging": [3, 1]}, index=["WK1", "WK2"])
+    nieuw = gpd.GeoDataFrame(index=["WK1", "WK2"], geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:28992")
+    uitkomst = harmoniseer(oud, nieuw, niveau="wijk", jaar_oud=2017, jaar_nieuw=2022, tellingen=["inwoners"],
+                           verhoudingen={})
+    assert pd.isna(uitkomst.waarden.loc["WK1", "inwoners"]) and uitkomst.status.loc["WK1", "inwoners"] != OFFICIEEL
+    assert uitkomst.waarden.loc["WK2", "inwoners"] == 20.0
+    redenen = uitkomst.niet_harmoniseerbaar.set_index(["code", "kant"])["reden"]
+    assert "indelingswijziging 3" in redenen[("WK1", "oud")]
+    assert "receives nothing" in redenen[("WK1", "nieuw")]
+    assert ("WK2", "oud") not in redenen.index
+
+
 # --- real wijken: Ten Boer re-coded and Haren redrawn when they joined Groningen in 2019 --------------------
 
 WIJK_2017 = "cbs_kwb2017_v1_legacy_schema/wijk_2017_v1_attributes.csv"
