@@ -104,14 +104,16 @@ def _overlay_gewichten(oud: gpd.GeoDataFrame, nieuw: gpd.GeoDataFrame, fijner, g
 
 def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar_oud: int, jaar_nieuw: int,
                 tellingen: Sequence[str], verhoudingen: Mapping[str, Verhouding], fusies: Mapping[str, str] = {},
-                koppeltabel: Mapping[str, str] = {}, fijner: gpd.GeoDataFrame | None = None,
+                koppeltabel: Mapping[str, str] = {}, splitsingen: Mapping[str, Sequence[str]] = {},
+                fijner: gpd.GeoDataFrame | None = None,
                 fijner_gewicht: str = "inwoners") -> Harmonisatie:
     """Harmonise ``oud`` (one level of ``jaar_oud``, index = code) onto ``nieuw`` (the same level of ``jaar_nieuw``).
 
     Rules, in order, per old area: (1) same code and same boundary -> as is; (2) new code, same boundary
     (``indelingswijziging`` 2 with the koppeltabel, the koppeltabel, or geometry identity) -> as is;
     (3) gemeenten merged (``fusies`` old code -> new code) -> summed; (4) boundary changed (geometry on both
-    sides) -> counts redistributed over the overlay; (5) the rest is listed in ``niet_harmoniseerbaar``.
+    sides; a split gemeente of ``splitsingen`` too) -> counts redistributed over the overlay; (5) the rest is
+    listed in ``niet_harmoniseerbaar``.
     Ratios are turned into counts (ratio x basis / factor), carried as counts and recomputed.
     """
     tellingen = [k for k in tellingen if k in oud.columns]
@@ -169,7 +171,10 @@ def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar
                                   "that part is not counted."))
         nog = [c for c in nog if c not in set(gew["oud"])]
     for code in nog:
-        if code in fusies:
+        if code in splitsingen:
+            reden = (f"split over {', '.join(splitsingen[code])}; without geometry its parts cannot be "
+                     "assigned to them.")
+        elif code in fusies:
             reden = f"merged into {fusies[code]}, which is not among today's areas."
         elif code in nieuw.index:
             reden = "boundary changed (indelingswijziging 3) and no geometry on both sides to redistribute it."

@@ -234,6 +234,15 @@ def fusiecodes(van_jaar: int, naar_jaar: int) -> dict[str, str]:
     return uit
 
 
+def splitscodes(van_jaar: int, naar_jaar: int) -> dict[str, list[str]]:
+    """Each gemeente of ``van_jaar`` split over several gemeenten by ``naar_jaar``, with those gemeenten.
+
+    Why: ``kaart.harmonisatie`` can only redistribute a split gemeente by geometry; without it, it names
+    the split as the reason instead of a bare "not found".
+    """
+    return {code: over for code, (jaar, over) in fusies()[1].items() if van_jaar < jaar <= naar_jaar}
+
+
 def naar_jaar(indeling: pd.DataFrame, jaar: int) -> tuple[pd.DataFrame, list[str]]:
     """The indeling with every gemeente code replaced by its successor in ``jaar``.
 

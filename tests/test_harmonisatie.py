@@ -10,7 +10,7 @@ from shapely.geometry import box
 
 from kaart.harmonisatie import GESCHAT, HERCODEERD, OFFICIEEL, OPGETELD, Verhouding, harmoniseer
 from layers.bestanden import load_bestand
-from layers.regio_indelingen import fusiecodes
+from layers.regio_indelingen import fusiecodes, splitscodes
 
 GEM_2017 = "cbs_kwb2017_v1_legacy_schema/gem_2017_v1_attributes.csv"
 KWB_2022 = "cbs_kwb2022_tmap/nl_kwb2022_wijk_gemeente_provincie.gpkg"
@@ -30,7 +30,7 @@ def test_groningen_merger_2019_is_summed_and_its_ratio_recomputed(shared_file):
     uitkomst = harmoniseer(oud, nieuw, niveau="gemeente", jaar_oud=2017, jaar_nieuw=2022,
                            tellingen=["inwoners", "huishoudens"],
                            verhoudingen={"pct_65plus": Verhouding("inwoners", "aandeel")},
-                           fusies=fusiecodes(2017, 2022))
+                           fusies=fusiecodes(2017, 2022), splitsingen=splitscodes(2017, 2022))
     ruw = pd.read_csv(shared_file(GEM_2017), dtype=str, keep_default_na=False)
     ruw = ruw[ruw["GM_CODE"].isin(GRONINGEN) & ruw["WATER"].str.strip().eq("NEE")]
     inwoners = ruw["AANT_INW"].astype(float)
@@ -47,6 +47,16 @@ def test_groningen_merger_2019_is_summed_and_its_ratio_recomputed(shared_file):
     gebruikt = set(oud.index) & (set(nieuw.index) | set(fusiecodes(2017, 2022)))
     gemeld = set(uitkomst.niet_harmoniseerbaar.query("kant == 'oud'")["code"])
     assert set(oud.index) == gebruikt | gemeld
+    # Littenseradiel (GM0140) was split in 2018: named as a split, not given to one successor.
+    redenen = uitkomst.niet_harmoniseerbaar.set_index("code")["reden"]
+    assert "GM0140" in oud.index and "split over" in redenen["GM0140"]
+
+
+def test_fusiecodes_follow_chains_and_only_count_mergers_after_the_old_year():
+    """Nieuw-Lekkerland went into Molenwaard (2013), Molenwaard into Molenlanden (2019)."""
+    assert fusiecodes(2012, 2022)["GM0643"] == "GM1978"
+    assert fusiecodes(2017, 2022)["GM0017"] == fusiecodes(2017, 2022)["GM0009"] == "GM0014"
+    assert "GM0017" not in fusiecodes(2019, 2022) and "GM0140" not in fusiecodes(2017, 2022)
 
 
 # --- properties on synthetic grids: old and new cover the same region --------------------------------------
