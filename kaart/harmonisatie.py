@@ -79,24 +79,24 @@ def _overlay_gewichten(oud: gpd.GeoDataFrame, nieuw: gpd.GeoDataFrame, fijner, g
     rechts = gpd.GeoDataFrame({"nieuw": nieuw.index}, geometry=nieuw.geometry.values, crs=nieuw.crs)
     stukken = gpd.overlay(links, rechts, how="intersection", keep_geom_type=True)
     stukken["opp"] = stukken.geometry.area
-    stukken["bev"] = np.nan
+    stukken["bev"] = 0.0
+    bev_oud = pd.Series(0.0, index=oud.index)
     if fijner is not None and gewicht_kolom is not None and len(stukken):
         punten = gpd.GeoDataFrame({"w": pd.to_numeric(fijner[gewicht_kolom], errors="coerce").fillna(0).values},
                                   geometry=fijner.geometry.representative_point().values, crs=fijner.crs)
-        geraakt = gpd.sjoin(punten, stukken[["geometry"]], predicate="within", how="inner")
-        stukken["bev"] = geraakt.groupby("index_right")["w"].sum().reindex(stukken.index).fillna(0)
+        in_stuk = gpd.sjoin(punten, stukken[["geometry"]], predicate="within", how="inner")
+        stukken["bev"] = in_stuk.groupby("index_right")["w"].sum().reindex(stukken.index).fillna(0)
+        in_oud = gpd.sjoin(punten, links[["geometry"]], predicate="within", how="inner")
+        bev_oud = in_oud.groupby("index_right")["w"].sum().rename(index=dict(enumerate(oud.index)))
+        bev_oud = bev_oud.reindex(oud.index).fillna(0)
     rijen = []
     for code, groep in stukken.groupby("oud"):
-        totaal_opp = oud.geometry.loc[code].area
-        if groep["bev"].sum() > 0:
-            gewichten, wijze = groep["bev"] / groep["bev"].sum(), "bevolking"
-            gedekt = groep["opp"].sum() / totaal_opp
-            gewichten = gewichten * min(1.0, gedekt / (1 - TOLERANTIE)) if gedekt < 1 - TOLERANTIE else gewichten
-        else:
-            gedekt = groep["opp"].sum() / totaal_opp
-            # Within the tolerance the uncovered rest is generalisation noise: spread it over the pieces.
-            noemer = groep["opp"].sum() if gedekt >= 1 - TOLERANTIE else totaal_opp
-            gewichten, wijze = groep["opp"] / noemer, "oppervlakte"
+        # People where the finer level places any in this old area, else its area; a share that is
+        # missing within the tolerance is generalisation noise and is spread over the pieces.
+        maat, totaal, wijze = ((groep["bev"], bev_oud[code], "bevolking") if bev_oud[code] > 0
+                               else (groep["opp"], oud.geometry.loc[code].area, "oppervlakte"))
+        gedekt = maat.sum() / totaal
+        gewichten = maat / (maat.sum() if gedekt >= 1 - TOLERANTIE else totaal)
         for n, w in zip(groep["nieuw"], gewichten):
             rijen.append((code, n, float(w), wijze, gedekt))
     return pd.DataFrame(rijen, columns=["oud", "nieuw", "gewicht", "wijze", "gedekt"])
@@ -156,12 +156,17 @@ def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar
             vrije_nieuw.discard(doel)
         else:
             nog.append(code)
-    # Rule 4: redistribute over the overlay with the new areas not already taken as a whole.
+    # Rule 4: redistribute over the overlay with today's areas. A sliver (under TOLERANTIE) in an area already
+    # taken as a whole is generalisation noise and goes to the other pieces; a real part makes that area an
+    # estimate too (its method becomes the weakest), so nothing counted twice and nothing lost.
     wijze_gebruikt = set()
     if nog and geo_oud and geo_nieuw:
         met_geo = [c for c in nog if oud.geometry.loc[c] is not None and not oud.geometry.loc[c].is_empty]
-        doelen = nieuw.loc[sorted(vrije_nieuw)] if vrije_nieuw else nieuw.iloc[:0]
-        gew = _overlay_gewichten(oud.loc[met_geo], doelen, fijner, fijner_gewicht)
+        gew = _overlay_gewichten(oud.loc[met_geo], nieuw, fijner, fijner_gewicht)
+        ruis = ~gew["nieuw"].isin(vrije_nieuw) & (gew["gewicht"] < TOLERANTIE)
+        voor = gew.groupby("oud")["gewicht"].transform("sum")
+        gew = gew[~ruis]
+        gew = gew.assign(gewicht=gew["gewicht"] * voor[~ruis] / gew.groupby("oud")["gewicht"].transform("sum"))
         for r in gew.itertuples():  # a zero weight is kept: an overlapped area that got no people gets 0, not NA
             bijdragen.append((r.oud, r.nieuw, r.gewicht, GESCHAT))
             wijze_gebruikt.add(r.wijze)
