@@ -47,6 +47,9 @@ def test_groningen_merger_2019_is_summed_and_its_ratio_recomputed(shared_file):
     gebruikt = set(oud.index) & (set(nieuw.index) | set(fusiecodes(2017, 2022)))
     gemeld = set(uitkomst.niet_harmoniseerbaar.query("kant == 'oud'")["code"])
     assert set(oud.index) == gebruikt | gemeld
+    # Same shape as the values, a status in every cell: what kaart.reeksen.voeg_toe takes.
+    assert uitkomst.status.index.equals(uitkomst.waarden.index) and uitkomst.status.notna().all().all()
+    assert list(uitkomst.status.columns) == list(uitkomst.waarden.columns)
     # Littenseradiel (GM0140) was split in 2018: named as a split, not given to one successor.
     redenen = uitkomst.niet_harmoniseerbaar.set_index("code")["reden"]
     assert "GM0140" in oud.index and "split over" in redenen["GM0140"]
