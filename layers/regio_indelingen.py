@@ -214,6 +214,35 @@ def opvolger(code: str, jaar: int) -> tuple[str, int | None]:
     return huidig, fusiejaar
 
 
+def fusiecodes(van_jaar: int, naar_jaar: int) -> dict[str, str]:
+    """Each gemeente code of ``van_jaar`` that merged by ``naar_jaar``, mapped to its successor then.
+
+    Why: ``kaart.harmonisatie`` sums merged gemeenten but may not read this layer's toml; it gets this
+    plain mapping. Chains are followed (via ``opvolger``); split gemeenten are left out, so the engine
+    lists them as not harmonisable instead of giving them to one successor.
+    """
+    lijst, splitsingen = fusies()
+    uit = {}
+    for code in {c for f in lijst if van_jaar < f.jaar <= naar_jaar for c in f.oud} | {
+            f.code for f in lijst if van_jaar < f.jaar <= naar_jaar}:
+        try:
+            doel, _ = opvolger(code, naar_jaar)
+        except InputError:
+            continue
+        if doel != code:
+            uit[code] = doel
+    return uit
+
+
+def splitscodes(van_jaar: int, naar_jaar: int) -> dict[str, list[str]]:
+    """Each gemeente of ``van_jaar`` split over several gemeenten by ``naar_jaar``, with those gemeenten.
+
+    Why: ``kaart.harmonisatie`` can only redistribute a split gemeente by geometry; without it, it names
+    the split as the reason instead of a bare "not found".
+    """
+    return {code: over for code, (jaar, over) in fusies()[1].items() if van_jaar < jaar <= naar_jaar}
+
+
 def naar_jaar(indeling: pd.DataFrame, jaar: int) -> tuple[pd.DataFrame, list[str]]:
     """The indeling with every gemeente code replaced by its successor in ``jaar``.
 
