@@ -23,12 +23,14 @@ NIET_MEER = "geen drukpunt meer"
 """A drukpunt in the year with a score before the newest one, not in the newest."""
 
 
-def door_de_jaren(kaart: Kaart, niveau: str, profielnaam: str | None = None) -> pd.DataFrame:
+def door_de_jaren(kaart: Kaart, niveau: str, profielnaam: str | None = None,
+                  gewichten: dict[str, float] | None = None) -> pd.DataFrame:
     """Per area of ``niveau`` (index: code) a column per year: True (drukpunt), False, or missing (no score that
-    year); ``verloop`` says structureel, nieuw or geen drukpunt meer where it is one of those, else empty."""
+    year); ``verloop`` says structureel, nieuw or geen drukpunt meer where it is one of those, else empty.
+    ``gewichten`` as for ``kaart.drukpunten.ranglijst``: the same weighting in every year."""
     kolommen = {}
     for jaar in reeksen.jaren(kaart):
-        lijst, _, _ = dp.ranglijst(reeksen.in_jaar(kaart, jaar), niveau, profielnaam)
+        lijst, _, _ = dp.ranglijst(reeksen.in_jaar(kaart, jaar), niveau, profielnaam, gewichten)
         kolommen[jaar] = lijst["drukpunt"].astype("boolean").mask(lijst["drukpuntscore"].isna())
     tabel = pd.DataFrame(kolommen).reindex(kaart.gebieden[niveau].index)
     tabel["verloop"] = [_verloop(rij.dropna().astype(bool).tolist()) for _, rij in tabel.iterrows()]

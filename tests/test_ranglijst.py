@@ -13,7 +13,9 @@ import pytest
 import requests
 from _server import running
 
+from kaart import reeksen
 from kaart.drukpunten import ranglijst
+from kaart.drukpuntverloop import door_de_jaren
 from kaart.kaartbestand import write_kaart
 from webapp import create_app
 
@@ -97,6 +99,28 @@ def test_the_page_has_a_map_of_its_drukpunten(site, demo_kaart):
     assert vlakken.count("gebied") == int(lijst["drukpunt"].sum()) > 0
     nummers = sorted(int(n) for n in re.findall(r'font-family="sans-serif">(\d+)</text>', kaart))
     assert nummers == sorted(int(r) for r in lijst["rang"].head(25).dropna()) and nummers[0] == 1
+
+
+def test_with_earlier_years_the_ranking_names_structural_and_new_drukpunten(demo_kaart, tmp_path):
+    kaart = copy.deepcopy(demo_kaart)
+    wijken = kaart.gebieden["wijk"]
+    vandaag, _, _ = ranglijst(kaart, "wijk")
+    nieuw = vandaag.index[vandaag["drukpunt"]][0]
+    rustig = vandaag.index[vandaag["drukpuntscore"].notna()][-1]
+    toen = wijken.select_dtypes("number").copy()
+    toen.loc[nieuw] = toen.loc[rustig]  # in 2021 the first drukpunt looked like the quietest wijk
+    toen.loc[nieuw, "inwoners"] = wijken.at[nieuw, "inwoners"]
+    reeksen.voeg_toe(kaart, "wijk", 2021, toen)
+    verwacht = door_de_jaren(kaart, "wijk")["verloop"]
+    app = create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "jaren.gpkg"), "LOCATIESERVER_URL": ""},
+                     instance_path=tmp_path / "instance")
+    with running(app) as url:
+        html = _get(f"{url}/drukpunten", niveau="wijk").text
+    assert "Met de cijfers van 2021 en 2023" in html
+    rijen = dict(re.findall(r'<a href="/gebied/(\w+)">.*?</th>\s*<td>(.*?)</td>', html, re.S))
+    assert verwacht[nieuw] == "nieuw drukpunt" and 'class="bron verloop">nieuw drukpunt<' in rijen[nieuw]
+    for code, cel in rijen.items():  # every row says what the engine says, nothing where it says nothing
+        assert (f'class="bron verloop">{verwacht[code]}<' in cel) if verwacht[code] else "verloop" not in cel
 
 
 @pytest.mark.parametrize("params, fragment", [

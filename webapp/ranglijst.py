@@ -19,6 +19,7 @@ import pandas as pd
 from flask import Blueprint, render_template, request
 
 from kaart import drukpunten as dp
+from kaart import drukpuntverloop, reeksen
 from kaart.errors import InputError
 from kaart.export import csv_bytes, met_herkomst
 from kaart.getallen import met_teken
@@ -69,6 +70,15 @@ def rangschikking(kaart: Kaart, k: Keuze) -> tuple[pd.DataFrame, dp.Profiel, lis
     return staat().ranglijsten(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
 
 
+def verloop(kaart: Kaart, k: Keuze) -> pd.Series | None:
+    """Per area whether it is a structural, new or former drukpunt under the same choice, when the kaart holds
+    more than one year (None otherwise); cached with the rankings."""
+    if len(reeksen.jaren(kaart)) < 2:
+        return None
+    return staat().ranglijsten(("verloop", k), lambda: drukpuntverloop.door_de_jaren(
+        kaart, k.niveau, k.profiel, dict(k.gewichten) or None)["verloop"])
+
+
 def _rang(row) -> str:
     if pd.isna(row.rang):
         return ""
@@ -89,15 +99,17 @@ def drukpunten():
         if ind.telt_mee:
             velden.setdefault(cat.themas[ind.thema], []).append(
                 (ind.id, ind.label, f"{profiel.gewichten.get(ind.id, 0.0):g}", ind.id in ontbrekend))
+    door_de_jaren = verloop(kaart, k)
     rijen = [(r.Index, r.naam, r.gemeentenaam,
               None if pd.isna(r.drukpuntscore) else met_teken(r.drukpuntscore), bool(r.drukpunt),
               _rang(r), None if pd.isna(r.kans_drukpunt) else f"{r.kans_drukpunt:.0%}",
-              r.redenen if isinstance(r.redenen, str) else "") for r in lijst.head(TOP).itertuples()]
+              r.redenen if isinstance(r.redenen, str) else "",
+              "" if door_de_jaren is None else door_de_jaren.get(r.Index, "")) for r in lijst.head(TOP).itertuples()]
     top = lijst.head(TOP)
     kaartbeeld = drukpuntenkaart(kaart, k.niveau, set(lijst.index[lijst["drukpunt"].astype(bool)]),
                                  {code: int(r) for code, r in top["rang"].dropna().items()})
     return render_template(
-        "ranglijst.html", kaartbeeld=kaartbeeld, kaart=kaart, keuze=k, profiel=profiel, profielen=dp.profielen().values(),
+        "ranglijst.html", kaartbeeld=kaartbeeld, jaren=reeksen.jaren(kaart), kaart=kaart, keuze=k, profiel=profiel, profielen=dp.profielen().values(),
         niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus], velden=velden,
         ontbrekend=[cat[i].label for i in ontbrekend], rijen=rijen, totaal=len(lijst),
         drukpunten=int(lijst["drukpunt"].sum()), drempel=dp.DREMPEL, min_inwoners=dp.MIN_INWONERS,
