@@ -116,6 +116,11 @@ def test_with_earlier_years_the_ranking_names_structural_and_new_drukpunten(demo
                      instance_path=tmp_path / "instance")
     with running(app) as url:
         html = _get(f"{url}/drukpunten", niveau="wijk").text
+        profiel = _get(f"{url}/gebied/{nieuw}").text
+        structureel = next(c for c in verwacht.index if verwacht[c] == "structureel drukpunt")
+        blijvend = _get(f"{url}/gebied/{structureel}").text
+    assert "Drukpunt in 2023: <strong>nieuw drukpunt</strong>" in profiel
+    assert "Drukpunt in 2021 en 2023: <strong>structureel drukpunt</strong>" in blijvend
     assert "Met de cijfers van 2021 en 2023" in html
     rijen = dict(re.findall(r'<a href="/gebied/(\w+)">.*?</th>\s*<td>(.*?)</td>', html, re.S))
     assert verwacht[nieuw] == "nieuw drukpunt" and 'class="bron verloop">nieuw drukpunt<' in rijen[nieuw]

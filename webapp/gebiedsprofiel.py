@@ -27,6 +27,7 @@ from kaart import reeksen
 from kaart.categorieen import categorieen
 from kaart.codes import NIVEAUS
 from kaart.datums import datum
+from kaart import drukpunten as dp
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
 from kaart.getallen import afstand, met_teken, weergave
 from kaart.herkomst import CBS, label
@@ -37,6 +38,7 @@ from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
 from webapp.gebiedskaart import gebiedskaart
 from webapp.pdf import als_pdf
+from webapp.ranglijst import Keuze, drukpuntjaren
 from webapp.staat import staat
 from webapp.verloop import Verloop, verloop
 
@@ -195,6 +197,7 @@ def _profiel(code: str, als_document: bool = False) -> str:
     binnen, afstanden = voorzieningen(kaart, rij)
     score = rij.get("drukpuntscore")
     moment = gebouwd_op(kaart)
+    profielnaam = kaart.metadata.get("profiel") or dp.STANDAARDPROFIEL
     return render_template(
         "profiel.html", kaart=kaart, code=code, niveau=niveau, niveau_label=NIVEAU_LABELS[niveau], rij=rij,
         regels=regels(kaart, rij), voetnoot=VOETNOOT, ouders=ouders,
@@ -209,8 +212,19 @@ def _profiel(code: str, als_document: bool = False) -> str:
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},
         gebiedskaart=gebiedskaart(kaart, niveau, code), als_document=als_document,
-        gemaakt=datum(moment) if moment else None,
+        gemaakt=datum(moment) if moment else None, profiel=dp.profielen()[profielnaam].label,
+        drukpuntjaren=_drukpuntjaren(kaart, niveau, code, profielnaam),
     )
+
+
+def _drukpuntjaren(kaart: Kaart, niveau: str, code: str, profielnaam: str) -> tuple[list[int], str] | None:
+    """The years the area was a drukpunt under the kaart's profile, and its course (structureel, nieuw, ...),
+    when the kaart holds more than one year."""
+    tabel = drukpuntjaren(kaart, Keuze(niveau, profielnaam, ()))
+    if tabel is None or code not in tabel.index:
+        return None
+    rij = tabel.loc[code]
+    return [int(j) for j in tabel.columns if j != "verloop" and pd.notna(rij[j]) and bool(rij[j])], rij["verloop"]
 
 
 @bp.get("/gebied/<code>")

@@ -70,13 +70,14 @@ def rangschikking(kaart: Kaart, k: Keuze) -> tuple[pd.DataFrame, dp.Profiel, lis
     return staat().ranglijsten(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
 
 
-def verloop(kaart: Kaart, k: Keuze) -> pd.Series | None:
-    """Per area whether it is a structural, new or former drukpunt under the same choice, when the kaart holds
-    more than one year (None otherwise); cached with the rankings."""
+def drukpuntjaren(kaart: Kaart, k: Keuze) -> pd.DataFrame | None:
+    """Per area its drukpunt flag in each year and whether it is a structural, new or former drukpunt under
+    the same choice (``kaart.drukpuntverloop``), when the kaart holds more than one year (None otherwise);
+    cached with the rankings."""
     if len(reeksen.jaren(kaart)) < 2:
         return None
     return staat().ranglijsten(("verloop", k), lambda: drukpuntverloop.door_de_jaren(
-        kaart, k.niveau, k.profiel, dict(k.gewichten) or None)["verloop"])
+        kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
 
 
 def _rang(row) -> str:
@@ -99,12 +100,12 @@ def drukpunten():
         if ind.telt_mee:
             velden.setdefault(cat.themas[ind.thema], []).append(
                 (ind.id, ind.label, f"{profiel.gewichten.get(ind.id, 0.0):g}", ind.id in ontbrekend))
-    door_de_jaren = verloop(kaart, k)
+    door_de_jaren = drukpuntjaren(kaart, k)
     rijen = [(r.Index, r.naam, r.gemeentenaam,
               None if pd.isna(r.drukpuntscore) else met_teken(r.drukpuntscore), bool(r.drukpunt),
               _rang(r), None if pd.isna(r.kans_drukpunt) else f"{r.kans_drukpunt:.0%}",
               r.redenen if isinstance(r.redenen, str) else "",
-              "" if door_de_jaren is None else door_de_jaren.get(r.Index, "")) for r in lijst.head(TOP).itertuples()]
+              "" if door_de_jaren is None else door_de_jaren["verloop"].get(r.Index, "")) for r in lijst.head(TOP).itertuples()]
     top = lijst.head(TOP)
     kaartbeeld = drukpuntenkaart(kaart, k.niveau, set(lijst.index[lijst["drukpunt"].astype(bool)]),
                                  {code: int(r) for code, r in top["rang"].dropna().items()})
