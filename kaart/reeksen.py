@@ -79,10 +79,11 @@ def jaren(kaart: Kaart) -> list[int]:
 
 
 def reeks(kaart: Kaart, niveau: str, code: str, kolom: str) -> pd.DataFrame:
-    """One area's series of one figure: a row per year (index ``jaar``) with ``waarde`` and ``status``."""
-    tabel = reeksen(kaart)
-    deel = tabel[(tabel["niveau"] == niveau) & (tabel["code"] == code) & (tabel["kolom"] == kolom)]
-    return deel.set_index("jaar").sort_index()[["waarde", "status"]]
+    """One area's series of one figure (as :func:`van_gebied`): a row per year (index ``jaar``) with ``waarde``
+    and ``status``; no rows when it has no figure."""
+    leeg = pd.DataFrame({"waarde": pd.Series(dtype="float64"), "status": pd.Series(dtype="object")},
+                        index=pd.Index([], name="jaar", dtype="int64"))
+    return van_gebied(kaart, niveau, code, [kolom]).get(kolom, leeg)
 
 
 def nieuwste(kaart: Kaart, niveau: str, kolom: str, tot: int | None = None) -> pd.DataFrame:

@@ -98,9 +98,7 @@ def _reeks(kaart: Kaart):
     """An indicator's series in an area of the kaart (its level found from the code), for the monitor."""
     def reeks_(code: str, indicator: str) -> pd.DataFrame:
         niveau = next(n for n, frame in kaart.gebieden.items() if code in frame.index)
-        kolom = kaart.catalogus[indicator].kolom
-        return reeksen.van_gebied(kaart, niveau, code, [kolom]).get(
-            kolom, pd.DataFrame({"waarde": [], "status": []}, index=pd.Index([], name="jaar")))
+        return reeksen.reeks(kaart, niveau, code, kaart.catalogus[indicator].kolom)
     return reeks_
 
 
