@@ -85,10 +85,13 @@ class _BronOptie(click.Option):
 @cli.command()
 @click.option("--gemeente", "-g", "gemeenten", multiple=True,
               help="Gemeente code (GM0505) or name; repeat or separate with commas. Files: default all.")
-@click.option("--jaar", type=int, help="Year of the figures (CBS: 2017-2025; another year with --tabel).")
+@click.option("--jaar", metavar="JAAR[-JAAR]",
+              help="Year of the figures (CBS: 2017-2025; another year with --tabel), or a range (2017-2022): the "
+                   "newest year's areas with every year's figures on them.")
 @click.option("--bron", cls=_BronOptie)
 @click.option("--bestand", "-b", "bestanden", multiple=True,
-              help="A GeoPackage[:layer], GeoJSON, TopoJSON, shapefile or CSV with KWB figures and/or geometry.")
+              help="A GeoPackage[:layer], GeoJSON, TopoJSON, shapefile or CSV with KWB figures and/or geometry; "
+                   "append @JAAR for a file that names no year.")
 @click.option("--uit", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Output GeoPackage (default data/kaart/<titel>-<jaar>.gpkg).")
 @click.option("--titel", help="Title of the kaart (default: the gemeente names).")
@@ -101,28 +104,50 @@ class _BronOptie(click.Option):
 @click.option("--dubbel", type=click.Choice(["fout", "eerste"]), default="fout", show_default=True,
               help="Files: an area given twice with different values is an error (fout), or the first file's "
                    "value is kept and the conflict listed in the koppeling table (eerste).")
-def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, dubbel) -> None:
+@click.option("--koppeltabel", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A range of years: a CSV of old code -> today's code for areas that were renumbered.")
+def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, dubbel, koppeltabel) -> None:
     """Build the kaart of a region as one GeoPackage."""
     from kaart.bouwen import build_kaart
     from kaart.drukpunten import profiel as check_profiel
     from kaart.kaartbestand import write_kaart
+    from layers.bestanden import lees_koppeltabel
     from layers.bouwbronnen import Vraag, kies
 
     check_profiel(profiel)  # an unknown profile is refused before any work
-    vraag = Vraag(_split_values(gemeenten), jaar, bestanden, tabel, odata)
+    vanaf, jaar = _jaren(jaar)
+    koppeling = lees_koppeltabel(koppeltabel) if koppeltabel else {}
+    vraag = Vraag(_split_values(gemeenten), jaar, bestanden, tabel, odata, vanaf)
     bouwbron = kies(bron, vraag)
     stap = Voortgang(bouwbron.stappen + 1)
     invoer = bouwbron.lees(vraag, stap, lambda tekst: click.echo(tekst, err=True))
     bekend, codes, jaar = invoer.bekend, invoer.codes, invoer.jaar
     namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd.Series(codes, index=codes)).tolist()
     titel = titel or (", ".join(namen) if len(namen) <= 3 else f"{namen[0]} e.a. ({len(namen)} gemeenten)")
-    stap(f"Kaart samenstellen: {titel} ({jaar})")
+    reeks = f"{min(invoer.eerdere)}-{jaar}" if invoer.eerdere else str(jaar)
+    stap(f"Kaart samenstellen: {titel} ({reeks})")
     kaart = build_kaart(invoer.bronnen, gemeenten=codes, jaar=jaar, titel=titel, bron=bouwbron.naam,
-                        profiel=profiel, nederland=invoer.nederland, dubbel=dubbel)
-    uit = uit or Path("data/kaart") / f"{_slug(titel)}-{jaar}.gpkg"
+                        profiel=profiel, nederland=invoer.nederland, dubbel=dubbel, eerdere=invoer.eerdere,
+                        koppeltabel=koppeling)
+    uit = uit or Path("data/kaart") / f"{_slug(titel)}-{reeks}.gpkg"
     write_kaart(kaart, uit)
     stap.klaar()
     _print_summary(kaart, uit)
+
+
+def _jaren(tekst: str | None) -> tuple[int | None, int | None]:
+    """``--jaar``: one year (``2022``) or a range (``2017-2022``), as (first year of a range, newest year)."""
+    if tekst is None:
+        return None, None
+    van, streep, tot = tekst.strip().partition("-")
+    try:
+        jaren = (int(van), int(tot)) if streep else (None, int(van))
+    except ValueError:
+        raise click.BadParameter(f"{tekst!r} is not a year or a range of years.", param_hint="--jaar") from None
+    if jaren[0] is not None and jaren[0] >= jaren[1]:
+        raise click.BadParameter(f"{tekst}: the range must run from an older to a newer year (2017-2022).",
+                                 param_hint="--jaar")
+    return jaren
 
 
 _MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}

@@ -8,13 +8,15 @@ for tests.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from kaart import jaargangen
 from kaart.codes import BUITENLAND
 from kaart.errors import InputError
 from kaart.gebieden import assemble
@@ -55,6 +57,18 @@ class Bron:
         return bool((~shapely.is_missing(vormen) & ~shapely.is_empty(vormen)).any())
 
 
+@dataclass(frozen=True)
+class Jaargang:
+    """One older year of a range of years: its loaded sources, CBS's national row when the source has one,
+    and how that year's gemeenten became today's: merged (old code -> today's) and split (old code ->
+    today's codes), from ``layers.regio_indelingen``."""
+
+    bronnen: list[Bron]
+    nederland: pd.Series | None = None
+    fusies: Mapping[str, str] = field(default_factory=dict)
+    splitsingen: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
 NATIONAAL = 300
 """A source with at least this many gemeenten of the year covers the country: the
 national reference is computed from it when CBS's own national row is not given."""
@@ -62,7 +76,8 @@ national reference is computed from it when CBS's own national row is not given.
 
 def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: str, bron: str,
                 profiel: str | None = None, gebouwd_op: datetime | None = None,
-                nederland: pd.Series | None = None, dubbel: str = DUBBEL_FOUT) -> Kaart:
+                nederland: pd.Series | None = None, dubbel: str = DUBBEL_FOUT,
+                eerdere: Mapping[int, Jaargang] = {}, koppeltabel: Mapping[str, str] = {}) -> Kaart:
     """Combine sources into the kaart of the gemeenten ``gemeenten`` for ``jaar``.
 
     Rows outside the region are left out (they are not the region's); rows of
@@ -73,7 +88,10 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
     or whose figures were summed from them, is placed and not listed. The
     drukpunt analysis (indicators, scores, clusters) is built in with ``profiel``.
     ``nederland`` holds CBS's national figures (canonical names); without it,
-    a source that covers every gemeente provides them.
+    a source that covers every gemeente provides them. ``eerdere`` holds the sources of older years: each is
+    assembled as this year is, brought onto this year's areas (``kaart.jaargangen``, with ``koppeltabel``
+    mapping old codes to today's where a code changed) and kept in the kaart's series; a figure this year's
+    table lacks is taken from the newest year that has it.
 
     Raises
     ------
@@ -87,6 +105,41 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
     nederland_bron = "CBS (landelijke rij van de KWB-tabel)" if nederland is not None else None
     if nederland is None:
         nederland, nederland_bron = _national(bronnen, jaar)
+    gebieden, controle, koppeling = _samenstellen(bronnen, gemeenten, jaar, dubbel)
+    namen = gebieden["gemeente"]["naam"].dropna().tolist() if "gemeente" in gebieden else gemeenten
+    metadata = {
+        "titel": titel,
+        "regio": ", ".join(namen),
+        "gemeenten": list(gemeenten),
+        "jaar": jaar,
+        "bron": bron,
+        "bronnen": [b.info for b in bronnen],
+        "bronvermelding": f"Bron: CBS, KWB {jaar}",
+        "attributie": ATTRIBUTIE,
+        "licentie": LICENTIE,
+        "fictief": False,
+        "gebouwd_op": (gebouwd_op or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "aantallen": {niveau: len(frame) for niveau, frame in gebieden.items()},
+        "dubbel": dubbel,
+    }
+    kaart = Kaart(gebieden=gebieden, metadata=metadata, koppeling=koppeling, controle=controle)
+    if nederland is not None:
+        kaart.tabellen["nederland"] = nederland.to_frame().T.rename_axis("code").reset_index()
+        kaart.metadata["nederland_bron"] = nederland_bron
+    for ouder, jaargang in sorted(eerdere.items()):
+        _voeg_jaargang_toe(kaart, ouder, jaargang, koppeltabel, dubbel)
+    if eerdere:
+        jaargangen.vul_aan(kaart)
+    verrijk(kaart, profiel)
+    for frame in kaart.gebieden.values():
+        frame["herberekend"] = met_indicatoren(frame)
+    return kaart
+
+
+def _samenstellen(bronnen: list[Bron], gemeenten: list[str], jaar: int, dubbel: str, geometrie_nodig: bool = True):
+    """The region's rows of ``jaar`` from every source, joined and assembled into levels: (gebieden, controle,
+    koppeling). An older year of a range may lack geometry (``geometrie_nodig`` False): its areas are then
+    matched to today's by code only."""
     stats, stat_names, geos, other_year, stat_years = [], [], [], [], {}
     for b in bronnen:
         rows = b.rijen[b.rijen["gemeentecode"].isin(gemeenten)]
@@ -110,45 +163,41 @@ def build_kaart(bronnen: list[Bron], *, gemeenten: list[str], jaar: int, titel: 
             f"De bronnen hebben geen rijen voor gemeente(n) {', '.join(gemeenten)} in {jaar}.",
             "Vergelijk de gemeentecodes en het jaar met de gegevens.", parameter="jaar",
         )
-    if not any(len(g) for g in geos):
+    if geometrie_nodig and not any(len(g) for g in geos):
         raise InputError("Geen bron heeft geometrie voor de regio.",
                          "Voeg een bestand met wijk- of buurtgrenzen toe, of haal ze bij PDOK met de bron cbs.",
                          parameter="bron", waarde="cbs")
     vormen = [gpd.GeoDataFrame(g[[c for c in IDENTITY if c in g] + ["geometry"]], geometry="geometry",
                                crs=g.crs).to_crs("EPSG:28992") for g in geos if len(g)]
-    geometrie = gpd.GeoDataFrame(combine(vormen)[0], geometry="geometry", crs="EPSG:28992")
+    geometrie = (gpd.GeoDataFrame(combine(vormen)[0], geometry="geometry", crs="EPSG:28992") if vormen else
+                 gpd.GeoDataFrame({k: pd.Series(dtype=object) for k in IDENTITY}, geometry=[], crs="EPSG:28992"))
     rows, koppeling = join(statistieken, geometrie)
     gebieden, controle = assemble(rows)
     _refuse_without_statistics(gebieden, jaar, stat_years)
     koppeling = pd.concat([_placed_removed(koppeling, gebieden), dubbelen, *other_year,
                            *(in_regio(b.niet_geplaatst, gemeenten) for b in bronnen if b.niet_geplaatst is not None)],
                           ignore_index=True)[NIET_GEPLAATST]
-    for probleem, group in koppeling.groupby("probleem"):
-        log.warning("%d codes: %s: %s", len(group), probleem, ", ".join(group["code"].dropna().astype(str).head(10)))
-    namen = gebieden["gemeente"]["naam"].dropna().tolist() if "gemeente" in gebieden else gemeenten
-    metadata = {
-        "titel": titel,
-        "regio": ", ".join(namen),
-        "gemeenten": list(gemeenten),
-        "jaar": jaar,
-        "bron": bron,
-        "bronnen": [b.info for b in bronnen],
-        "bronvermelding": f"Bron: CBS, KWB {jaar}",
-        "attributie": ATTRIBUTIE,
-        "licentie": LICENTIE,
-        "fictief": False,
-        "gebouwd_op": (gebouwd_op or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-        "aantallen": {niveau: len(frame) for niveau, frame in gebieden.items()},
-        "dubbel": dubbel,
-    }
-    kaart = Kaart(gebieden=gebieden, metadata=metadata, koppeling=koppeling, controle=controle)
-    if nederland is not None:
-        kaart.tabellen["nederland"] = nederland.to_frame().T.rename_axis("code").reset_index()
-        kaart.metadata["nederland_bron"] = nederland_bron
-    verrijk(kaart, profiel)
-    for frame in kaart.gebieden.values():
-        frame["herberekend"] = met_indicatoren(frame)
-    return kaart
+    for probleem, group in koppeling.groupby("probleem"):  # an older year without outlines is expected
+        log.log(logging.WARNING if geometrie_nodig else logging.INFO, "%d codes of %d: %s: %s", len(group), jaar,
+                probleem, ", ".join(group["code"].dropna().astype(str).head(10)))
+    return gebieden, controle, koppeling
+
+
+def _voeg_jaargang_toe(kaart: Kaart, jaar: int, jaargang: Jaargang, koppeltabel: Mapping[str, str], dubbel: str) -> None:
+    """Assemble an older year over the gemeenten that make up today's region then (merged and split ones
+    included) and keep its figures on today's areas."""
+    vandaag = set(kaart.metadata["gemeenten"])
+    codes = {c for b in jaargang.bronnen for c in b.rijen["gemeentecode"].dropna().unique()}
+    toen = sorted(c for c in codes if jaargang.fusies.get(c, c) in vandaag
+                  or vandaag & set(jaargang.splitsingen.get(c, ())))
+    if not toen:
+        raise InputError(f"De bronnen van {jaar} hebben geen gemeente van de regio.",
+                         f"Geef bestanden van {jaar} met de gemeenten {', '.join(sorted(vandaag))} (of hun "
+                         "voorgangers).", parameter="jaar")
+    gebieden, _, _ = _samenstellen(jaargang.bronnen, toen, jaar, dubbel, geometrie_nodig=False)
+    nederland = jaargang.nederland if jaargang.nederland is not None else _national(jaargang.bronnen, jaar)[0]
+    jaargangen.voeg_jaar_toe(kaart, jaar, gebieden, nederland, fusies=jaargang.fusies,
+                             splitsingen=jaargang.splitsingen, koppeltabel=koppeltabel)
 
 
 def _refuse_without_statistics(gebieden: dict[str, gpd.GeoDataFrame], jaar: int, stat_years: dict[str, list[int]]) -> None:

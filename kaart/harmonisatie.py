@@ -30,13 +30,15 @@ NIET = "niet harmoniseerbaar"
 #: Weakest method wins when a new area is fed by several rules (an estimate stays an estimate).
 _RANG = {OFFICIEEL: 0, HERCODEERD: 1, OPGETELD: 2, GESCHAT: 3}
 
-#: How a ratio relates to its basis count: value = teller * factor / basis.
-FACTOREN = {"aandeel": 100.0, "gemiddelde": 1.0, "per_1000": 1000.0}
+#: How a ratio relates to its basis count: value = teller * factor / basis (a density is per km² of a basis
+#: in hectares, so its factor is 100 too).
+FACTOREN = {"aandeel": 100.0, "gemiddelde": 1.0, "per_1000": 1000.0, "dichtheid": 100.0}
 
 
 @dataclass(frozen=True)
 class Verhouding:
-    """A ratio column and how to rebuild it from counts: ``soort`` is aandeel (percent), gemiddelde or per_1000."""
+    """A ratio column and how to rebuild it from counts: ``soort`` is aandeel (percent), gemiddelde, per_1000
+    or dichtheid (per km² of land, the basis in hectares)."""
 
     basis: str
     soort: str = "aandeel"

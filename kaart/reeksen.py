@@ -25,12 +25,16 @@ from dataclasses import replace
 import pandas as pd
 
 from kaart.errors import InputError
+from kaart.indicatoren import PREFIX
 from kaart.kaartbestand import Kaart
 
 TABEL = "reeksen"
 """The name of the table in the kaart (``Kaart.tabellen``)."""
 KOLOMMEN = ["niveau", "code", "jaar", "kolom", "waarde", "status"]
 OFFICIEEL = "officieel"
+AANGEVULD = "aangevuld"
+"""The kaart table of figures of the kaart's own areas taken from an older year (niveau, code, kolom, jaar):
+the newest table lacked them (``kaart.jaargangen.vul_aan``)."""
 SLEUTEL = ["niveau", "code", "jaar", "kolom"]
 
 
@@ -109,7 +113,7 @@ def van_gebied(kaart: Kaart, niveau: str, code: str, kolommen: list[str]) -> dic
     for kolom in kolommen:
         reeks_ = eigen[eigen["kolom"] == kolom].set_index("jaar")[["waarde", "status"]]
         huidig = pd.to_numeric(pd.Series([rij.get(kolom)]), errors="coerce").iloc[0]
-        if kaart.jaar not in reeks_.index and pd.notna(huidig):
+        if kaart.jaar not in reeks_.index and pd.notna(huidig) and jaar_van(kaart, niveau, kolom).get(code) == kaart.jaar:
             reeks_ = pd.concat([reeks_, pd.DataFrame({"waarde": [float(huidig)], "status": [OFFICIEEL]},
                                                      index=pd.Index([kaart.jaar], name="jaar"))])
         if len(reeks_):
@@ -136,3 +140,22 @@ def in_jaar(kaart: Kaart, jaar: int) -> Kaart:
             frame[kolom] = deel[kolom].reindex(frame.index) if kolom in deel.columns else float("nan")
         gebieden[niveau] = frame
     return replace(kaart, gebieden=gebieden, metadata={**kaart.metadata, "jaar": jaar})
+
+
+def jaar_van(kaart: Kaart, niveau: str, kolom: str) -> pd.Series:
+    """Per area of ``niveau`` the year its figure of ``kolom`` in the layer is from: the kaart's year, or the
+    older year it was filled from where the newest table lacked it. An indicator is as old as the oldest
+    figure it is computed from."""
+    frame = kaart.gebieden[niveau]
+    jaren_ = pd.Series(kaart.jaar, index=frame.index, dtype="int64")
+    tabel = kaart.tabellen.get(AANGEVULD)
+    if tabel is None or not len(tabel):
+        return jaren_
+    deel = tabel[tabel["niveau"] == niveau]
+    ind = kaart.catalogus.indicatoren.get(kolom.removeprefix(PREFIX)) if kolom.startswith(PREFIX) else None
+    bronnen = ind.bronnen() if ind is not None else [kolom]
+    deel = deel[deel["kolom"].isin(bronnen)]
+    if len(deel):
+        oudste = deel.groupby("code")["jaar"].min().astype("int64")
+        jaren_.loc[oudste.index.intersection(jaren_.index)] = oudste
+    return jaren_

@@ -9,19 +9,21 @@ canonical rows through ``kaart.normaliseren``.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from kaart.bouwen import Bron
+from kaart.bouwen import Bron, Jaargang
 from kaart.errors import InputError
 from kaart.geobestand import GEOJSON_SUFFIXES, VECTOR_SUFFIXES, parse_spec, with_crs
 from kaart.normaliseren import Normalisatie, normalise
 from kaart.regio import gemeenten_in, resolve_gemeenten
 from layers.bouwbronnen import Bouwbron, Invoer, LetOp, Stap, Vraag, registreer
+from layers.regio_indelingen import fusiecodes, splitscodes
 
 TABLE_SUFFIXES = {".csv", ".txt"}
 
@@ -116,7 +118,10 @@ def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
     """The build source ``bestanden``: every layer with CBS codes of the files given, offline.
 
     Without a year the files must hold one; without gemeenten the region is every gemeente with wijken
-    or buurten in the files (one that is only a gemeente row is named, not silently taken).
+    or buurten in the files (one that is only a gemeente row is named, not silently taken). For a range of
+    years (``vraag.vanaf``) each file's year is its own ``jaar`` column, else the ``@JAAR`` after its path,
+    else the one year its name holds (``gem_2017.csv``); the newest year is the kaart, the older ones its
+    series.
     """
     if not vraag.bestanden:
         raise InputError("--bron bestanden needs at least one --bestand.", "Give the files with --bestand PATH.")
@@ -125,16 +130,20 @@ def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
                          "Leave them out with --bron bestanden.")
     stap(f"Bestanden lezen ({len(vraag.bestanden)})")
     jaar = vraag.jaar
-    bronnen = _bouwbronnen([laag for spec in vraag.bestanden for laag in load_bestand(*parse_spec(spec), jaar=jaar)],
-                           jaar, let_op)
+    lagen = [laag for spec in vraag.bestanden for laag in _lagen(spec, vraag, let_op)]
+    bronnen = _bouwbronnen(lagen, jaar, let_op)
     alle = pd.concat([pd.DataFrame(b.rijen).drop(columns="geometry", errors="ignore") for b in bronnen],
                      ignore_index=True)
     if jaar is None:
         jaren = sorted(int(j) for j in alle["jaar"].dropna().unique())
         if len(jaren) != 1:
             raise InputError(f"The files hold several years ({', '.join(map(str, jaren))}).",
-                             "Choose one with --jaar.")
+                             "Choose one with --jaar, or a range with --jaar 2017-2022.")
         jaar = jaren[0]
+    eerdere = {}
+    if vraag.vanaf is not None:
+        bronnen, eerdere = _per_jaar(bronnen, vraag.vanaf, jaar, let_op)
+        alle = alle[alle["jaar"] == jaar]
     bekend = gemeenten_in(alle)
     gevraagd = vraag.gemeenten
     codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend.loc[bekend["fijnst"], "code"])
@@ -143,7 +152,63 @@ def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
         let_op(f"Let op: {len(weg)} gemeente(n) staan in de bestanden alleen als gemeenterij, zonder wijken "
                f"of buurten, en vallen buiten de regio ({', '.join(weg.head(5))}{' …' if len(weg) > 5 else ''}); "
                "kies ze met --gemeente.")
-    return Invoer(bronnen, bekend, codes, jaar)  # the Netherlands from the files when one covers the whole country
+    # the Netherlands from the files when one covers the whole country
+    return Invoer(bronnen, bekend, codes, jaar, eerdere=eerdere)
+
+
+_JAAR_ACHTER = re.compile(r"@(\d{4})$")
+_JAAR_IN_NAAM = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
+
+
+def _lagen(spec: str, vraag: Vraag, let_op: LetOp) -> list[Bestandslaag]:
+    """The layers of one ``--bestand``, each row with its year. In a range of years a file that names no
+    year takes the year after ``@`` or in its name; one with neither is refused (whose year would it be?)."""
+    achter = _JAAR_ACHTER.search(spec)
+    spec = spec[:achter.start()] if achter else spec
+    pad, laag = parse_spec(spec)
+    if vraag.vanaf is None:
+        return load_bestand(pad, laag, jaar=int(achter.group(1)) if achter else vraag.jaar)
+    in_naam = sorted(set(_JAAR_IN_NAAM.findall(pad.name)))
+    jaar = int(achter.group(1)) if achter else int(in_naam[0]) if len(in_naam) == 1 else None
+    lagen = load_bestand(pad, laag, jaar=jaar or vraag.jaar)
+    for bestandslaag in lagen:
+        if bestandslaag.normalisatie.jaar_uit_bestand:
+            continue
+        if jaar is None:
+            raise InputError(f"{bestandslaag.info['bron']} names no year, and neither does its file name.",
+                             f"Give its year after the path: --bestand {spec}@{vraag.jaar}.")
+        bestandslaag.normalisatie.jaar_uit_bestand = True  # the year is the file's, not --jaar's
+        if not achter:
+            let_op(f"Let op: {bestandslaag.info['bron']} noemt geen jaar; de rijen gelden als {jaar}, het jaar "
+                   f"in de bestandsnaam (geef anders {pad.name}@JAAR).")
+        bestandslaag.info["jaar"] = jaar
+    return lagen
+
+
+def _per_jaar(bronnen: list[Bron], vanaf: int, tot: int, let_op: LetOp) -> tuple[list[Bron], dict[int, Jaargang]]:
+    """The sources of the newest year, and those of each older year of the range as its :class:`Jaargang`
+    with the mergers and splits of gemeenten since then. Rows outside the range are left out, and said."""
+    per_jaar: dict[int, list[Bron]] = {}
+    buiten = set()
+    for b in bronnen:
+        for jaar, rijen in b.rijen.groupby("jaar"):
+            jaar = int(jaar)
+            if vanaf <= jaar <= tot:
+                per_jaar.setdefault(jaar, []).append(replace(b, rijen=rijen))
+            else:
+                buiten.add(jaar)
+    if tot not in per_jaar:
+        raise InputError(f"No file holds figures of {tot}, the newest year of the range.",
+                         f"Add the files of {tot}, or end the range at {max(per_jaar, default=vanaf)}.")
+    if buiten:
+        let_op(f"Let op: de bestanden hebben ook rijen van {', '.join(map(str, sorted(buiten)))}, buiten "
+               f"{vanaf}-{tot}; die zijn weggelaten.")
+    ontbreekt = [j for j in range(vanaf, tot) if j not in per_jaar]
+    if ontbreekt:
+        let_op(f"Let op: geen bestanden van {', '.join(map(str, ontbreekt))}; de reeks slaat die jaren over.")
+    eerdere = {j: Jaargang(bs, fusies=fusiecodes(j, tot), splitsingen=splitscodes(j, tot))
+               for j, bs in per_jaar.items() if j != tot}
+    return per_jaar[tot], eerdere
 
 
 def _bouwbronnen(lagen: list[Bestandslaag], jaar: int | None, let_op: LetOp) -> list[Bron]:
@@ -160,3 +225,21 @@ def _bouwbronnen(lagen: list[Bestandslaag], jaar: int | None, let_op: LetOp) -> 
 
 
 registreer(Bouwbron("bestanden", "local files given with --bestand", stappen=1, lees=lees, gekozen_door="bestanden"))
+
+
+def lees_koppeltabel(pad: Path) -> dict[str, str]:
+    """A koppeltabel: a CSV whose first two columns of CBS codes give an old code and the code of the same area
+    today (CBS publishes them with its indelingswijzigingen; a gemeente's own list of renumbered wijken works
+    too). Rows with an empty side are skipped; an old code given two targets is refused."""
+    frame = read_csv(Path(pad))
+    kolommen = [k for k in frame.columns if frame[k].str.strip().str.upper().str.match(r"^(GM|WK|BU)\d").any()]
+    if len(kolommen) < 2:
+        raise InputError(f"{Path(pad).name}: no two columns of CBS codes (GM/WK/BU) found.",
+                         "Give a CSV with the old code in the first column and today's code in the second.")
+    paren = frame[kolommen[:2]].apply(lambda k: k.str.strip().str.upper())
+    paren = paren[(paren != "").all(axis=1)].drop_duplicates()
+    dubbel = paren[paren.duplicated(kolommen[0], keep=False)]
+    if len(dubbel):
+        raise InputError(f"{Path(pad).name}: {dubbel.iloc[0, 0]} is given more than one code of today.",
+                         "Give every old code once; an area split over several is harmonised by its geometry.")
+    return dict(zip(paren[kolommen[0]], paren[kolommen[1]]))

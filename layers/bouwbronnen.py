@@ -11,37 +11,41 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 import layers
-from kaart.bouwen import Bron
+from kaart.bouwen import Bron, Jaargang
 
 
 @dataclass(frozen=True)
 class Vraag:
     """What the build was asked for, as the sources read it: the gemeenten as typed (codes or names; empty
-    for all), the year if given, the files (``pad[:laag]``), and CBS's table and OData version."""
+    for all), the year if given (the newest, with ``vanaf`` the first of a range: ``--jaar 2017-2022``), the
+    files (``pad[:laag][@jaar]``), and CBS's table and OData version."""
 
     gemeenten: list[str]
     jaar: int | None = None
     bestanden: tuple[str, ...] = ()
     tabel: str | None = None
     odata: str = "auto"
+    vanaf: int | None = None
 
 
 @dataclass(frozen=True)
 class Invoer:
     """What a source hands the build: its loaded sources, the gemeenten it knows (``code``, ``naam``), the
     region's gemeente codes, the year of the figures, and the Netherlands' row when the source has one
-    (else the build computes it from rows that cover the whole country)."""
+    (else the build computes it from rows that cover the whole country); for a range of years, the older
+    years' sources by year (``kaart.jaargangen``)."""
 
     bronnen: list[Bron]
     bekend: pd.DataFrame
     codes: list[str]
     jaar: int
     nederland: pd.Series | None = None
+    eerdere: dict[int, Jaargang] = field(default_factory=dict)
 
 
 Stap = Callable[[str], None]
