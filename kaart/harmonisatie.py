@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 #: Two geometries count as "the same boundary" when their symmetric difference is at most this share of
 #: the larger area: CBS generalises its geometry per year, so identical areas differ by slivers.
@@ -69,6 +70,18 @@ def _zelfde_grens(a, b) -> bool:
         return False
     grootste = max(a.area, b.area)
     return grootste > 0 and a.symmetric_difference(b).area <= TOLERANTIE * grootste
+
+
+def _zelfde_grenzen(oud: gpd.GeoDataFrame, nieuw: gpd.GeoDataFrame) -> pd.Series:
+    """:func:`_zelfde_grens` for every code on both sides at once (a national level has thousands)."""
+    codes = oud.index.intersection(nieuw.index)
+    a = oud.geometry.reindex(codes).values
+    b = nieuw.geometry.reindex(codes).values
+    leeg = shapely.is_missing(a) | shapely.is_missing(b) | shapely.is_empty(a) | shapely.is_empty(b)
+    grootste = np.maximum(shapely.area(a), shapely.area(b))
+    verschil = np.full(len(codes), np.inf)
+    verschil[~leeg] = shapely.area(shapely.symmetric_difference(a[~leeg], b[~leeg]))
+    return pd.Series(~leeg & (grootste > 0) & (verschil <= TOLERANTIE * grootste), index=codes)
 
 
 def _overlay_gewichten(oud: gpd.GeoDataFrame, nieuw: gpd.GeoDataFrame, fijner, gewicht_kolom: str | None):
@@ -129,9 +142,10 @@ def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar
     bijdragen: list[tuple[str, str, float, str]] = []
     over = []
     vrije_nieuw = set(nieuw.index)
+    gelijk = _zelfde_grenzen(oud, nieuw) if geo_oud and geo_nieuw else None
     for code in oud.index:
         if code in nieuw.index and code not in fusies and wijziging.get(code) != 3 and (
-                not (geo_oud and geo_nieuw) or _zelfde_grens(oud.geometry.loc[code], nieuw.geometry.loc[code])):
+                gelijk is None or gelijk.get(code, False)):
             bijdragen.append((code, code, 1.0, OFFICIEEL))
             vrije_nieuw.discard(code)
         else:
@@ -201,9 +215,8 @@ def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar
                                     * pd.to_numeric(oud[v.basis], errors="coerce") / FACTOREN[v.soort])
             werk[f"_basis_{k}"] = pd.to_numeric(oud[v.basis], errors="coerce")
     b = pd.DataFrame(bijdragen, columns=["oud", "nieuw", "gewicht", "methode"])
-    methode = pd.Series("geen", index=nieuw.index, dtype=object, name="methode")
-    for n, groep in b.groupby("nieuw"):
-        methode[n] = max(groep["methode"], key=_RANG.get)
+    zwakste = b.assign(rang=b["methode"].map(_RANG)).sort_values("rang").drop_duplicates("nieuw", keep="last")
+    methode = zwakste.set_index("nieuw")["methode"].reindex(nieuw.index).fillna("geen").rename("methode")
     enkel = b.groupby("nieuw")["oud"].transform("size").eq(1) & b["gewicht"].eq(1.0)
     as_is = set(b.loc[enkel & b["methode"].isin([OFFICIEEL, HERCODEERD]), "nieuw"])
 
@@ -220,8 +233,9 @@ def harmoniseer(oud: pd.DataFrame, nieuw: gpd.GeoDataFrame, *, niveau: str, jaar
         waarden[k] = som(k) if len(b) else np.nan
         status[k] = np.where(waarden[k].notna(), methode, ONTBREEKT)
     for k, v in verhoudingen.items():
-        direct = pd.Series({n: pd.to_numeric(oud[k], errors="coerce").get(o)
-                            for o, n in zip(b["oud"], b["nieuw"]) if n in as_is}, dtype=float)
+        eigen = b[b["nieuw"].isin(as_is)]  # one old area as is: its own figure, not one recomputed from counts
+        direct = pd.Series(pd.to_numeric(oud[k], errors="coerce").reindex(eigen["oud"]).to_numpy(),
+                           index=eigen["nieuw"].to_numpy(), dtype=float)
         if f"_teller_{k}" in werk:
             teller, basis = som(f"_teller_{k}"), som(f"_basis_{k}")
             berekend = (teller * FACTOREN[v.soort] / basis.where(basis != 0))
