@@ -76,6 +76,8 @@ class Planversie(Basis):
     gewijzigd: Mapped[datetime] = mapped_column(DateTime)
 
     plan: Mapped[Plan] = relationship(back_populates="versies", foreign_keys=[plan_id])
+    vastgesteld_door: Mapped[Tafel | None] = relationship(foreign_keys=[vastgesteld_door_id], post_update=True)
+    """Set after the tafel is written (``post_update``): the version is inserted before its tafels."""
     gebieden: Mapped[list[Plangebied]] = relationship(cascade="all, delete-orphan", order_by="Plangebied.id")
     partijen: Mapped[list[Partij]] = relationship(back_populates="versie", cascade="all, delete-orphan",
                                                   order_by="Partij.id")
@@ -152,6 +154,8 @@ class Tafellid(Basis):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tafel_id: Mapped[int] = mapped_column(ForeignKey("tafel.id", ondelete="CASCADE"), index=True)
     partij_id: Mapped[int] = mapped_column(ForeignKey("partij.id", ondelete="CASCADE"), index=True)
+
+    partij: Mapped[Partij] = relationship()
 
 
 class Fase(Basis):
