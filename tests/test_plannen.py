@@ -18,7 +18,7 @@ from test_werksessies_postgres import postgres  # noqa: F401  (the throwaway Pos
 
 from webapp.errors import Weigering
 from webapp.plannen import regels
-from webapp.plannen.model import Fase, Partij, Plan, Planversie, Tafel
+from webapp.plannen.model import Fase, Plan, Planversie, Tafel
 from webapp.plannen.uitwisseling import importeer, naar_json, pakket, uit_bestand
 from webapp.werksessies import annotaties
 from webapp.werksessies.afspraken import Gebieden
@@ -87,6 +87,7 @@ def wijzig(opslag: Opslag, versie_id: int, functie, *args):
 
 
 BEKEND: set[str] = set()
+"""The demo kaart's codes, filled once by the fixture below, so the helpers above need not carry them."""
 
 
 @pytest.fixture(scope="module", autouse=True)
