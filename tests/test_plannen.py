@@ -191,6 +191,18 @@ def test_parties_and_their_role_per_phase_make_each_phases_wie(opslag):
               "Kies het domein van de partij: gemeente, woningcorporatie")
     geweigerd(opslag, lambda s: regels.voeg_partij_toe(s, s.get(Planversie, plan), {**CORPORATIE, "naam": ""}),
               "Noem de organisatie")
+    geweigerd(opslag, lambda s: regels.werk_partij_bij(s, s.get(Planversie, plan), gemeente, {"niveau": "x"}),
+              "Kies het niveau van de partij: bestuurlijk, werkorganisatie")
+    wijzig(opslag, plan, regels.werk_partij_bij, gemeente, {"functie": "Beleidsadviseur"})
+    tafel = wijzig(opslag, plan, regels.voeg_tafel_toe, {**TAFEL, "leden": [corporatie, gemeente]}, BEKEND)
+    wijzig(opslag, plan, regels.verwijder_partij, corporatie)
+    with opslag.lees() as s:
+        v = s.get(Planversie, plan)
+        assert [(p.naam, p.functie, [r.fase for r in p.rollen]) for p in v.partijen] == [
+            ("Gemeente Voorbeeld", "Beleidsadviseur", ["kaart"])]
+        assert [lid.partij.naam for lid in s.get(Tafel, tafel).leden] == ["Gemeente Voorbeeld"]
+    geweigerd(opslag, lambda s: regels.verwijder_partij(s, s.get(Planversie, plan), corporatie),
+              "hoort niet bij dit plan")
 
 
 TAFEL = {"naam": "Bestuurlijk overleg wonen en zorg", "soort": "bestuurlijk_overleg", "niveau": "strategisch",
@@ -217,6 +229,10 @@ def test_a_tafel_has_members_of_its_own_plan_only(opslag):
     geweigerd(opslag, tafel_({"niveau": "hoog"}), "Kies het niveau van de tafel: strategisch, tactisch, operationeel")
     geweigerd(opslag, tafel_({"soort": "raad"}), "Kies de soort tafel")
     geweigerd(opslag, tafel_({"gebied": "GM0001"}), "‘GM0001’ is geen gebied")
+    wijzig(opslag, plan, regels.verwijder_tafel, lokaal)
+    with opslag.lees() as s:
+        assert [t.naam for t in s.get(Planversie, plan).tafels] == [TAFEL["naam"]]
+    geweigerd(opslag, lambda s: regels.verwijder_tafel(s, s.get(Planversie, plan), lokaal), "hoort niet bij dit plan")
 
 
 FASE = {"fase": "kaart", "wat": "Een gedeeld beeld van de wijk", "hoe": "Twee werksessies met professionals",
@@ -280,6 +296,11 @@ def test_werksessies_are_linked_to_a_phase_once(opslag):
     geweigerd(opslag, lambda s: regels.koppel_werksessie(s, s.get(Planversie, plan), "kaart", 999999),
               "Deze werksessie bestaat niet")
     geweigerd(opslag, lambda s: regels.koppel_werksessie(s, s.get(Planversie, plan), "fase 9", ws), "Kies een fase")
+    wijzig(opslag, plan, regels.ontkoppel_werksessie, "ervaringsgegevens", ws)
+    with opslag.lees() as s:
+        assert s.get(Fase, fase).sessies == [] and s.get(Werksessie, ws) is not None
+    geweigerd(opslag, lambda s: regels.ontkoppel_werksessie(s, s.get(Planversie, plan), "ervaringsgegevens", ws),
+              "hoort niet bij de fase ervaringsgegevens verzamelen")
 
 
 def volledig_plan(opslag: Opslag) -> tuple[int, int]:
@@ -311,11 +332,14 @@ def test_a_vastgesteld_version_refuses_every_change(opslag):
         assert (v.status, v.vastgesteld_door.naam, v.vastgesteld_op) == ("vastgesteld", TAFEL["naam"],
                                                                          date(2026, 11, 30))
         partij = v.partijen[0].id
+        ws_gekoppeld = v.fasen[1].sessies[0].werksessie_id
     ws = werksessie(opslag)
     pogingen = [(regels.werk_bij, {"titel": "Anders"}, BEKEND), (regels.voeg_partij_toe, CORPORATIE),
                 (regels.zet_rol, partij, "kaart", "adviseren"), (regels.voeg_tafel_toe, TAFEL, BEKEND),
                 (regels.zet_fase, {"fase": "afspraken"}, BEKEND), (regels.koppel_werksessie, "afspraken", ws),
-                (regels.stel_vast, tafel, "2026-12-01")]
+                (regels.stel_vast, tafel, "2026-12-01"), (regels.werk_partij_bij, partij, {"naam": "X"}),
+                (regels.verwijder_partij, partij), (regels.verwijder_tafel, tafel),
+                (regels.ontkoppel_werksessie, "ervaringsgegevens", ws_gekoppeld)]
     for functie, *args in pogingen:
         assert geweigerd(opslag, lambda s: functie(s, s.get(Planversie, plan), *args), "vastgesteld") == (
             "Versie 1 van dit plan is vastgesteld op 30 november 2026 en verandert niet meer. Maak een nieuwe "

@@ -245,6 +245,27 @@ def voeg_partij_toe(session: Session, versie: Planversie, data: dict) -> Partij:
     return partij
 
 
+def werk_partij_bij(session: Session, versie: Planversie, partij_id: object, data: dict) -> Partij:
+    """Change a party's name, domain, level or function: only the fields given; its roles stay."""
+    vereis_concept(versie)
+    partij = _partij(versie, partij_id)
+    huidig = {k: getattr(partij, k) for k in ("naam", "domein", "niveau", "functie")}
+    for k, v in lees_partij({**huidig, **data}).items():
+        setattr(partij, k, v)
+    _gewijzigd(session, versie)
+    return partij
+
+
+def verwijder_partij(session: Session, versie: Planversie, partij_id: object) -> None:
+    """Take a party out of the plan, with its roles and its seats at the tafels."""
+    vereis_concept(versie)
+    partij = _partij(versie, partij_id)
+    for tafel in versie.tafels:
+        tafel.leden[:] = [lid for lid in tafel.leden if lid.partij_id != partij.id]
+    versie.partijen.remove(partij)
+    _gewijzigd(session, versie)
+
+
 def _partij(versie: Planversie, partij_id: object) -> Partij:
     rij = velden.rij_id(partij_id)
     partij = next((p for p in versie.partijen if p.id == rij), None)
@@ -290,6 +311,16 @@ def voeg_tafel_toe(session: Session, versie: Planversie, data: dict, bekend: Col
     return tafel
 
 
+def verwijder_tafel(session: Session, versie: Planversie, tafel_id: object) -> None:
+    vereis_concept(versie)
+    rij = velden.rij_id(tafel_id)
+    tafel = next((t for t in versie.tafels if t.id == rij), None)
+    if tafel is None:
+        raise Weigering("Deze tafel hoort niet bij dit plan.", 404)
+    versie.tafels.remove(tafel)
+    _gewijzigd(session, versie)
+
+
 def zet_fase(session: Session, versie: Planversie, data: dict, bekend: Collection[str]) -> Fase:
     """Describe a phase (WAT, HOE, WAAROM, WAAR, WANNEER, status), new or again; its milestones are replaced
     when given, else kept and held against the new dates."""
@@ -324,6 +355,19 @@ def koppel_werksessie(session: Session, versie: Planversie, fase: object, werkse
         versie.fasen.append(rij_fase)
     if all(s.werksessie_id != rij for s in rij_fase.sessies):
         rij_fase.sessies.append(Fasesessie(werksessie_id=rij))
+    _gewijzigd(session, versie)
+    return rij_fase
+
+
+def ontkoppel_werksessie(session: Session, versie: Planversie, fase: object, werksessie_id: object) -> Fase:
+    """Take a werksessie out of a phase (the werksessie itself stays as it is)."""
+    vereis_concept(versie)
+    fase = velden.keuze(fase, FASEN_PLAN, "Kies een fase")
+    rij = velden.rij_id(werksessie_id)
+    rij_fase = next((f for f in versie.fasen if f.fase == fase), None)
+    if rij_fase is None or all(s.werksessie_id != rij for s in rij_fase.sessies):
+        raise Weigering(f"Deze werksessie hoort niet bij de fase {FASEN_PLAN[fase].lower()}.", 404)
+    rij_fase.sessies[:] = [s for s in rij_fase.sessies if s.werksessie_id != rij]
     _gewijzigd(session, versie)
     return rij_fase
 
