@@ -311,14 +311,22 @@ def voeg_tafel_toe(session: Session, versie: Planversie, data: dict, bekend: Col
     return tafel
 
 
-def verwijder_tafel(session: Session, versie: Planversie, tafel_id: object) -> None:
-    vereis_concept(versie)
+def _tafel(versie: Planversie, tafel_id: object, melding: str) -> Tafel:
     rij = velden.rij_id(tafel_id)
     tafel = next((t for t in versie.tafels if t.id == rij), None)
     if tafel is None:
-        raise Weigering("Deze tafel hoort niet bij dit plan.", 404)
-    versie.tafels.remove(tafel)
+        raise Weigering(melding, 404)
+    return tafel
+
+
+def verwijder_tafel(session: Session, versie: Planversie, tafel_id: object) -> None:
+    vereis_concept(versie)
+    versie.tafels.remove(_tafel(versie, tafel_id, "Deze tafel hoort niet bij dit plan."))
     _gewijzigd(session, versie)
+
+
+def _fase(versie: Planversie, fase: str) -> Fase | None:
+    return next((f for f in versie.fasen if f.fase == fase), None)
 
 
 def zet_fase(session: Session, versie: Planversie, data: dict, bekend: Collection[str]) -> Fase:
@@ -326,7 +334,7 @@ def zet_fase(session: Session, versie: Planversie, data: dict, bekend: Collectio
     when given, else kept and held against the new dates."""
     vereis_concept(versie)
     kolommen, mijlpalen = lees_fase(data, bekend)
-    fase = next((f for f in versie.fasen if f.fase == kolommen["fase"]), None)
+    fase = _fase(versie, kolommen["fase"])
     if mijlpalen is None and fase is not None:
         for m in fase.mijlpalen:
             controleer_mijlpaal(m.datum, m.omschrijving, kolommen["begin"], kolommen["einde"])
@@ -349,7 +357,7 @@ def koppel_werksessie(session: Session, versie: Planversie, fase: object, werkse
     rij = velden.rij_id(werksessie_id)
     if rij is None or session.get(Werksessie, rij) is None:
         raise Weigering("Deze werksessie bestaat niet. Kies een werksessie uit de lijst.", 404)
-    rij_fase = next((f for f in versie.fasen if f.fase == fase), None)
+    rij_fase = _fase(versie, fase)
     if rij_fase is None:
         rij_fase = Fase(fase=fase, status="gepland")
         versie.fasen.append(rij_fase)
@@ -364,7 +372,7 @@ def ontkoppel_werksessie(session: Session, versie: Planversie, fase: object, wer
     vereis_concept(versie)
     fase = velden.keuze(fase, FASEN_PLAN, "Kies een fase")
     rij = velden.rij_id(werksessie_id)
-    rij_fase = next((f for f in versie.fasen if f.fase == fase), None)
+    rij_fase = _fase(versie, fase)
     if rij_fase is None or all(s.werksessie_id != rij for s in rij_fase.sessies):
         raise Weigering(f"Deze werksessie hoort niet bij de fase {FASEN_PLAN[fase].lower()}.", 404)
     rij_fase.sessies[:] = [s for s in rij_fase.sessies if s.werksessie_id != rij]
@@ -375,10 +383,7 @@ def ontkoppel_werksessie(session: Session, versie: Planversie, fase: object, wer
 def stel_vast(session: Session, versie: Planversie, tafel_id: object, op: object) -> Planversie:
     """Adopt a version: by one of its own tafels, on a day that has been (an adoption is a fact, not a plan)."""
     vereis_concept(versie)
-    rij = velden.rij_id(tafel_id)
-    tafel = next((t for t in versie.tafels if t.id == rij), None)
-    if tafel is None:
-        raise Weigering("Kies de tafel van dit plan die het vaststelt.", 404)
+    tafel = _tafel(versie, tafel_id, "Kies de tafel van dit plan die het vaststelt.")
     dag = velden.dag(op, "vastgesteld op")
     if dag > date.today():
         raise Weigering(f"De datum van vaststelling ({datum(dag)}) ligt in de toekomst. Stel het plan vast op of "
