@@ -8,7 +8,10 @@ the engine knows (``$select``) and only the region's names (v3: the
 WijkenEnBuurten dimension filtered on the region's keys, never all of it), in as many requests as keep every URL below
 ``layers._odata.MAX_URL`` characters, follows the feed's next links, and hands
 canonical rows to ``kaart.normaliseren``. Gemeente codes are validated before
-they are put into a filter, so no user text reaches a query.
+they are put into a filter, so no user text reaches a query. Where the table has
+CBS's change code of each area (``indelingswijziging``: 1 unchanged since the year
+before, 2 new code with the same boundary, 3 boundary changed), the rows carry it,
+so a range of years can tell a redrawn area from an unchanged one (``layers.cbs_pdok``).
 
 OData v3 (``opendata.cbs.nl/ODataFeed``, :class:`FeedV3` here) is the default;
 v4 (``layers.cbs_v4``) is chosen with ``odata="v4"``, and used by itself when v3
@@ -275,8 +278,9 @@ class Kwb:
         Returns
         -------
         (rows, normalisatie, info)
-            The canonical rows (see ``kaart.normaliseren``), what normalising did,
-            and the source description for the kaart's metadata.
+            The canonical rows (see ``kaart.normaliseren``; with the column ``indelingswijziging``
+            where the table has CBS's change code), what normalising did, and the source
+            description for the kaart's metadata.
 
         Raises
         ------

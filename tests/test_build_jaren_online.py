@@ -17,7 +17,7 @@ from fakes import kwb_2022, kwb_2023, serve_pdok
 
 from commando.cli import cli
 from kaart import reeksen
-from kaart.harmonisatie import OPGETELD
+from kaart.harmonisatie import GESCHAT, OPGETELD
 from kaart.jaargangen import HARMONISATIE
 from kaart.kaartbestand import read_kaart
 
@@ -127,3 +127,28 @@ def test_a_range_cbs_cannot_serve_is_refused_before_any_request(http_mock, tmp_p
     assert woorden in result.output + str(result.exception)
     assert len(http_mock.calls) == 0
     assert not out.exists()
+
+
+def test_an_older_year_pdok_serves_gets_its_outlines(http_mock, shared_file, tmp_path):
+    """2023-2024: PDOK serves both years, so 2023 is read with its outlines, for the harmonisation to compare."""
+    from fakes import kwb_2024
+
+    kwb_2023().serve_v3(http_mock)
+    kwb_2024(shared_file).serve_v3(http_mock)
+    serve_pdok(http_mock, 2023)
+    serve_pdok(http_mock, 2024)
+    out = tmp_path / "x.gpkg"
+    result = CliRunner().invoke(cli, ["build", "--jaar", "2023-2024", "-g", "GM0505", "--uit", str(out)])
+
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert not [c for c in http_mock.calls if isinstance(c.response, Exception)]
+    pdok = {urlsplit(c.request.url).path.split("/")[2] for c in http_mock.calls if "api.pdok.nl" in c.request.url}
+    assert pdok == {"wijken-en-buurten-2023", "wijken-en-buurten-2024"}
+    assert "[7/7]" in result.stderr  # 3 steps a year, PDOK's included, and the assembly
+    kaart = read_kaart(out)
+    assert reeksen.jaren(kaart) == [2023, 2024]
+    # PDOK's 2023 outline of BU05050101 is lower than 2024's by a strip of 20 m: with 2023's outlines the
+    # harmonisation sees the boundary change and redistributes (without them it would take the code as is)
+    tabel = reeksen.reeksen(kaart)
+    buurt = tabel[(tabel["niveau"] == "buurt") & (tabel["code"] == "BU05050101") & (tabel["jaar"] == 2023)]
+    assert len(buurt) and set(buurt["status"]) == {GESCHAT}
