@@ -24,7 +24,7 @@ from kaart.regio import resolve_gemeenten
 from layers import _odata, cbs, pdok
 from layers.bouwbronnen import Bouwbron, Invoer, LetOp, Stap, Vraag, registreer
 from layers.cbs import INDELINGSWIJZIGING
-from layers.regio_indelingen import fusiecodes, splitscodes
+from layers.regio_indelingen import fusiecodes, opgeheven, splitscodes
 
 GRENS_GEWIJZIGD = 3
 """CBS's ``indelingswijziging`` for an area whose boundary changed since the year before."""
@@ -66,7 +66,7 @@ def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
     pdok.dataset(jaar)  # so does a year PDOK has no geometry for, before anything is downloaded
     stap(f"Gemeenten van {jaar} opvragen bij CBS ({kwb.tabel})")
     bekend = kwb.gemeenten()
-    codes = resolve_gemeenten(vraag.gemeenten, bekend)
+    codes = resolve_gemeenten(vraag.gemeenten, bekend, opgeheven(jaar))
     nieuwste = _jaar(kwb, codes, stap)
     gelezen = {j: _jaar(k, _toen(k, codes, jaar, let_op, stap), stap) for j, k in ouder.items()}
     alle = {**gelezen, jaar: nieuwste}
