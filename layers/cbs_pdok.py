@@ -61,7 +61,11 @@ def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
     jaar = vraag.jaar
     sessie = _odata.sessie()
     # Every year's table is known (and --tabel, the newest year's, well-formed) before the first request.
-    ouder = {j: cbs.Kwb(j, odata=vraag.odata, session=sessie) for j in range(vraag.vanaf or jaar, jaar)}
+    try:
+        ouder = {j: cbs.Kwb(j, odata=vraag.odata, session=sessie) for j in range(vraag.vanaf or jaar, jaar)}
+    except InputError as err:
+        raise InputError(err.problem, f"Start the range at {min(cbs.KWB_TABELLEN)} or later; --tabel names the "
+                         "table of the newest year only.") from None
     kwb = cbs.Kwb(jaar, tabel=vraag.tabel, odata=vraag.odata, session=sessie)
     pdok.dataset(jaar)  # so does a year PDOK has no geometry for, before anything is downloaded
     stap(f"Gemeenten van {jaar} opvragen bij CBS ({kwb.tabel})")
