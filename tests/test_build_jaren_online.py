@@ -60,6 +60,8 @@ def test_both_years_are_read_from_their_own_tables_and_nothing_else(gebouwd):
     pdok = {urlsplit(url).path.split("/")[2] for url, _ in calls if "api.pdok.nl" in url}
     assert pdok == {"wijken-en-buurten-2023"}  # PDOK serves no 2022: that year goes without outlines
     assert reeksen.jaren(kaart) == [2022, 2023]
+    bronnen = kaart.metadata["bronnen"]  # every year's table is named, with its year
+    assert sorted((b["tabel"], b["jaar"]) for b in bronnen if "tabel" in b) == [("85318NED", 2022), ("85618NED", 2023)]
     stappen = [regel for regel in result.stderr.splitlines() if regel.startswith("[")]
     assert stappen[-1].startswith("[6/6]") and len(stappen) == 6  # 3 for 2023, 2 for 2022, the assembly
 
