@@ -1,7 +1,7 @@
 """A fake CBS (OData v3 and v4) and a fake PDOK server, answering in the services' shapes.
 
-The fake CBS serves a KWB table from its DataProperties (2024: CBS's real ones, read
-from ../shared/data at test time) and a list of areas, and generates each cell from
+The fake CBS serves a KWB table from its DataProperties (2024, and 2022 in its shape: CBS's
+real 2024 ones, read from ../shared/data at test time) and a list of areas, and generates each cell from
 its area code and key (:func:`cbs_waarde`), so a test can compute what must arrive;
 see tests/fixtures/cbs/README.md. The fake PDOK server answers from the pages in
 tests/fixtures/pdok.
