@@ -6,6 +6,7 @@ Tests that need ../shared/data skip with a reason where it is absent; under CI
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 
@@ -111,10 +112,11 @@ def fake_pdok(http_mock):
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
     """Debian's headless chromium through playwright (never ``playwright install``, which cannot download here);
-    skips without it, or fails when the CI environment variable is set."""
+    skips without it, or fails when the CI environment variable is set. One browser for the whole run: each
+    test opens its own context (cookies, storage, viewport), so tests share nothing but the process."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser tests"
         if os.environ.get("CI"):
@@ -127,3 +129,38 @@ def chromium():
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield browser
         browser.close()
+
+
+# --- Speed: what every test would otherwise repeat ----------------------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def _locatiezoeker_niet_voorbereiden():
+    """The apps of the tests skip the locatiezoeker's warm-up at start-up (webapp ``LOCATIEZOEKER_VOORBEREIDEN``):
+    some forty apps would each measure every woonvorm in a background thread, seconds of CPU taken from the
+    tests. A page that needs the measurements makes them on its first request, as it does without the
+    warm-up; a test of the warm-up itself passes ``LOCATIEZOEKER_VOORBEREIDEN=True`` (test_locaties_browser)."""
+    import webapp
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(webapp.STANDAARDEN, "LOCATIEZOEKER_VOORBEREIDEN", False)
+        yield
+
+
+@pytest.fixture(scope="session")
+def drechtsteden_2023(shared_file):
+    """A function giving the real Drechtsteden kaart of 2023 (the shared buurten file, its seven gemeenten): built
+    once per run, on the first call, a fresh deep copy on every call, so a test may add to it (facilities)."""
+    gebouwd = []
+
+    def kaart():
+        if not gebouwd:
+            from kaart.bouwen import Bron, build_kaart
+            from layers.bestanden import load_bestand
+
+            lagen = load_bestand(shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"), jaar=2023)
+            gebouwd.append(build_kaart(
+                [Bron(laag.rijen, laag.info, niet_geplaatst=laag.normalisatie.niet_geplaatst) for laag in lagen],
+                gemeenten=["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"], jaar=2023,
+                titel="Drechtsteden", bron="bestanden"))
+        return copy.deepcopy(gebouwd[0])
+    return kaart

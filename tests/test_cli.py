@@ -31,6 +31,20 @@ def assert_clean_failure(result):
     assert result.stderr.strip().splitlines()[-1].startswith("fout:")
 
 
+@pytest.fixture(scope="module")
+def demo_gebouwd(tmp_path_factory) -> Path:
+    """The demo kaart built once by ``kaart demo --alleen-bouwen`` for the tests of this module that use one."""
+    kaart = tmp_path_factory.mktemp("cli-demo") / "demo.gpkg"
+    assert run("demo", "--alleen-bouwen", "-o", kaart).returncode == 0
+    return kaart
+
+
+@pytest.fixture
+def demo_gpkg(tmp_path, demo_gebouwd) -> Path:
+    """A copy of ``demo_gebouwd`` as demo.gpkg in the test's ``tmp_path``, for the test to read or change."""
+    return Path(shutil.copyfile(demo_gebouwd, tmp_path / "demo.gpkg"))
+
+
 def test_build_from_real_files_then_info(shared_file, tmp_path):
     out = tmp_path / "drechtsteden.gpkg"
     result = run("build", "-b", shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"),
@@ -101,9 +115,8 @@ def test_no_network_is_a_clear_error_and_writes_nothing(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_drukpunten_ranks_with_reasons_and_writes_excel_csv(tmp_path):
-    kaart = tmp_path / "demo.gpkg"
-    assert run("demo", "--alleen-bouwen", "-o", kaart).returncode == 0
+def test_drukpunten_ranks_with_reasons_and_writes_excel_csv(tmp_path, demo_gpkg):
+    kaart = demo_gpkg
     result = run("drukpunten", kaart, "--top", "5", "--csv", tmp_path / "lijst.csv")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -118,9 +131,8 @@ def test_drukpunten_ranks_with_reasons_and_writes_excel_csv(tmp_path):
     assert "Ouderen langer thuis" in other.stdout and other.stdout.count("\n") >= 4
 
 
-def test_drukpunten_bad_profile_is_a_clear_error(tmp_path):
-    kaart = tmp_path / "demo.gpkg"
-    run("demo", "--alleen-bouwen", "-o", kaart)
+def test_drukpunten_bad_profile_is_a_clear_error(tmp_path, demo_gpkg):
+    kaart = demo_gpkg
     assert_clean_failure(result := run("drukpunten", kaart, "--profiel", "onbekend"))
     assert "gezinnen" in result.stderr
     assert_clean_failure(result := run("drukpunten", kaart, "--gewicht", "bevolkingsdichtheid=2"))
@@ -129,9 +141,8 @@ def test_drukpunten_bad_profile_is_a_clear_error(tmp_path):
     assert "INDICATOR=GEWICHT" in result.stderr
 
 
-def test_drukpunten_with_user_set_weights_ranks_differently(tmp_path):
-    kaart = tmp_path / "demo.gpkg"
-    run("demo", "--alleen-bouwen", "-o", kaart)
+def test_drukpunten_with_user_set_weights_ranks_differently(tmp_path, demo_gpkg):
+    kaart = demo_gpkg
     assert run("drukpunten", kaart, "--profiel", "gezinnen", "--csv", tmp_path / "a.csv").returncode == 0
     weighted = run("drukpunten", kaart, "--profiel", "gezinnen", "--gewicht", "jeugdzorg_per_1000=0",
                    "--gewicht", "aandeel_65plus=6", "--csv", tmp_path / "b.csv")
@@ -163,9 +174,8 @@ def test_without_gemeente_the_region_is_where_the_finest_level_is(shared_file, t
     assert "Drukpunten (profiel algemeen)" in info
 
 
-def test_voorzieningen_import_reports_bad_lines_and_loads_the_rest(tmp_path):
-    kaart_pad = tmp_path / "demo.gpkg"
-    assert run("demo", "--alleen-bouwen", "-o", kaart_pad).returncode == 0
+def test_voorzieningen_import_reports_bad_lines_and_loads_the_rest(tmp_path, demo_gpkg):
+    kaart_pad = demo_gpkg
     before = len(read_kaart(kaart_pad).extra["voorzieningen"])
     lijst = tmp_path / "apotheken.csv"
     # The demo region lies in the Markermeer, around 5.2 E, 52.55 N.
@@ -183,9 +193,8 @@ def test_voorzieningen_import_reports_bad_lines_and_loads_the_rest(tmp_path):
     assert "voorzieningen" in run("info", kaart_pad).stdout
 
 
-def test_voorzieningen_import_of_a_bad_file_changes_nothing(tmp_path):
-    kaart_pad = tmp_path / "demo.gpkg"
-    assert run("demo", "--alleen-bouwen", "-o", kaart_pad).returncode == 0
+def test_voorzieningen_import_of_a_bad_file_changes_nothing(tmp_path, demo_gpkg):
+    kaart_pad = demo_gpkg
     original = kaart_pad.read_bytes()
     lijst = tmp_path / "lijst.csv"
     lijst.write_text("naam,plaats\nA,Dordrecht\n", encoding="utf-8")
@@ -198,9 +207,8 @@ def test_voorzieningen_import_of_a_bad_file_changes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.gpkg", "lijst.csv"]
 
 
-def test_voorzieningen_osm_without_network_is_a_clear_error(tmp_path):
-    kaart_pad = tmp_path / "demo.gpkg"
-    assert run("demo", "--alleen-bouwen", "-o", kaart_pad).returncode == 0
+def test_voorzieningen_osm_without_network_is_a_clear_error(tmp_path, demo_gpkg):
+    kaart_pad = demo_gpkg
     original = kaart_pad.read_bytes()
     result = run("voorzieningen", "osm", kaart_pad)
     assert_clean_failure(result)

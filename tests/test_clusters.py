@@ -86,15 +86,11 @@ def test_row_order_changes_no_cluster_statistic(demo_kaart):
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_drechtsteden_has_a_drukpuntgebied_across_gemeente_borders(shared_file):
+def test_drechtsteden_has_a_drukpuntgebied_across_gemeente_borders(drechtsteden_2023):
     """The real 2023 buurten carry the 'bevolking' profile: one group of adjacent drukpunten beats chance."""
-    from kaart.bouwen import Bron, build_kaart
     from kaart.drukpunten import analyseer
-    from layers.bestanden import load_bestand
 
-    lagen = load_bestand(shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"), jaar=2023)
-    kaart = build_kaart([Bron(l.rijen, l.info) for l in lagen], gemeenten=["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"],
-                        jaar=2023, titel="Drechtsteden", bron="bestanden")
+    kaart = drechtsteden_2023()
     analyse = analyseer(kaart.gebieden, "Drechtsteden", "bevolking")
     gebieden = analyse.drukpuntgebieden
     assert len(gebieden) >= 1 and (gebieden["p_waarde"] <= 0.05).all()

@@ -26,8 +26,8 @@ def _kaart(shared_file, *files, jaar=2023):
 
 
 @pytest.fixture(scope="module")
-def buurten_only(shared_file):
-    return _kaart(shared_file, BUURTEN_2023)
+def buurten_only(drechtsteden_2023):
+    return drechtsteden_2023()
 
 
 @pytest.fixture(scope="module")

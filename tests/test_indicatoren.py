@@ -6,11 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kaart.bouwen import Bron, build_kaart
 from kaart.gebieden import aggregate
 from kaart.indicatoren import AFGELEID, afgeleid_uit_percentage, catalogus, teller_noemer, waarden
 from kaart.waarden import SENTINEL_MAX
-from layers.bestanden import load_bestand
 
 DRECHTSTEDEN = ["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"]
 BUURTEN_2023 = "drechtsteden_2023/buurten_2023_drechtsteden.geojson"
@@ -59,10 +57,8 @@ def test_values_under_the_minimum_are_suppressed_and_missing_stays_missing():
 
 
 @pytest.fixture(scope="module")
-def drechtsteden(shared_file):
-    lagen = load_bestand(shared_file(BUURTEN_2023))
-    kaart = build_kaart([Bron(l.rijen, l.info) for l in lagen], gemeenten=DRECHTSTEDEN, jaar=2023,
-                        titel="Drechtsteden", bron="bestanden")
+def drechtsteden(shared_file, drechtsteden_2023):
+    kaart = drechtsteden_2023()
     raw = json.loads(shared_file(BUURTEN_2023).read_text(encoding="utf-8"))["features"]
     return kaart, [f["properties"] for f in raw]
 

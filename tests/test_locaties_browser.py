@@ -16,6 +16,12 @@ pytestmark = pytest.mark.browser
 KANDIDATEN = ".kandidatenlijst > li.kandidaat"
 
 
+@pytest.fixture(scope="module")
+def site_config() -> dict:
+    """The app as in production: measuring every woonvorm in the background at start-up, while the pages ask."""
+    return {"LOCATIEZOEKER_VOORBEREIDEN": True}
+
+
 def _pagina(chromium, breedte: int, hoogte: int):
     return gesloten_pagina(chromium, {"width": breedte, "height": hoogte})
 

@@ -15,14 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from kaart.bouwen import Bron, build_kaart
 from kaart.errors import InputError
 from kaart.locaties import load_locaties
 from kaart.locatiezoeker import beoordeel, meet, verklaar
 from kaart.raster import raster
 from kaart.voorzieningen import voeg_toe
 from kaart.woonvormen import MAX_AFSTAND_M, lees, woonvorm, woonvormen
-from layers.bestanden import load_bestand
 from layers.voorzieningen import load_voorzieningen
 
 DRECHTSTEDEN = ["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"]
@@ -390,10 +388,9 @@ def test_user_settings_are_checked():
 # --- real data -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def drechtsteden(shared_file):
+def drechtsteden(shared_file, drechtsteden_2023):
     """The real Drechtsteden buurten 2023 with the real hospitals imported (the only facilities on record)."""
-    bronnen = [Bron(laag.rijen, laag.info) for laag in load_bestand(shared_file(BUURTEN_2023), jaar=2023)]
-    kaart = build_kaart(bronnen, gemeenten=DRECHTSTEDEN, jaar=2023, titel="Drechtsteden", bron="bestanden")
+    kaart = drechtsteden_2023()
     gelezen = load_voorzieningen(shared_file(ZIEKENHUIZEN), categorie="ziekenhuis")
     voeg_toe(kaart, gelezen.punten, gelezen.info["bron"])
     return kaart

@@ -282,18 +282,13 @@ def test_the_settings_travel_with_the_table(demo_kaart):
     assert zonder["instelling_minimum_per_jaar"] == "geen" and "voorzieningenlaag" not in zonder["instelling_bron"]
 
 
-def test_drechtsteden_real_households_fifty_a_year(shared_file):
+def test_drechtsteden_real_households_fifty_a_year(shared_file, drechtsteden_2023):
     """The seven Drechtsteden gemeenten of the real 2023 buurt file: 50 units a year, recomputed here from the
     raw GeoJSON household counts (strings; -99999999 is missing) with exact fractions and largest remainder."""
     import json
 
-    from kaart.bouwen import Bron, build_kaart
-    from layers.bestanden import load_bestand
-
     pad = shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson")
-    gemeenten = ["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"]
-    kaart = build_kaart([Bron(laag.rijen, laag.info) for laag in load_bestand(pad, jaar=2023)],
-                        gemeenten=gemeenten, jaar=2023, titel="Drechtsteden", bron="bestanden")
+    kaart = drechtsteden_2023()
     huishoudens: dict[str, int] = {}
     for feature in json.loads(pad.read_text(encoding="utf-8"))["features"]:
         p = feature["properties"]

@@ -8,12 +8,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from kaart.bouwen import Bron, build_kaart
 from kaart.errors import InputError
 from kaart.kaartbestand import Kaart
 from kaart.categorieen import categorieen
 from kaart.voorzieningen import BIJZONDERE_WOONVORMEN, RAND_M, regiovorm, tellingen, voeg_toe
-from layers.bestanden import load_bestand
 from layers.voorzieningen import load_voorzieningen, parse_kolommen
 
 DRECHTSTEDEN = ["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"]
@@ -22,10 +20,9 @@ ZIEKENHUIZEN = "drechtsteden_2023/ziekenhuizen_poliklinieken_drechtsteden_e.o.ge
 
 
 @pytest.fixture(scope="module")
-def drechtsteden(shared_file):
+def drechtsteden(shared_file, drechtsteden_2023):
     """The real Drechtsteden buurten 2023 as a kaart, with the real hospital points imported."""
-    bronnen = [Bron(laag.rijen, laag.info) for laag in load_bestand(shared_file(BUURTEN_2023), jaar=2023)]
-    kaart = build_kaart(bronnen, gemeenten=DRECHTSTEDEN, jaar=2023, titel="Drechtsteden", bron="bestanden")
+    kaart = drechtsteden_2023()
     gelezen = load_voorzieningen(shared_file(ZIEKENHUIZEN), categorie="ziekenhuis")
     buiten = voeg_toe(kaart, gelezen.punten, gelezen.info["bron"])
     return kaart, gelezen, buiten

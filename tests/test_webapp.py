@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -236,6 +237,27 @@ def test_kaart_path_from_environment(monkeypatch, demo_kaart_pad, tmp_path):
     monkeypatch.setenv("KAART_PAD", str(demo_kaart_pad))
     app = create_app(instance_path=tmp_path)
     assert staat(app).kaart.metadata["fictief"] is True
+
+
+def test_the_locatiezoeker_is_measured_at_start_up_unless_turned_off(demo_kaart_pad, tmp_path):
+    """On (production's default), every woonvorm is measured in the background; off (most test apps), nothing
+    is measured until a page asks."""
+    from kaart.woonvormen import woonvormen
+
+    def zoeker(aan: bool):
+        app = create_app({"KAART_PAD": demo_kaart_pad, "LOCATIEZOEKER_VOORBEREIDEN": aan},
+                         instance_path=tmp_path / str(aan))
+        return staat(app).locatiezoeker
+
+    def gemeten(z) -> list[str]:
+        return [naam for naam in woonvormen() if (naam, None) in z.metingen]
+
+    aan, uit = zoeker(True), zoeker(False)
+    tot = time.monotonic() + 300
+    while gemeten(aan) != list(woonvormen()) and time.monotonic() < tot:
+        time.sleep(0.1)
+    assert gemeten(aan) == list(woonvormen())
+    assert gemeten(uit) == []
 
 
 def test_no_kaart_is_a_clear_error(monkeypatch, tmp_path):

@@ -18,6 +18,11 @@ Settings:
     accepted host name and the Secure cookie follow from it; see ``webapp.kopregels``.
 ``LOCATIESERVER_URL``, ``LOCATIESERVER_TIMEOUT``
     Search by address and postcode through PDOK's Locatieserver (empty URL: off); see ``webapp.adressen``.
+``LOCATIEZOEKER_VOORBEREIDEN``
+    Whether the app measures the locatiezoeker's candidate sites for every woonvorm in the background at
+    start-up, so the first visit to ``/locaties`` finds its page ready (default: on). Off, the page
+    measures what it shows on its first request; the outcome is the same. The tests turn it off for the
+    many apps that never open that page (a few seconds of CPU each), see ``tests/conftest.py``.
 ``WERKSESSIE_DB``, ``SECRET_KEY``, ``WERKSESSIE_SCHRIJFLIMIET``, ``WERKSESSIE_AANMAAKLIMIET``,
 ``WERKSESSIE_OPENLIMIET``, ``WERKSESSIE_ORGANISATIECODE``
     The werksessie database and its safeguards; see ``webapp.werksessies``.
@@ -59,6 +64,10 @@ from webapp import (
 )
 from webapp.choropleth import MapCache, start_zoom
 
+STANDAARDEN: dict[str, Any] = {"KAART_PAD": None, "NODE_MODULES": str(assets.NODE_MODULES),
+                               "LOCATIEZOEKER_VOORBEREIDEN": True}
+"""The settings' defaults, the first of the sources :func:`create_app` reads (see the module's docstring)."""
+
 
 def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str | os.PathLike | None = None) -> Flask:
     """Create the web app for one built kaart.
@@ -88,7 +97,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     app = Flask(__name__, instance_path=instance, instance_relative_config=True)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(getal=getal, kort=kort, datum=datum, moment=moment)  # as the engine writes them
-    app.config.from_mapping(KAART_PAD=None, NODE_MODULES=str(assets.NODE_MODULES))
+    app.config.from_mapping(STANDAARDEN)
     app.config.from_pyfile("config.py", silent=True)
     if os.environ.get("KAART_PAD"):
         app.config["KAART_PAD"] = os.environ["KAART_PAD"]
@@ -117,7 +126,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     # Simplify each level for the zoom its map opens at, in the background: the first visitor need not wait.
     threading.Thread(target=toestand.geometrie.voorbereid, args=(start_zoom,), daemon=True).start()
     # Likewise the locatiezoeker's measurements per woonvorm: the first visit finds its page ready.
-    threading.Thread(target=toestand.locatiezoeker.voorbereid, daemon=True).start()
+    if app.config["LOCATIEZOEKER_VOORBEREIDEN"]:
+        threading.Thread(target=toestand.locatiezoeker.voorbereid, daemon=True).start()
     app.register_blueprint(kaartpagina.bp)
     app.register_blueprint(gebiedsprofiel.bp)
     app.register_blueprint(zoeken.bp)
