@@ -323,14 +323,23 @@ class Analyse:
     """Per level, the profile's indicators the source lacks (they weigh in, but no area has them)."""
 
 
+def regiocijfers(gemeenten: pd.DataFrame, cat: Catalogus | None = None) -> pd.DataFrame:
+    """The region's figures as one row: its gemeenten's counts summed, ratios and indicators recomputed from
+    them (never CBS's own figure of a gemeente). Apart from :func:`regio` for the region of an older year
+    (``kaart.referentiereeksen``), which needs the figures and not the dissolved outline."""
+    from kaart.gebieden import aggregate
+
+    rij = aggregate(gemeenten.reset_index().assign(regio=REGIOCODE), "regio").copy()  # one block, not a column each
+    rij["cijfers"] = "opgeteld"
+    return rij.join(waarden(rij, cat))
+
+
 def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
     """The region as one area: its gemeenten's counts summed, ratios recomputed, geometry dissolved."""
-    from kaart.gebieden import aggregate, omtrek
+    from kaart.gebieden import omtrek
 
     gemeenten = gebieden["gemeente"]
-    rij = aggregate(gemeenten.reset_index().assign(regio=REGIOCODE), "regio")
-    rij = rij.assign(niveau="regio", naam=naam, jaar=gemeenten["jaar"].iloc[0], cijfers="opgeteld")
-    rij = rij.join(waarden(rij))
+    rij = regiocijfers(gemeenten).assign(niveau="regio", naam=naam, jaar=gemeenten["jaar"].iloc[0])
     import geopandas as gpd
 
     return gpd.GeoDataFrame(rij, geometry=[omtrek(gemeenten.geometry.values)], crs=gemeenten.crs)

@@ -1,0 +1,101 @@
+"""The region's and the Netherlands' figures per year: what an area's course over the years is read against.
+
+An area's series alone says little: is 18% ouderen a rise of the area, or of every area? The gebiedsprofiel
+draws each indicator's series for the area beside its gemeente, the region and the Netherlands, the same
+years for all (issue 17). The region of a year is computed as the region of the kaart's own year is
+(``kaart.drukpunten.regiocijfers``: its gemeenten's counts summed, ratios recomputed) on that year's figures
+(``reeksen.in_jaar``); the Netherlands of a year is the national row kept with it (``jaargangen.NEDERLAND``),
+the kaart's own year that of the table ``nederland``, both as the profile shows them for today.
+
+Each value carries a status as an area's does: the region's is the weakest of its gemeenten's figures (a
+region summed over an estimated gemeente is an estimate). A figure the kaart's own table lacks for some
+gemeente was filled from an older year (``jaargangen.vul_aan``); the region has no value of the kaart's year
+for it then, as an area has none (``reeksen.van_gebied``): the older year is in the series already.
+
+Summing every gemeente for every year takes a moment, so the web app does it once (``Staat.referentiereeksen``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from kaart import reeksen
+from kaart.drukpunten import regiocijfers
+from kaart.indicatoren import PREFIX
+from kaart.jaargangen import NEDERLAND, OPGETELD_LAND, rang
+from kaart.kaartbestand import Kaart
+from kaart.kolommen import statistic_columns
+
+REGIO = "regio"
+LAND = "nederland"
+_LANG = ["jaar", "kolom", "waarde", "status"]
+
+Reeksen = dict[str, pd.DataFrame]
+"""Per kolom a series as ``reeksen.van_gebied`` gives an area's: index ``jaar``, columns ``waarde`` and ``status``."""
+
+
+def referentiereeksen(kaart: Kaart) -> dict[str, Reeksen]:
+    """The series of the region (``"regio"``) and of the Netherlands (``"nederland"``), per kolom; a reference
+    without any figure has no kolommen."""
+    return {REGIO: per_kolom(regio(kaart)), LAND: per_kolom(nederland(kaart))}
+
+
+def per_kolom(lang: pd.DataFrame) -> Reeksen:
+    """A long table (jaar, kolom, waarde, status) as a series per kolom, oldest year first."""
+    return {kolom: groep.set_index("jaar")[["waarde", "status"]].sort_index()
+            for kolom, groep in lang.groupby("kolom", sort=False)}
+
+
+def regio(kaart: Kaart) -> pd.DataFrame:
+    """The region's value of every figure in every year that has gemeente figures: a row per (jaar, kolom)."""
+    if "gemeente" not in kaart.gebieden:
+        return pd.DataFrame(columns=_LANG)
+    tabel = reeksen.reeksen(kaart)
+    tabel = tabel[tabel["niveau"] == "gemeente"]
+    gemeenten = replace(kaart, gebieden={"gemeente": kaart.gebieden["gemeente"]})  # the region is its gemeenten
+    delen = [_regiojaar(reeksen.in_jaar(gemeenten, int(jaar)), tabel[tabel["jaar"] == jaar])
+             for jaar in sorted(set(tabel["jaar"]) - {kaart.jaar})]
+    delen.append(_eigen_jaar(kaart, tabel[tabel["jaar"] == kaart.jaar]))
+    return pd.concat([d for d in delen if len(d)] or [pd.DataFrame(columns=_LANG)], ignore_index=True)
+
+
+def _regiojaar(kaart: Kaart, statussen: pd.DataFrame, rij: pd.Series | None = None) -> pd.DataFrame:
+    """The region of one year (``rij``, or computed from the kaart's gemeenten) as long rows, each value with
+    the weakest status of its gemeenten's figures (``statussen``: that year's gemeente rows of the series)."""
+    if rij is None:
+        rij = regiocijfers(kaart.gebieden["gemeente"], kaart.catalogus).iloc[0]
+    lang = _als_lang(rij, kaart.jaar)
+    zwakste = (statussen.assign(rang=statussen["status"].map(rang)).sort_values("rang")
+               .drop_duplicates("kolom", keep="last").set_index("kolom")["status"])
+    return lang.assign(status=lang["kolom"].map(zwakste).fillna(reeksen.OFFICIEEL))
+
+
+def _eigen_jaar(kaart: Kaart, statussen: pd.DataFrame) -> pd.DataFrame:
+    """The region of the kaart's own year as the profile shows it (the kaart's region layer), without the
+    figures some gemeente has from an older year only."""
+    eigen = _regiojaar(kaart, statussen, None if kaart.regio is None else kaart.regio.iloc[0])
+    volledig = [k for k in eigen["kolom"] if (reeksen.jaar_van(kaart, "gemeente", k) == kaart.jaar).all()]
+    return eigen[eigen["kolom"].isin(volledig)]
+
+
+def nederland(kaart: Kaart) -> pd.DataFrame:
+    """The Netherlands' value of every figure per year: the national rows of older years, and the kaart's
+    own year from its table ``nederland`` (CBS's national row, or one summed from every gemeente)."""
+    tabel = reeksen.reeksen(kaart)
+    rijen = tabel[(tabel["niveau"] == NEDERLAND[0]) & (tabel["code"] == NEDERLAND[1])][_LANG]
+    eigen = kaart.tabellen.get("nederland")
+    if eigen is None or not len(eigen) or kaart.jaar in set(rijen["jaar"]):
+        return rijen.reset_index(drop=True)
+    rij = eigen.iloc[0]
+    jaar = _als_lang(rij, kaart.jaar).assign(
+        status=OPGETELD_LAND if rij.get("cijfers") == "opgeteld" else reeksen.OFFICIEEL)
+    return pd.concat([d for d in (rijen, jaar) if len(d)], ignore_index=True)
+
+
+def _als_lang(rij: pd.Series, jaar: int) -> pd.DataFrame:
+    """One row's statistics and indicators that have a value, as (jaar, kolom, waarde) rows."""
+    kolommen = [*statistic_columns(rij.to_frame().T), *(k for k in rij.index if str(k).startswith(PREFIX))]
+    waarden = pd.to_numeric(rij[kolommen], errors="coerce").dropna()
+    return pd.DataFrame({"jaar": int(jaar), "kolom": waarden.index, "waarde": waarden.to_numpy(dtype=float)})
