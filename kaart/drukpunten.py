@@ -329,8 +329,7 @@ def regiocijfers(gemeenten: pd.DataFrame, cat: Catalogus | None = None) -> pd.Da
     (``kaart.referentiereeksen``), which needs the figures and not the dissolved outline."""
     from kaart.gebieden import aggregate
 
-    rij = aggregate(gemeenten.reset_index().assign(regio=REGIOCODE), "regio").copy()  # one block, not a column each
-    rij["cijfers"] = "opgeteld"
+    rij = aggregate(gemeenten.reset_index().copy().assign(regio=REGIOCODE), "regio").assign(cijfers="opgeteld")
     return rij.join(waarden(rij, cat))
 
 

@@ -69,7 +69,7 @@ def _regiojaar(kaart: Kaart, statussen: pd.DataFrame, rij: pd.Series | None = No
     lang = _als_lang(rij, kaart.jaar)
     zwakste = (statussen.assign(rang=statussen["status"].map(rang)).sort_values("rang")
                .drop_duplicates("kolom", keep="last").set_index("kolom")["status"])
-    return lang.assign(status=lang["kolom"].map(zwakste).fillna(reeksen.OFFICIEEL))
+    return lang.assign(status=[zwakste.get(k, reeksen.OFFICIEEL) for k in lang["kolom"]])
 
 
 def _eigen_jaar(kaart: Kaart, statussen: pd.DataFrame) -> pd.DataFrame:
