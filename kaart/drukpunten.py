@@ -323,13 +323,16 @@ class Analyse:
     """Per level, the profile's indicators the source lacks (they weigh in, but no area has them)."""
 
 
-def regiocijfers(gemeenten: pd.DataFrame, cat: Catalogus | None = None) -> pd.DataFrame:
+def regiocijfers(gemeenten: pd.DataFrame, cat: Catalogus | None = None, per: str | None = None) -> pd.DataFrame:
     """The region's figures as one row: its gemeenten's counts summed, ratios and indicators recomputed from
-    them (never CBS's own figure of a gemeente). Apart from :func:`regio` for the region of an older year
-    (``kaart.referentiereeksen``), which needs the figures and not the dissolved outline."""
+    them (never CBS's own figure of a gemeente); with ``per``, a row per value of that column (the gemeenten
+    of several years stacked, ``kaart.referentiereeksen``: one pass, not one per year). Apart from
+    :func:`regio`, as those need the figures and not the dissolved outline."""
     from kaart.gebieden import aggregate
 
-    rij = aggregate(gemeenten.reset_index().copy().assign(regio=REGIOCODE), "regio").assign(cijfers="opgeteld")
+    rijen = gemeenten.reset_index().copy()
+    rijen["regio"] = rijen[per] if per else REGIOCODE
+    rij = aggregate(rijen, "regio").assign(cijfers="opgeteld")
     return rij.join(waarden(rij, cat))
 
 

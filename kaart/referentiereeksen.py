@@ -55,18 +55,19 @@ def regio(kaart: Kaart) -> pd.DataFrame:
     tabel = reeksen.reeksen(kaart)
     tabel = tabel[tabel["niveau"] == "gemeente"]
     gemeenten = replace(kaart, gebieden={"gemeente": kaart.gebieden["gemeente"]})  # the region is its gemeenten
-    delen = [_regiojaar(reeksen.in_jaar(gemeenten, int(jaar)), tabel[tabel["jaar"] == jaar])
-             for jaar in sorted(set(tabel["jaar"]) - {kaart.jaar})]
-    delen.append(_eigen_jaar(kaart, tabel[tabel["jaar"] == kaart.jaar]))
+    eerder = sorted(set(tabel["jaar"]) - {kaart.jaar})
+    delen = [_eigen_jaar(kaart, tabel[tabel["jaar"] == kaart.jaar])]
+    if eerder:
+        gestapeld = pd.concat([reeksen.in_jaar(gemeenten, int(j)).gebieden["gemeente"].assign(_jaar=int(j))
+                               for j in eerder])
+        rijen = regiocijfers(gestapeld, kaart.catalogus, per="_jaar")
+        delen += [_met_status(_als_lang(rijen.loc[j], j), tabel[tabel["jaar"] == j]) for j in eerder]
     return pd.concat([d for d in delen if len(d)] or [pd.DataFrame(columns=_LANG)], ignore_index=True)
 
 
-def _regiojaar(kaart: Kaart, statussen: pd.DataFrame, rij: pd.Series | None = None) -> pd.DataFrame:
-    """The region of one year (``rij``, or computed from the kaart's gemeenten) as long rows, each value with
-    the weakest status of its gemeenten's figures (``statussen``: that year's gemeente rows of the series)."""
-    if rij is None:
-        rij = regiocijfers(kaart.gebieden["gemeente"], kaart.catalogus).iloc[0]
-    lang = _als_lang(rij, kaart.jaar)
+def _met_status(lang: pd.DataFrame, statussen: pd.DataFrame) -> pd.DataFrame:
+    """The region's values of one year, each with the weakest status of its gemeenten's figures (``statussen``:
+    that year's gemeente rows of the series)."""
     zwakste = (statussen.assign(rang=statussen["status"].map(rang)).sort_values("rang")
                .drop_duplicates("kolom", keep="last").set_index("kolom")["status"])
     return lang.assign(status=[zwakste.get(k, reeksen.OFFICIEEL) for k in lang["kolom"]])
@@ -75,7 +76,9 @@ def _regiojaar(kaart: Kaart, statussen: pd.DataFrame, rij: pd.Series | None = No
 def _eigen_jaar(kaart: Kaart, statussen: pd.DataFrame) -> pd.DataFrame:
     """The region of the kaart's own year as the profile shows it (the kaart's region layer), without the
     figures some gemeente has from an older year only."""
-    eigen = _regiojaar(kaart, statussen, None if kaart.regio is None else kaart.regio.iloc[0])
+    rij = regiocijfers(kaart.gebieden["gemeente"], kaart.catalogus).iloc[0] if kaart.regio is None \
+        else kaart.regio.iloc[0]
+    eigen = _met_status(_als_lang(rij, kaart.jaar), statussen)
     volledig = [k for k in eigen["kolom"] if (reeksen.jaar_van(kaart, "gemeente", k) == kaart.jaar).all()]
     return eigen[eigen["kolom"].isin(volledig)]
 
