@@ -61,7 +61,10 @@ def regio(kaart: Kaart) -> pd.DataFrame:
         gestapeld = pd.concat([reeksen.in_jaar(gemeenten, int(j)).gebieden["gemeente"].assign(_jaar=int(j))
                                for j in eerder])
         rijen = regiocijfers(gestapeld, kaart.catalogus, per="_jaar")
-        delen += [_met_status(_als_lang(rijen.loc[j], j), tabel[tabel["jaar"] == j]) for j in eerder]
+        for j in eerder:
+            lang, statussen = _als_lang(rijen.loc[j], j), tabel[tabel["jaar"] == j]
+            # none of its gemeenten has it that year (today's facilities, which have no past): nor has the region
+            delen.append(_met_status(lang[lang["kolom"].isin(statussen["kolom"])], statussen))
     return pd.concat([d for d in delen if len(d)] or [pd.DataFrame(columns=_LANG)], ignore_index=True)
 
 

@@ -1,6 +1,6 @@
 """The region's and the Netherlands' series (``kaart.referentiereeksen``) against figures computed here.
 
-The demo kaart gets two earlier years of gemeente figures that drift per gemeente (one gemeente's first
+The one-year demo kaart gets two earlier years of gemeente figures that drift per gemeente (one gemeente's first
 year estimated over a boundary change) and national rows; the region of each year is then summed here
 from those same per-year figures, independently of ``kaart.gebieden.aggregate``.
 """
@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from kaart import reeksen
+from kaart.indicatoren import waarden
 from kaart.jaargangen import NEDERLAND, OPGETELD_LAND
 from kaart.kolommen import statistic_columns
 from kaart.referentiereeksen import referentiereeksen
@@ -23,9 +24,9 @@ JAREN = (2021, 2022)
 
 
 @pytest.fixture(scope="module")
-def jaren(demo_kaart):
+def jaren(demo_eenjarig):
     """(kaart with earlier years, per year the gemeente figures given, per year the national row given)."""
-    kaart = copy.deepcopy(demo_kaart)
+    kaart = copy.deepcopy(demo_eenjarig)
     gemeenten = kaart.gebieden["gemeente"]
     kolommen = statistic_columns(gemeenten)
     gegeven, land = {}, {}
@@ -35,6 +36,8 @@ def jaren(demo_kaart):
         # each gemeente drifts on its own, counts rounded as CBS gives them
         cijfers["inwoners"] = (cijfers["inwoners"] * rng.uniform(0.9, 1.0, len(cijfers))).round()
         cijfers["bijstand"] = (cijfers["bijstand"] * rng.uniform(0.7, 1.3, len(cijfers))).round()
+        cijfers = cijfers.join(waarden(cijfers.assign(cijfers="opgeteld"), demo_eenjarig.catalogus)
+                               [["ind_bijstand_per_1000", "ind_aandeel_65plus"]])
         status = pd.DataFrame("officieel", index=cijfers.index, columns=cijfers.columns)
         if jaar == JAREN[0]:
             status.iloc[0] = GESCHAT
@@ -56,6 +59,8 @@ def test_the_region_of_each_year_is_the_sum_of_that_years_gemeenten(jaren):
         verwacht = round(cijfers["bijstand"].sum() / cijfers["inwoners"].sum() * 1000, 2)
         assert regio["ind_bijstand_per_1000"].at[jaar, "waarde"] == pytest.approx(verwacht)
     assert regio["inwoners"].index.tolist() == [*JAREN, kaart.jaar]
+    # an indicator its gemeenten have no past of (today's facilities) has no past in the region either
+    assert regio["ind_huisartsen_per_1000"].index.tolist() == [kaart.jaar]
 
 
 def test_the_kaarts_own_year_is_the_region_the_profile_shows(jaren):
@@ -96,7 +101,7 @@ def test_the_netherlands_is_the_national_row_of_each_year(jaren):
         assert reeks.at[kaart.jaar, "status"] == OPGETELD_LAND  # summed from gemeenten, and said so
 
 
-def test_a_kaart_of_one_year_has_references_of_that_year_only(demo_kaart):
-    regio = referentiereeksen(demo_kaart)["regio"]
-    assert {tuple(r.index) for r in regio.values()} == {(demo_kaart.jaar,)}
-    assert referentiereeksen(demo_kaart)["nederland"] == {}  # the demo has no national row
+def test_a_kaart_of_one_year_has_references_of_that_year_only(demo_eenjarig):
+    regio = referentiereeksen(demo_eenjarig)["regio"]
+    assert {tuple(r.index) for r in regio.values()} == {(demo_eenjarig.jaar,)}
+    assert referentiereeksen(demo_eenjarig)["nederland"] == {}  # the demo has no national row
