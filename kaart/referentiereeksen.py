@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from kaart import reeksen
@@ -44,8 +45,14 @@ def referentiereeksen(kaart: Kaart) -> dict[str, Reeksen]:
 
 def per_kolom(lang: pd.DataFrame) -> Reeksen:
     """A long table (jaar, kolom, waarde, status) as a series per kolom, oldest year first."""
-    return {kolom: groep.set_index("jaar")[["waarde", "status"]].sort_index()
-            for kolom, groep in lang.groupby("kolom", sort=False)}
+    lang = lang.sort_values(["kolom", "jaar"], kind="stable")
+    kolommen, jaren = lang["kolom"].to_numpy(), lang["jaar"].to_numpy(dtype="int64")
+    waarden, statussen = lang["waarde"].to_numpy(dtype=float), lang["status"].to_numpy(dtype=object)
+    begin = np.flatnonzero(np.r_[True, kolommen[1:] != kolommen[:-1]]) if len(lang) else np.array([], int)
+    einde = np.r_[begin[1:], len(lang)]
+    # sliced by position, not grouped: a frame per kolom for ~150 kolommen, made at the first profile
+    return {kolommen[b]: pd.DataFrame({"waarde": waarden[b:e], "status": statussen[b:e]},
+                                      index=pd.Index(jaren[b:e], name="jaar")) for b, e in zip(begin, einde)}
 
 
 def regio(kaart: Kaart) -> pd.DataFrame:
