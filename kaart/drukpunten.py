@@ -323,14 +323,25 @@ class Analyse:
     """Per level, the profile's indicators the source lacks (they weigh in, but no area has them)."""
 
 
+def regiocijfers(gemeenten: pd.DataFrame, cat: Catalogus | None = None, per: str | None = None) -> pd.DataFrame:
+    """The region's figures as one row: its gemeenten's counts summed, ratios and indicators recomputed from
+    them (never CBS's own figure of a gemeente); with ``per``, a row per value of that column (the gemeenten
+    of several years stacked, ``kaart.referentiereeksen``: one pass, not one per year). Apart from
+    :func:`regio`, as those need the figures and not the dissolved outline."""
+    from kaart.gebieden import aggregate
+
+    rijen = gemeenten.reset_index().copy()
+    rijen["regio"] = rijen[per] if per else REGIOCODE
+    rij = aggregate(rijen, "regio").assign(cijfers="opgeteld")
+    return rij.join(waarden(rij, cat))
+
+
 def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
     """The region as one area: its gemeenten's counts summed, ratios recomputed, geometry dissolved."""
-    from kaart.gebieden import aggregate, omtrek
+    from kaart.gebieden import omtrek
 
     gemeenten = gebieden["gemeente"]
-    rij = aggregate(gemeenten.reset_index().assign(regio=REGIOCODE), "regio")
-    rij = rij.assign(niveau="regio", naam=naam, jaar=gemeenten["jaar"].iloc[0], cijfers="opgeteld")
-    rij = rij.join(waarden(rij))
+    rij = regiocijfers(gemeenten).assign(niveau="regio", naam=naam, jaar=gemeenten["jaar"].iloc[0])
     import geopandas as gpd
 
     return gpd.GeoDataFrame(rij, geometry=[omtrek(gemeenten.geometry.values)], crs=gemeenten.crs)

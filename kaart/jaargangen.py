@@ -18,7 +18,7 @@ import pandas as pd
 
 from kaart import reeksen
 from kaart.codes import NIVEAUS
-from kaart.harmonisatie import HERCODEERD, OFFICIEEL, OPGETELD, Verhouding, harmoniseer
+from kaart.harmonisatie import HERCODEERD, OFFICIEEL, Verhouding, harmoniseer
 from kaart.indicatoren import catalogus, waarden
 from kaart.kaartbestand import Kaart
 from kaart.kolommen import schema, statistic_columns
@@ -27,6 +27,8 @@ HARMONISATIE = "harmonisatie"
 """The kaart table listing, per older year, every area that could not be brought onto today's areas."""
 NEDERLAND = ("nederland", "NL00")
 """Niveau and code under which an older year's national figures are kept in the series."""
+OPGETELD_LAND = "opgeteld (uit gemeenten)"
+"""The status of a national row summed from every gemeente (``kaart.bouwen``), not CBS's own: no merger in it."""
 _SOORT = {"percentage": "aandeel", "gemiddelde": "gemiddelde", "dichtheid": "dichtheid"}
 _FIJNER = {"gemeente": "wijk", "wijk": "buurt"}
 
@@ -51,12 +53,13 @@ def _met_indicatoren(cijfers: pd.DataFrame, status: pd.DataFrame) -> tuple[pd.Da
     an indicator's status is the weakest of its areas' figures (an estimate stays an estimate)."""
     frame = cijfers.assign(cijfers=np.where(status.isin([OFFICIEEL, HERCODEERD]).all(axis=1), OFFICIEEL, "opgeteld"))
     ind = waarden(frame, catalogus()).dropna(axis=1, how="all")
-    zwakste = status.where(cijfers.notna()).apply(lambda rij: max(rij.dropna(), key=_rang, default=OFFICIEEL), axis=1)
+    zwakste = status.where(cijfers.notna()).apply(lambda rij: max(rij.dropna(), key=rang, default=OFFICIEEL), axis=1)
     ind_status = pd.DataFrame({k: zwakste for k in ind.columns}, index=ind.index)
     return cijfers.join(ind), status.join(ind_status)
 
 
-def _rang(status: str) -> int:
+def rang(status: str) -> int:
+    """How far a status is from CBS's own figure (0): a figure made of others is as weak as its weakest."""
     return {OFFICIEEL: 0, HERCODEERD: 1}.get(status, 2 if status.startswith("opgeteld") else 3)
 
 
@@ -90,7 +93,7 @@ def voeg_jaar_toe(kaart: Kaart, jaar: int, gebieden: Mapping[str, pd.DataFrame],
                            index=[NEDERLAND[1]]).apply(pd.to_numeric, errors="coerce")
         rij = rij.join(waarden(rij, catalogus()))
         # CBS's own national row, or one summed from every gemeente (``kaart.bouwen``): said as such
-        soort = OPGETELD if nederland.get("cijfers") == "opgeteld" else OFFICIEEL
+        soort = OPGETELD_LAND if nederland.get("cijfers") == "opgeteld" else OFFICIEEL
         reeksen.voeg_toe(kaart, NEDERLAND[0], jaar, rij, pd.DataFrame(soort, index=rij.index, columns=rij.columns))
     lijst = pd.concat(meldingen, ignore_index=True) if meldingen else pd.DataFrame(
         columns=["code", "kant", "kolom", "reden", "jaar", "niveau"])

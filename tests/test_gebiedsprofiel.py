@@ -186,7 +186,10 @@ def test_a_kaart_of_several_years_shows_each_indicators_course(demo_eenjarig, tm
     eerste = re.findall(r"<td>(.*?)</td>", rijen[0][1])
     assert eerste[0].startswith(weergave(waarde * 0.9, "%", label)) and "(geschat, grenswijziging)" in eerste[0]
     assert eerste[1] == weergave(gemeente * 0.9, "%", label)
-    assert re.findall(r"<td>(.*?)</td>", rijen[2][1]) == [weergave(waarde, "%", label), weergave(gemeente, "%", label)]
+    regio = kaart.regio.iloc[0]["ind_aandeel_65plus"]
+    assert re.findall(r"<td>(.*?)</td>", rijen[2][1]) == [weergave(w, "%", label) for w in (waarde, gemeente, regio)]
+    # Only the indicator is given for the earlier years, not the counts the region is summed from: no region then.
+    assert re.findall(r"<td>(.*?)</td>", rijen[1][1])[2] == ""
     assert html.count('<svg class="verloop"') == 1 and "<circle" in html  # only this indicator has a course
     # A buurt has no earlier years here: no course, no empty chart.
     assert 'class="verloop"' not in enkel

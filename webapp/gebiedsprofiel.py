@@ -59,7 +59,7 @@ class Regel:
     herkomst: dict[str, str]
     """Per reference, what its value is when it is not CBS's own figure ("opgeteld uit buurten", ...)."""
     verloop: Verloop | None = None
-    """The course over the years of the area and its gemeente, when the kaart holds more than one year."""
+    """The course over the years of the area and its references, when the kaart holds more than one year."""
 
 
 def niveau_van(kaart: Kaart, code: str) -> str:
@@ -117,12 +117,13 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
 
 
 def _series(kaart: Kaart, rij: pd.Series, kolommen: list[str]) -> dict[str, dict[str, pd.DataFrame]]:
-    """Per reference (the area, its gemeente) the series of ``kolommen`` the kaart holds for it."""
+    """Per reference (the area, its gemeente, the region, the Netherlands) the series of ``kolommen`` the kaart
+    holds for it; the region's and the Netherlands' are the app's, made once (``Staat.referentiereeksen``)."""
     uit = {"gebied": reeksen.van_gebied(kaart, rij["niveau"], rij.name, kolommen)}
     gemeente = rij.get("gemeentecode")
     if rij["niveau"] != "gemeente" and "gemeente" in kaart.gebieden and gemeente in kaart.gebieden["gemeente"].index:
         uit["gemeente"] = reeksen.van_gebied(kaart, "gemeente", gemeente, kolommen)
-    return uit
+    return uit | staat().referentiereeksen
 
 
 def gebouwd_op(kaart: Kaart) -> datetime | None:

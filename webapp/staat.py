@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
 from kaart.indicatoren import Catalogus
 from kaart.kaartbestand import Kaart
+from kaart.referentiereeksen import Reeksen, referentiereeksen
 from kaart.variabelen import Variabele, variabelen
 from webapp.bewaard import Bewaard
 
@@ -54,6 +56,12 @@ class Staat:
     verdelingen: Bewaard = field(default_factory=lambda: Bewaard(VERDELINGEN_BEWAARD))
     api_antwoorden: Bewaard = field(default_factory=lambda: Bewaard(ANTWOORDEN_BEWAARD))
     pdfs: Bewaard = field(default_factory=lambda: Bewaard(PDFS_BEWAARD))
+
+    @cached_property
+    def referentiereeksen(self) -> dict[str, Reeksen]:
+        """The region's and the Netherlands' series (``kaart.referentiereeksen``): every gemeente summed for every
+        year, so made once, at the first profile that shows a course, not per request."""
+        return referentiereeksen(self.kaart)
 
     @property
     def catalogus(self) -> Catalogus:
