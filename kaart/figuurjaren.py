@@ -39,8 +39,10 @@ class Figuurjaren:
         self.cat = kaart.catalogus if cat is None else cat
         self.jaar = kaart.jaar
         tabel = kaart.tabellen.get(reeksen.AANGEVULD)
-        self.aangevuld = (pd.DataFrame(columns=["niveau", "code", "kolom", "jaar"]) if tabel is None
-                          else tabel[["niveau", "code", "kolom", "jaar"]].astype({"jaar": "int64"}))
+        tabel = (pd.DataFrame(columns=["niveau", "code", "kolom", "jaar"]) if tabel is None
+                 else tabel[["niveau", "code", "kolom", "jaar"]].astype({"jaar": "int64"}))
+        # The kaart as it was in a past year (``reeksen.in_jaar``) keeps the table, but its figures are that year's.
+        self.aangevuld = tabel[tabel["jaar"] < self.jaar]
         self._gevuld = {n: set(d["kolom"]) for n, d in self.aangevuld.groupby("niveau")}
         self._bewaard: dict[tuple[str, str], pd.Series | None] = {}
 
@@ -92,25 +94,23 @@ class Figuurjaren:
 
     def bronregel(self, niveaus: Iterable[str] | None = None, kolommen: Iterable[str] | None = None) -> str | None:
         """The sentence a page's source line adds when some of its figures (``kolommen`` at ``niveaus``) are
-        from an older year, naming the years and the figures; None when they are all of the kaart's year."""
+        from an older year (:func:`jaarzin`); None when they are all of the kaart's year."""
         kolommen = None if kolommen is None else list(kolommen)
-        niveaus = list(self.kaart.gebieden) if niveaus is None else list(niveaus)
+        niveaus = list(self.kaart.gebieden) if niveaus is None else [n for n in niveaus if n in self.kaart.gebieden]
         namen = variabelen(self.cat)
-        labels: dict[str, str] = {}
-        jaren: set[int] = set()
+        labels, jaren = [], set()
         for niveau in niveaus:
             for kolom in (kolommen if kolommen is not None else self._kandidaten(niveau)):
-                ouder = self.jaren(niveau, kolom) if niveau in self.kaart.gebieden else None
-                if ouder is None or not (ouder != self.jaar).any():
-                    continue
-                jaren |= set(ouder[ouder != self.jaar].astype(int))
-                label = namen[kolom].label if kolom in namen else kolom
-                labels.setdefault(label.casefold(), _klein(label))
-        if not jaren:
-            return None
-        oud = " of ".join(map(str, sorted(jaren, reverse=True)))
-        return (f"Cijfers van {self.jaar}; waar {self.jaar} een cijfer nog niet heeft, staat dat van {oud}, "
-                f"met het jaar erbij ({', '.join(labels.values())}).")
+                ouder = self.jaren(niveau, kolom)
+                if ouder is not None:
+                    jaren |= set(ouder[ouder != self.jaar].astype(int))
+                    labels.append(namen[kolom].label if kolom in namen else kolom)
+        return jaarzin(self.jaar, jaren, labels)
+
+    def bronvermelding(self, oudere: Iterable[int] = ()) -> str:
+        """The kaart's source line, naming the older years a page's figures are partly from."""
+        oudere = sorted(set(oudere) - {self.jaar}, reverse=True)
+        return self.kaart.bronvermelding + (f"; deels cijfers van {' en '.join(map(str, oudere))}" if oudere else "")
 
     def _kandidaten(self, niveau: str) -> list[str]:
         """The columns of ``niveau`` shown on pages (statistics and indicators) that rest on a filled figure."""
@@ -146,6 +146,18 @@ class Figuurjaren:
             return self.oudste(niveau, gevuld)
         jaren = reeksen.jaar_van(self.kaart, niveau, kolom)
         return jaren if (jaren != self.jaar).any() else None
+
+
+def jaarzin(jaar: int, oudere: Iterable[int], labels: Iterable[str]) -> str | None:
+    """"Cijfers van 2023; waar 2023 een cijfer nog niet heeft, staat dat van 2022, met het jaar erbij
+    (gemiddeld inkomen per inwoner)": what a page says once about figures (``labels``) from ``oudere`` years;
+    None when there are none."""
+    oudere = sorted(set(oudere) - {jaar}, reverse=True)
+    if not oudere:
+        return None
+    namen = list(dict.fromkeys(_klein(label) for label in labels))
+    return (f"Cijfers van {jaar}; waar {jaar} een cijfer nog niet heeft, staat dat van {' of '.join(map(str, oudere))}, "
+            f"met het jaar erbij ({', '.join(namen)}).")
 
 
 def _klein(label: str) -> str:
