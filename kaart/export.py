@@ -51,6 +51,8 @@ def met_jaren(frame: pd.DataFrame, jaren: Mapping[str, pd.Series | None]) -> pd.
         if jaar is None or kolom not in frame:
             continue
         waarden = jaar.reindex(frame.index).astype("Int64").where(frame[kolom].notna())
+        # Plain integers where every row has a figure: a GeoPackage stores a nullable column as real numbers
+        waarden = waarden if waarden.isna().any() else waarden.astype("int64")
         frame.insert(frame.columns.get_loc(kolom) + 1, jaarkolom(kolom), waarden)
     return frame
 
