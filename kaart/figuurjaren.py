@@ -160,6 +160,11 @@ def jaarzin(jaar: int, oudere: Iterable[int], labels: Iterable[str]) -> str | No
             f"met het jaar erbij ({', '.join(namen)}).")
 
 
+def jaarnoot(kolom: str, jaar: int) -> str:
+    """What stands beside a figure from an older year: "cijfer van 2022" ("met cijfers van 2022" for a score)."""
+    return f"met cijfers van {jaar}" if kolom in SCORES or kolom.startswith(THEMA) else f"cijfer van {jaar}"
+
+
 def _klein(label: str) -> str:
     """A label inside a sentence: its first letter small, unless the first word is an abbreviation (WOZ)."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
