@@ -226,7 +226,7 @@ def info(kaart_pad: Path) -> None:
         click.echo("Indicatoren met cijfers: " + ", ".join(
             f"{n} {beschikbaar.get(n, 0)} van {totaal[n]}" for n in kaart.gebieden if n in totaal))
     click.echo(f"Nederland als referentie: {m.get('nederland_bron') or 'niet bekend'}")
-    _jaren(kaart)
+    _tijd(kaart)
     if len(kaart.koppeling):
         per = kaart.koppeling.groupby(kaart.koppeling["probleem"].str.replace(r" \(.*", "", regex=True)).size()
         click.echo(f"Niet gekoppeld ({len(kaart.koppeling)}): " + "; ".join(f"{n}× {p}" for p, n in per.items()))
@@ -241,7 +241,7 @@ def info(kaart_pad: Path) -> None:
                        f"verschil {verschil}")
 
 
-def _jaren(kaart) -> None:
+def _tijd(kaart) -> None:
     """``kaart info``'s lines on time: the years the kaart holds, the figures filled from an older year (per
     level, column and year) and the areas an older year could not be brought onto."""
     from kaart import reeksen
