@@ -17,9 +17,9 @@ INKOMEN = ["gemiddeld_inkomen_per_inwoner", "pct_huishoudens_laag_inkomen"]
 
 
 @pytest.fixture(scope="module")
-def meerjarig(demo_kaart):
+def meerjarig(demo_eenjarig):
     """The demo with a 2022 before it whose income figures stand in where 2023 lacks them (every other buurt)."""
-    kaart = copy.deepcopy(demo_kaart)
+    kaart = copy.deepcopy(demo_eenjarig)
     for niveau in ("buurt", "wijk"):
         reeksen.voeg_toe(kaart, niveau, 2022, kaart.gebieden[niveau][INKOMEN + ["inwoners"]].astype(float) * 0.9)
     buurten = kaart.gebieden["buurt"]

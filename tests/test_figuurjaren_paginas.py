@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 import requests
+from test_browser import ClosedNetworkPage, _open_buurt, _screen_point
 from test_cli import run
 
 from kaart import reeksen
@@ -153,3 +154,21 @@ def test_kaart_info_lists_the_years_and_the_filled_figures(demo_kaart, demo_kaar
     for (niveau, kolom, jaar), n in gevuld.groupby(["niveau", "kolom", "jaar"]).size().items():
         assert f"  {niveau} {kolom}: {n}× uit {jaar}" in result.stdout
 
+
+
+@pytest.mark.browser
+def test_the_tooltip_and_legend_say_the_year_in_chromium(chromium, site, demo_kaart, jaren):
+    pagina = ClosedNetworkPage(chromium)
+    try:
+        buurt, punt = _open_buurt(demo_kaart)
+        page = pagina.open(f"{site}/?niveau=buurt&indicator={INKOMEN}")
+        page.mouse.move(*_screen_point(page, punt))
+        tooltip = page.locator(".leaflet-tooltip")
+        tooltip.wait_for(state="visible")
+        jaar = jaren[buurt.name]
+        assert jaar < demo_kaart.jaar  # the demo's buurten take their income from the year before
+        assert f"(cijfer van {jaar})" in tooltip.inner_text()
+        assert f"cijfer van {jaar}" in page.locator(".legenda-geen-gegevens .bron").inner_text()
+        assert pagina.errors == []
+    finally:
+        pagina.context.close()
