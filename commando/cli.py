@@ -252,7 +252,8 @@ def _tijd(kaart) -> None:
     click.echo(f"Jaren: {', '.join(map(str, jaren))}" + ("" if len(jaren) > 1 else " (alleen het jaar van de kaart)"))
     gevuld = Figuurjaren(kaart).per_kolom()
     if len(gevuld):
-        click.echo(f"Uit een ouder jaar (de tabel van {kaart.jaar} had ze nog niet): {int(gevuld['aantal'].sum())} cijfers")
+        click.echo(f"Uit een ouder jaar (de tabel van {kaart.jaar} had ze nog niet): "
+                   f"{int(gevuld['aantal'].sum())} cijfers")
         for row in gevuld.sort_values(["niveau", "kolom", "jaar"]).itertuples():
             click.echo(f"  {row.niveau} {row.kolom}: {row.aantal}× uit {row.jaar}")
     niet = kaart.tabellen.get(HARMONISATIE)

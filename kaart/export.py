@@ -38,9 +38,9 @@ def jaarkolom(naam: str) -> str:
 
 def jaaruitleg(jaar: int) -> str:
     """What a download with year columns (:func:`met_jaren`) says about them in its metadata."""
-    return (f"De cijfers zijn van {jaar}. Een kolom ‘…_jaar’ (of ‘… (jaar)’) naast een cijfer geeft per gebied het "
-            f"jaar van dat cijfer; die staat er alleen bij cijfers die niet alle van {jaar} zijn: waar de tabel "
-            f"van {jaar} een cijfer nog niet had, is dat van het nieuwste eerdere jaar genomen.")
+    return (f"De cijfers zijn van {jaar}. Een kolom ‘…_jaar’ (of ‘… (jaar)’) naast een cijfer geeft per gebied "
+            f"het jaar van dat cijfer; die staat er alleen bij cijfers die niet alle van {jaar} zijn: waar de "
+            f"tabel van {jaar} een cijfer nog niet had, is dat van het nieuwste eerdere jaar genomen.")
 
 
 def met_jaren(frame: pd.DataFrame, jaren: Mapping[str, pd.Series | None]) -> pd.DataFrame:

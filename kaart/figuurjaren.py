@@ -149,15 +149,16 @@ class Figuurjaren:
 
 
 def jaarzin(jaar: int, oudere: Iterable[int], labels: Iterable[str]) -> str | None:
-    """"Cijfers van 2023; waar 2023 een cijfer nog niet heeft, staat dat van 2022, met het jaar erbij
-    (gemiddeld inkomen per inwoner)": what a page says once about figures (``labels``) from ``oudere`` years;
+    """What a page says once about its figures (``labels``) from ``oudere`` years, e.g. "Cijfers van 2023; waar
+    2023 een cijfer nog niet heeft, staat dat van 2022, met het jaar erbij (gemiddeld inkomen per inwoner).";
     None when there are none."""
     oudere = sorted(set(oudere) - {jaar}, reverse=True)
     if not oudere:
         return None
-    namen = list(dict.fromkeys(_klein(label) for label in labels))
-    return (f"Cijfers van {jaar}; waar {jaar} een cijfer nog niet heeft, staat dat van {' of '.join(map(str, oudere))}, "
-            f"met het jaar erbij ({', '.join(namen)}).")
+    namen = ", ".join(dict.fromkeys(_klein(label) for label in labels))
+    jaren = " of ".join(map(str, oudere))
+    return (f"Cijfers van {jaar}; waar {jaar} een cijfer nog niet heeft, staat dat van {jaren}, "
+            f"met het jaar erbij ({namen}).")
 
 
 def jaarnoot(kolom: str, jaar: int) -> str:

@@ -221,7 +221,8 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
 
     # Beside a figure from an older year than the kaart's, in the tooltip and counted in the legend.
     ouder = Figuurjaren(kaart).jaren(niveau, indicator)
-    ouder = pd.Series(dtype="int64") if ouder is None else ouder[(ouder != kaart.jaar) & values.reindex(ouder.index).notna()]
+    ouder = (pd.Series(dtype="int64") if ouder is None
+             else ouder[(ouder != kaart.jaar) & values.reindex(ouder.index).notna()])
     jaren = {code: jaarnoot(indicator, int(j)) for code, j in ouder.items()}
 
     # The areas come from the API (see static/gebieden.js): the page carries only the legend's classes.
