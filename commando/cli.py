@@ -119,7 +119,7 @@ def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, d
     koppeling = lees_koppeltabel(koppeltabel) if koppeltabel else {}
     vraag = Vraag(_split_values(gemeenten), jaar, bestanden, tabel, odata, vanaf)
     bouwbron = kies(bron, vraag)
-    stap = Voortgang(bouwbron.stappen + 1)
+    stap = Voortgang(bouwbron.aantal_stappen(vraag) + 1)
     invoer = bouwbron.lees(vraag, stap, lambda tekst: click.echo(tekst, err=True))
     bekend, codes, jaar = invoer.bekend, invoer.codes, invoer.jaar
     namen = bekend.set_index("code")["naam"].reindex(codes).fillna(pd.Series(codes, index=codes)).tolist()

@@ -195,6 +195,7 @@ def _voeg_jaargang_toe(kaart: Kaart, jaar: int, jaargang: Jaargang, koppeltabel:
                          f"Geef bestanden van {jaar} met de gemeenten {', '.join(sorted(vandaag))} (of hun "
                          "voorgangers).", parameter="jaar")
     gebieden, _, _ = _samenstellen(jaargang.bronnen, toen, jaar, dubbel, geometrie_nodig=False)
+    kaart.metadata["bronnen"].extend(b.info for b in jaargang.bronnen)  # each year's table or file is named
     nederland = jaargang.nederland if jaargang.nederland is not None else _national(jaargang.bronnen, jaar)[0]
     jaargangen.voeg_jaar_toe(kaart, jaar, gebieden, nederland, fusies=jaargang.fusies,
                              splitsingen=jaargang.splitsingen, koppeltabel=koppeltabel)

@@ -59,17 +59,23 @@ class Bouwbron:
     """One source a kaart can be built from.
 
     ``lees`` checks the request (an :class:`kaart.errors.InputError` for what does not fit this source,
-    before anything is read), reads and returns the :class:`Invoer`; it reports ``stappen`` steps.
+    before anything is read), reads and returns the :class:`Invoer`; it reports ``stappen`` steps: a number,
+    or for a source whose steps depend on the request (a range of years) a function of the :class:`Vraag`
+    (:meth:`aantal_stappen`), which must not fail on a request ``lees`` will refuse.
     ``gekozen_door`` names a :class:`Vraag` field that, when given, makes this the source without
     ``--bron``; the ``standaard`` source is taken when no other is chosen.
     """
 
     naam: str
     uitleg: str
-    stappen: int
+    stappen: int | Callable[[Vraag], int]
     lees: Callable[[Vraag, Stap, LetOp], Invoer]
     gekozen_door: str | None = None
     standaard: bool = False
+
+    def aantal_stappen(self, vraag: Vraag) -> int:
+        """The steps ``lees`` reports for ``vraag``, so the command can number them."""
+        return self.stappen(vraag) if callable(self.stappen) else self.stappen
 
 
 _BRONNEN: dict[str, Bouwbron] = {}

@@ -8,7 +8,10 @@ the engine knows (``$select``) and only the region's names (v3: the
 WijkenEnBuurten dimension filtered on the region's keys, never all of it), in as many requests as keep every URL below
 ``layers._odata.MAX_URL`` characters, follows the feed's next links, and hands
 canonical rows to ``kaart.normaliseren``. Gemeente codes are validated before
-they are put into a filter, so no user text reaches a query.
+they are put into a filter, so no user text reaches a query. Where the table has
+CBS's change code of each area (``indelingswijziging``: 1 unchanged since the year
+before, 2 new code with the same boundary, 3 boundary changed), the rows carry it,
+so a range of years can tell a redrawn area from an unchanged one (``layers.cbs_pdok``).
 
 OData v3 (``opendata.cbs.nl/ODataFeed``, :class:`FeedV3` here) is the default;
 v4 (``layers.cbs_v4``) is chosen with ``odata="v4"``, and used by itself when v3
@@ -62,6 +65,10 @@ VERSIES = ("auto", "v3", "v4")
 DIMENSIE = "WijkenEnBuurten"
 """The area dimension; in v3 its keys are the padded codes ("GM0505    ") the filter matches on."""
 _TABEL_ID = re.compile(r"^\d{5}[A-Z]{3}$")
+INDELINGSWIJZIGING = "indelingswijziging"
+"""The column of CBS's code for how an area changed since the year before (1 unchanged, 2 new code with the
+same boundary, 3 boundary changed): ``IndelingswijzigingWijkenEnBuurten`` up to 2023,
+``IndelingswijzigingGemeenteWijkBuurt`` from 2024 on; a text topic, so v3 only (v4 reads numbers)."""
 
 
 def kwb_tabel(jaar: int, tabel: str | None = None) -> str:
@@ -96,6 +103,7 @@ class FeedV3:
         self.tabel, self.session = tabel, session
         self.url = FEED_URL.format(tabel=tabel)
         self.gemeentenaam: str | None = None
+        self.indelingswijziging: str | None = None
 
     def _rows(self, collectie: str, params: dict | None = None) -> list[dict]:
         return list(pages(self.session, f"{self.url}/{collectie}", {"$format": "json", **(params or {})},
@@ -122,6 +130,8 @@ class FeedV3:
                                          eenheid=str(p.get("Unit") or "")))
         dimensie = any(p.get("Key") == DIMENSIE and p.get("Type") not in ("Topic", "TopicGroup") for p in properties)
         self.gemeentenaam = next((o.sleutel for o in onderwerpen if o.stam.lower() == "gemeentenaam"), None)
+        self.indelingswijziging = next((o.sleutel for o in onderwerpen
+                                        if o.stam.lower().startswith("indelingswijziging")), None)
         meta = Metadata(self.tabel, onderwerpen, _odata.kolommen(onderwerpen))
         if not dimensie or self.gemeentenaam is None or not meta.kolommen:
             raise SourceError(
@@ -164,7 +174,7 @@ class FeedV3:
         """TypedDataSet rows of the known topics in the areas of ``termen``, columns split over requests
         when one ``$select`` would make the URL too long, and joined again on the area key."""
         url = f"{self.url}/TypedDataSet"
-        vast = [DIMENSIE, self.gemeentenaam]
+        vast = [DIMENSIE, self.gemeentenaam, *([self.indelingswijziging] if self.indelingswijziging else [])]
         rijen: dict[str, dict] = {}
         for select in splits(url, {"$format": "json"}, list(meta.kolommen),
                              lambda k: {"$select": ",".join(vast + k)}, limit=_odata.MAX_URL // 2):
@@ -174,6 +184,8 @@ class FeedV3:
         frame = pd.DataFrame(list(rijen.values()), columns=vast + list(meta.kolommen))
         frame.insert(0, "code", frame[DIMENSIE].map(codes.clean))
         frame["gemeentenaam"] = frame.pop(self.gemeentenaam).map(lambda v: v.strip() if isinstance(v, str) else v)
+        if self.indelingswijziging:
+            frame[INDELINGSWIJZIGING] = frame.pop(self.indelingswijziging)
         return frame.drop(columns=DIMENSIE)
 
 
@@ -266,8 +278,9 @@ class Kwb:
         Returns
         -------
         (rows, normalisatie, info)
-            The canonical rows (see ``kaart.normaliseren``), what normalising did,
-            and the source description for the kaart's metadata.
+            The canonical rows (see ``kaart.normaliseren``; with the column ``indelingswijziging``
+            where the table has CBS's change code), what normalising did, and the source
+            description for the kaart's metadata.
 
         Raises
         ------
@@ -282,6 +295,7 @@ class Kwb:
         frame = self.feed.gebieden(self.meta, gevraagd)
         if frame.empty:
             raise self._unknown(gevraagd)
+        wijziging = frame.pop(INDELINGSWIJZIGING) if INDELINGSWIJZIGING in frame else None
         canoniek = frame.rename(columns=self.meta.kolommen).rename(
             columns={"code": "Codering", "naam": DIMENSIE, "gemeentenaam": "Gemeentenaam"})
         rows, report = normalise(canoniek, bron=f"CBS {self.tabel}", jaar=self.jaar)
@@ -295,6 +309,9 @@ class Kwb:
         missing = [c for c in gevraagd if c not in set(rows["gemeentecode"])]
         if missing:
             raise self._unknown(missing)
+        if wijziging is not None:
+            per_code = pd.Series(to_number(wijziging)[0].to_numpy(), index=frame["code"].to_numpy())
+            rows[INDELINGSWIJZIGING] = rows["code"].map(per_code[~per_code.index.duplicated()])
         info = {
             "bron": BRON,
             "tabel": self.tabel,

@@ -1,7 +1,7 @@
 """A fake CBS (OData v3 and v4) and a fake PDOK server, answering in the services' shapes.
 
-The fake CBS serves a KWB table from its DataProperties (2024: CBS's real ones, read
-from ../shared/data at test time) and a list of areas, and generates each cell from
+The fake CBS serves a KWB table from its DataProperties (2024, and 2022 in its shape: CBS's
+real 2024 ones, read from ../shared/data at test time) and a list of areas, and generates each cell from
 its area code and key (:func:`cbs_waarde`), so a test can compute what must arrive;
 see tests/fixtures/cbs/README.md. The fake PDOK server answers from the pages in
 tests/fixtures/pdok.
@@ -65,10 +65,11 @@ GEMEENTENAMEN = {"GM0363": "Amsterdam", "GM0482": "Alblasserdam", "GM0505": "Dor
 _TERM = re.compile(r"^startswith\((\w+),'([0-9A-Z ]+)'\)$|^(\w+) eq '([^']*)'$")
 
 
-def cbs_waarde(code: str, onderwerp: dict):
+def cbs_waarde(code: str, onderwerp: dict, jaar: str = ""):
     """The fake's figure for an area and a numeric DataProperties topic: missing (None) for about one cell in
-    nine, else a number that fits the topic's unit, derived from the area code and the key alone."""
-    crc = zlib.crc32(f"{code}|{onderwerp['Key']}".encode())
+    nine, else a number that fits the topic's unit, derived from the area code and the key alone (and ``jaar``
+    for a table whose figures must differ from another year's of the same keys)."""
+    crc = zlib.crc32(f"{jaar}{code}|{onderwerp['Key']}".encode())
     if crc % 9 == 0:
         return None
     if onderwerp.get("Unit") == "%":
@@ -127,10 +128,29 @@ class FakeKwb:
     pagina: int = 40
     pagina_v4: int = 2000
     """Observations per v4 page: one per area and measure, so many more than rows."""
+    wijzigingen: dict[str, str] = field(default_factory=dict)
+    """CBS's indelingswijziging per code where it is not 1 (2: new code, same boundary; 3: boundary changed)."""
+    leeg_op_buurt: tuple[str, ...] = ()
+    """Topic groups (titles) whose cells are null at buurt level, as CBS publishes income in a new table."""
+    jaar: str = ""
+    """Passed to :func:`cbs_waarde`: two years' tables with the same keys then hold different figures."""
 
     def __post_init__(self):
         self.topics = [p for p in self.properties if p["Type"] == "Topic"]
         self.namen = dict(self.gebieden)
+        groepen = {p["ID"]: p for p in self.properties if p["Type"] == "TopicGroup"}
+
+        def in_leeg(parent) -> bool:
+            while parent in groepen:
+                if groepen[parent]["Title"] in self.leeg_op_buurt:
+                    return True
+                parent = groepen[parent]["ParentID"]
+            return False
+        self.leeg = {p["Key"] for p in self.topics if in_leeg(p["ParentID"])}
+
+    def waarde(self, code: str, onderwerp: dict):
+        """The cell of a numeric topic: :func:`cbs_waarde`, or null in a group the table lacks at buurt level."""
+        return None if code[:2] == "BU" and onderwerp["Key"] in self.leeg else cbs_waarde(code, onderwerp, self.jaar)
 
     @property
     def v3(self) -> str:
@@ -151,7 +171,9 @@ class FakeKwb:
         for p in self.topics:
             stam = re.sub(r"_\d+$", "", p["Key"])
             if p["Datatype"] != "String":
-                row[p["Key"]] = cbs_waarde(code, p)
+                row[p["Key"]] = self.waarde(code, p)
+            elif stam.startswith("Indelingswijziging"):
+                row[p["Key"]] = ("." if code[:2] == "NL" else self.wijzigingen.get(code, "1")).ljust(10)
             elif stam == "Gemeentenaam":
                 row[p["Key"]] = (self.namen.get("GM" + code[2:6], "") if code[:2] != "NL" else "").ljust(40)
             elif stam == "SoortRegio":
@@ -249,7 +271,7 @@ class FakeKwb:
             if not code.startswith(wanted):
                 continue
             for p in self.topics:
-                value = cbs_waarde(code, p) if p["Datatype"] != "String" else None
+                value = self.waarde(code, p) if p["Datatype"] != "String" else None
                 rows.append({"Id": len(rows), "Measure": f"F{p['ID']:06d}",
                              "ValueAttribute": "None" if value is not None else "Impossible",
                              "Value": value, "StringValue": None, "WijkenEnBuurten": code})
@@ -278,11 +300,40 @@ def _id(value) -> str | None:
     return None if value is None else str(value)
 
 
+WIJZIGINGEN_2023 = {"BU05050102": "3", "GM1992": "3", "WK199201": "2", "WK199202": "2", "BU19920101": "2",
+                    "BU19920102": "2", "BU19920201": "2"}
+"""The 2023 table's indelingswijziging against 2022 where it is not 1: a Dordrecht buurt whose boundary moved,
+and Voorne aan Zee (formed 2023 from Brielle, Hellevoetsluis and Westvoorne) with its areas under new codes."""
+
+
 def kwb_2023(pagina: int = 4) -> FakeKwb:
-    """The fake 85618NED (2023): the DataProperties and areas of tests/fixtures/cbs (see its README)."""
-    gebieden = [(d["Key"].strip(), d["Title"]) for d in cbs_fixture("85618NED_WijkenEnBuurten.json")]
-    return FakeKwb("85618NED", cbs_fixture("85618NED_DataProperties.json"), gebieden,
-                   cbs_fixture("85618NED_TableInfos.json"), pagina=pagina)
+    """The fake 85618NED (2023): the DataProperties and areas of tests/fixtures/cbs (see its README). As the
+    newest table of a range it lacks income at buurt level (null), as CBS first publishes a year."""
+    return FakeKwb("85618NED", cbs_fixture("85618NED_DataProperties.json"), _gebieden("85618NED"),
+                   cbs_fixture("85618NED_TableInfos.json"), pagina=pagina, wijzigingen=WIJZIGINGEN_2023,
+                   leeg_op_buurt=("Inkomen",))
+
+
+def kwb_2022(shared_file, pagina: int = 40) -> FakeKwb:
+    """The fake 85318NED (2022): CBS's recorded 2024 DataProperties as the table's shape, its change code under
+    the name it had up to 2023 (``IndelingswijzigingWijkenEnBuurten_4``), and the areas of
+    tests/fixtures/cbs/85318NED_WijkenEnBuurten.json: Dordrecht, and Brielle, Hellevoetsluis and Westvoorne
+    before they merged. Income is there at buurt level (the table has had a year to fill it)."""
+    recorded = "cbs_odata_recorded_85984NED/"
+    properties = json.loads(shared_file(recorded + "DataProperties.json").read_text(encoding="utf-8"))
+    for p in properties:
+        if p.get("Key") == "IndelingswijzigingGemeenteWijkBuurt_4":
+            p.update(Key="IndelingswijzigingWijkenEnBuurten_4", Title="Indelingswijziging wijken en buurten")
+        if p["Type"] == "GeoDetail":
+            p["MapYear"] = 2022
+    tableinfos = json.loads(shared_file(recorded + "TableInfos.json").read_text(encoding="utf-8"))
+    tableinfos = [dict(t, Identifier="85318NED", Title="Kerncijfers wijken en buurten 2022",
+                       ShortTitle="Kerncijfers wijken en buurten 2022", Period="2022") for t in tableinfos]
+    return FakeKwb("85318NED", properties, _gebieden("85318NED"), tableinfos, pagina=pagina, jaar="2022")
+
+
+def _gebieden(tabel: str) -> list[tuple[str, str]]:
+    return [(d["Key"].strip(), d["Title"]) for d in cbs_fixture(f"{tabel}_WijkenEnBuurten.json")]
 
 
 def kwb_2024(shared_file, pagina: int = 40) -> FakeKwb:

@@ -85,6 +85,8 @@ def test_v4_hands_over_the_same_rows_as_v3(fake24):
     v3, _, _ = cbs.Kwb(2024, odata="v3").statistieken(["GM0505"])
     v4, _, _ = cbs.Kwb(2024, odata="v4").statistieken(["GM0505"])
     v3, v4 = v3.set_index("code").sort_index(), v4.set_index("code").sort_index()
+    # CBS's change code is a text topic, which only v3 reads (v4's Observations carry numbers)
+    assert set(v3.pop(cbs.INDELINGSWIJZIGING)) == {1.0} and cbs.INDELINGSWIJZIGING not in v4
     pd.testing.assert_frame_equal(v3, v4[v3.columns], check_dtype=False)
     assert cbs.Kwb(2024, odata="v3").nederland().equals(cbs.Kwb(2024, odata="v4").nederland())
 
@@ -253,8 +255,19 @@ def test_a_gemeente_the_table_lacks_is_named(fake_cbs):
 
 def test_gemeenten_of_a_year(fake_cbs):
     frame = cbs.Kwb(2023).gemeenten()
-    assert frame.to_dict("list") == {"code": ["GM0482", "GM0505", "GM0642"],
-                                     "naam": ["Alblasserdam", "Dordrecht", "Zwijndrecht"]}
+    assert frame.to_dict("list") == {"code": ["GM0482", "GM0505", "GM0642", "GM1992"],
+                                     "naam": ["Alblasserdam", "Dordrecht", "Zwijndrecht", "Voorne aan Zee"]}
+
+
+def test_cbs_change_code_of_each_area_is_read_where_the_table_has_it(fake_cbs):
+    fake = kwb_2023()
+    rows, report, _ = cbs.Kwb(2023).statistieken(["GM0505", "GM1992"])
+    wijziging = rows.set_index("code")[cbs.INDELINGSWIJZIGING]
+    assert wijziging.to_dict() == {c: float(fake.wijzigingen.get(c, "1")) for c in wijziging.index}
+    assert wijziging["BU05050102"] == 3 and wijziging["GM1992"] == 3 and wijziging["BU19920101"] == 2
+    assert "indelingswijziging" not in report.niet_herkend  # read as what it is, not an unknown column
+    typed = [url_query(c.request.url) for c in fake_cbs.calls if path(c).endswith("/TypedDataSet")]
+    assert "IndelingswijzigingWijkenEnBuurten_4" in typed[0]["$select"].split(",")
 
 
 def test_a_table_without_the_kwb_layout_is_a_source_error(fake_cbs):
