@@ -226,6 +226,7 @@ def info(kaart_pad: Path) -> None:
         click.echo("Indicatoren met cijfers: " + ", ".join(
             f"{n} {beschikbaar.get(n, 0)} van {totaal[n]}" for n in kaart.gebieden if n in totaal))
     click.echo(f"Nederland als referentie: {m.get('nederland_bron') or 'niet bekend'}")
+    _tijd(kaart)
     if len(kaart.koppeling):
         per = kaart.koppeling.groupby(kaart.koppeling["probleem"].str.replace(r" \(.*", "", regex=True)).size()
         click.echo(f"Niet gekoppeld ({len(kaart.koppeling)}): " + "; ".join(f"{n}× {p}" for p, n in per.items()))
@@ -238,6 +239,36 @@ def info(kaart_pad: Path) -> None:
             verschil = met_teken(row.verschil, 0) if row.verschil else getal(row.verschil)
             click.echo(f"  {row.code}: officieel {getal(row.officieel)}, som {getal(row.som_onderliggend)}, "
                        f"verschil {verschil}")
+
+
+def _tijd(kaart) -> None:
+    """``kaart info``'s lines on time: the years the kaart holds, the figures filled from an older year (per
+    level, column and year) and the areas an older year could not be brought onto."""
+    from kaart import reeksen
+    from kaart.figuurjaren import Figuurjaren
+    from kaart.jaargangen import HARMONISATIE
+
+    jaren = reeksen.jaren(kaart)
+    click.echo(f"Jaren: {', '.join(map(str, jaren))}" + ("" if len(jaren) > 1 else " (alleen het jaar van de kaart)"))
+    gevuld = Figuurjaren(kaart).per_kolom()
+    if len(gevuld):
+        click.echo(f"Uit een ouder jaar (de tabel van {kaart.jaar} had ze nog niet): "
+                   f"{int(gevuld['aantal'].sum())} cijfers")
+        for row in gevuld.sort_values(["niveau", "kolom", "jaar"]).itertuples():
+            click.echo(f"  {row.niveau} {row.kolom}: {row.aantal}× uit {row.jaar}")
+    niet = kaart.tabellen.get(HARMONISATIE)
+    if niet is not None and len(niet):
+        per = niet.groupby(["jaar", "niveau"]).size()
+        click.echo(f"Niet op de gebieden van {kaart.jaar} te brengen ({len(niet)}): "
+                   + "; ".join(f"{jaar} {niveau} {n}" for (jaar, niveau), n in per.items()))
+        for row in niet.head(20).itertuples():
+            wat = f"code van {row.jaar}" if row.kant == "oud" else f"gebied van {kaart.jaar}"
+            kolom = f", {row.kolom}" if isinstance(row.kolom, str) and row.kolom else ""
+            click.echo(f"  {row.jaar} {row.niveau} {row.code} ({wat}{kolom}): {row.reden}")
+    for jaar, per_niveau in sorted(kaart.metadata.get("harmonisatie", {}).items()):
+        for niveau, tekst in per_niveau.items():
+            if tekst:
+                click.echo(f"Harmonisatie {jaar} ({niveau}): {tekst}")
 
 
 @cli.command()

@@ -28,6 +28,8 @@ from esda.smoothing import Empirical_Bayes
 
 from kaart import definities
 from kaart.errors import DefinitieError, InputError
+from kaart.export import met_jaren
+from kaart.figuurjaren import Figuurjaren
 from kaart.getallen import EURO, getal, kort, lees_getal, met_eenheid, weergave
 from kaart.indicatoren import (AFGELEID, PREFIX, Catalogus, Indicator, afgeleid_uit_percentage, beschikbaarheid,
                                catalogus, definitietabel, teller_noemer, waarden)
@@ -229,7 +231,7 @@ def markeer(score: pd.Series, inwoners: pd.Series, drempel: float = DREMPEL,
 
 def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], referentie: pd.Series,
             cat: Catalogus | None = None, aantal: int = 3, gemeenten: pd.DataFrame | None = None,
-            nederland: pd.Series | None = None) -> pd.Series:
+            nederland: pd.Series | None = None, jaren: pd.DataFrame | None = None) -> pd.Series:
     """The indicators that drive each area's score most, in Dutch words with the reference values.
 
     E.g. "Corporatiewoningen 62,0% (gemeente 40,2%, regio 31,5%); Bijstandsuitkeringen per 1.000
@@ -258,6 +260,8 @@ def redenen(frame: pd.DataFrame, z: pd.DataFrame, gewichten: dict[str, float], r
             if nederland is not None and pd.notna(nederland.get(ind.kolom)):
                 vergelijk = f"{vergelijk}, Nederland {_getal(nederland.get(ind.kolom), ind)}"
             ster = "*" if ind.id in afgeleid.at[code].split(", ") else ""
+            jaar = jaren.at[code, ind.kolom] if jaren is not None and ind.kolom in jaren else None
+            ster += "" if jaar is None or pd.isna(jaar) else f", cijfer van {jaar}"
             parts.append(f"{ind.label} {_getal(values.at[code, ind.kolom], ind)}{ster} ({vergelijk})")
         texts[code] = "; ".join(parts) + (f" ({VOETNOOT})" if "*" in "".join(parts) else "")
     return pd.Series(texts, dtype="object").reindex(frame.index)
@@ -349,14 +353,15 @@ def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
 
 def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: str | None = None,
               clusters: bool = True, nederland: pd.Series | None = None,
-              gewichten: dict[str, float] | None = None) -> Analyse:
+              gewichten: dict[str, float] | None = None, figuurjaren: Figuurjaren | None = None) -> Analyse:
     """Indicators, scores, drukpunten, stability and clusters for every level of a kaart.
 
     The comparison frame of a level is the region: every area is scored
     against the other areas of its level. Clusters are sought at every level
     with enough areas; the drukpuntgebieden layer comes from the finest level.
     Every level keeps the signed robust z score of each indicator (``z_<id>``)
-    next to its value, so a score can be traced back to its parts.
+    next to its value, so a score can be traced back to its parts. ``figuurjaren`` (a kaart of several
+    years) names the year of a reason's figure that is older than the kaart's.
     """
     from kaart.clusters import drukpuntgebieden, hotspots
 
@@ -382,8 +387,9 @@ def analyseer(gebieden: dict[str, pd.DataFrame], regionaam: str, profielnaam: st
         frame["drukpunt"] = markeer(frame["drukpuntscore"], frame["inwoners"] if "inwoners" in frame
                                     else pd.Series(np.nan, index=frame.index))
         flagged = frame.index[frame["drukpunt"]]
+        jaren = None if figuurjaren is None else figuurjaren.ouder(niveau, [ind.kolom for ind in cat])
         frame["drukpunt_redenen"] = redenen(frame.loc[flagged], z.loc[flagged], p.gewichten, referentie, cat,
-                                            gemeenten=gemeenten, nederland=nederland).reindex(frame.index)
+                                            gemeenten=gemeenten, nederland=nederland, jaren=jaren).reindex(frame.index)
         frame = frame.join(rangstabiliteit(z, p.gewichten))
         if clusters:
             frame = frame.join(hotspots(frame))
@@ -405,7 +411,8 @@ def verrijk(kaart: Kaart, profielnaam: str | None = None) -> None:
         kaart.tabellen["nederland"] = nederland = nederland.drop(
             columns=[c for c in nederland if c.startswith(PREFIX)]).join(waarden(nederland, cat))
     analyse = analyseer(kaart.gebieden, kaart.metadata.get("regio") or kaart.metadata.get("titel", "Regio"),
-                        profielnaam, nederland=None if nederland is None else nederland.iloc[0])
+                        profielnaam, nederland=None if nederland is None else nederland.iloc[0],
+                        figuurjaren=Figuurjaren(kaart, cat))
     kaart.gebieden = analyse.gebieden
     kaart.extra["regio"] = analyse.regio
     if analyse.drukpuntgebieden is not None:
@@ -436,12 +443,14 @@ def scores(kaart: Kaart, niveau: str, profielnaam: str | None = None,
     return lijst, z, p
 
 
-def ranglijst(kaart: Kaart, niveau: str, profielnaam: str | None = None,
-              gewichten: dict[str, float] | None = None) -> tuple[pd.DataFrame, Profiel, list[str]]:
+def ranglijst(kaart: Kaart, niveau: str, profielnaam: str | None = None, gewichten: dict[str, float] | None = None,
+              figuurjaren: Figuurjaren | None = None) -> tuple[pd.DataFrame, Profiel, list[str]]:
     """The areas of a level ranked by drukpunt score under a profile, each with its driving indicators.
 
     Recomputes the scores from the stored figures, so any profile and any
-    user-set ``gewichten`` work on a built kaart (cheap: no clusters).
+    user-set ``gewichten`` work on a built kaart (cheap: no clusters). Where a figure is from an older
+    year than the kaart's (``figuurjaren``, made from the kaart when not given), its reason says so and the
+    score's year is in ``drukpuntscore_jaar`` (the oldest figure it weighs; only when some score is older).
 
     Returns
     -------
@@ -455,7 +464,10 @@ def ranglijst(kaart: Kaart, niveau: str, profielnaam: str | None = None,
     gemeenten = waarden(kaart.gebieden["gemeente"], cat) if "gemeente" in kaart.gebieden else None
     nederland = kaart.tabellen["nederland"].iloc[0] if "nederland" in kaart.tabellen else None
     scored = lijst.index[lijst["drukpuntscore"].notna()]
+    figuurjaren = figuurjaren or Figuurjaren(kaart)
     lijst["redenen"] = redenen(frame.loc[scored], z.loc[scored], p.gewichten, referentie, cat, gemeenten=gemeenten,
-                               nederland=nederland).reindex(lijst.index)
+                               nederland=nederland, jaren=figuurjaren.ouder(niveau, [i.kolom for i in cat])
+                               ).reindex(lijst.index)
+    lijst = met_jaren(lijst, {"drukpuntscore": figuurjaren.score(niveau, p.gewichten)})
     lijst = lijst.sort_values(["drukpuntscore", "inwoners"], ascending=False, na_position="last")
     return lijst, p, ontbrekend(z, p.gewichten)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,11 +30,42 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(sep=";", decimal=",", index=True, lineterminator="\r\n").encode("utf-8-sig")
 
 
-def met_herkomst(frame: pd.DataFrame, bron: str, jaar: object, fictief: bool = False, **instellingen) -> pd.DataFrame:
+def jaarkolom(naam: str) -> str:
+    """The column beside ``naam`` holding the year of each of its figures: ``<naam>_jaar`` (``<label> (jaar)``
+    beside a column named by its Dutch label)."""
+    return f"{naam}_jaar" if naam.isidentifier() else f"{naam} (jaar)"
+
+
+def jaaruitleg(jaar: int) -> str:
+    """What a download with year columns (:func:`met_jaren`) says about them in its metadata."""
+    return (f"De cijfers zijn van {jaar}. Een kolom ‘…_jaar’ (of ‘… (jaar)’) naast een cijfer geeft per gebied "
+            f"het jaar van dat cijfer; die staat er alleen bij cijfers die niet alle van {jaar} zijn: waar de "
+            f"tabel van {jaar} een cijfer nog niet had, is dat van het nieuwste eerdere jaar genomen.")
+
+
+def met_jaren(frame: pd.DataFrame, jaren: Mapping[str, pd.Series | None]) -> pd.DataFrame:
+    """``frame`` with, right after each column of ``jaren`` that has years (not None), the year of each row's
+    figure (:func:`jaarkolom`; missing where the row has no figure)."""
+    frame = frame.copy()
+    for kolom, jaar in jaren.items():
+        if jaar is None or kolom not in frame:
+            continue
+        waarden = jaar.reindex(frame.index).astype("Int64").where(frame[kolom].notna())
+        # Plain integers where every row has a figure: a GeoPackage stores a nullable column as real numbers
+        waarden = waarden if waarden.isna().any() else waarden.astype("int64")
+        frame.insert(frame.columns.get_loc(kolom) + 1, jaarkolom(kolom), waarden)
+    return frame
+
+
+def met_herkomst(frame: pd.DataFrame, bron: str, jaar: object, fictief: bool = False, jaarkolommen: bool = False,
+                 **instellingen) -> pd.DataFrame:
     """``frame`` with where its figures come from in columns of their own (bron, jaar, each setting as
     ``instelling_<naam>``, and the fictitious-data label), so a downloaded CSV still says it once it is
-    passed on, opened in Excel without the page beside it."""
+    passed on, opened in Excel without the page beside it. ``jaarkolommen``: the frame has year columns
+    (:func:`met_jaren`), explained in ``jaar_per_cijfer``."""
     extra = {"bron": bron, "jaar": jaar, **{f"instelling_{k}": v for k, v in instellingen.items()}}
+    if jaarkolommen:
+        extra["jaar_per_cijfer"] = jaaruitleg(int(jaar))
     if fictief:
         extra["fictief"] = "Fictieve voorbeeldregio — geen echte gegevens."
     return frame.assign(**extra)

@@ -34,6 +34,7 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from kaart.categorieen import categorieen
+from kaart.figuurjaren import Figuurjaren, jaarnoot
 from kaart.getallen import getal, weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import Variabele, variabelen
@@ -218,6 +219,12 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         folium.TileLayer(laag.url, attr=laag.attributie, name=laag.naam, max_zoom=laag.max_zoom,
                          max_native_zoom=laag.max_zoom, show=i == 0).add_to(m)
 
+    # Beside a figure from an older year than the kaart's, in the tooltip and counted in the legend.
+    ouder = Figuurjaren(kaart).jaren(niveau, indicator)
+    ouder = (pd.Series(dtype="int64") if ouder is None
+             else ouder[(ouder != kaart.jaar) & values.reindex(ouder.index).notna()])
+    jaren = {code: jaarnoot(indicator, int(j)) for code, j in ouder.items()}
+
     # The areas come from the API (see static/gebieden.js): the page carries only the legend's classes.
     groep = folium.FeatureGroup(name=escape_text(kolom.label)).add_to(m)
     GebiedenLaag(m, {
@@ -225,7 +232,7 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         "indicator": indicator, "label": kolom.label, "aantal": len(areas),
         "grenzen": classes.upper_bounds if classes else [], "kleuren": classes.colours if classes else [],
         "geenGegevens": NO_DATA_COLOUR, "startZoom": start_zoom(areas),
-        "gemeenten": _gemeentewaarden(kaart, niveau, indicator),
+        "gemeenten": _gemeentewaarden(kaart, niveau, indicator), "jaren": jaren,
     }).add_to(groep)
 
     clusters = kaart.extra.get("drukpuntgebieden")
@@ -242,6 +249,8 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         legend.width = LEGENDA_BREEDTE
         legend.add_to(m)
     bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
+    bron += "".join(f"; {n} van de {values.notna().sum()} gebieden: {jaarnoot(indicator, int(j))}"
+                    for j, n in ouder.value_counts().sort_index(ascending=False).items())
     drukpunten = "drukpunt" in areas and bool(areas["drukpunt"].fillna(False).astype(bool).any())
     toelichting(bron, bool(values.isna().any()), drukpunten, heeft_clusters, drempel).add_to(m)
 

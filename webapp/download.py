@@ -9,7 +9,7 @@ from __future__ import annotations
 import geopandas as gpd
 from flask import Response, current_app
 
-from kaart.export import geojson_bytes, geopackage_bytes
+from kaart.export import geojson_bytes, geopackage_bytes, jaaruitleg
 from kaart.kaartbestand import Kaart
 
 GEOFORMATEN = "geojson, gpkg"
@@ -23,9 +23,12 @@ def download(data: bytes, mimetype: str, naam: str) -> Response:
     return response
 
 
-def kenmerken(kaart: Kaart, **instellingen) -> dict:
-    """The kaart's title, source and year, the given settings and, for the demo, the fictitious-data label."""
+def kenmerken(kaart: Kaart, jaarkolommen: bool = False, **instellingen) -> dict:
+    """The kaart's title, source and year, the given settings, for the demo the fictitious-data label, and
+    with ``jaarkolommen`` what the file's year columns hold (``kaart.export.met_jaren``)."""
     uit = {"titel": kaart.metadata.get("titel"), "bron": kaart.bronvermelding, "jaar": kaart.jaar, **instellingen}
+    if jaarkolommen:
+        uit["jaar_per_cijfer"] = jaaruitleg(kaart.jaar)
     if kaart.metadata.get("fictief"):
         uit["fictief"] = "Fictieve voorbeeldregio — geen echte gegevens."
     return uit

@@ -3,8 +3,8 @@
 ``GET /export.geojson`` and ``GET /export.gpkg`` take the map's own query
 parameters (``niveau``, ``indicator``) and an optional ``gemeente`` (a CBS
 code) to narrow the selection to one gemeente. Each area comes with its code,
-name, gemeente, the indicator's value and its drukpunt flag; the source and
-year travel with the file (and the fictitious-data label for the demo).
+name, gemeente, the indicator's value (with ``<indicator>_jaar`` where some are from
+an older year than the kaart's) and its drukpunt flag; the source and year travel with the file (and the fictitious-data label for the demo).
 The CSV download of the same selection is ``/export.csv`` on the kaart page.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import geopandas as gpd
 from flask import Blueprint, request
 
+from kaart.export import met_jaren
 from kaart.kaartbestand import Kaart
 from webapp.download import geo_download, kenmerken
 from webapp.errors import InvalidChoice
@@ -39,9 +40,10 @@ def _request() -> tuple[gpd.GeoDataFrame, str, dict]:
     kaart = staat().kaart
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
     gemeente = request.args.get("gemeente") or None
-    frame = selectie(kaart, niveau, indicator, gemeente)
+    jaren = staat().figuurjaren.jaren(niveau, indicator)
+    frame = met_jaren(selectie(kaart, niveau, indicator, gemeente), {indicator: jaren})
     naam = "-".join(part for part in (niveau, gemeente, indicator) if part)
-    return frame, naam, kenmerken(kaart, niveau=niveau, indicator=indicator)
+    return frame, naam, kenmerken(kaart, jaren is not None, niveau=niveau, indicator=indicator)
 
 
 @bp.get("/export.geojson")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
@@ -29,6 +29,7 @@ from kaart.codes import NIVEAUS
 from kaart.datums import datum
 from kaart import drukpunten as dp
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
+from kaart.figuurjaren import Figuurjaren, jaarzin
 from kaart.getallen import afstand, met_teken, weergave
 from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID
@@ -60,6 +61,8 @@ class Regel:
     """Per reference, what its value is when it is not CBS's own figure ("opgeteld uit buurten", ...)."""
     verloop: Verloop | None = None
     """The course over the years of the area and its references, when the kaart holds more than one year."""
+    jaren: dict[str, int] = field(default_factory=dict)
+    """Per reference whose figure is from an older year than the kaart's (the newest table lacked it), that year."""
 
 
 def niveau_van(kaart: Kaart, code: str) -> str:
@@ -88,8 +91,9 @@ def _uit_gemeenten(rij: pd.Series) -> pd.Series:
     return rij
 
 
-def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
-    """Per theme label, the indicators the area has a value for, with its references."""
+def regels(kaart: Kaart, rij: pd.Series, fj: Figuurjaren) -> dict[str, list[Regel]]:
+    """Per theme label, the indicators the area has a value for, with its references (and, in ``fj``, the
+    year of each figure)."""
     cat = kaart.catalogus
     vars_ = variabelen(cat)
     refs = _referenties(kaart, rij)
@@ -112,8 +116,16 @@ def regels(kaart: Kaart, rij: pd.Series) -> dict[str, list[Regel]]:
             afgeleid=ind.id in afgeleid, z=_z(rij.get(Z_PREFIX + ind.id)),
             herkomst=_herkomst(refs, ind.kolom, getallen),
             verloop=verloop({ref: s[ind.kolom] for ref, s in series.items() if ind.kolom in s},
-                            var.eenheid, ind.label)))
+                            var.eenheid, ind.label),
+            jaren=_jaren(fj, rij, ind.kolom, getallen)))
     return result
+
+
+def _jaren(fj: Figuurjaren, rij: pd.Series, kolom: str, getallen: dict[str, float]) -> dict[str, int]:
+    """Per reference with a value, its year when that is older than the kaart's (the national row is CBS's own)."""
+    jaren = {"gebied": fj.ander_jaar(rij["niveau"], rij.name, kolom), "regio": fj.regio(kolom),
+             "gemeente": fj.ander_jaar("gemeente", rij.get("gemeentecode"), kolom)}
+    return {k: j for k, j in jaren.items() if j is not None and k in getallen}
 
 
 def _series(kaart: Kaart, rij: pd.Series, kolommen: list[str]) -> dict[str, dict[str, pd.DataFrame]]:
@@ -191,7 +203,7 @@ def voorzieningen(kaart: Kaart, rij: pd.Series) -> tuple[list[tuple[str, str]], 
 
 def _profiel(code: str, als_document: bool = False) -> str:
     """The profile page of area ``code`` as HTML (``als_document``: for the PDF, without buttons)."""
-    kaart = staat().kaart
+    kaart, fj = staat().kaart, staat().figuurjaren
     niveau = niveau_van(kaart, code)
     rij = kaart.gebieden[niveau].loc[code]
     ouders, kinderen = familie(kaart, niveau, rij)
@@ -199,9 +211,11 @@ def _profiel(code: str, als_document: bool = False) -> str:
     score = rij.get("drukpuntscore")
     moment = gebouwd_op(kaart)
     profielnaam = kaart.metadata.get("profiel") or dp.STANDAARDPROFIEL
+    lijsten = regels(kaart, rij, fj)
+    oudere = {j for lijst in lijsten.values() for r in lijst for j in r.jaren.values()}
     return render_template(
         "profiel.html", kaart=kaart, code=code, niveau=niveau, niveau_label=NIVEAU_LABELS[niveau], rij=rij,
-        regels=regels(kaart, rij), voetnoot=VOETNOOT, ouders=ouders,
+        regels=lijsten, voetnoot=VOETNOOT, ouders=ouders,
         ontbrekend=[kaart.catalogus[i].label for i in kaart.metadata.get("ontbrekend", {}).get(niveau, [])],
         kinderen=kinderen, binnen=binnen, afstanden=afstanden, voorzieningenbron=voorzieningenbron(kaart),
         score=None if score is None or pd.isna(score) else met_teken(score),
@@ -215,6 +229,8 @@ def _profiel(code: str, als_document: bool = False) -> str:
         gebiedskaart=gebiedskaart(kaart, niveau, code), als_document=als_document,
         gemaakt=datum(moment) if moment else None, profiel=dp.profielen()[profielnaam].label,
         drukpuntjaren=_drukpuntjaren(kaart, niveau, code, profielnaam),
+        scorejaar=fj.ander_jaar(niveau, code, "drukpuntscore"), bronvermelding=fj.bronvermelding(oudere),
+        jaarregel=jaarzin(kaart.jaar, oudere, [r.label for lijst in lijsten.values() for r in lijst if r.jaren]),
     )
 
 

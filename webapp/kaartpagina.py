@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from flask import Blueprint, render_template, request
 
-from kaart.export import csv_bytes, met_herkomst
+from kaart.export import csv_bytes, jaarkolom, met_herkomst, met_jaren
 from kaart.getallen import weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, keuzelijst, variabelen
@@ -76,10 +76,12 @@ def export_csv():
     kaart = staat().kaart
     niveau, indicator = choice(kaart, request.args.get("niveau"), request.args.get("indicator"))
     kolom = variabelen(kaart.catalogus)[indicator]
-    data = selectie(kaart, niveau, indicator).rename(columns={indicator: kolom.label})
+    jaren = staat().figuurjaren.jaren(niveau, indicator)  # beside the figure when some are from an older year
+    data = met_jaren(selectie(kaart, niveau, indicator), {indicator: jaren}).rename(
+        columns={indicator: kolom.label, jaarkolom(indicator): jaarkolom(kolom.label)})
     bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
-    data = met_herkomst(data, bron, kaart.jaar, bool(kaart.metadata.get("fictief")), niveau=niveau,
-                        eenheid=kolom.eenheid)
+    data = met_herkomst(data, bron, kaart.jaar, bool(kaart.metadata.get("fictief")), jaren is not None,
+                        niveau=niveau, eenheid=kolom.eenheid)
     return download(csv_bytes(data), "text/csv", f"{niveau}-{indicator}.csv")
 
 

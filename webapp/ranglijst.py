@@ -21,8 +21,9 @@ from flask import Blueprint, render_template, request
 from kaart import drukpunten as dp
 from kaart import drukpuntverloop, reeksen
 from kaart.errors import InputError
-from kaart.export import csv_bytes, met_herkomst
+from kaart.export import csv_bytes, jaarkolom, met_herkomst, met_jaren
 from kaart.getallen import met_teken
+from kaart.indicatoren import PREFIX as PREFIX_IND
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
 from webapp.choropleth import NIVEAU_LABELS
@@ -67,7 +68,8 @@ def keuze(kaart: Kaart, args) -> Keuze:
 
 def rangschikking(kaart: Kaart, k: Keuze) -> tuple[pd.DataFrame, dp.Profiel, list[str]]:
     """The ranking for a choice, from the app's cache or computed (and cached)."""
-    return staat().ranglijsten(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
+    return staat().ranglijsten(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None,
+                                                       staat().figuurjaren))
 
 
 def drukpuntjaren(kaart: Kaart, k: Keuze) -> pd.DataFrame | None:
@@ -78,6 +80,12 @@ def drukpuntjaren(kaart: Kaart, k: Keuze) -> pd.DataFrame | None:
         return None
     return staat().ranglijsten(("verloop", k), lambda: drukpuntverloop.door_de_jaren(
         kaart, k.niveau, k.profiel, dict(k.gewichten) or None))
+
+
+def _ouder(kaart: Kaart, row) -> int | None:
+    """The year of the area's score when it weighs a figure older than the kaart's (else None)."""
+    jaar = getattr(row, "drukpuntscore_jaar", None)
+    return None if jaar is None or pd.isna(jaar) or jaar == kaart.jaar else int(jaar)
 
 
 def _rang(row) -> str:
@@ -102,7 +110,7 @@ def drukpunten():
                 (ind.id, ind.label, f"{profiel.gewichten.get(ind.id, 0.0):g}", ind.id in ontbrekend))
     door_de_jaren = drukpuntjaren(kaart, k)
     rijen = [(r.Index, r.naam, r.gemeentenaam,
-              None if pd.isna(r.drukpuntscore) else met_teken(r.drukpuntscore), bool(r.drukpunt),
+              None if pd.isna(r.drukpuntscore) else met_teken(r.drukpuntscore), _ouder(kaart, r), bool(r.drukpunt),
               _rang(r), None if pd.isna(r.kans_drukpunt) else f"{r.kans_drukpunt:.0%}",
               r.redenen if isinstance(r.redenen, str) else "",
               "" if door_de_jaren is None else door_de_jaren["verloop"].get(r.Index, "")) for r in lijst.head(TOP).itertuples()]
@@ -113,23 +121,31 @@ def drukpunten():
         "ranglijst.html", kaartbeeld=kaartbeeld, jaren=reeksen.jaren(kaart), kaart=kaart, keuze=k, profiel=profiel, profielen=dp.profielen().values(),
         niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus], velden=velden,
         ontbrekend=[cat[i].label for i in ontbrekend], rijen=rijen, totaal=len(lijst),
+        jaarregel=staat().figuurjaren.bronregel([k.niveau], [PREFIX_IND + i for i, g in profiel.gewichten.items() if g]),
         drukpunten=int(lijst["drukpunt"].sum()), drempel=dp.DREMPEL, min_inwoners=dp.MIN_INWONERS,
         prefix=PREFIX, query=request.query_string.decode())
 
 
 def _download_lijst() -> tuple[Kaart, Keuze, pd.DataFrame, dp.Profiel]:
+    """The ranking of the query as downloads carry it: with the year of its inhabitants where not all the kaart's."""
     kaart = staat().kaart
     k = keuze(kaart, request.args)
     lijst, p, _ = rangschikking(kaart, k)
+    lijst = met_jaren(lijst, {"inwoners": staat().figuurjaren.jaren(k.niveau, "inwoners")})
     return kaart, k, lijst.rename_axis("code"), p
+
+
+def _met_jaren(lijst: pd.DataFrame) -> bool:
+    """Whether a ranking carries year columns (a figure from an older year than the kaart's)."""
+    return any(k in lijst for k in (jaarkolom("drukpuntscore"), jaarkolom("inwoners")))
 
 
 @bp.get("/drukpunten.csv")
 def drukpunten_csv():
     """The whole ranking as an Excel-friendly CSV."""
     kaart, k, lijst, p = _download_lijst()
-    lijst = met_herkomst(lijst, kaart.bronvermelding, kaart.jaar,
-                         bool(kaart.metadata.get("fictief")), niveau=k.niveau, profiel=p.label, weging=p.uitleg)
+    lijst = met_herkomst(lijst, kaart.bronvermelding, kaart.jaar, bool(kaart.metadata.get("fictief")),
+                         _met_jaren(lijst), niveau=k.niveau, profiel=p.label, weging=p.uitleg)
     return download(csv_bytes(lijst), "text/csv", f"drukpunten-{k.niveau}-{k.profiel}.csv")
 
 
@@ -140,4 +156,4 @@ def drukpunten_geo(formaat: str):
     gebieden = kaart.gebieden[k.niveau]
     frame = gpd.GeoDataFrame(lijst, geometry=gebieden.geometry.reindex(lijst.index), crs=gebieden.crs)
     return geo_download(frame, formaat, f"drukpunten-{k.niveau}-{k.profiel}",
-                        **kenmerken(kaart, niveau=k.niveau, profiel=p.label, weging=p.uitleg))
+                        **kenmerken(kaart, _met_jaren(lijst), niveau=k.niveau, profiel=p.label, weging=p.uitleg))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from kaart.figuurjaren import Figuurjaren
 from kaart.indicatoren import Catalogus
 from kaart.kaartbestand import Kaart
 from kaart.referentiereeksen import Reeksen, referentiereeksen
@@ -67,6 +68,11 @@ class Staat:
     def catalogus(self) -> Catalogus:
         """The indicators as the kaart was built with them (see ``Kaart.catalogus``), not today's definitions."""
         return self.kaart.catalogus
+
+    @cached_property
+    def figuurjaren(self) -> Figuurjaren:
+        """Which year each figure is from, for every page and download (made on first use, then kept)."""
+        return Figuurjaren(self.kaart)
 
     @property
     def variabelen(self) -> dict[str, Variabele]:

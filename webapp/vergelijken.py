@@ -18,7 +18,8 @@ import geopandas as gpd
 import pandas as pd
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from kaart.export import csv_bytes, met_herkomst
+from kaart.export import csv_bytes, met_herkomst, met_jaren
+from kaart.figuurjaren import Figuurjaren, jaarzin
 from kaart.getallen import met_teken, weergave
 from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
@@ -54,6 +55,8 @@ class Rij:
     waarden: list[str | None]
     balken: list[float]
     afgeleid: list[bool]
+    jaren: list[int | None]
+    """Per column the year of its figure when older than the kaart's (the newest table lacked it)."""
 
 
 def codes_uit(args) -> list[str]:
@@ -62,7 +65,12 @@ def codes_uit(args) -> list[str]:
     return list(dict.fromkeys(c.strip().upper() for c in ruw if c.strip()))
 
 
-def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> dict[str, list[Rij]]:
+def jaar_van(fj: Figuurjaren, rij: pd.Series, kolom: str) -> int | None:
+    """The year of an area's (or the region's) figure when it is older than the kaart's."""
+    return fj.regio(kolom) if rij.get("niveau") == "regio" else fj.ander_jaar(rij["niveau"], rij.name, kolom)
+
+
+def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None, fj: Figuurjaren) -> dict[str, list[Rij]]:
     """Per theme label, the indicators any of the areas has, with the region as the last column."""
     cat = kaart.catalogus
     vars_ = variabelen(cat)
@@ -81,7 +89,8 @@ def rijen(kaart: Kaart, gebieden: list[pd.Series], regio: pd.Series | None) -> d
             label=ind.label, eenheid=ind.eenheid,
             waarden=[None if v is None else weergave(v, var.eenheid, ind.label) for v in getallen],
             balken=[0.0 if v is None else round(100 * abs(v) / grootste, 1) for v in getoond],
-            afgeleid=[ind.id in str(r.get(AFGELEID) or "").split(", ") for r in kolommen]))
+            afgeleid=[ind.id in str(r.get(AFGELEID) or "").split(", ") for r in kolommen],
+            jaren=[None if v is None else jaar_van(fj, r, ind.kolom) for r, v in zip(kolommen, getallen)]))
     return result
 
 
@@ -96,9 +105,9 @@ def _gekozen(kaart: Kaart, codes: list[str]) -> list[tuple[str, str, pd.Series]]
     return gekozen
 
 
-def _vergelijking() -> tuple[Kaart, list[str], list[tuple[str, str, pd.Series]], pd.DataFrame]:
+def _vergelijking() -> tuple[Kaart, list[str], list[tuple[str, str, pd.Series]], pd.DataFrame, pd.DataFrame]:
     """The chosen areas and their figures, a column per area (and the region), a row per indicator label
-    that at least one area has; fewer than two areas is a 400."""
+    that at least one area has, and the year of each figure in the same shape; fewer than two areas is a 400."""
     kaart = staat().kaart
     codes = codes_uit(request.args)
     gekozen = _gekozen(kaart, codes)
@@ -111,30 +120,43 @@ def _vergelijking() -> tuple[Kaart, list[str], list[tuple[str, str, pd.Series]],
     tabel = pd.DataFrame({naam: [pd.to_numeric(rij.get(ind.kolom), errors="coerce") for ind in cat]
                           for naam, rij in kolommen.items()},
                          index=pd.Index([ind.label for ind in cat], name="indicator"))
+    fj = staat().figuurjaren
+    jaren = pd.DataFrame({naam: [jaar_van(fj, rij, ind.kolom) or kaart.jaar for ind in cat]
+                          for naam, rij in kolommen.items()}, index=tabel.index)
     tabel.insert(0, "eenheid", [ind.eenheid for ind in cat])
-    return kaart, codes, gekozen, tabel[tabel.drop(columns="eenheid").iloc[:, :len(gekozen)].notna().any(axis=1)]
+    getoond = tabel.drop(columns="eenheid").iloc[:, :len(gekozen)].notna().any(axis=1)
+    return kaart, codes, gekozen, tabel[getoond], jaren[getoond]
+
+
+def _ouder(jaren: pd.DataFrame, kaart: Kaart) -> dict[str, pd.Series | None]:
+    """Per column of ``jaren``, its years when any is older than the kaart's (None otherwise), for ``met_jaren``."""
+    return {k: (j if (j != kaart.jaar).any() else None) for k, j in jaren.items()}
 
 
 @bp.get("/vergelijk.csv")
 def vergelijk_csv():
     """The comparison as an Excel-friendly CSV: one row per indicator, a column per area and the region."""
-    kaart, codes, _, tabel = _vergelijking()
-    tabel = met_herkomst(tabel, kaart.bronvermelding, kaart.jaar, bool(kaart.metadata.get("fictief")))
+    kaart, codes, _, tabel, jaren = _vergelijking()
+    ouder = _ouder(jaren, kaart)
+    tabel = met_herkomst(met_jaren(tabel, ouder), kaart.bronvermelding, kaart.jaar, bool(kaart.metadata.get("fictief")),
+                         any(j is not None for j in ouder.values()))
     return download(csv_bytes(tabel), "text/csv", f"vergelijking-{'-'.join(codes)}.csv")
 
 
 @bp.get(f"/vergelijk.<any({GEOFORMATEN}):formaat>")
 def vergelijk_geo(formaat: str):
     """The compared areas with their boundaries, a column per indicator, as GeoJSON or a GeoPackage."""
-    kaart, codes, gekozen, tabel = _vergelijking()
+    kaart, codes, gekozen, tabel, jaren = _vergelijking()
     waarden = tabel.drop(columns="eenheid").iloc[:, :len(gekozen)].T
     waarden.index = pd.Index([code for code, _, _ in gekozen], name="code")
+    ouder = _ouder(jaren.iloc[:, :len(gekozen)].T.set_axis(waarden.index), kaart)
+    waarden = met_jaren(waarden, ouder)
     vorm = [rij.geometry for _, _, rij in gekozen]
     frame = gpd.GeoDataFrame({"naam": [str(rij["naam"]) for _, _, rij in gekozen],
                               "niveau": [NIVEAU_LABELS[niveau].lower() for _, niveau, _ in gekozen]},
                              index=waarden.index, geometry=vorm, crs=kaart.gebieden[gekozen[0][1]].crs).join(waarden)
     return geo_download(frame, formaat, f"vergelijking-{'-'.join(codes)}",
-                        **kenmerken(kaart, eenheden="; ".join(f"{label}: {eenheid}"
+                        **kenmerken(kaart, any(j is not None for j in ouder.values()), eenheden="; ".join(f"{label}: {eenheid}"
                                                               for label, eenheid in tabel["eenheid"].items())))
 
 
@@ -163,8 +185,12 @@ def vergelijk():
                        drukpunt=bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False)
                 for code, niveau, rij in gekozen]
     regio = None if kaart.regio is None else kaart.regio.iloc[0]
-    tabel = rijen(kaart, [rij for _, _, rij in gekozen], regio) if len(gekozen) >= 2 else {}
+    fj = staat().figuurjaren
+    tabel = rijen(kaart, [rij for _, _, rij in gekozen], regio, fj) if len(gekozen) >= 2 else {}
+    lijst = [r for rij in tabel.values() for r in rij]
+    jaarregel = jaarzin(kaart.jaar, {j for r in lijst for j in r.jaren if j}, [r.label for r in lijst if any(r.jaren)])
     return render_template("vergelijk.html", kaart=kaart, gebieden=gebieden, codes=codes, tabel=tabel,
+                           jaarregel=jaarregel,
                            regio=regio is not None, maximum=MAXIMUM, suggesties=suggesties, melding=melding,
                            erbij=erbij, gebiedsnamen=staat().gebiedsnamen), \
         404 if melding and not suggesties else 200

@@ -32,8 +32,11 @@ window.KaartGebieden = (function () {
     regel(cfg.niveauLabel, p.naam || p.code);
     var herkomst = p.herkomst && p.herkomst[cfg.indicator];
     // A figure that is not CBS's own says what it is: "opgeteld uit buurten", "herberekend uit opgetelde buurten".
+    // And a figure from an older year than the kaart's (the newest table lacked it) says which: "cijfer van 2022".
+    var jaar = cfg.jaren && cfg.jaren[p.code];
     regel(cfg.label, p.teksten[cfg.indicator] +
-          (herkomst && herkomst !== "CBS" && p[cfg.indicator] !== null ? " (" + herkomst + ")" : ""));
+          (herkomst && herkomst !== "CBS" && p[cfg.indicator] !== null ? " (" + herkomst + ")" : "") +
+          (jaar && p[cfg.indicator] !== null ? " (" + jaar + ")" : ""));
     if (p.drukpunt) {
       // The two indicators that weigh most, as the analysis wrote them (values with their references).
       var redenen = (p.drukpunt_redenen || "").split("; ").slice(0, 2).join("; ");
