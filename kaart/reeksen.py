@@ -136,8 +136,10 @@ def in_jaar(kaart: Kaart, jaar: int) -> Kaart:
     for niveau, frame in kaart.gebieden.items():
         deel = tabel[tabel["niveau"] == niveau].pivot(index="code", columns="kolom", values="waarde")
         frame = frame.copy()
-        for kolom in frame.select_dtypes("number").columns:
+        for kolom in frame.select_dtypes("number").columns.drop("jaar", errors="ignore"):
             frame[kolom] = deel[kolom].reindex(frame.index) if kolom in deel.columns else float("nan")
+        if "jaar" in frame:  # the areas' year column says which year their figures are of
+            frame["jaar"] = jaar
         gebieden[niveau] = frame
     return replace(kaart, gebieden=gebieden, metadata={**kaart.metadata, "jaar": jaar})
 
