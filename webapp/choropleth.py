@@ -342,29 +342,28 @@ NEUTRALE_KLEUREN = ("#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a
 red would say "worse" of a change that is neither."""
 
 
-def _mooie_stap(x: float) -> float:
-    """The smallest of 1, 2 or 5 times a power of ten that is at least ``x`` (> 0)."""
-    macht = 10.0 ** np.floor(np.log10(x))
-    return next(float(f * macht) for f in (1, 2, 5, 10) if f * macht >= x * (1 - 1e-9))
+def _naar_boven(x: float) -> float:
+    """``x`` (> 0) rounded up to two significant digits: 2,34 to 2,4, 1234 to 1300."""
+    macht = 10.0 ** (np.floor(np.log10(x)) - 1)
+    return round(float(np.ceil(x / macht * (1 - 1e-12)) * macht), 10)
 
 
 def verschilklassen(values: pd.Series, richting: int) -> Classes | None:
     """Diverging classes of a change, symmetric around 0, or ``None`` when no area has one.
 
-    Seven classes of equal width ``2s`` (``s`` a round number) with the middle one, ``-s`` to ``s``, for
-    "about the same", so a zero change is white, never a light red or blue. ``richting`` (+1: a rise is
+    Seven classes of equal width from ``-E`` to ``E`` (``E`` the largest change, rounded up: the strongest
+    change gets the strongest colour), the middle one, around 0, for "about the same": a zero change is
+    white, never a light red or blue. The legend names ``-E``, 0 and ``E``. ``richting`` (+1: a rise is
     more pressure, -1: a fall is, 0: neither; :func:`kaart.verandering.richting`) orients the palette so
     that red always means more pressure and blue less; without a direction purple is a fall, orange a rise.
     """
     y = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
     if not len(y):
         return None
-    s = _mooie_stap(float(np.abs(y).max()) / VERSCHIL_KLASSEN or 1.0)
-    randen = [round((2 * i - VERSCHIL_KLASSEN) * s, 10) for i in range(VERSCHIL_KLASSEN + 1)]
+    buiten = _naar_boven(float(np.abs(y).max()) or 1.0)
+    randen = [round((2 * i - VERSCHIL_KLASSEN) * buiten / VERSCHIL_KLASSEN, 10) for i in range(VERSCHIL_KLASSEN + 1)]
     palet = NEUTRALE_KLEUREN if richting == 0 else DRUK_KLEUREN if richting > 0 else DRUK_KLEUREN[::-1]
-    buiten, midden = randen[-1], randen[VERSCHIL_KLASSEN // 2 + 2]
-    return Classes(upper_bounds=randen[1:], legend_index=randen, tick_labels=[-buiten, -midden, 0.0, midden, buiten],
-                   palette=palet)
+    return Classes(upper_bounds=randen[1:], legend_index=randen, tick_labels=[-buiten, 0.0, buiten], palette=palet)
 
 
 def _kleuring_verandering(kaart: Kaart, niveau: str, indicator: str, areas: gpd.GeoDataFrame,

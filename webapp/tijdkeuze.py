@@ -65,7 +65,8 @@ def tijdkeuze(kaart: Kaart, args: Mapping[str, str]) -> Tijd:
                             "te vergelijken.")
     sinds = _jaar(args["sinds"], jaren, "Het vergelijkingsjaar")
     if sinds >= jaar:
-        raise InvalidChoice(f"Het vergelijkingsjaar ({sinds}) moet vóór het getoonde jaar ({jaar}) liggen.")
+        raise InvalidChoice(f"Het vergelijkingsjaar ({sinds}) moet vóór het getoonde jaar ({jaar}) liggen. "
+                            f"Kies een eerder vergelijkingsjaar of een later jaar.")
     return Tijd(jaar, sinds)
 
 
@@ -77,6 +78,6 @@ def getoond(kaart: Kaart, niveau: str, tijd: Tijd | None) -> pd.DataFrame:
     frame = staat().in_jaar(tijd.jaar).gebieden[niveau]
     if tijd.verandering:
         eerder = staat().in_jaar(tijd.sinds).gebieden[niveau]
-        beide = [k for k in kaartbaar(frame, kaart.catalogus) if k in kaartbaar(eerder, kaart.catalogus)]
+        beide = set(kaartbaar(frame, kaart.catalogus)) & set(kaartbaar(eerder, kaart.catalogus))
         frame = frame[[c for c in frame.columns if c in beide or not pd.api.types.is_numeric_dtype(frame[c])]]
     return frame
