@@ -17,6 +17,8 @@ from kaart import definities
 from kaart.errors import DefinitieError
 
 DEFINITIES = definities.MAP / "voorzieningen.toml"
+VOORZIENINGKOLOMMEN = ("vz_", "zorgdruk_")
+"""The prefixes of the columns the facility join makes: today's facilities, which have no series of their own."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from kaart.categorieen import VOORZIENINGKOLOMMEN
 from kaart.errors import InputError
 from kaart.indicatoren import PREFIX
 from kaart.kaartbestand import Kaart
@@ -124,7 +125,9 @@ def van_gebied(kaart: Kaart, niveau: str, code: str, kolommen: list[str]) -> dic
 def in_jaar(kaart: Kaart, jaar: int) -> Kaart:
     """The kaart as it was in ``jaar``: today's areas, every figure (numeric column) holding that year's
     value and missing where that year has none. Never today's value in a past year's cell: a past score
-    made of today's figures would be neither year's. The kaart's own year is the kaart itself."""
+    made of today's figures would be neither year's. The facility columns are the exception: the kaart knows
+    only today's facilities, and leaving them out would score a past year on other indicators than today.
+    The kaart's own year is the kaart itself."""
     if jaar == kaart.jaar:
         return kaart
     tabel = reeksen(kaart)
@@ -135,13 +138,16 @@ def in_jaar(kaart: Kaart, jaar: int) -> Kaart:
     gebieden = {}
     for niveau, frame in kaart.gebieden.items():
         deel = tabel[tabel["niveau"] == niveau].pivot(index="code", columns="kolom", values="waarde")
-        frame = frame.copy()
-        for kolom in frame.select_dtypes("number").columns.drop("jaar", errors="ignore"):
-            frame[kolom] = deel[kolom].reindex(frame.index) if kolom in deel.columns else float("nan")
+        cijfers = [k for k in frame.select_dtypes("number").columns
+                   if not k.startswith(VOORZIENINGKOLOMMEN) and k != "jaar"]
+        toen = deel.reindex(index=frame.index, columns=cijfers).astype("float64")
+        frame = pd.concat([frame.drop(columns=cijfers), toen], axis=1)[list(frame.columns)]
         if "jaar" in frame:  # the areas' year column says which year their figures are of
             frame["jaar"] = jaar
         gebieden[niveau] = frame
-    return replace(kaart, gebieden=gebieden, metadata={**kaart.metadata, "jaar": jaar})
+    # the region layer holds today's region figures: that year's region is made again from its own areas
+    extra = {naam: laag for naam, laag in kaart.extra.items() if naam != "regio"}
+    return replace(kaart, gebieden=gebieden, extra=extra, metadata={**kaart.metadata, "jaar": jaar})
 
 
 def jaar_van(kaart: Kaart, niveau: str, kolom: str) -> pd.Series:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -10,7 +11,7 @@ from kaart import codes
 from kaart.errors import InputError
 
 
-def resolve_gemeenten(values: list[str], bekend: pd.DataFrame) -> list[str]:
+def resolve_gemeenten(values: list[str], bekend: pd.DataFrame, opgeheven: Mapping[str, str] = {}) -> list[str]:
     """Turn gemeente codes or names into codes, checking each against ``bekend``.
 
     Parameters
@@ -19,6 +20,9 @@ def resolve_gemeenten(values: list[str], bekend: pd.DataFrame) -> list[str]:
         As typed: ``GM0505``, ``0505``, ``505`` or ``Dordrecht`` (case-insensitive).
     bekend
         The gemeenten of the source, with columns ``code`` and ``naam``.
+    opgeheven
+        Per merged-away gemeente (code, or name in lower case) the hint naming what it is part of now
+        (``layers.regio_indelingen.opgeheven``).
 
     Raises
     ------
@@ -46,7 +50,11 @@ def resolve_gemeenten(values: list[str], bekend: pd.DataFrame) -> list[str]:
         hints = []
         for text in unknown:
             close = difflib.get_close_matches(text.lower(), list(names), n=3, cutoff=0.6)
-            if close:
+            fusie = opgeheven.get(text.lower()) or (opgeheven.get(codes.gemeente(text))
+                                                    if text.upper().startswith("GM") or text.isdigit() else None)
+            if fusie:
+                hints.append(f"{fusie}: geef die gemeente.")
+            elif close:
                 hints.append(f"‘{text}’: bedoelt u {' of '.join(f'‘{c.title()}’' for c in close)}?")
         raise InputError(
             f"Onbekende gemeente: {', '.join(f'‘{u}’' for u in unknown)} (niet in de bron voor dit jaar).",

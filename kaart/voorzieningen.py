@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kaart.categorieen import ZORGDRUK_LOCATIES, ZORGDRUK_PLAATSEN, categorieen, zorgdruk_categorieen
+from kaart.categorieen import (VOORZIENINGKOLOMMEN, ZORGDRUK_LOCATIES, ZORGDRUK_PLAATSEN, categorieen,
+                               zorgdruk_categorieen)
 from kaart.gebieden import omtrek
 from kaart.kaartbestand import Kaart
 
@@ -97,7 +98,7 @@ def koppel(gebieden: dict[str, gpd.GeoDataFrame], punten: gpd.GeoDataFrame) -> d
         if niveau not in gebieden:
             continue
         frame = gebieden[niveau]
-        frame = frame.drop(columns=[c for c in frame.columns if c.startswith("vz_") or c.startswith("zorgdruk_")])
+        frame = frame.drop(columns=[c for c in frame.columns if c.startswith(VOORZIENINGKOLOMMEN)])
         frame = frame.join(tellingen(punten, frame))
         if niveau == "buurt":
             buurt_afstanden = afstanden(punten, frame)

@@ -23,7 +23,7 @@ from kaart.geobestand import GEOJSON_SUFFIXES, VECTOR_SUFFIXES, parse_spec, with
 from kaart.normaliseren import Normalisatie, normalise
 from kaart.regio import gemeenten_in, resolve_gemeenten
 from layers.bouwbronnen import Bouwbron, Invoer, LetOp, Stap, Vraag, registreer
-from layers.regio_indelingen import fusiecodes, splitscodes
+from layers.regio_indelingen import fusiecodes, opgeheven, splitscodes
 
 TABLE_SUFFIXES = {".csv", ".txt"}
 
@@ -146,7 +146,7 @@ def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
         alle = alle[alle["jaar"] == jaar]
     bekend = gemeenten_in(alle)
     gevraagd = vraag.gemeenten
-    codes = resolve_gemeenten(gevraagd, bekend) if gevraagd else list(bekend.loc[bekend["fijnst"], "code"])
+    codes = resolve_gemeenten(gevraagd, bekend, opgeheven(jaar)) if gevraagd else list(bekend.loc[bekend["fijnst"], "code"])
     if not gevraagd and not bekend["fijnst"].all():
         weg = bekend.loc[~bekend["fijnst"], "code"]
         let_op(f"Let op: {len(weg)} gemeente(n) staan in de bestanden alleen als gemeenterij, zonder wijken "

@@ -13,6 +13,7 @@ from kaart.errors import InputError
 from kaart.regio import resolve_gemeenten
 from layers import cbs, pdok
 from layers.bouwbronnen import Bouwbron, Invoer, LetOp, Stap, Vraag, registreer
+from layers.regio_indelingen import opgeheven
 
 
 def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
@@ -31,7 +32,7 @@ def lees(vraag: Vraag, stap: Stap, let_op: LetOp) -> Invoer:
     pdok.dataset(jaar)  # so does a year PDOK has no geometry for, before anything is downloaded
     stap(f"Gemeenten van {jaar} opvragen bij CBS ({kwb.tabel})")
     bekend = kwb.gemeenten()
-    codes = resolve_gemeenten(vraag.gemeenten, bekend)
+    codes = resolve_gemeenten(vraag.gemeenten, bekend, opgeheven(jaar))
     stap(f"Kerncijfers wijken en buurten {jaar} ophalen ({kwb.tabel}, OData {kwb.versie})")
     statistieken, _, stats_info = kwb.statistieken(codes)
     stap("Wijk- en buurtgrenzen ophalen bij PDOK")

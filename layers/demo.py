@@ -12,6 +12,13 @@ metadata carries ``fictief: true``). The codes GM99xx are not used by CBS.
 
 Buurt counts are generated; wijk and gemeente figures are built by the
 engine's own aggregation, so the levels agree exactly.
+
+The demo holds four years (2020-2023), because users compare years first: the
+older years follow from the newest by a trend per wijk (some wijken worsen, a
+few recover, every one ages a little), so the profile's series, the change map
+and the drukpunten over the years have something to show. As in CBS's own
+tables, the newest year lacks income at buurt level (``NOG_NIET``); the kaart
+takes it from the year before and says so.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, Point, box
 
+from kaart import jaargangen
 from kaart.voorzieningen import voeg_toe
 from kaart.gebieden import GRID, assemble
 from kaart.kaartbestand import Kaart
@@ -72,16 +80,34 @@ ZORGREGIO = {"GM9901": "Noord", "GM9902": "Noord", "GM9905": "Noord", "GM9907": 
              "GM9904": "Zuid", "GM9906": "Zuid", "GM9908": "Zuid"}
 """The fictitious zorgkantoorregio of each gemeente (the woningmarktregio holds them all)."""
 DEMO_BRON = "fictieve voorzieningen, gegenereerd met de voorbeeldregio"
+EERDERE_JAREN = (2020, 2021, 2022)
+"""The demo's older years, derived from the newest by ``TRENDS``."""
+TREND = 0.01
+"""Per year, the share by which the needs of a wijk grew (so were lower in the years before)."""
+TRENDS = {"Kanaalzone": 0.05, "Sluiskern": 0.04, "Het Veld": -0.03}
+"""Wijken whose needs grew faster or fell, by wijk name."""
+SPRONGEN = {"Spoorzicht": 0.3, "Westwijk": -0.3}
+"""Wijken whose needs jumped (a new drukpunt) or fell (no drukpunt any more) in the newest year: the share by
+which the years before differ."""
+NODEN = ["bijstand", "ao_uitkering", "jongeren_met_jeugdzorg", "wmo_clienten", "pct_huishoudens_laag_inkomen",
+         "pct_huishoudens_rond_sociaal_minimum", "pct_personen_laagste_inkomen_40"]
+"""The figures that follow a wijk's trend."""
+NOG_NIET = ["gemiddeld_inkomen_per_inwoner", "pct_personen_laagste_inkomen_40", "pct_huishoudens_laag_inkomen",
+            "pct_huishoudens_rond_sociaal_minimum"]
+"""Income figures that the newest year's table does not have at buurt level yet, as in CBS's own tables."""
 
 
-def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
-    """Generate the Voorbeeldregio as a kaart (the same every time for the same code)."""
+def build_demo(gebouwd_op: datetime | None = None, eerdere_jaren: tuple[int, ...] = EERDERE_JAREN) -> Kaart:
+    """Generate the Voorbeeldregio as a kaart (the same every time for the same code), with the series of
+    ``eerdere_jaren`` (none: a kaart of one year)."""
     rng = np.random.default_rng(SEED)
     buurten = _buurten(rng)
     voorzieningen = _voorzieningen(rng, buurten)
     buurten["afstand_huisarts_km"] = _afstand_over_de_weg(buurten, voorzieningen, "huisarts", rng)
     gebieden, controle = assemble(buurten)
     gebieden["wijk"]["naam"] = gebieden["wijk"].index.map(_wijknamen())
+    if eerdere_jaren:
+        gebieden["buurt"][NOG_NIET] = np.nan
     metadata = {
         "titel": TITEL,
         "regio": "Voorbeeldregio",
@@ -97,9 +123,35 @@ def build_demo(gebouwd_op: datetime | None = None) -> Kaart:
         "gebouwd_op": (gebouwd_op or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
     }
     kaart = Kaart(gebieden=gebieden, metadata=metadata, controle=controle)
+    for jaar in eerdere_jaren:
+        jaargangen.voeg_jaar_toe(kaart, jaar, assemble(_eerder(buurten, jaar))[0], None)
+    if eerdere_jaren:
+        jaargangen.vul_aan(kaart)
     voeg_toe(kaart, voorzieningen, bron=DEMO_BRON)  # joins the facilities and runs the drukpunt analysis
     kaart.tabellen["regio_indelingen"] = _regio_indelingen()
     return kaart
+
+
+def _eerder(buurten: gpd.GeoDataFrame, jaar: int) -> gpd.GeoDataFrame:
+    """The buurten as they were in ``jaar``: needs lower by the wijk's trend per year back (and its jump in the
+    newest year), fewer over-65s
+    (they joined the 25-44 group's count, so the inhabitants stay), lower house prices and incomes."""
+    terug = JAAR - jaar
+    oud = buurten.copy()
+    wijk = oud["wijkcode"].map(_wijknamen())
+    sprong = wijk.map(SPRONGEN).fillna(0.0) if terug else 0.0
+    oud[NODEN] = oud[NODEN].mul((1 - wijk.map(TRENDS).fillna(TREND) * terug) * (1 - sprong), axis=0)
+    for kolom in ("bijstand", "ao_uitkering", "jongeren_met_jeugdzorg", "wmo_clienten"):
+        oud[kolom] = (oud[kolom] / 5).round() * 5
+    oud[NODEN] = oud[NODEN].round(1)
+    jonger = (oud["inwoners_65plus"] * 0.02 * terug).round()
+    oud["inwoners_65plus"] -= jonger
+    oud["inwoners_25_44"] += jonger
+    for groep in ("25_44", "65plus"):
+        oud[f"pct_{groep}"] = (100 * oud[f"inwoners_{groep}"] / oud["inwoners"]).round()
+    oud["woz_gemiddeld"] = (oud["woz_gemiddeld"] * (1 - 0.05 * terug)).round()
+    oud["gemiddeld_inkomen_per_inwoner"] = (oud["gemiddeld_inkomen_per_inwoner"] * (1 - 0.025 * terug)).round(1)
+    return oud.assign(jaar=jaar)
 
 
 def _regio_indelingen() -> pd.DataFrame:

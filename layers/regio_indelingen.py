@@ -214,6 +214,26 @@ def opvolger(code: str, jaar: int) -> tuple[str, int | None]:
     return huidig, fusiejaar
 
 
+def opgeheven(jaar: int) -> dict[str, str]:
+    """Per gemeente merged away by ``jaar`` (by old code and by old name, lower case) a Dutch hint naming what it
+    is part of then: "Haren is sinds 2019 deel van Groningen (GM0014)". Why: a user types the village's old
+    gemeente; "unknown gemeente" alone does not tell them it merged."""
+    lijst, _ = fusies()
+    namen = {f.code: f.naam for f in lijst}
+    uit = {}
+    for fusie in lijst:
+        for code, naam in fusie.oud.items():
+            if fusie.jaar > jaar or code == fusie.code:
+                continue
+            try:
+                doel, sinds = opvolger(code, jaar)
+            except InputError:
+                continue
+            tekst = f"{naam} is sinds {sinds} deel van {namen.get(doel, doel)} ({doel})"
+            uit[code] = uit[naam.lower()] = tekst
+    return uit
+
+
 def fusiecodes(van_jaar: int, naar_jaar: int) -> dict[str, str]:
     """Each gemeente code of ``van_jaar`` that merged by ``naar_jaar``, mapped to its successor then.
 

@@ -38,8 +38,14 @@ def shared_file():
 
 @pytest.fixture(scope="session")
 def demo_kaart():
-    """The Voorbeeldregio as an in-memory kaart."""
+    """The Voorbeeldregio as an in-memory kaart, with its four years."""
     return build_demo()
+
+
+@pytest.fixture(scope="session")
+def demo_eenjarig():
+    """The Voorbeeldregio of its newest year only, for tests that give a kaart years of their own."""
+    return build_demo(eerdere_jaren=())
 
 
 @pytest.fixture(scope="session")

@@ -194,17 +194,22 @@ def test_coordinates_carry_only_the_precision_the_zoom_can_show(api):
         assert max(places) <= decimalen(zoom)
 
 
-def test_an_area_of_a_one_year_kaart_has_series_of_one(api, demo_kaart):
+def test_an_area_of_the_demo_has_its_four_years(api, demo_kaart):
     url, _ = api
     body = _get(url, "/api/v1/gebieden/wijk/WK990101/reeksen?indicator=inwoners,pct_65plus").json()
     _validate(body, "Reeksen")
-    assert body["jaren"] == [demo_kaart.jaar] and [r["indicator"] for r in body["reeksen"]] == ["inwoners", "pct_65plus"]
-    (waarde,) = body["reeksen"][0]["waarden"]
-    assert waarde["waarde"] == demo_kaart.gebieden["wijk"].at["WK990101", "inwoners"] and waarde["status"] == "officieel"
+    assert body["jaren"] == reeksen.jaren(demo_kaart) and len(body["jaren"]) == 4
+    assert [r["indicator"] for r in body["reeksen"]] == ["inwoners", "pct_65plus"]
+    verwacht = reeksen.reeks(demo_kaart, "wijk", "WK990101", "pct_65plus")
+    waarden = body["reeksen"][1]["waarden"]
+    assert [w["jaar"] for w in waarden] == list(verwacht.index)
+    assert [w["waarde"] for w in waarden] == pytest.approx(list(verwacht["waarde"]))
+    assert waarden[-1]["waarde"] == demo_kaart.gebieden["wijk"].at["WK990101", "pct_65plus"]
+    assert {w["status"] for w in waarden} == {"officieel"}
 
 
-def test_the_series_of_an_area_carry_every_year_with_its_status(demo_kaart, tmp_path):
-    kaart = copy.deepcopy(demo_kaart)
+def test_the_series_of_an_area_carry_every_year_with_its_status(demo_eenjarig, tmp_path):
+    kaart = copy.deepcopy(demo_eenjarig)
     wijken = kaart.gebieden["wijk"]
     oud = wijken[["inwoners"]].astype(float) * 0.95
     status = pd.DataFrame("officieel", index=oud.index, columns=oud.columns)

@@ -149,3 +149,29 @@ def test_geometry_nests_without_gaps(demo_kaart):
 def test_the_water_buurt_is_kept_without_figures(demo_kaart):
     water = demo_kaart.gebieden["buurt"].query("water")
     assert len(water) == 1 and water["inwoners"].isna().all()
+
+
+def test_the_demo_holds_four_years_with_income_from_the_year_before_at_buurt_level(demo_kaart):
+    from kaart import reeksen
+    from layers.demo import EERDERE_JAREN, NOG_NIET
+
+    assert reeksen.jaren(demo_kaart) == [*EERDERE_JAREN, demo_kaart.jaar]
+    buurten = demo_kaart.gebieden["buurt"]
+    land = buurten.index[~buurten["water"].astype(bool)]
+    for kolom in NOG_NIET:  # the newest year lacks it at buurt level: every land buurt has 2022's figure
+        jaren = reeksen.jaar_van(demo_kaart, "buurt", kolom)
+        assert (jaren[land] == EERDERE_JAREN[-1]).all(), kolom
+        nieuwste = reeksen.nieuwste(demo_kaart, "buurt", kolom, tot=EERDERE_JAREN[-1])
+        assert buurten.loc[land, kolom].tolist() == nieuwste.loc[land, "waarde"].tolist()
+    assert (reeksen.jaar_van(demo_kaart, "wijk", "pct_huishoudens_laag_inkomen") == demo_kaart.jaar).all()
+    # every older value is CBS-like "official": the demo's areas never changed
+    assert set(reeksen.reeksen(demo_kaart)["status"]) == {reeksen.OFFICIEEL}
+
+
+def test_over_the_years_the_demo_has_structural_new_and_former_drukpunten(demo_kaart):
+    from kaart.drukpuntverloop import NIET_MEER, NIEUW, STRUCTUREEL, door_de_jaren
+
+    verloop = door_de_jaren(demo_kaart, "wijk")["verloop"]
+    assert {STRUCTUREEL, NIEUW, NIET_MEER} <= set(verloop)
+    assert demo_kaart.gebieden["wijk"].loc[verloop == NIEUW, "naam"].tolist() == ["Spoorzicht"]
+    assert demo_kaart.gebieden["wijk"].loc[verloop == NIET_MEER, "naam"].tolist() == ["Westwijk"]

@@ -16,8 +16,8 @@ def _met_jaar(kaart, jaar: int, niveau: str, frame: pd.DataFrame) -> None:
     reeksen.voeg_toe(kaart, niveau, jaar, getallen)
 
 
-def test_structural_new_and_no_longer_drukpunten(demo_kaart):
-    kaart = copy.deepcopy(demo_kaart)
+def test_structural_new_and_no_longer_drukpunten(demo_eenjarig):
+    kaart = copy.deepcopy(demo_eenjarig)
     wijken = kaart.gebieden["wijk"]
     vandaag, _, _ = ranglijst(kaart, "wijk")
     drukpunten = list(vandaag.index[vandaag["drukpunt"]])
@@ -46,8 +46,8 @@ def test_structural_new_and_no_longer_drukpunten(demo_kaart):
     assert (tabel["verloop"] == dv.STRUCTUREEL).any()
 
 
-def test_a_year_without_figures_for_a_score_gives_no_score_not_a_flag(demo_kaart):
-    kaart = copy.deepcopy(demo_kaart)
+def test_a_year_without_figures_for_a_score_gives_no_score_not_a_flag(demo_eenjarig):
+    kaart = copy.deepcopy(demo_eenjarig)
     reeksen.voeg_toe(kaart, "wijk", 2019, kaart.gebieden["wijk"][["inwoners"]].astype(float))
     tabel = dv.door_de_jaren(kaart, "wijk")
     assert tabel[2019].isna().all() and (tabel["verloop"] == "").all()

@@ -83,8 +83,8 @@ def test_an_unknown_code_is_a_dutch_404(site):
     assert "Traceback" not in html
 
 
-def test_names_on_the_profile_are_escaped(tmp_path, demo_kaart):
-    kaart = copy.deepcopy(demo_kaart)
+def test_names_on_the_profile_are_escaped(tmp_path, demo_eenjarig):
+    kaart = copy.deepcopy(demo_eenjarig)
     buurten = kaart.gebieden["buurt"]
     code = buurten.index[0]
     buurten.loc[code, "naam"] = "<script>alert(1)</script>"
@@ -161,9 +161,9 @@ def test_the_page_buttons_use_a_script_file_not_an_inline_handler(site, demo_kaa
     assert "window.print" in _page(f"{site}/static/afdrukken.js")
 
 
-def test_a_kaart_of_several_years_shows_each_indicators_course(demo_kaart, tmp_path):
+def test_a_kaart_of_several_years_shows_each_indicators_course(demo_eenjarig, tmp_path):
     """Two earlier years of the share of 65+ for every wijk and gemeente, one wijk's first year estimated."""
-    kaart = copy.deepcopy(demo_kaart)
+    kaart = copy.deepcopy(demo_eenjarig)
     wijk = "WK990101"
     for niveau in ("wijk", "gemeente"):
         cijfers = kaart.gebieden[niveau][["ind_aandeel_65plus"]].astype(float)

@@ -165,3 +165,12 @@ def test_a_range_whose_newest_year_has_no_file_is_refused(shared_file, tmp_path)
                  "-b", shared_file(KWB_2022), "-o", tmp_path / "k.gpkg")
     assert_clean_failure(result)
     assert "2023" in result.stderr
+
+
+def test_a_merged_gemeente_asked_by_its_old_name_or_code_names_what_it_is_part_of(shared_file, tmp_path):
+    for gevraagd in ("Haren", "GM0017"):
+        result = run("build", "--jaar", "2017-2022", "-g", gevraagd, "-b", shared_file(GEM_2017),
+                     "-b", shared_file(KWB_2022), "-o", tmp_path / "k.gpkg")
+        assert_clean_failure(result)
+        assert "Haren is sinds 2019 deel van Groningen (GM0014)" in result.stderr, result.stderr
+    assert not (tmp_path / "k.gpkg").exists()

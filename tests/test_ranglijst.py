@@ -101,8 +101,8 @@ def test_the_page_has_a_map_of_its_drukpunten(site, demo_kaart):
     assert nummers == sorted(int(r) for r in lijst["rang"].head(25).dropna()) and nummers[0] == 1
 
 
-def test_with_earlier_years_the_ranking_names_structural_and_new_drukpunten(demo_kaart, tmp_path):
-    kaart = copy.deepcopy(demo_kaart)
+def test_with_earlier_years_the_ranking_names_structural_and_new_drukpunten(demo_eenjarig, tmp_path):
+    kaart = copy.deepcopy(demo_eenjarig)
     wijken = kaart.gebieden["wijk"]
     vandaag, _, _ = ranglijst(kaart, "wijk")
     nieuw = vandaag.index[vandaag["drukpunt"]][0]
@@ -141,8 +141,8 @@ def test_bad_choices_are_dutch_400s(site, params, fragment):
         assert response.status_code == 400 and fragment in response.text and "Traceback" not in response.text
 
 
-def test_names_are_escaped(tmp_path, demo_kaart):
-    kaart = copy.deepcopy(demo_kaart)
+def test_names_are_escaped(tmp_path, demo_eenjarig):
+    kaart = copy.deepcopy(demo_eenjarig)
     lijst, _, _ = ranglijst(kaart, "buurt", "gezinnen")
     kaart.gebieden["buurt"].loc[lijst.index[0], "naam"] = "<img src=x onerror=alert(1)>"
     with running(create_app({"KAART_PAD": write_kaart(kaart, tmp_path / "k.gpkg")},

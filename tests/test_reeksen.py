@@ -15,8 +15,8 @@ from kaart.kaartbestand import read_kaart, write_kaart
 
 
 @pytest.fixture()
-def kaart(demo_kaart):
-    return copy.deepcopy(demo_kaart)
+def kaart(demo_eenjarig):
+    return copy.deepcopy(demo_eenjarig)
 
 
 def _jaar(kaart, niveau: str, kolommen: list[str], schaal: float) -> pd.DataFrame:

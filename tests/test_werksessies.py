@@ -400,16 +400,16 @@ def test_unknown_werksessie_and_bad_json_are_clear(site):
     assert response.status_code == 400 and "JSON" in response.json()["fout"]["melding"]
 
 
-def test_an_afspraak_made_on_a_2022_value_is_monitored_against_2023(demo_kaart, tmp_path):
+def test_an_afspraak_made_on_a_2022_value_is_monitored_against_2023(demo_eenjarig, tmp_path):
     """Made while the kaart was of 2022; the kaart is rebuilt for 2023 with 2022 in its series: the monitor page
     and the CSV hold the afspraak against 2023, by the written rule (a straight line from 2022 to the target)."""
-    code = demo_kaart.gebieden["buurt"].index[5]
+    code = demo_eenjarig.gebieden["buurt"].index[5]
     kolom = "ind_aandeel_65plus"
-    kaart_2022 = copy.deepcopy(demo_kaart)
+    kaart_2022 = copy.deepcopy(demo_eenjarig)
     kaart_2022.metadata["jaar"] = 2022
     for frame in kaart_2022.gebieden.values():
         frame[kolom] = frame[kolom] * 1.1
-    kaart_2023 = copy.deepcopy(demo_kaart)
+    kaart_2023 = copy.deepcopy(demo_eenjarig)
     for niveau, frame in kaart_2022.gebieden.items():
         reeksen.voeg_toe(kaart_2023, niveau, 2022, frame[[kolom]])
     db = tmp_path / "ws.sqlite"
@@ -423,7 +423,7 @@ def test_an_afspraak_made_on_a_2022_value_is_monitored_against_2023(demo_kaart, 
         assert made.json()["voortgang"]["status"] == "nog geen nieuwer cijfer"
     with running(maak_app(write_kaart(kaart_2023, tmp_path / "k2023.gpkg"), db)) as url:
         facilitator.url = url
-        nu = float(demo_kaart.gebieden["buurt"].at[code, kolom])
+        nu = float(demo_eenjarig.gebieden["buurt"].at[code, kolom])
         lijn = basis + (2023 - 2022) / (2030 - 2022) * (basis / 2 - basis)
         verwacht = "gehaald" if nu <= basis / 2 else "op koers" if nu <= lijn else "achter"
         assert verwacht == "op koers"  # 2023 is a tenth lower than 2022; the line asks an eighth of a half
