@@ -38,10 +38,10 @@ INDICATOR = "ind_aandeel_65plus"
 """A share whose rise means more pressure (richting meer): its change map is red where it rose."""
 
 
-def _meerjarig(demo_kaart):
-    """The demo kaart with JAREN of KOLOMMEN at every level: each area drifts its own way (up to ±10% over
+def _meerjarig(demo_eenjarig):
+    """The one-year demo kaart with JAREN of KOLOMMEN at every level: each area drifts its own way (up to ±10% over
     three years), the first wijk is estimated in 2020 and the first inhabited buurt has no 2020."""
-    kaart = copy.deepcopy(demo_kaart)
+    kaart = copy.deepcopy(demo_eenjarig)
     for niveau, frame in kaart.gebieden.items():
         basis = frame[KOLOMMEN].astype(float)
         drift = pd.Series(np.linspace(-0.1, 0.1, len(frame)), index=frame.index).sample(frac=1, random_state=3)
@@ -57,8 +57,8 @@ def _meerjarig(demo_kaart):
 
 
 @pytest.fixture(scope="module")
-def kaart(demo_kaart):
-    return _meerjarig(demo_kaart)
+def kaart(demo_eenjarig):
+    return _meerjarig(demo_eenjarig)
 
 
 @pytest.fixture(scope="module")
@@ -131,9 +131,8 @@ def test_a_bad_year_is_refused_in_dutch(server, query, woorden):
     assert "Traceback" not in response.text
 
 
-def test_a_kaart_of_one_year_has_nothing_to_compare_with(demo_kaart):
-    een = copy.deepcopy(demo_kaart)
-    een.tabellen.pop(reeksen.TABEL, None)
+def test_a_kaart_of_one_year_has_nothing_to_compare_with(demo_eenjarig):
+    een = demo_eenjarig
     assert tijdkeuze(een, {}) == Tijd(een.jaar) and tijdkeuze(een, {"jaar": str(een.jaar)}).is_nu(een)
     with pytest.raises(InvalidChoice, match="geen eerder jaar"):
         tijdkeuze(een, {"sinds": "2020"})
@@ -191,6 +190,19 @@ def test_the_api_refuses_a_bad_year_in_its_json_shape(server, query, woorden):
     assert woorden in response.json()["fout"]["melding"]
 
 
+def test_the_shipped_demo_has_a_year_choice_and_a_change_map(site, demo_kaart):
+    jaren = reeksen.jaren(demo_kaart)
+    assert len(jaren) > 1
+    pagina = _get(f"{site}/?niveau=wijk").text
+    assert all(f'<option value="{j}"' in pagina for j in jaren) and 'name="sinds"' in pagina
+    pagina = _get(f"{site}/?niveau=wijk&indicator={INDICATOR}&sinds={jaren[0]}").text
+    assert f"Verschil {jaren[0]}–{demo_kaart.jaar}" in pagina
+    verschil = verandering.verschil(demo_kaart, "wijk", INDICATOR, jaren[0], demo_kaart.jaar, "%")
+    assert verschil["verschil"].notna().all()
+    assert _tabel(pagina) == {c: verandering.verschiltekst(r.verschil, "%", r.status) for c, r in verschil.iterrows()}
+    assert "Waarde 2021" in _get(f"{site}/?niveau=wijk&jaar=2021").text
+
+
 # In Chromium, on a closed network (only 127.0.0.1 answers), as tests/test_browser.py.
 
 def _open(chromium, url: str, viewport: dict | None = None):
@@ -215,6 +227,8 @@ def _hover(page, kaart, code: str, niveau: str):
         const box = map.getContainer().getBoundingClientRect();
         return [box.left + p.x, box.top + p.y];
     }""", [punt.y, punt.x])
+    # The facility markers lie on top of the areas: out of the way, the pointer reaches the area itself.
+    page.evaluate("document.querySelector('.leaflet-marker-pane').style.display = 'none'")
     page.mouse.move(x, y)
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for(state="visible")
@@ -272,6 +286,22 @@ def test_a_year_map_marks_an_estimated_figure_in_its_tooltip(chromium, server, k
         tekst = _hover(page, kaart, wijken.index[0], "wijk")
         assert "geschat (grenswijziging)" in tekst and "2020" in tekst
         assert weergave(reeksen.in_jaar(kaart, 2020).gebieden["wijk"].iloc[0]["inwoners"], "inwoners") in tekst
+        assert fouten == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_change_view_of_the_shipped_demo_draws(chromium, site, demo_kaart):
+    sinds = reeksen.jaren(demo_kaart)[0]
+    context, page, fouten = _open(chromium, f"{site}/?niveau=buurt&indicator={INDICATOR}&sinds={sinds}")
+    try:
+        buurten = demo_kaart.gebieden["buurt"]
+        fills = _fills(page)
+        assert len(fills) == int((buurten.geometry.notna() & ~buurten.geometry.is_empty).sum())
+        assert set(fills) <= set(DRUK_KLEUREN) | {NO_DATA_COLOUR} and set(fills) & set(DRUK_KLEUREN)
+        assert f"verschil {sinds}–{demo_kaart.jaar}" in page.locator(".legenda-titel").inner_text()
+        assert page.locator(".legend.leaflet-control svg").is_visible()
         assert fouten == []
     finally:
         context.close()

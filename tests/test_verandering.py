@@ -17,10 +17,10 @@ KOLOMMEN = ["inwoners", "pct_65plus", "ind_aandeel_65plus"]
 
 
 @pytest.fixture()
-def kaart(demo_kaart):
-    """The demo kaart with 2020 and 2022 of its wijken in the series: 2022 each figure times 1.1, 2020 the
+def kaart(demo_eenjarig):
+    """The one-year demo kaart with 2020 and 2022 of its wijken in the series: 2022 each figure times 1.1, 2020 the
     kaart's own; the first wijk estimated in 2020, the second summed in 2022, the third without 2020."""
-    kaart = copy.deepcopy(demo_kaart)
+    kaart = copy.deepcopy(demo_eenjarig)
     wijken = kaart.gebieden["wijk"][KOLOMMEN].astype(float)
     eerst = wijken.copy()
     eerst.iloc[2] = np.nan

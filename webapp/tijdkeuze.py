@@ -16,7 +16,7 @@ import pandas as pd
 
 from kaart import reeksen
 from kaart.kaartbestand import Kaart
-from kaart.variabelen import kaartbaar
+from kaart.variabelen import kaartbaar, variabelen
 from webapp.errors import InvalidChoice
 from webapp.staat import staat
 
@@ -72,12 +72,14 @@ def tijdkeuze(kaart: Kaart, args: Mapping[str, str]) -> Tijd:
 
 def getoond(kaart: Kaart, niveau: str, tijd: Tijd | None) -> pd.DataFrame:
     """The level's areas with the figures the page shows: the kaart's own, or of the year asked; for a change,
-    only the figures both years have."""
+    only the figures both years have. The facility layer's figures are today's whatever the year
+    (``kaart.reeksen.in_jaar``), so a past year or a change does not show them."""
     if tijd is None or tijd.is_nu(kaart):
         return kaart.gebieden[niveau]
     frame = staat().in_jaar(tijd.jaar).gebieden[niveau]
+    toon = set(kaartbaar(frame, kaart.catalogus))
     if tijd.verandering:
-        eerder = staat().in_jaar(tijd.sinds).gebieden[niveau]
-        beide = set(kaartbaar(frame, kaart.catalogus)) & set(kaartbaar(eerder, kaart.catalogus))
-        frame = frame[[c for c in frame.columns if c in beide or not pd.api.types.is_numeric_dtype(frame[c])]]
-    return frame
+        toon &= set(kaartbaar(staat().in_jaar(tijd.sinds).gebieden[niveau], kaart.catalogus))
+    vars_ = variabelen(kaart.catalogus)
+    toon = {k for k in toon if not vars_[k].uit_voorzieningenlaag}
+    return frame[[c for c in frame.columns if c in toon or not pd.api.types.is_numeric_dtype(frame[c])]]
