@@ -375,10 +375,7 @@ def _kleuring_verandering(kaart: Kaart, niveau: str, indicator: str, areas: gpd.
     classes = verschilklassen(values, richting)
     eenheid = verandering.verschileenheid(kolom.eenheid)
     kop = f"{kolom.label}: verschil {tijd.sinds}–{tijd.jaar}"
-    if richting:
-        uitleg = "rood: meer druk, blauw: minder druk, wit: vrijwel gelijk"
-    else:
-        uitleg = "oranje: gestegen, paars: gedaald, wit: vrijwel gelijk"
+    uitleg = "rood: meer druk, blauw: minder druk" if richting else "oranje: gestegen, paars: gedaald"
     gemeenten = {}
     if niveau != "gemeente" and "gemeente" in kaart.gebieden:
         per_gemeente = verandering.verschil(kaart, "gemeente", indicator, tijd.sinds, tijd.jaar, kolom.eenheid)
@@ -386,7 +383,7 @@ def _kleuring_verandering(kaart: Kaart, niveau: str, indicator: str, areas: gpd.
                      for code, r in per_gemeente.dropna(subset=["verschil"]).iterrows()}
     return Kleuring(classes, _met_eenheid(kop, eenheid), classes.tick_labels if classes else [],
                     bool(values.isna().any()), gemeenten, {"jaar": tijd.jaar, "sinds": tijd.sinds},
-                    verandering.GEEN_VERSCHIL, (f"+ is hoger in {tijd.jaar} dan in {tijd.sinds}; {uitleg}",), True)
+                    verandering.GEEN_VERSCHIL, (uitleg,), True)
 
 
 SCHERM_PX = 1000
