@@ -408,6 +408,23 @@ def verrijk(kaart: Kaart, profielnaam: str | None = None) -> None:
     kaart.metadata["min_inwoners"] = MIN_INWONERS
 
 
+def scores(kaart: Kaart, niveau: str, profielnaam: str | None = None,
+           gewichten: dict[str, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Profiel]:
+    """Per area of a level its drukpunt score and flag under a profile (with ``naam``, ``gemeentenaam`` and
+    ``inwoners``), the z-scores they come from and the profile: the part of :func:`ranglijst` that comparing
+    years needs (``kaart.drukpuntverloop``), without the reasons and the rank stability."""
+    frame = kaart.niveau(niveau)
+    p = profiel(profielnaam, gewichten)
+    cat = catalogus()
+    z = z_scores(frame, cat)
+    lijst = pd.DataFrame({
+        "naam": frame["naam"], "gemeentenaam": frame["gemeentenaam"], "inwoners": frame.get("inwoners"),
+        "drukpuntscore": samengesteld(z, p.gewichten, cat)["drukpuntscore"],
+    }, index=frame.index)
+    lijst["drukpunt"] = markeer(lijst["drukpuntscore"], lijst["inwoners"])
+    return lijst, z, p
+
+
 def ranglijst(kaart: Kaart, niveau: str, profielnaam: str | None = None,
               gewichten: dict[str, float] | None = None) -> tuple[pd.DataFrame, Profiel, list[str]]:
     """The areas of a level ranked by drukpunt score under a profile, each with its driving indicators.
@@ -420,17 +437,9 @@ def ranglijst(kaart: Kaart, niveau: str, profielnaam: str | None = None,
     (lijst, profiel, ontbrekend)
         The ranking, the profile used, and the profile's indicators the kaart lacks at this level.
     """
-    frame = kaart.niveau(niveau)
-    p = profiel(profielnaam, gewichten)
-    cat = catalogus()
-    z = z_scores(frame, cat)
-    scores = samengesteld(z, p.gewichten, cat)
+    lijst, z, p = scores(kaart, niveau, profielnaam, gewichten)
+    frame, cat = kaart.niveau(niveau), catalogus()
     referentie = (kaart.regio if kaart.regio is not None else regio(kaart.gebieden, "regio")).iloc[0]
-    lijst = pd.DataFrame({
-        "naam": frame["naam"], "gemeentenaam": frame["gemeentenaam"], "inwoners": frame.get("inwoners"),
-        "drukpuntscore": scores["drukpuntscore"],
-    }, index=frame.index)
-    lijst["drukpunt"] = markeer(lijst["drukpuntscore"], lijst["inwoners"])
     lijst = lijst.join(rangstabiliteit(z, p.gewichten)[["rang", "rang_min", "rang_max", "kans_drukpunt"]])
     gemeenten = waarden(kaart.gebieden["gemeente"], cat) if "gemeente" in kaart.gebieden else None
     nederland = kaart.tabellen["nederland"].iloc[0] if "nederland" in kaart.tabellen else None

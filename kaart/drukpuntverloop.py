@@ -30,7 +30,7 @@ def door_de_jaren(kaart: Kaart, niveau: str, profielnaam: str | None = None,
     ``gewichten`` as for ``kaart.drukpunten.ranglijst``: the same weighting in every year."""
     kolommen = {}
     for jaar in reeksen.jaren(kaart):
-        lijst, _, _ = dp.ranglijst(reeksen.in_jaar(kaart, jaar), niveau, profielnaam, gewichten)
+        lijst, _, _ = dp.scores(reeksen.in_jaar(kaart, jaar), niveau, profielnaam, gewichten)
         kolommen[jaar] = lijst["drukpunt"].astype("boolean").mask(lijst["drukpuntscore"].isna())
     tabel = pd.DataFrame(kolommen).reindex(kaart.gebieden[niveau].index)
     tabel["verloop"] = [_verloop(rij.dropna().astype(bool).tolist()) for _, rij in tabel.iterrows()]
