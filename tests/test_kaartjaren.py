@@ -8,26 +8,21 @@ difference means; bad years are refused in Dutch; the API serves the same years 
 from __future__ import annotations
 
 import copy
-import json
 import re
-from pathlib import Path
 
-import jsonschema
 import numpy as np
 import pandas as pd
 import pytest
 import requests
 from _browser import gesloten_pagina
 from _server import running
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from test_api import _validate
 
 from kaart import reeksen, verandering
 from kaart.getallen import weergave
 from kaart.harmonisatie import GESCHAT
 from kaart.kaartbestand import write_kaart
 from webapp import create_app
-from webapp.api import OPENAPI
 from webapp.choropleth import DRUK_KLEUREN, NO_DATA_COLOUR
 from webapp.errors import InvalidChoice
 from webapp.tijdkeuze import Tijd, tijdkeuze
@@ -136,17 +131,6 @@ def test_a_kaart_of_one_year_has_nothing_to_compare_with(demo_eenjarig):
     assert tijdkeuze(een, {}) == Tijd(een.jaar) and tijdkeuze(een, {"jaar": str(een.jaar)}).is_nu(een)
     with pytest.raises(InvalidChoice, match="geen eerder jaar"):
         tijdkeuze(een, {"sinds": "2020"})
-
-
-SPEC = json.loads(Path(OPENAPI).read_text(encoding="utf-8"))
-
-
-def _validate(payload: dict, schema_name: str) -> None:
-    registry = Registry().with_resource("urn:openapi", Resource.from_contents(SPEC, default_specification=DRAFT202012))
-    validator = jsonschema.Draft202012Validator({"$ref": f"urn:openapi#/components/schemas/{schema_name}"},
-                                                registry=registry)
-    errors = sorted(validator.iter_errors(payload), key=str)
-    assert not errors, errors[0]
 
 
 def test_the_api_gives_a_years_figures_each_marked_where_estimated(server, kaart):
