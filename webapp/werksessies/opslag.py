@@ -21,6 +21,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from webapp.plannen import model as _plannen  # noqa: F401  (the plan tables share the metadata and migrations)
 from webapp.werksessies.model import Basis
 
 MIGRATIES = Path(__file__).with_name("migraties")

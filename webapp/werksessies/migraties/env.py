@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from webapp.plannen import model as _plannen  # noqa: F401  (the plan tables are in the same metadata)
 from webapp.werksessies.model import Basis
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,8 @@
+"""Maatschappelijke inrichtingsplannen: one plan per gebied or region that ties the kaart, the werksessies
+and the afspraken into the process a council adopts (issue 18).
+
+A plan runs through a voorfase and the four phases of the werksessies, names its parties and their role
+per phase, its governance (the tafels) and per phase the six questions (wat, wie, hoe, waarom, waar,
+wanneer). It lives in the werksessies' database, in the same migrations (``model``), changes only through
+the rules in ``regels`` and travels as one JSON file (``uitwisseling``).
+"""
