@@ -138,9 +138,13 @@ def in_jaar(kaart: Kaart, jaar: int) -> Kaart:
     gebieden = {}
     for niveau, frame in kaart.gebieden.items():
         deel = tabel[tabel["niveau"] == niveau].pivot(index="code", columns="kolom", values="waarde")
-        cijfers = [k for k in frame.select_dtypes("number").columns if not k.startswith(VOORZIENINGKOLOMMEN)]
+        cijfers = [k for k in frame.select_dtypes("number").columns
+                   if not k.startswith(VOORZIENINGKOLOMMEN) and k != "jaar"]
         toen = deel.reindex(index=frame.index, columns=cijfers).astype("float64")
-        gebieden[niveau] = pd.concat([frame.drop(columns=cijfers), toen], axis=1)[list(frame.columns)]
+        frame = pd.concat([frame.drop(columns=cijfers), toen], axis=1)[list(frame.columns)]
+        if "jaar" in frame:  # the areas' year column says which year their figures are of
+            frame["jaar"] = jaar
+        gebieden[niveau] = frame
     # the region layer holds today's region figures: that year's region is made again from its own areas
     extra = {naam: laag for naam, laag in kaart.extra.items() if naam != "regio"}
     return replace(kaart, gebieden=gebieden, extra=extra, metadata={**kaart.metadata, "jaar": jaar})

@@ -44,6 +44,9 @@ def _paginas() -> list[tuple[str, str]]:
             continue
         paginas.append((endpoint, goed[0][0]))
     paginas.append(("foutpagina", "/gebied/BU00000000"))
+    # The map of another year and the change map: their own selects, legend title and lines.
+    paginas += [("kaart-jaar", "/?niveau=wijk&indicator=inwoners&jaar=2021"),
+                ("kaart-verandering", "/?niveau=buurt&indicator=ind_aandeel_65plus&sinds=2020")]
     return paginas
 
 

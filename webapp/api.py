@@ -9,7 +9,10 @@ response is documented in ``webapp/openapi.json``, which the tests check the
 routes and responses against. Every area says per figure where it comes from (``herkomst``: CBS's own, summed
 from the areas below, or recomputed; see ``kaart.herkomst``). Errors are JSON too, in one shape:
 ``{"fout": {"status": 404, "melding": "..."}}``. ``/gebieden/<niveau>/<code>/reeksen`` gives one area's
-figures over the years the kaart holds (``kaart.reeksen``), each with its year and status.
+figures over the years the kaart holds (``kaart.reeksen``), each with its year and status. On the areas of a
+level, ``jaar`` gives another year's figures on today's areas (each marked in ``herkomst`` where estimated or
+summed) and ``sinds`` adds per figure its change since that year (``verandering``: ``kaart.verandering``),
+read as the map page reads them (``webapp.tijdkeuze``).
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from kaart.getallen import weergave
 from kaart.herkomst import labels
-from kaart import reeksen
+from kaart import reeksen, verandering
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import kaartbaar, variabelen
 from webapp import webgeometrie
 from webapp.bewaard import Bewaard
 from webapp.errors import InvalidChoice, UnknownArea
 from webapp.staat import staat
+from webapp.tijdkeuze import Tijd, getoond, tijdkeuze
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -71,13 +75,20 @@ def _niveau(niveau: str) -> pd.DataFrame:
     return kaart.gebieden[niveau]
 
 
-def _kolommen(frame: pd.DataFrame, gevraagd: str | None) -> list[str]:
-    """The figures to return: the asked ones (checked), else every mappable one of the level."""
-    beschikbaar = kaartbaar(frame, staat().catalogus)
+def _kolommen(frame: pd.DataFrame, gevraagd: str | None, tijd: Tijd | None = None, niveau: str = "") -> list[str]:
+    """The figures to return: the asked ones (checked), else every mappable one of the level (with ``tijd``:
+    every one with figures in the year asked, and for a change in the year since too)."""
+    kaart = staat().kaart
+    nu = tijd is None or tijd.is_nu(kaart)
+    beschikbaar = kaartbaar(frame if nu else getoond(kaart, niveau, tijd), staat().catalogus)
     if not gevraagd:
         return beschikbaar
     namen = [n.strip() for n in gevraagd.split(",") if n.strip()]
     onbekend = [n for n in namen if n not in beschikbaar]
+    elders = [n for n in onbekend if n in kaartbaar(frame, staat().catalogus)]
+    if elders:
+        jaren = f"in zowel {tijd.sinds} als {tijd.jaar}" if tijd.verandering else f"van {tijd.jaar}"
+        raise InvalidChoice(f"Van {', '.join(elders)} heeft deze kaart geen cijfers {jaren}.")
     if onbekend:
         raise InvalidChoice(f"Onbekende indicator(en) op dit niveau: {', '.join(onbekend)}. "
                             "Zie /api/v1/indicatoren voor wat er is.")
@@ -110,16 +121,60 @@ def _waarde(value: object) -> object:
     return value
 
 
-def _eigenschappen_alle(frame: pd.DataFrame, kolommen: list[str]) -> list[dict]:
-    """The properties of every area of ``frame`` at once (column-wise: 15,000 buurten in a blink)."""
+def _eigenschappen_alle(frame: pd.DataFrame, kolommen: list[str], tijd: Tijd | None = None,
+                        niveau: str = "") -> list[dict]:
+    """The properties of every area of ``frame`` at once (column-wise: 15,000 buurten in a blink); with
+    ``tijd``, the figures of its year and, for a change, each figure's ``verandering``."""
+    kaart = staat().kaart
+    ander_jaar = tijd is not None and tijd.jaar != kaart.jaar
+    if ander_jaar:
+        frame = staat().in_jaar(tijd.jaar).gebieden[niveau].loc[frame.index]
     namen = [k for k in IDENTITEIT if k in frame.columns] + [k for k in kolommen if k not in IDENTITEIT]
     sub = frame[namen].astype(object)
     sub = sub.where(sub.notna(), None)
+    if ander_jaar:  # today's drukpunten are not that year's
+        sub.loc[:, [k for k in ("drukpunt", "drukpunt_redenen") if k in sub]] = None
     rows = sub.to_dict("records")
     figuren = [k for k in kolommen if k not in IDENTITEIT]
-    return [{"code": code, **{k: _waarde(v) for k, v in row.items()}, "herkomst": herkomst, "teksten": teksten}
-            for code, row, herkomst, teksten in zip(frame.index, rows, labels(frame, figuren),
-                                                    _teksten(frame, figuren))]
+    herkomst = _herkomst_in_jaar(frame, niveau, figuren, tijd.jaar) if ander_jaar else labels(frame, figuren)
+    uit = [{"code": code, **{k: _waarde(v) for k, v in row.items()}, "herkomst": h, "teksten": teksten}
+           for code, row, h, teksten in zip(frame.index, rows, herkomst, _teksten(frame, figuren))]
+    if tijd is not None and tijd.verandering:
+        for props, verandering_ in zip(uit, _veranderingen(frame, niveau, figuren, tijd)):
+            props["verandering"] = verandering_
+    return uit
+
+
+def _herkomst_in_jaar(frame: pd.DataFrame, niveau: str, figuren: list[str], jaar: int) -> list[dict[str, str]]:
+    """Per area, where each figure of an older year comes from: CBS's own (under its code or an old one), or
+    the series' status (``opgeteld (herindeling)``, ``geschat (grenswijziging)``)."""
+    status = verandering.statussen(staat().kaart, niveau, jaar).reindex(
+        index=frame.index, columns=figuren)
+    return [{k: "CBS" if not isinstance(s, str) or s.startswith(reeksen.OFFICIEEL) else s for k, s in rij.items()}
+            for rij in status.astype(object).to_dict("records")]
+
+
+def _veranderingen(frame: pd.DataFrame, niveau: str, figuren: list[str], tijd: Tijd) -> list[dict[str, dict]]:
+    """Per area, each figure's change from ``tijd.sinds`` to ``tijd.jaar``: the difference, its status and
+    text, and both years' figures as text (each marked where estimated or summed); null where either is
+    missing."""
+    kaart, vars_ = staat().kaart, staat().variabelen
+    per_kolom = {}
+    for k in figuren:
+        eenheid = vars_[k].eenheid
+        v = verandering.verschil(kaart, niveau, k, tijd.sinds, tijd.jaar, eenheid).reindex(frame.index)
+        per_kolom[k] = [None if pd.isna(r.verschil) else {
+            "verschil": float(r.verschil), "status": r.status,
+            "tekst": verandering.verschiltekst(r.verschil, eenheid, r.status),
+            "van": _jaarwaarde(tijd.sinds, r.van, r.status_van, eenheid),
+            "tot": _jaarwaarde(tijd.jaar, r.tot, r.status_tot, eenheid)} for r in v.itertuples()]
+    return [{k: per_kolom[k][i] for k in figuren} for i in range(len(frame))]
+
+
+def _jaarwaarde(jaar: int, waarde: float, status: str, eenheid: str) -> dict:
+    woord = verandering.onzeker(status)
+    tekst = weergave(waarde, eenheid)
+    return {"jaar": jaar, "waarde": float(waarde), "status": status, "tekst": f"{tekst} ({woord})" if woord else tekst}
 
 
 def _teksten(frame: pd.DataFrame, figuren: list[str]) -> list[dict[str, str]]:
@@ -182,18 +237,21 @@ def indicatoren():
 def gebieden(niveau: str):
     """The areas of a level as GeoJSON, optionally of one gemeente and with only the asked figures."""
     frame = _niveau(niveau)
-    kolommen = _kolommen(frame, request.args.get("indicator"))
+    tijd = tijdkeuze(staat().kaart, request.args)
+    tijd = None if tijd.is_nu(staat().kaart) else tijd
+    kolommen = _kolommen(frame, request.args.get("indicator"), tijd, niveau)
     zoom = _zoom()
     gemeente = request.args.get("gemeente")
     bbox = _bbox()
     if bbox is not None:  # a view's box is rarely asked twice; whole levels and gemeenten are
-        return _geojson(_gebieden_body(frame, niveau, kolommen, gemeente, zoom, bbox))
-    return _geojson(staat().api_antwoorden((niveau, tuple(kolommen), gemeente, zoom),
-                                           lambda: _gebieden_body(frame, niveau, kolommen, gemeente, zoom, None)))
+        return _geojson(_gebieden_body(frame, niveau, kolommen, gemeente, zoom, bbox, tijd))
+    return _geojson(staat().api_antwoorden((niveau, tuple(kolommen), gemeente, zoom, tijd),
+                                           lambda: _gebieden_body(frame, niveau, kolommen, gemeente, zoom, None,
+                                                                  tijd)))
 
 
 def _gebieden_body(frame: pd.DataFrame, niveau: str, kolommen: list[str], gemeente: str | None, zoom: int,
-                   bbox: tuple[float, float, float, float] | None) -> bytes:
+                   bbox: tuple[float, float, float, float] | None, tijd: Tijd | None = None) -> bytes:
     """The serialised FeatureCollection of :func:`gebieden`."""
     if gemeente:
         if gemeente not in set(frame.get("gemeentecode", pd.Series(dtype=str))):
@@ -206,7 +264,8 @@ def _gebieden_body(frame: pd.DataFrame, niveau: str, kolommen: list[str], gemeen
     geometrie = vormen.reindex(frame.index)
     features = [{"type": "Feature", "id": code, "geometry": None if geom is None else shapely.geometry.mapping(geom),
                  "properties": props}
-                for code, geom, props in zip(frame.index, geometrie.values, _eigenschappen_alle(frame, kolommen))]
+                for code, geom, props in zip(frame.index, geometrie.values, _eigenschappen_alle(frame, kolommen,
+                                                                                              tijd, niveau))]
     return json.dumps({"type": "FeatureCollection", "features": features,
                        "bronvermelding": staat().kaart.bronvermelding, "zoom": zoom}, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 

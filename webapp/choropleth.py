@@ -19,7 +19,7 @@ import html
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import folium
@@ -34,14 +34,16 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 
 from kaart.categorieen import categorieen
+from kaart import reeksen, verandering
 from kaart.figuurjaren import Figuurjaren, jaarnoot
-from kaart.getallen import getal, weergave
+from kaart.getallen import GEEN_GEGEVENS, getal, met_teken, weergave
 from kaart.kaartbestand import Kaart
 from kaart.variabelen import Variabele, variabelen
 from webapp import webgeometrie
 from webapp.assets import localize
 from webapp.bewaard import Bewaard
 from webapp.ondergrond import ONDERGROND
+from webapp.tijdkeuze import Tijd
 
 NIVEAU_LABELS = {"gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
 COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")  # ColorBrewer YlGnBu, 5 classes
@@ -74,12 +76,13 @@ class Classes:
     upper_bounds: list[float]
     legend_index: list[float]
     tick_labels: list[float]
+    palette: tuple[str, ...] = COLOURS
 
     @cached_property
     def colours(self) -> list[str]:
-        """One colour per class, spread over the whole palette when there are fewer than five."""
-        picks = np.linspace(0, len(COLOURS) - 1, len(self.upper_bounds)).round().astype(int)
-        return [COLOURS[i] for i in picks]
+        """One colour per class, spread over the whole palette when there are fewer classes than colours."""
+        picks = np.linspace(0, len(self.palette) - 1, len(self.upper_bounds)).round().astype(int)
+        return [self.palette[i] for i in picks]
 
     def colour(self, value: float) -> str:
         """The fill colour of a value; grey for a missing one."""
@@ -161,15 +164,17 @@ class LegendBox(MacroElement):
 
 
 def toelichting(bron: str, geen_gegevens: bool, drukpunten: bool, drukpuntgebieden: bool,
-                drempel: float) -> LegendBox:
+                drempel: float, geen_gegevens_tekst: str = GEEN_GEGEVENS, uitleg: tuple[str, ...] = ()) -> LegendBox:
     """The lines under branca's colour bar (same corner) that say what else the map draws and where its
-    figures come from: areas without a value, the drukpunt outline, the drukpuntgebied outline, the source.
+    figures come from: what the colours mean (``uitleg``, a change map's), areas without a value (in the
+    words ``geen_gegevens_tekst``), the drukpunt outline, the drukpuntgebied outline, the source.
 
-    ``bron`` is plain text (escaped here); the rest is ours.
+    ``bron``, ``uitleg`` and ``geen_gegevens_tekst`` are plain text (escaped here); the rest is ours.
     """
-    regels = []
+    regels = [escape_text(u) for u in uitleg]
     if geen_gegevens:
-        regels.append(f'<span class="vlak" style="background: {NO_DATA_COLOUR}"></span> geen gegevens')
+        regels.append(f'<span class="vlak" style="background: {NO_DATA_COLOUR}"></span> '
+                      f"{escape_text(geen_gegevens_tekst)}")
     if drukpunten:
         regels.append(f'<span class="vlak drukpuntrand"></span> dikke rand: drukpunt (score {getal(drempel, 1)} '
                       "of hoger)")
@@ -200,17 +205,21 @@ class MetricScale(MacroElement):
     """)
 
 
-def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
-    """The choropleth of one indicator at one level, with legend, tooltips, basemaps and voorzieningen.
+def build_map(kaart: Kaart, niveau: str, indicator: str, tijd: Tijd | None = None) -> folium.Map:
+    """The choropleth of one indicator at one level, with legend, tooltips, basemaps and voorzieningen:
+    the kaart's own figures, or with ``tijd`` another year's or the change since a year (see :class:`Kleuring`).
 
-    ``niveau`` and ``indicator`` must have been checked against the kaart.
+    ``niveau``, ``indicator`` and ``tijd`` must have been checked against the kaart.
     """
     kolom = variabelen(kaart.catalogus)[indicator]
     frame = kaart.gebieden[niveau]
     areas = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    values = pd.to_numeric(areas[indicator], errors="coerce")
     drempel = float(kaart.metadata.get("drempel", 1.0))
-    classes = class_breaks(values, drempel if indicator == "drukpuntscore" else None)
+    nu = tijd is None or tijd.is_nu(kaart)
+    kleuring = (_kleuring_nu(kaart, niveau, indicator, areas, drempel) if nu
+                else _kleuring_verandering(kaart, niveau, indicator, areas, tijd) if tijd.verandering
+                else _kleuring_jaar(kaart, niveau, indicator, areas, tijd.jaar))
+    classes = kleuring.classes
 
     # Fractional zoom so fitting the region to the window leaves no wide empty margins.
     m = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5)
@@ -219,8 +228,10 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         folium.TileLayer(laag.url, attr=laag.attributie, name=laag.naam, max_zoom=laag.max_zoom,
                          max_native_zoom=laag.max_zoom, show=i == 0).add_to(m)
 
-    # Beside a figure from an older year than the kaart's, in the tooltip and counted in the legend.
-    ouder = Figuurjaren(kaart).jaren(niveau, indicator)
+    # On today's map, beside a figure from an older year than the kaart's, in the tooltip and counted in the legend.
+    ouder = Figuurjaren(kaart).jaren(niveau, indicator) if nu else None
+    values = pd.to_numeric(areas[indicator], errors="coerce") if indicator in areas else pd.Series(dtype="float64")
+    aantal = int(values.notna().sum())
     ouder = (pd.Series(dtype="int64") if ouder is None
              else ouder[(ouder != kaart.jaar) & values.reindex(ouder.index).notna()])
     jaren = {code: jaarnoot(indicator, int(j)) for code, j in ouder.items()}
@@ -232,27 +243,27 @@ def build_map(kaart: Kaart, niveau: str, indicator: str) -> folium.Map:
         "indicator": indicator, "label": kolom.label, "aantal": len(areas),
         "grenzen": classes.upper_bounds if classes else [], "kleuren": classes.colours if classes else [],
         "geenGegevens": NO_DATA_COLOUR, "startZoom": start_zoom(areas),
-        "gemeenten": _gemeentewaarden(kaart, niveau, indicator), "jaren": jaren,
+        "gemeenten": kleuring.gemeenten, "jaren": jaren, **kleuring.laag,
     }).add_to(groep)
 
-    clusters = kaart.extra.get("drukpuntgebieden")
+    clusters = kaart.extra.get("drukpuntgebieden") if nu else None  # today's drukpunten: not another year's
     heeft_clusters = clusters is not None and len(clusters) > 0
     if classes:
-        ticks = uitgedund(classes.tick_labels, drempel if indicator == "drukpuntscore" else None)
-        LegendaTeksten(ticks).add_to(m)  # before the legend, whose axis reads them
+        LegendaTeksten(kleuring.ticks, kleuring.met_teken).add_to(m)  # before the legend, whose axis reads them
         # The title in HTML above the bar, where a long label wraps (branca's caption is one SVG line).
-        LegendBox(f"<strong>{escape_text(titel(kolom))}</strong>", "legenda-titel").add_to(m)
+        LegendBox(f"<strong>{escape_text(kleuring.titel)}</strong>", "legenda-titel").add_to(m)
         legend = StepColormap(classes.colours, index=classes.legend_index,
                               vmin=classes.legend_index[0], vmax=classes.legend_index[-1],
-                              tick_labels=ticks)
+                              tick_labels=kleuring.ticks)
         # branca draws the bar in a fixed-width SVG: one that fits a phone beside the zoom buttons.
         legend.width = LEGENDA_BREEDTE
         legend.add_to(m)
     bron = kaart.voorzieningen_bronvermelding if kolom.uit_voorzieningenlaag else kaart.bronvermelding
-    bron += "".join(f"; {n} van de {values.notna().sum()} gebieden: {jaarnoot(indicator, int(j))}"
+    bron += "".join(f"; {n} van de {aantal} gebieden: {jaarnoot(indicator, int(j))}"
                     for j, n in ouder.value_counts().sort_index(ascending=False).items())
-    drukpunten = "drukpunt" in areas and bool(areas["drukpunt"].fillna(False).astype(bool).any())
-    toelichting(bron, bool(values.isna().any()), drukpunten, heeft_clusters, drempel).add_to(m)
+    drukpunten = nu and "drukpunt" in areas and bool(areas["drukpunt"].fillna(False).astype(bool).any())
+    toelichting(bron, kleuring.ontbreekt, drukpunten, heeft_clusters, drempel, kleuring.geen_gegevens,
+                kleuring.uitleg).add_to(m)
 
     if heeft_clusters:
         _add_drukpuntgebieden(m, clusters)
@@ -277,6 +288,113 @@ def _gemeentewaarden(kaart: Kaart, niveau: str, indicator: str) -> dict[str, str
     kolom = variabelen(kaart.catalogus)[indicator]
     values = pd.to_numeric(gemeenten[indicator], errors="coerce").dropna()
     return {code: weergave(v, kolom.eenheid) for code, v in values.items()}
+
+
+@dataclass(frozen=True)
+class Kleuring:
+    """What the areas are coloured by, and how the legend and tooltips say it.
+
+    Three views: the kaart's own figures (:func:`_kleuring_nu`), another year's on today's areas
+    (``?jaar=``, :func:`_kleuring_jaar`), and the change since a year (``?sinds=``,
+    :func:`_kleuring_verandering`). On a kaart of several years the first two share one set of class breaks,
+    computed over every year's figures (:func:`_alle_jaren`): a colour means the same value in every year,
+    so flipping between years shows change, not a reshuffled legend.
+    """
+
+    classes: Classes | None
+    titel: str
+    ticks: list[float]
+    ontbreekt: bool
+    """Whether some area has no value (the grey legend line)."""
+    gemeenten: dict[str, str]
+    """The tooltip's gemeente reference, as text per gemeente code."""
+    laag: dict = field(default_factory=dict)
+    """Extra settings of static/gebieden.js: the year asked of the API, and for a change the year since."""
+    geen_gegevens: str = GEEN_GEGEVENS
+    uitleg: tuple[str, ...] = ()
+    met_teken: bool = False
+    """Tick texts signed (a change: +2, -2)."""
+
+
+def _kleuring_nu(kaart: Kaart, niveau: str, indicator: str, areas: gpd.GeoDataFrame, drempel: float) -> Kleuring:
+    kolom = variabelen(kaart.catalogus)[indicator]
+    values = pd.to_numeric(areas[indicator], errors="coerce")
+    houd = drempel if indicator == "drukpuntscore" else None
+    classes = class_breaks(_alle_jaren(kaart, niveau, indicator, areas), houd)
+    return Kleuring(classes, titel(kolom), uitgedund(classes.tick_labels, houd) if classes else [],
+                    bool(values.isna().any()), _gemeentewaarden(kaart, niveau, indicator))
+
+
+def _kleuring_jaar(kaart: Kaart, niveau: str, indicator: str, areas: gpd.GeoDataFrame, jaar: int) -> Kleuring:
+    kolom = variabelen(kaart.catalogus)[indicator]
+    toen = reeksen.in_jaar(kaart, jaar)
+    values = pd.to_numeric(toen.gebieden[niveau][indicator], errors="coerce").reindex(areas.index)
+    classes = class_breaks(_alle_jaren(kaart, niveau, indicator, areas))
+    return Kleuring(classes, f"{titel(kolom)} in {jaar}", uitgedund(classes.tick_labels) if classes else [],
+                    bool(values.isna().any()), _gemeentewaarden(toen, niveau, indicator), {"jaar": jaar})
+
+
+def _alle_jaren(kaart: Kaart, niveau: str, indicator: str, areas: gpd.GeoDataFrame) -> pd.Series:
+    """The values the classes are computed from: the layer's own, and on a kaart of several years every other
+    year's figures of the same areas with them (the same pool whichever year is shown)."""
+    delen = [pd.to_numeric(areas[indicator], errors="coerce")]
+    for jaar in reeksen.jaren(kaart):
+        if jaar != kaart.jaar:
+            delen.append(verandering.jaarcijfers(kaart, niveau, indicator, jaar)["waarde"].reindex(areas.index))
+    return pd.concat(delen, ignore_index=True)
+
+
+# The change map (?sinds=): diverging classes centred on 0, red where the change means more pressure.
+VERSCHIL_KLASSEN = 7
+DRUK_KLEUREN = ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
+"""ColorBrewer RdBu, 7 classes, from blue (the strongest fall) through white (about the same) to red."""
+NEUTRALE_KLEUREN = ("#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806")
+"""ColorBrewer PuOr, 7 classes, from purple (fall) to orange (rise): for a figure without a direction, where
+red would say "worse" of a change that is neither."""
+
+
+def _naar_boven(x: float) -> float:
+    """``x`` (> 0) rounded up to two significant digits: 2,34 to 2,4, 1234 to 1300."""
+    macht = 10.0 ** (np.floor(np.log10(x)) - 1)
+    return round(float(np.ceil(x / macht * (1 - 1e-12)) * macht), 10)
+
+
+def verschilklassen(values: pd.Series, richting: int) -> Classes | None:
+    """Diverging classes of a change, symmetric around 0, or ``None`` when no area has one.
+
+    Seven classes of equal width from ``-E`` to ``E`` (``E`` the largest change, rounded up: the strongest
+    change gets the strongest colour), the middle one, around 0, for "about the same": a zero change is
+    white, never a light red or blue. The legend names ``-E``, 0 and ``E``. ``richting`` (+1: a rise is
+    more pressure, -1: a fall is, 0: neither; :func:`kaart.verandering.richting`) orients the palette so
+    that red always means more pressure and blue less; without a direction purple is a fall, orange a rise.
+    """
+    y = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    if not len(y):
+        return None
+    buiten = _naar_boven(float(np.abs(y).max()) or 1.0)
+    randen = [round((2 * i - VERSCHIL_KLASSEN) * buiten / VERSCHIL_KLASSEN, 10) for i in range(VERSCHIL_KLASSEN + 1)]
+    palet = NEUTRALE_KLEUREN if richting == 0 else DRUK_KLEUREN if richting > 0 else DRUK_KLEUREN[::-1]
+    return Classes(upper_bounds=randen[1:], legend_index=randen, tick_labels=[-buiten, 0.0, buiten], palette=palet)
+
+
+def _kleuring_verandering(kaart: Kaart, niveau: str, indicator: str, areas: gpd.GeoDataFrame,
+                          tijd: Tijd) -> Kleuring:
+    kolom = variabelen(kaart.catalogus)[indicator]
+    verschil = verandering.verschil(kaart, niveau, indicator, tijd.sinds, tijd.jaar, kolom.eenheid)
+    values = verschil["verschil"].reindex(areas.index)
+    richting = verandering.richting(kaart.catalogus, indicator)
+    classes = verschilklassen(values, richting)
+    eenheid = verandering.verschileenheid(kolom.eenheid)
+    kop = f"{kolom.label}: verschil {tijd.sinds}–{tijd.jaar}"
+    uitleg = "rood: meer druk, blauw: minder druk" if richting else "oranje: gestegen, paars: gedaald"
+    gemeenten = {}
+    if niveau != "gemeente" and "gemeente" in kaart.gebieden:
+        per_gemeente = verandering.verschil(kaart, "gemeente", indicator, tijd.sinds, tijd.jaar, kolom.eenheid)
+        gemeenten = {code: verandering.verschiltekst(r.verschil, kolom.eenheid, r.status)
+                     for code, r in per_gemeente.dropna(subset=["verschil"]).iterrows()}
+    return Kleuring(classes, _met_eenheid(kop, eenheid), classes.tick_labels if classes else [],
+                    bool(values.isna().any()), gemeenten, {"jaar": tijd.jaar, "sinds": tijd.sinds},
+                    verandering.GEEN_VERSCHIL, (uitleg,), True)
 
 
 SCHERM_PX = 1000
@@ -317,10 +435,11 @@ class LegendaTeksten(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, ticks: list[float]):
+    def __init__(self, ticks: list[float], teken: bool = False):
         super().__init__()
         self._name = "LegendaTeksten"
-        self.teksten = {_js_getal(v): getal(v, _decimalen(v)) for v in ticks}
+        self.teksten = {_js_getal(v): met_teken(v, _decimalen(v)) if teken and v else getal(v, _decimalen(v))
+                        for v in ticks}
 
 
 def _decimalen(x: float) -> int:
@@ -361,10 +480,14 @@ def uitgedund(ticks: list[float], houd: float | None = None) -> list[float]:
 def titel(kolom: Variabele) -> str:
     """The legend's title: the label, with the unit once (not when the label already says it:
     "Aantal inwoners", not "Aantal inwoners (inwoners)")."""
-    eenheid = kolom.eenheid.strip()
-    if not eenheid or eenheid.lower() in kolom.label.lower() or eenheid in ("aantal", "score"):
-        return kolom.label
-    return f"{kolom.label} ({eenheid})"
+    return _met_eenheid(kolom.label, kolom.eenheid)
+
+
+def _met_eenheid(label: str, eenheid: str) -> str:
+    eenheid = eenheid.strip()
+    if not eenheid or eenheid.lower() in label.lower() or eenheid in ("aantal", "score"):
+        return label
+    return f"{label} ({eenheid})"
 
 
 def _add_drukpuntgebieden(m: folium.Map, clusters: gpd.GeoDataFrame) -> None:
@@ -449,7 +572,8 @@ def render_parts(m: folium.Map, asset_url: Callable[[str], str]) -> MapParts:
 
 
 class MapCache:
-    """Rendered maps per (niveau, indicator), each built on first request and then kept.
+    """Rendered maps per (niveau, indicator), each built on first request and then kept; maps of another year
+    or of a change per (niveau, indicator, jaar, sinds), the most recent TIJDKAARTEN of them.
 
     ``builds`` counts the maps built, so tests can see that a second request
     reuses the first one's map. Two first requests for the same map build it
@@ -460,12 +584,20 @@ class MapCache:
         self._kaart = kaart
         self._asset_url = asset_url
         self._parts = Bewaard(None)  # a level's indicators are a bounded set
+        self._tijd = Bewaard(TIJDKAARTEN)  # years times years times indicators: too many to keep all
         self.builds = 0
 
-    def get(self, niveau: str, indicator: str) -> MapParts:
-        """The rendered map of ``indicator`` at ``niveau`` (both already checked against the kaart)."""
-        return self._parts((niveau, indicator), lambda: self._build(niveau, indicator))
+    def get(self, niveau: str, indicator: str, tijd: Tijd | None = None) -> MapParts:
+        """The rendered map of ``indicator`` at ``niveau`` (both already checked against the kaart), of the
+        year and change ``tijd`` asks (checked too; none: the kaart's own)."""
+        if tijd is None or tijd.is_nu(self._kaart):
+            return self._parts((niveau, indicator), lambda: self._build(niveau, indicator, None))
+        return self._tijd((niveau, indicator, tijd), lambda: self._build(niveau, indicator, tijd))
 
-    def _build(self, niveau: str, indicator: str) -> MapParts:
+    def _build(self, niveau: str, indicator: str, tijd: Tijd | None) -> MapParts:
         self.builds += 1
-        return render_parts(build_map(self._kaart, niveau, indicator), self._asset_url)
+        return render_parts(build_map(self._kaart, niveau, indicator, tijd), self._asset_url)
+
+
+TIJDKAARTEN = 48
+"""Maps of another year or of a change kept (least recently used dropped)."""

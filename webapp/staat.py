@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from kaart import reeksen
 from kaart.figuurjaren import Figuurjaren
 from kaart.indicatoren import Catalogus
 from kaart.kaartbestand import Kaart
@@ -57,6 +58,12 @@ class Staat:
     verdelingen: Bewaard = field(default_factory=lambda: Bewaard(VERDELINGEN_BEWAARD))
     api_antwoorden: Bewaard = field(default_factory=lambda: Bewaard(ANTWOORDEN_BEWAARD))
     pdfs: Bewaard = field(default_factory=lambda: Bewaard(PDFS_BEWAARD))
+    jaarkaarten: Bewaard = field(default_factory=lambda: Bewaard(None))
+    """The kaart as it was in each of its years (``kaart.reeksen.in_jaar``): a bounded set, made once each."""
+
+    def in_jaar(self, jaar: int) -> Kaart:
+        """The kaart with the figures of ``jaar`` on today's areas (a year the kaart holds)."""
+        return self.jaarkaarten(jaar, lambda: reeksen.in_jaar(self.kaart, jaar))
 
     @cached_property
     def referentiereeksen(self) -> dict[str, Reeksen]:

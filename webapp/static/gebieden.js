@@ -7,6 +7,10 @@
  * read as the table and the profile do and no number is formatted here. Tooltips and popups are
  * built as DOM nodes with textContent, so no name in the data can inject markup. With many areas the
  * layer draws on a canvas, which keeps a national map of some 15,000 buurten quick.
+ *
+ * Another year (cfg.jaar) or a change since a year (cfg.sinds) is asked of the API with the same parameters;
+ * a change map colours each area by its difference (the API's "verandering") and says both years' figures
+ * and the difference in the tooltip.
  */
 window.KaartGebieden = (function () {
   "use strict";
@@ -21,6 +25,16 @@ window.KaartGebieden = (function () {
     return cfg.kleuren[cfg.kleuren.length - 1];
   }
 
+  // The figure the area is coloured by: its value, or on a change map its difference.
+  function waarde(cfg, p) {
+    if (!cfg.sinds) { return p[cfg.indicator]; }
+    var v = p.verandering && p.verandering[cfg.indicator];
+    return v ? v.verschil : null;
+  }
+
+  // Today's drukpunten are outlined on today's map only: not on another year's, nor on a change.
+  function drukpunt(cfg, p) { return p.drukpunt && !cfg.jaar; }
+
   function tooltip(cfg, p) {
     var box = document.createElement("table");
     function regel(label, waarde) {
@@ -31,13 +45,21 @@ window.KaartGebieden = (function () {
     }
     regel(cfg.niveauLabel, p.naam || p.code);
     var herkomst = p.herkomst && p.herkomst[cfg.indicator];
-    // A figure that is not CBS's own says what it is: "opgeteld uit buurten", "herberekend uit opgetelde buurten".
-    // And a figure from an older year than the kaart's (the newest table lacked it) says which: "cijfer van 2022".
-    var jaar = cfg.jaren && cfg.jaren[p.code];
-    regel(cfg.label, p.teksten[cfg.indicator] +
-          (herkomst && herkomst !== "CBS" && p[cfg.indicator] !== null ? " (" + herkomst + ")" : "") +
-          (jaar && p[cfg.indicator] !== null ? " (" + jaar + ")" : ""));
-    if (p.drukpunt) {
+    var verandering = cfg.sinds && p.verandering && p.verandering[cfg.indicator];
+    if (verandering) {
+      // Both years' figures (each marked when estimated or summed) and the difference, as the server wrote them.
+      regel(cfg.label + " " + verandering.van.jaar, verandering.van.tekst);
+      regel(cfg.label + " " + verandering.tot.jaar, verandering.tot.tekst);
+      regel("Verschil", verandering.tekst);
+    } else {
+      // A figure that is not CBS's own says what it is: "opgeteld uit buurten", "geschat (grenswijziging)".
+      // And on today's map, a figure from an older year (the newest table lacked it) says which: "cijfer van 2022".
+      var jaar = !cfg.jaar && cfg.jaren && cfg.jaren[p.code];
+      regel(cfg.label + (cfg.jaar ? " " + cfg.jaar : ""), p.teksten[cfg.indicator] +
+            (herkomst && herkomst !== "CBS" && p[cfg.indicator] !== null ? " (" + herkomst + ")" : "") +
+            (jaar && p[cfg.indicator] !== null ? " (" + jaar + ")" : ""));
+    }
+    if (drukpunt(cfg, p)) {
       // The two indicators that weigh most, as the analysis wrote them (values with their references).
       var redenen = (p.drukpunt_redenen || "").split("; ").slice(0, 2).join("; ");
       regel("Drukpunt", redenen ? "ja, vooral door: " + redenen : "ja");
@@ -62,8 +84,8 @@ window.KaartGebieden = (function () {
     var opties = {
       style: function (f) {
         var p = f.properties;
-        return {fillColor: kleur(cfg, p[cfg.indicator]), fillOpacity: 0.75,
-                color: p.drukpunt ? "#1a1a1a" : "#4d4d4d", weight: p.drukpunt ? 2.5 : 0.6};
+        return {fillColor: kleur(cfg, waarde(cfg, p)), fillOpacity: 0.75,
+                color: drukpunt(cfg, p) ? "#1a1a1a" : "#4d4d4d", weight: drukpunt(cfg, p) ? 2.5 : 0.6};
       },
       onEachFeature: function (f, l) {
         l.bindTooltip(tooltip(cfg, f.properties), {sticky: true, className: "gebied-tooltip"});
@@ -78,6 +100,8 @@ window.KaartGebieden = (function () {
 
     function url(zoom, bbox) {
       var q = "?indicator=" + encodeURIComponent(cfg.indicator) + "&zoom=" + zoom;
+      if (cfg.jaar) { q += "&jaar=" + cfg.jaar; }
+      if (cfg.sinds) { q += "&sinds=" + cfg.sinds; }
       if (bbox) { q += "&bbox=" + bbox.map(function (x) { return x.toFixed(5); }).join(","); }
       return cfg.api + q;
     }
