@@ -337,16 +337,17 @@ def regiocijfers(gemeenten: pd.DataFrame, cat: Catalogus | None = None, per: str
     rijen = gemeenten.reset_index().copy()
     rijen["regio"] = rijen[per] if per else REGIOCODE
     rij = aggregate(rijen, "regio").assign(cijfers="opgeteld")
-    return rij.join(waarden(rij, cat))
+    return rij.join(waarden(rij, cat)).copy()  # one block: the aggregate is built column by column
 
 
 def regio(gebieden: dict[str, pd.DataFrame], naam: str) -> pd.DataFrame:
     """The region as one area: its gemeenten's counts summed, ratios recomputed, geometry dissolved."""
+    import geopandas as gpd
+
     from kaart.gebieden import omtrek
 
     gemeenten = gebieden["gemeente"]
     rij = regiocijfers(gemeenten).assign(niveau="regio", naam=naam, jaar=gemeenten["jaar"].iloc[0])
-    import geopandas as gpd
 
     return gpd.GeoDataFrame(rij, geometry=[omtrek(gemeenten.geometry.values)], crs=gemeenten.crs)
 

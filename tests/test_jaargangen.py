@@ -174,3 +174,29 @@ def test_a_merged_gemeente_asked_by_its_old_name_or_code_names_what_it_is_part_o
         assert_clean_failure(result)
         assert "Haren is sinds 2019 deel van Groningen (GM0014)" in result.stderr, result.stderr
     assert not (tmp_path / "k.gpkg").exists()
+
+
+@pytest.mark.browser
+def test_the_change_view_of_groningen_draws_in_chromium(groningen, chromium, tmp_path_factory):
+    """The done-when on the real kaart: 2017-2022 per wijk, the merged gemeente's new wijken grey (no 2017 figure
+    on today's areas), the others coloured from the diverging palette; the gemeente summed over its merger."""
+    from test_kaartjaren import _fills, _open
+
+    from webapp import create_app
+    from webapp.choropleth import DRUK_KLEUREN, NO_DATA_COLOUR
+
+    _, pad, kaart = groningen
+    app = create_app({"KAART_PAD": pad}, instance_path=tmp_path_factory.mktemp("instance"))
+    with running(app) as url:
+        for niveau in ("wijk", "gemeente"):
+            context, page, fouten = _open(chromium, f"{url}/?niveau={niveau}&indicator=ind_aandeel_65plus&sinds=2017")
+            try:
+                frame = kaart.gebieden[niveau]
+                fills = _fills(page)
+                assert len(fills) == int((frame.geometry.notna() & ~frame.geometry.is_empty).sum())
+                assert set(fills) <= set(DRUK_KLEUREN) | {NO_DATA_COLOUR} and set(fills) & set(DRUK_KLEUREN)
+                assert NO_DATA_COLOUR in fills or niveau == "gemeente"
+                assert "verschil 2017–2022" in page.locator(".legenda-titel").inner_text()
+                assert fouten == []
+            finally:
+                context.close()
