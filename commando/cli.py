@@ -109,7 +109,7 @@ class _BronOptie(click.Option):
 def build(gemeenten, jaar, bron, bestanden, uit, titel, profiel, tabel, odata, dubbel, koppeltabel) -> None:
     """Build the kaart of a region as one GeoPackage."""
     from kaart.bouwen import build_kaart
-    from kaart.drukpunten import profiel as check_profiel
+    from kaart.profielen import profiel as check_profiel
     from kaart.kaartbestand import write_kaart
     from layers.bestanden import lees_koppeltabel
     from layers.bouwbronnen import Vraag, kies
@@ -154,7 +154,7 @@ _MEERVOUD = {"gemeente": "gemeenten", "wijk": "wijken", "buurt": "buurten"}
 
 
 def _print_summary(kaart, pad: Path) -> None:
-    from kaart.drukpunten import profiel
+    from kaart.profielen import profiel
 
     aantallen = ", ".join(f"{len(f)} {n if len(f) == 1 else _MEERVOUD[n]}" for n, f in kaart.gebieden.items())
     click.echo(f"Kaart geschreven: {pad} ({aantallen}).")
@@ -287,9 +287,10 @@ def drukpunten(kaart_pad: Path, niveau: str, profiel: str | None, top: int, csv_
     from kaart import drukpunten as dp
     from kaart.export import write_csv
     from kaart.kaartbestand import read_kaart
+    from kaart.profielen import profielen as alle_profielen
 
     if profielen:
-        for p in dp.profielen().values():
+        for p in alle_profielen().values():
             click.echo(f"{p.naam:22s} {p.label}: {p.uitleg}")
         return
     gewicht = _instellingen(gewichten, "--gewicht", "INDICATOR=GEWICHT", "wmo_per_1000=3 (see 'kaart info KAART' for the indicators)")

@@ -20,6 +20,7 @@ import pandas as pd
 from kaart import reeksen
 from kaart.indicatoren import PREFIX, Catalogus
 from kaart.kaartbestand import Kaart
+from kaart.profielen import profiel
 from kaart.variabelen import variabelen
 
 SCORES = ("drukpuntscore", "kans_drukpunt")
@@ -133,8 +134,6 @@ class Figuurjaren:
         return [kolom]
 
     def _profielgewichten(self) -> list[str]:
-        from kaart.drukpunten import profiel  # the analysis imports this module: its profiles are read late
-
         naam = self.kaart.metadata.get("profiel")
         return [i for i, g in profiel(naam).gewichten.items() if g > 0]
 

@@ -73,6 +73,18 @@ MAX_AANTAL = 1_000_000
 and its float in the table are the same number (floats hold whole numbers exactly only up to 2**53)."""
 INDELINGEN = "regio_indelingen"
 """The kaart table with gemeente -> region rows (layers/regio_indelingen.py)."""
+REGIOSOORTEN = {
+    "woningmarktregio": "woningmarktregio",
+    "zorgkantoorregio": "zorgkantoorregio",
+    "centrumgemeente_bw_mo": "centrumgemeente beschermd wonen / maatschappelijke opvang",
+    "ggd_regio": "GGD-regio",
+    "arbeidsmarktregio": "arbeidsmarktregio",
+    "wmo_regio": "WMO-regio",
+    "jeugdzorgregio": "jeugdzorgregio",
+    "veiligheidsregio": "veiligheidsregio",
+}
+"""The kinds of regio-indeling a kaart can hold (``layers.regio_indelingen`` reads them), with the words the
+user sees; a plan names the one its region follows."""
 
 Grens = int | Mapping[str, int] | None
 """A minimum or maximum: one number for every gemeente, per gemeente code, or none."""

@@ -30,6 +30,7 @@ import pandas as pd
 
 from kaart import codes
 from kaart.errors import InputError, SourceError
+from kaart.verdeelsleutel import REGIOSOORTEN
 from layers.cbs import TIMEOUT, _cbs_errors, download_tabel
 
 FUSIES = Path(__file__).with_name("gemeentefusies.toml")
@@ -40,18 +41,6 @@ GEBIEDEN_TABELLEN = {
     2021: "84929NED", 2022: "85067NED", 2023: "85385NED", 2024: "85755NED", 2025: "86059NED",
 }
 """The CBS table *Gebieden in Nederland* of each year (the indeling per 1 January)."""
-
-SOORTEN = {
-    "woningmarktregio": "woningmarktregio",
-    "zorgkantoorregio": "zorgkantoorregio",
-    "centrumgemeente_bw_mo": "centrumgemeente beschermd wonen / maatschappelijke opvang",
-    "ggd_regio": "GGD-regio",
-    "arbeidsmarktregio": "arbeidsmarktregio",
-    "wmo_regio": "WMO-regio",
-    "jeugdzorgregio": "jeugdzorgregio",
-    "veiligheidsregio": "veiligheidsregio",
-}
-"""The kinds of region this module reads, with the words the user sees."""
 
 _PATRONEN = [  # (pattern on a CBS topic-group title or a regioatlas column header, soort); first match wins
     (r"woningmarktregio", "woningmarktregio"),
@@ -99,7 +88,7 @@ def load_regioatlas(map_: str | Path, jaar: int = 2016) -> pd.DataFrame:
             "soort": soort, "regio": frame.iloc[:, 2].str.strip(), "bron": f"regioatlas ({pad.name})", "jaar": jaar}))
     if not delen:
         raise InputError(f"{map_} holds no regioatlas file of a known kind.",
-                         f"Expected CSV files with columns Gemeente;CBS;<regio> for: {', '.join(SOORTEN)}.")
+                         f"Expected CSV files with columns Gemeente;CBS;<regio> for: {', '.join(REGIOSOORTEN)}.")
     return pd.concat(delen, ignore_index=True)[KOLOMMEN]
 
 
@@ -279,7 +268,7 @@ def naar_jaar(indeling: pd.DataFrame, jaar: int) -> tuple[pd.DataFrame, list[str
         try:
             nieuw, fusiejaar = opvolger(rij.gemeentecode, jaar)
         except InputError as err:
-            meldingen.append(f"{rij.gemeentecode} {rij.gemeentenaam} ({SOORTEN.get(rij.soort, rij.soort)}): "
+            meldingen.append(f"{rij.gemeentecode} {rij.gemeentenaam} ({REGIOSOORTEN.get(rij.soort, rij.soort)}): "
                              f"{err.problem} Left out.")
             continue
         rijen.append({**rij._asdict(), "oorspronkelijk": rij.gemeentecode, "gemeentecode": nieuw,
@@ -297,7 +286,7 @@ def naar_jaar(indeling: pd.DataFrame, jaar: int) -> tuple[pd.DataFrame, list[str
             uit.append(eerste)
             continue
         delen = "; ".join(f"{o} in {r}" for o, r in zip(groep["oorspronkelijk"], groep["regio"]))
-        meldingen.append(f"{code} {groep['gemeentenaam'].iloc[0]} ({SOORTEN.get(soort, soort)}): its predecessors "
+        meldingen.append(f"{code} {groep['gemeentenaam'].iloc[0]} ({REGIOSOORTEN.get(soort, soort)}): its predecessors "
                          f"sat in different regions ({delen}); not assigned, choose its region by hand.")
     resultaat = pd.DataFrame(uit)
     resultaat["fusiejaar"] = resultaat["fusiejaar"].astype("Int64")

@@ -5,7 +5,8 @@ import pytest
 import requests
 
 from kaart.clusters import ALPHA
-from kaart.drukpunten import STANDAARDPROFIEL, analyseer, profielen, ranglijst
+from kaart.drukpunten import analyseer, ranglijst
+from kaart.profielen import STANDAARDPROFIEL, profielen
 from kaart.indicatoren import catalogus, waarden
 from kaart.kolommen import schema
 from layers.demo import build_demo

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kaart.drukpunten import (MIN_GEWICHT, MIN_INWONERS, analyseer, markeer, ontbrekend, profiel, profielen,
-                              rangstabiliteit, robust_z, samengesteld, z_scores)
+from kaart.drukpunten import (MIN_GEWICHT, MIN_INWONERS, analyseer, markeer, ontbrekend, rangstabiliteit, robust_z,
+                              samengesteld, z_scores)
+from kaart.profielen import profiel, profielen
 from kaart.errors import DefinitieError, InputError
 from kaart.gebieden import aggregate
 from kaart.indicatoren import catalogus, waarden

@@ -17,7 +17,7 @@ from test_browser import ClosedNetworkPage, _open_buurt, _screen_point
 from test_cli import run
 
 from kaart import reeksen
-from kaart.drukpunten import profiel
+from kaart.profielen import profiel
 
 INKOMEN = "ind_gemiddeld_inkomen"
 

@@ -27,13 +27,13 @@ from kaart import reeksen
 from kaart.categorieen import categorieen
 from kaart.codes import NIVEAUS
 from kaart.datums import datum
-from kaart import drukpunten as dp
 from kaart.drukpunten import VOETNOOT, Z_PREFIX
 from kaart.figuurjaren import Figuurjaren, jaarzin
 from kaart.getallen import afstand, met_teken, weergave
 from kaart.herkomst import CBS, label
 from kaart.indicatoren import AFGELEID
 from kaart.kaartbestand import Kaart
+from kaart.profielen import STANDAARDPROFIEL, profielen
 from kaart.variabelen import variabelen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
@@ -210,7 +210,7 @@ def _profiel(code: str, als_document: bool = False) -> str:
     binnen, afstanden = voorzieningen(kaart, rij)
     score = rij.get("drukpuntscore")
     moment = gebouwd_op(kaart)
-    profielnaam = kaart.metadata.get("profiel") or dp.STANDAARDPROFIEL
+    profielnaam = kaart.metadata.get("profiel") or STANDAARDPROFIEL
     lijsten = regels(kaart, rij, fj)
     oudere = {j for lijst in lijsten.values() for r in lijst for j in r.jaren.values()}
     return render_template(
@@ -227,7 +227,7 @@ def _profiel(code: str, als_document: bool = False) -> str:
         kolommen={"gebied": rij.get("naam"), "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
                   "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None},
         gebiedskaart=gebiedskaart(kaart, niveau, code), als_document=als_document,
-        gemaakt=datum(moment) if moment else None, profiel=dp.profielen()[profielnaam].label,
+        gemaakt=datum(moment) if moment else None, profiel=profielen()[profielnaam].label,
         drukpuntjaren=_drukpuntjaren(kaart, niveau, code, profielnaam),
         scorejaar=fj.ander_jaar(niveau, code, "drukpuntscore"), bronvermelding=fj.bronvermelding(oudere),
         jaarregel=jaarzin(kaart.jaar, oudere, [r.label for lijst in lijsten.values() for r in lijst if r.jaren]),

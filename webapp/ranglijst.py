@@ -26,6 +26,7 @@ from kaart.getallen import met_teken
 from kaart.indicatoren import PREFIX as PREFIX_IND
 from kaart.indicatoren import catalogus
 from kaart.kaartbestand import Kaart
+from kaart.profielen import STANDAARDPROFIEL, Profiel, lees_gewicht, profiel, profielen
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.download import GEOFORMATEN, download, geo_download, kenmerken
 from webapp.errors import InvalidChoice
@@ -49,24 +50,24 @@ class Keuze:
 def keuze(kaart: Kaart, args) -> Keuze:
     """The level, profile and user-set weights of the query, checked by the engine; its Dutch message as a 400."""
     niveau = args.get("niveau") or kaart.niveaus[-1]
-    naam = args.get("profiel") or kaart.metadata.get("profiel") or dp.STANDAARDPROFIEL
+    naam = args.get("profiel") or kaart.metadata.get("profiel") or STANDAARDPROFIEL
     # The weight fields were filled from the profile named in ``basis``: after choosing another profile
     # they belong to the old one and are ignored, so the new profile shows with its own weights.
     velden = [(key[len(PREFIX):], value) for key, value in (args.items() if args.get("basis", naam) == naam else ())
               if key.startswith(PREFIX)]
     try:
         kaart.niveau(niveau)
-        dp.profiel(naam)
-        getypt = {ind_id: dp.lees_gewicht(ind_id, value) for ind_id, value in velden}
-        dp.profiel(naam, getypt)
+        profiel(naam)
+        getypt = {ind_id: lees_gewicht(ind_id, value) for ind_id, value in velden}
+        profiel(naam, getypt)
     except InputError as err:
         raise InvalidChoice(str(err)) from None
-    basis = dp.profielen()[naam].gewichten
+    basis = profielen()[naam].gewichten
     gewichten = {ind_id: g for ind_id, g in getypt.items() if g != basis.get(ind_id, 0.0)}
     return Keuze(niveau, naam, tuple(sorted(gewichten.items())))
 
 
-def rangschikking(kaart: Kaart, k: Keuze) -> tuple[pd.DataFrame, dp.Profiel, list[str]]:
+def rangschikking(kaart: Kaart, k: Keuze) -> tuple[pd.DataFrame, Profiel, list[str]]:
     """The ranking for a choice, from the app's cache or computed (and cached)."""
     return staat().ranglijsten(k, lambda: dp.ranglijst(kaart, k.niveau, k.profiel, dict(k.gewichten) or None,
                                                        staat().figuurjaren))
@@ -118,7 +119,7 @@ def drukpunten():
     kaartbeeld = drukpuntenkaart(kaart, k.niveau, set(lijst.index[lijst["drukpunt"].astype(bool)]),
                                  {code: int(r) for code, r in top["rang"].dropna().items()})
     return render_template(
-        "ranglijst.html", kaartbeeld=kaartbeeld, jaren=reeksen.jaren(kaart), kaart=kaart, keuze=k, profiel=profiel, profielen=dp.profielen().values(),
+        "ranglijst.html", kaartbeeld=kaartbeeld, jaren=reeksen.jaren(kaart), kaart=kaart, keuze=k, profiel=profiel, profielen=profielen().values(),
         niveaus=[(n, NIVEAU_LABELS[n]) for n in kaart.niveaus], velden=velden,
         ontbrekend=[cat[i].label for i in ontbrekend], rijen=rijen, totaal=len(lijst),
         jaarregel=staat().figuurjaren.bronregel([k.niveau], [PREFIX_IND + i for i, g in profiel.gewichten.items() if g]),
@@ -126,7 +127,7 @@ def drukpunten():
         prefix=PREFIX, query=request.query_string.decode())
 
 
-def _download_lijst() -> tuple[Kaart, Keuze, pd.DataFrame, dp.Profiel]:
+def _download_lijst() -> tuple[Kaart, Keuze, pd.DataFrame, Profiel]:
     """The ranking of the query as downloads carry it: with the year of its inhabitants where not all the kaart's."""
     kaart = staat().kaart
     k = keuze(kaart, request.args)

@@ -61,7 +61,7 @@ class Planversie(Basis):
     """The areas are buurten that together make one drawn area (a kern), named ``gebiedsnaam``."""
     gebiedsnaam: Mapped[str] = mapped_column(String(200), default="")
     indeling_soort: Mapped[str] = mapped_column(String(40), default="")
-    """For a region: the kind of regio-indeling it follows (``layers.regio_indelingen.SOORTEN``), or empty."""
+    """For a region: the kind of regio-indeling it follows (``kaart.verdeelsleutel.REGIOSOORTEN``), or empty."""
     indeling_naam: Mapped[str] = mapped_column(String(200), default="")
     doel: Mapped[str] = mapped_column(Text, default="")
     opzet: Mapped[str] = mapped_column(Text, default="")

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from kaart import codes
 from kaart.datums import datum
-from layers.regio_indelingen import SOORTEN as INDELINGEN
+from kaart.verdeelsleutel import REGIOSOORTEN as INDELINGEN
 from webapp.errors import Weigering
 from webapp.plannen.model import (
     DOMEINEN,
