@@ -63,6 +63,7 @@ from webapp import (
     zoeken,
 )
 from webapp.choropleth import MapCache, start_zoom
+from webapp.plannen import pagina as plan_pagina
 
 STANDAARDEN: dict[str, Any] = {"KAART_PAD": None, "NODE_MODULES": str(assets.NODE_MODULES),
                                "LOCATIEZOEKER_VOORBEREIDEN": True}
@@ -138,6 +139,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
     werksessies.init_app(app, kaart)
+    app.register_blueprint(plan_pagina.bp)
     errors.register(app)
     # Pages with an inlined map and API GeoJSON shrink five- to tenfold: a municipal network notices.
     app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",

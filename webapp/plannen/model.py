@@ -203,3 +203,20 @@ class Fasesessie(Basis):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fase_id: Mapped[int] = mapped_column(ForeignKey("fase.id", ondelete="CASCADE"), index=True)
     werksessie_id: Mapped[int] = mapped_column(ForeignKey("werksessie.id", ondelete="CASCADE"), index=True)
+
+
+ROLLEN_PLAN = {"eigenaar": "Eigenaar", "lezer": "Lezer"}
+"""Who a plan link lets in: the owner changes the plan and its links, a reader only reads."""
+
+
+class Plantoegang(Basis):
+    """A link into a plan for one role: only the SHA-256 of its random token is stored (as for werksessies)."""
+
+    __tablename__ = "plantoegang"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    rol: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ingetrokken: Mapped[bool] = mapped_column(Boolean, default=False)
+    aangemaakt: Mapped[datetime] = mapped_column(DateTime)
