@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from kaart.verdeelsleutel import REGIOSOORTEN
 from webapp.download import download
+from webapp import organisatiecode
 from webapp.errors import Weigering
 from webapp.kopregels import extern
 from webapp.plannen import regels, uitwisseling
@@ -36,7 +37,6 @@ from webapp.plannen.toegang import bezoeker, eerste_links, open_link, vereis_eig
 from webapp.staat import staat
 from webapp.werksessies import velden
 from webapp.werksessies.model import ROLLEN_PARTIJ, Werksessie
-from webapp.werksessies.pagina import _vereis_organisatie
 
 bp = Blueprint("plannen", __name__)
 
@@ -64,8 +64,9 @@ def _onthoud(plan_id: int, toegang_id: int) -> None:
     session.permanent = True
 
 
-def _organisatiecode() -> bool:
-    return bool(current_app.config.get("WERKSESSIE_ORGANISATIECODE"))
+def _velden(form, *namen: str) -> dict[str, str]:
+    """The named fields of a posted form, empty where absent."""
+    return {naam: form.get(naam, "") for naam in namen}
 
 
 def _plangegevens(form) -> dict:
@@ -73,7 +74,7 @@ def _plangegevens(form) -> dict:
     return {"titel": form.get("titel", ""), "soort": form.get("soort", ""), "getekend": bool(form.get("getekend")),
             "gebiedsnaam": form.get("gebiedsnaam", ""), "indeling_soort": form.get("indeling_soort", ""),
             "indeling_naam": form.get("indeling_naam", ""), "gebieden": form.getlist("gebieden"),
-            **{veld: form.get(veld, "") for veld in ("doel", "opzet", "verwachtingen", "initiatiefnemers")}}
+            **_velden(form, "doel", "opzet", "verwachtingen", "initiatiefnemers")}
 
 
 def _links_pagina(plan_id: int, titel: str, links: dict[str, str], status: int = 200,
@@ -94,7 +95,7 @@ def nieuw():
     fout, status = None, 200
     if request.method == "POST":
         try:
-            _vereis_organisatie()
+            organisatiecode.vereis()
             with omgeving.opslag.schrijf() as s:
                 versie = regels.maak_plan(s, _plangegevens(request.form), _bekend())
                 links = eerste_links(s, versie.plan)
@@ -106,7 +107,7 @@ def nieuw():
             fout, status = err.melding, err.status
     return render_template("plan_nieuw.html", kaart=omgeving.kaart, fout=fout, form=request.form,
                            gebieden=sorted(omgeving.gebieden.namen.items(), key=lambda kv: kv[0]),
-                           indelingen=REGIOSOORTEN, organisatiecode=_organisatiecode()), status
+                           indelingen=REGIOSOORTEN, organisatiecode=organisatiecode.gevraagd()), status
 
 
 @bp.get("/p/<token>")
@@ -206,16 +207,16 @@ def _rollen(s, versie: Planversie, form) -> None:
 
 
 ACTIES = {
-    "voorfase": lambda s, v, f: regels.werk_bij(s, v, {k: f.get(k, "") for k in (
-        "titel", "doel", "opzet", "verwachtingen", "initiatiefnemers")}, _bekend()),
-    "partij": lambda s, v, f: regels.voeg_partij_toe(s, v, {k: f.get(k, "") for k in (
-        "naam", "domein", "niveau", "functie")}),
-    "partij-bij": lambda s, v, f: regels.werk_partij_bij(s, v, f.get("partij"), {k: f.get(k, "") for k in (
-        "naam", "domein", "niveau", "functie")}),
+    "voorfase": lambda s, v, f: regels.werk_bij(
+        s, v, _velden(f, "titel", "doel", "opzet", "verwachtingen", "initiatiefnemers"), _bekend()),
+    "partij": lambda s, v, f: regels.voeg_partij_toe(s, v, _velden(f, "naam", "domein", "niveau", "functie")),
+    "partij-bij": lambda s, v, f: regels.werk_partij_bij(
+        s, v, f.get("partij"), _velden(f, "naam", "domein", "niveau", "functie")),
     "partij-weg": lambda s, v, f: regels.verwijder_partij(s, v, f.get("partij")),
     "rollen": _rollen,
-    "tafel": lambda s, v, f: regels.voeg_tafel_toe(s, v, {**{k: f.get(k, "") for k in (
-        "naam", "soort", "niveau", "besluit", "frequentie")}, "leden": f.getlist("leden")}, _bekend()),
+    "tafel": lambda s, v, f: regels.voeg_tafel_toe(
+        s, v, {**_velden(f, "naam", "soort", "niveau", "besluit", "frequentie"), "leden": f.getlist("leden")},
+        _bekend()),
     "tafel-weg": lambda s, v, f: regels.verwijder_tafel(s, v, f.get("tafel")),
     "fase": lambda s, v, f: regels.zet_fase(s, v, _fasegegevens(f), _bekend()),
     "koppel": lambda s, v, f: regels.koppel_werksessie(s, v, f.get("fase"), f.get("werksessie")),
@@ -269,7 +270,7 @@ def importeren():
     if request.method == "POST":
         bestand = request.files.get("bestand")
         try:
-            _vereis_organisatie()
+            organisatiecode.vereis()
             if bestand is None or not bestand.filename:
                 raise Weigering("Kies een bestand: de JSON-export van een inrichtingsplan.")
             inhoud = uitwisseling.uit_bestand(bestand.read())
@@ -284,4 +285,4 @@ def importeren():
         except Weigering as err:
             fout, status = err.melding, err.status
     return render_template("plan_import.html", kaart=omgeving.kaart, fout=fout,
-                           organisatiecode=_organisatiecode()), status
+                           organisatiecode=organisatiecode.gevraagd()), status

@@ -18,13 +18,17 @@ from webapp.werksessies.toegang import nieuw_token, nu, token_hash
 
 def nieuwe_link(session: Session, plan: Plan, rol: str) -> tuple[str, Plantoegang]:
     """A new link for ``rol``: its token (shown now, never stored) and its row."""
-    if rol not in ROLLEN_PLAN:
-        raise Weigering(f"Onbekende rol ‘{rol}’. Kies uit: eigenaar, lezer.", 404)
+    _vereis_rol(rol)
     token = nieuw_token()
     toegang = Plantoegang(plan_id=plan.id, rol=rol, token_hash=token_hash(token), aangemaakt=nu())
     session.add(toegang)
     session.flush()
     return token, toegang
+
+
+def _vereis_rol(rol: str) -> None:
+    if rol not in ROLLEN_PLAN:
+        raise Weigering(f"Onbekende rol ‘{rol}’. Kies uit: {', '.join(ROLLEN_PLAN.values()).lower()}.", 404)
 
 
 def eerste_links(session: Session, plan: Plan) -> dict[str, str]:
@@ -65,8 +69,7 @@ def vervang(session: Session, plan: Plan, door: Plantoegang, rol: str) -> tuple[
 def trek_in(session: Session, plan: Plan, door: Plantoegang, rol: str) -> int:
     """Revoke every link of ``rol`` of the plan; whoever came in through one loses access at once."""
     vereis_eigenaar(door)
-    if rol not in ROLLEN_PLAN:
-        raise Weigering(f"Onbekende rol ‘{rol}’. Kies uit: eigenaar, lezer.", 404)
+    _vereis_rol(rol)
     links = session.scalars(select(Plantoegang).where(Plantoegang.plan_id == plan.id, Plantoegang.rol == rol,
                                                       Plantoegang.ingetrokken.is_(False))).all()
     for toegang in links:

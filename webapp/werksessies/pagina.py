@@ -15,8 +15,6 @@ send ``MAX_IMPORT``). Each change is one short write transaction.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 
 import pandas as pd
@@ -33,6 +31,7 @@ from flask import (
 )
 
 from kaart.export import csv_bytes
+from webapp import organisatiecode
 from webapp.download import download
 from webapp.kopregels import SESSIE_TOT, extern
 from webapp.staat import staat
@@ -140,7 +139,7 @@ def nieuw():
     fout, status = None, 200
     if request.method == "POST":
         try:
-            _vereis_organisatie()
+            organisatiecode.vereis()
             with omgeving.opslag.schrijf() as s:
                 werksessie, links = maak_werksessie(
                     s, request.form.get("titel", ""), omgeving.regio, request.form.get("fase", ""),
@@ -156,19 +155,7 @@ def nieuw():
     vandaag = date.today()
     return render_template("werksessie_nieuw.html", kaart=omgeving.kaart, fasen=FASEN, fout=fout,
                            vandaag=vandaag.isoformat(), form=request.form,
-                           organisatiecode=bool(current_app.config.get("WERKSESSIE_ORGANISATIECODE"))), status
-
-
-def _vereis_organisatie() -> None:
-    """When the deployment sets ``WERKSESSIE_ORGANISATIECODE``, creating and importing need that code
-    (compared in constant time): not everyone who reaches the app may start werksessies."""
-    code = current_app.config.get("WERKSESSIE_ORGANISATIECODE")
-    if not code:
-        return
-    gegeven = request.form.get("organisatiecode", "")
-    if not hmac.compare_digest(hashlib.sha256(gegeven.encode()).digest(), hashlib.sha256(str(code).encode()).digest()):
-        raise Weigering("De organisatiecode ontbreekt of klopt niet. Vraag de beheerder van deze kaart om de code.",
-                        403)
+                           organisatiecode=organisatiecode.gevraagd()), status
 
 
 def _links_pagina(werksessie: Werksessie, links: dict[str, str], status: int = 200, ingetrokken: int | None = None):
@@ -225,7 +212,7 @@ def importeren():
     if request.method == "POST":
         bestand = request.files.get("bestand")
         try:
-            _vereis_organisatie()
+            organisatiecode.vereis()
             if bestand is None or not bestand.filename:
                 raise Weigering("Kies een bestand: een GeoPackage of GeoJSON die een werksessie exporteerde.")
             inhoud = uit_bestand(bestand.read())
@@ -237,7 +224,7 @@ def importeren():
         except Weigering as err:
             fout, status = err.melding, err.status
     return render_template("werksessie_import.html", kaart=omgeving.kaart, fout=fout,
-                           organisatiecode=bool(current_app.config.get("WERKSESSIE_ORGANISATIECODE"))), status
+                           organisatiecode=organisatiecode.gevraagd()), status
 
 
 # --- the werksessie page -----------------------------------------------------------------------------------------
