@@ -86,6 +86,13 @@ ROUTES = {
     "werksessies.export_geojson": [("/werksessies/1/export.geojson", 404)],
     "werksessies.afspraken_csv": [("/werksessies/1/afspraken.csv", 404)],
     "werksessies.monitor": [("/werksessies/1/monitor", 404)],
+    "plannen.nieuw": [("/plannen/nieuw", 200), ("POST", "/plannen/nieuw", 400)],
+    "plannen.importeren": [("/plannen/importeer", 200), ("POST", "/plannen/importeer", 400)],
+    "plannen.open_": [("/p/onbekende-link", 404)],
+    "plannen.plan": [("/plannen/1", 404)],
+    "plannen.wijzig": [("POST", "/plannen/1/voorfase", 400)],
+    "plannen.vervang_link": [("POST", "/plannen/1/links/lezer", 400)],
+    "plannen.export": [("/plannen/1/export.json", 404)],
 }
 CASES = [(endpoint, *(case if len(case) == 3 else ("GET", *case))) for endpoint, cases in ROUTES.items()
          for case in cases]
