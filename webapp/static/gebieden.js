@@ -86,16 +86,17 @@ window.KaartGebieden = (function () {
         var p = f.properties;
         return {fillColor: kleur(cfg, waarde(cfg, p)), fillOpacity: 0.75,
                 color: drukpunt(cfg, p) ? "#1a1a1a" : "#4d4d4d", weight: drukpunt(cfg, p) ? 2.5 : 0.6};
-      },
-      onEachFeature: function (f, l) {
-        l.bindTooltip(tooltip(cfg, f.properties), {sticky: true, className: "gebied-tooltip"});
-        l.bindPopup(popup(f.properties));
-        l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#000000", fillOpacity: 0.9}); });
-        l.on("mouseout", function () { geo.resetStyle(l); });
       }
     };
     if (aantal > CANVAS_VANAF) { opties.renderer = L.canvas({padding: 0.2}); }
     var geo = L.geoJSON(null, opties).addTo(groep);
+    // One tooltip and one popup for the whole layer, their content built for the area when they open: a
+    // national map builds nothing per area at load but its path.
+    geo.bindTooltip(function (l) { return tooltip(cfg, l.feature.properties); },
+                    {sticky: true, className: "gebied-tooltip"});
+    geo.bindPopup(function (l) { return popup(l.feature.properties); });
+    geo.on("mouseover", function (e) { e.layer.setStyle({weight: 2.5, color: "#000000", fillOpacity: 0.9}); });
+    geo.on("mouseout", function (e) { geo.resetStyle(e.layer); });
     var geladen = null;  // {zoom, bounds} of what is loaded
 
     function url(zoom, bbox) {
