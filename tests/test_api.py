@@ -227,3 +227,27 @@ def test_the_series_of_an_area_carry_every_year_with_its_status(demo_eenjarig, t
     assert waarden[0]["waarde"] == pytest.approx(wijken.at["WK990101", "inwoners"] * 0.95)
     assert [w["status"] for w in waarden] == ["geschat (grenswijziging)", "officieel", "officieel"]
     assert all(w["tekst"] == weergave(w["waarde"], "inwoners") for w in waarden)
+
+
+def test_a_kept_level_is_compressed_once_and_sent_as_kept(api, monkeypatch):
+    """The cached GeoJSON of a level goes out in the gzip it was kept in: a repeat request compresses nothing,
+    each encoding has its own ETag and a client with a current copy gets a 304."""
+    import webapp.gecomprimeerd as gecomprimeerd
+
+    url, _ = api
+    path = "/api/v1/gebieden/wijk?indicator=inwoners&zoom=11"
+    first = requests.get(url + path, headers={"Accept-Encoding": "gzip"}, timeout=60)
+    assert first.headers["Content-Encoding"] == "gzip"
+    calls = []
+    monkeypatch.setattr(gecomprimeerd.gzip, "compress", lambda *a, **k: calls.append(a) or b"")
+    again = requests.get(url + path, headers={"Accept-Encoding": "gzip"}, timeout=60, stream=True)
+    raw = again.raw.read(decode_content=False)
+    assert calls == []
+    assert again.headers["Content-Encoding"] == "gzip" and int(again.headers["Content-Length"]) == len(raw)
+    plain = requests.get(url + path, headers={"Accept-Encoding": "identity"}, timeout=60)
+    assert "Content-Encoding" not in plain.headers
+    assert plain.json() == first.json()
+    assert plain.headers["ETag"] != first.headers["ETag"] and "Accept-Encoding" in first.headers["Vary"]
+    current = requests.get(url + path, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]},
+                           timeout=60)
+    assert current.status_code == 304 and current.content == b""

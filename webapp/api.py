@@ -35,6 +35,7 @@ from kaart.variabelen import kaartbaar, variabelen
 from webapp import webgeometrie
 from webapp.bewaard import Bewaard
 from webapp.errors import InvalidChoice, UnknownArea
+from webapp.gecomprimeerd import Gecomprimeerd, antwoord
 from webapp.staat import staat
 from webapp.tijdkeuze import Tijd, getoond, tijdkeuze
 
@@ -210,12 +211,16 @@ def _eigenschappen(frame: pd.DataFrame, code: str, kolommen: list[str]) -> dict:
     return props
 
 
-def _geojson(payload: dict | bytes) -> Response:
-    body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False, allow_nan=False)
-    response = current_app.response_class(body, mimetype="application/geo+json")
+def _geojson(payload: dict | bytes | Gecomprimeerd) -> Response:
+    """GeoJSON to send: a cached body as compressed when it was kept, any other compressed on its way out."""
+    if isinstance(payload, Gecomprimeerd):
+        response = antwoord(payload, "application/geo+json")
+    else:
+        body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False, allow_nan=False)
+        response = current_app.response_class(body, mimetype="application/geo+json")
+        response.add_etag()
     response.cache_control.public = True
     response.cache_control.max_age = 300  # the kaart does not change while the app runs
-    response.add_etag()
     return response.make_conditional(request)
 
 
@@ -246,8 +251,8 @@ def gebieden(niveau: str):
     if bbox is not None:  # a view's box is rarely asked twice; whole levels and gemeenten are
         return _geojson(_gebieden_body(frame, niveau, kolommen, gemeente, zoom, bbox, tijd))
     return _geojson(staat().api_antwoorden((niveau, tuple(kolommen), gemeente, zoom, tijd),
-                                           lambda: _gebieden_body(frame, niveau, kolommen, gemeente, zoom, None,
-                                                                  tijd)))
+                                           lambda: Gecomprimeerd.van(_gebieden_body(frame, niveau, kolommen,
+                                                                                    gemeente, zoom, None, tijd))))
 
 
 def _gebieden_body(frame: pd.DataFrame, niveau: str, kolommen: list[str], gemeente: str | None, zoom: int,
