@@ -630,8 +630,8 @@ def regio_indelingen_import(kaart_pad: Path, map_: Path | None, jaar: int | None
 def _serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:
     from webapp.serve import serve as run
 
-    click.echo(f"De kaart draait op http://{host}:{port}  (stoppen: Ctrl+C)", err=True)
-    run(kaart_pad, host=host, port=port, dev=dev)
+    run(kaart_pad, host=host, port=port, dev=dev,
+        bij_start=lambda: click.echo(f"De kaart draait op http://{host}:{port}  (stoppen: Ctrl+C)", err=True))
 
 
 _host = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -652,9 +652,6 @@ def serve(kaart_pad: Path, host: str, port: int, dev: bool) -> None:
     so links come from it (never from the Host header), other host names are refused and the cookie is
     Secure.
     """
-    from kaart.kaartbestand import read_kaart
-
-    read_kaart(kaart_pad)  # fail here, with a clear message, rather than in the server
     _serve(kaart_pad, host, port, dev)
 
 

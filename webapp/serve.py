@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import resource
+from collections.abc import Callable
 
 import waitress
 from flask import Flask
@@ -50,7 +51,8 @@ def maak_server(app: Flask, host: str = "127.0.0.1", port: int = 5000):
     return waitress.create_server(app, host=host, port=port, **SERVERINSTELLINGEN)
 
 
-def serve(kaart_pad: str | os.PathLike, host: str = "127.0.0.1", port: int = 5000, dev: bool = False) -> None:
+def serve(kaart_pad: str | os.PathLike, host: str = "127.0.0.1", port: int = 5000, dev: bool = False,
+          bij_start: Callable[[], None] | None = None) -> None:
     """Serve ``kaart_pad`` at http://host:port until interrupted.
 
     Parameters
@@ -62,6 +64,9 @@ def serve(kaart_pad: str | os.PathLike, host: str = "127.0.0.1", port: int = 500
     dev
         Flask's development server (reloader, debugger) instead of waitress. Never
         expose it: its debugger runs code sent from the browser.
+    bij_start
+        Called once the app is built and before anything listens (the command's line saying where): the
+        kaart is read once, by the app, and a kaart that cannot be served says so before that line.
 
     Raises
     ------
@@ -71,7 +76,9 @@ def serve(kaart_pad: str | os.PathLike, host: str = "127.0.0.1", port: int = 500
     app = create_app({"KAART_PAD": os.fspath(kaart_pad)})
     if app.config.get("KAART_FOUT"):
         raise app.config["KAART_FOUT"]
+    if bij_start is not None:
+        bij_start()
     if dev:
         app.run(host=host, port=port, debug=True)
     else:
-        maak_server(app, host, port).run()  # the command already said where it listens
+        maak_server(app, host, port).run()
