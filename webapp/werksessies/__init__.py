@@ -57,20 +57,36 @@ class Omgeving:
     regio: str
     grens_wgs84: list[float]
     drukpunten: list[str]
-    drukpunten_geojson: dict
+    """The finest level's drukpunten (codes)."""
     gebieden: Gebieden
     omtrek: object
     """The region's outline (kaart CRS), for :meth:`kaartlagen`."""
-    _kaartlagen: list[bytes] = field(default_factory=list)
+    _gemaakt: dict[str, object] = field(default_factory=dict)
     _slot: threading.Lock = field(default_factory=threading.Lock)
 
-    def kaartlagen(self) -> bytes:
-        """The map's boundaries and names (see ``kaartlagen``), made on first use: a large kaart's app
-        starts without waiting for them."""
+    def _eenmaal(self, naam: str, maak):
+        """``maak()`` on first use, then kept: a large kaart's app starts without waiting for what only a
+        werksessie page needs."""
         with self._slot:
-            if not self._kaartlagen:
-                self._kaartlagen.append(kaartlagen(self.kaart, self.omtrek))
-            return self._kaartlagen[0]
+            if naam not in self._gemaakt:
+                self._gemaakt[naam] = maak()
+            return self._gemaakt[naam]
+
+    def kaartlagen(self) -> bytes:
+        """The map's boundaries and names (see ``kaartlagen``)."""
+        return self._eenmaal("kaartlagen", lambda: kaartlagen(self.kaart, self.omtrek))
+
+    def drukpunten_geojson(self) -> dict:
+        """The drukpunten as GeoJSON for the werksessie map, simplified for it."""
+        return self._eenmaal("drukpunten", lambda: _drukpuntvormen(self.kaart, self.drukpunten))
+
+
+def _drukpuntvormen(kaart: Kaart, drukpunten: list[str]) -> dict:
+    gemarkeerd = kaart.gebieden[list(kaart.gebieden)[-1]].loc[drukpunten]
+    vorm = gpd.GeoDataFrame(gemarkeerd[["naam", "gemeentenaam", "drukpuntscore"]],
+                            geometry=webgeometrie.web(gemarkeerd.geometry, webgeometrie.DRUKPUNTEN)
+                            .reindex(gemarkeerd.index)).reset_index()
+    return vorm.__geo_interface__
 
 
 def _huidige_waarde(kaart: Kaart):
@@ -119,14 +135,11 @@ def _omgeving(kaart: Kaart, opslag: Opslag) -> Omgeving:
     fijnste = kaart.gebieden[list(kaart.gebieden)[-1]]
     regio = regiovorm(kaart)
     flagged = fijnste[fijnste["drukpunt"].fillna(False).astype(bool)] if "drukpunt" in fijnste else fijnste.iloc[:0]
-    vorm = gpd.GeoDataFrame(flagged[["naam", "gemeentenaam", "drukpuntscore"]],
-                            geometry=webgeometrie.web(flagged.geometry, webgeometrie.DRUKPUNTEN)
-                            .reindex(flagged.index)).reset_index()
     minx, miny, maxx, maxy = kaart.gebieden[list(kaart.gebieden)[0]].to_crs("EPSG:4326").total_bounds
     return Omgeving(kaart=kaart, opslag=opslag, index=Gebiedsindex(fijnste, regio),
                     regio=str(kaart.metadata.get("regio") or kaart.metadata.get("titel") or "Regio"),
                     grens_wgs84=[float(miny), float(minx), float(maxy), float(maxx)],
-                    drukpunten=list(flagged.index), drukpunten_geojson=vorm.__geo_interface__,
+                    drukpunten=list(flagged.index),
                     gebieden=_gebieden(kaart), omtrek=regio)
 
 

@@ -240,7 +240,7 @@ def werksessie(ws: int):
         rollen=ROLLEN, categorieen=CATEGORIEEN, rollen_partij=ROLLEN_PARTIJ, status_afspraak=STATUS_AFSPRAAK,
         indicatoren=[(id_, label) for id_, (label, _) in omgeving.gebieden.indicatoren.items()],
         instellingen={"ws": ws, "rol": deelnemer.rol, "grens": omgeving.grens_wgs84,
-                      "drukpunten": omgeving.drukpunten_geojson, "categorieen": CATEGORIEEN,
+                      "drukpunten": omgeving.drukpunten_geojson(), "categorieen": CATEGORIEEN,
                       "kleuren": CATEGORIE_KLEUREN, "fase": werksessie.fase,
                       "rollen_partij": {k: v.lower() for k, v in ROLLEN_PARTIJ.items()},
                       "status_afspraak": STATUS_AFSPRAAK,
