@@ -1,6 +1,6 @@
 """The inrichtingsplan's storage and rules, on SQLite and on a throwaway PostgreSQL alike.
 
-Every test runs on both databases (the ``opslag`` fixture): the plan tables come from migration 0004 and
+Every test runs on both databases (the ``opslag`` fixture): the plan tables come from migrations 0004 to 0006 and
 must equal the models, every rule refuses in Dutch and leaves every table as it was (rows counted before
 and after), a vastgesteld version refuses every change, a new version copies everything, and a plan with
 its werksessies goes through an export and an import without losing anything.
@@ -28,7 +28,7 @@ from webapp.werksessies.opslag import MIGRATIES, Opslag, verschillen
 from webapp.werksessies.toegang import maak_werksessie, open_link
 
 PLANTABELLEN = {"plan", "planversie", "plangebied", "partij", "partijrol", "tafel", "tafellid", "fase", "mijlpaal",
-                "fasesessie"}
+                "fasesessie", "plantoegang", "regioafspraak", "bod", "realisatie"}
 VANDAAG = date.today()
 
 
@@ -95,7 +95,7 @@ def _kaartcodes(bekend):
     BEKEND.update(bekend)
 
 
-def test_migration_0004_makes_the_plan_models_and_goes_back(opslag):
+def test_the_migrations_make_the_plan_models_and_go_back(opslag):
     assert verschillen(opslag.engine) == []
     assert PLANTABELLEN <= set(inspect(opslag.engine).get_table_names())
     if opslag.engine.dialect.name != "sqlite":
