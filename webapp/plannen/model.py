@@ -212,6 +212,8 @@ class Fasesessie(Basis):
 WOONPRODUCTEN = {"housing_first": "Housing First-woning", "skaeve_huse": "Skaeve Huse", "domus": "Domus",
                  "maatwerkwoning": "Maatwerkwoning"}
 """What a gemeente can offer in its bod: homes for the regional task and woon-tussenvoorzieningen."""
+AFSPRAAKVELDEN = ("aantal", "jaren", "eerste_jaar", "basis", "correctie", "minimum", "maximum")
+"""The settings of a verdeelsleutel as a :class:`Regioafspraak` stores them."""
 STATUS_REALISATIE = {"gereed": "Gereed", "in_voorbereiding": "In voorbereiding", "nog_niet": "Nog niet gestart"}
 
 

@@ -275,7 +275,8 @@ def importeren():
                 raise Weigering("Kies een bestand: de JSON-export van een inrichtingsplan.")
             inhoud = uitwisseling.uit_bestand(bestand.read())
             with omgeving.opslag.schrijf() as s:
-                rij, ws_links = uitwisseling.importeer(s, inhoud, _bekend(), omgeving.index, omgeving.gebieden)
+                rij, ws_links = uitwisseling.importeer(s, inhoud, _bekend(), omgeving.index, omgeving.gebieden,
+                                                      omgeving.kaart)
                 links = eerste_links(s, rij)
                 eigenaar = open_link(s, links["eigenaar"])
                 plan_id, titel = rij.id, rij.versies[-1].titel
