@@ -185,3 +185,58 @@ def test_forms_need_the_csrf_token(site):
     response = eigenaar.s.post(f"{site}/plannen/{plan}/partij", data={"naam": "X", "domein": "gemeente",
                                                                        "niveau": "bestuurlijk"}, timeout=30)
     assert response.status_code == 400 and "beveiligingscode" in response.text
+
+
+def _gemeenten(url: str) -> list[str]:
+    return sorted(set(re.findall(r'<option value="(GM\d+)"', Browser(url).pagina("/plannen/nieuw").text)))
+
+
+def _cellen(pagina: str, naam: str) -> list[str]:
+    """The cells of a gemeente's row in the table per gemeente, as text."""
+    tabel = re.search(r'<table class="regiotabel">.*?</table>', pagina, re.S).group(0)
+    rij = re.search(rf'<th scope="row">{re.escape(naam)}</th>(.*?)</tr>', tabel, re.S).group(1)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", rij, re.S)]
+
+
+def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_forms(site, demo_kaart):
+    from kaart.getallen import getal
+    from kaart.verdeelsleutel import verdeel_kaart
+
+    gemeenten = _gemeenten(site)[:3]
+    eigenaar, plan, links = nieuw_plan(site, titel="Regionale afspraak Housing First", soort="regio",
+                                       gebieden=gemeenten)
+    sleutel = {"aantal": "50", "jaren": "3", "eerste_jaar": "2027", "basis": "huishoudens", "correctie": "0"}
+    slecht = post(eigenaar, plan, "verdeelsleutel", **{**sleutel, "jaren": "40", "minimum": "2"})
+    assert slecht.status_code == 400 and "‘aantal jaren’ moet een heel getal van 1 tot 30" in slecht.text
+    assert 'name="minimum" maxlength="2000" value="2"' in slecht.text  # typed values kept
+    assert post(eigenaar, plan, "verdeelsleutel", **sleutel).status_code == 200
+    slecht = post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
+                  aantal="-3", locatie="Mijn getypte locatie")
+    assert slecht.status_code == 400 and "‘aantal’ moet een heel getal" in slecht.text
+    assert "Mijn getypte locatie" in slecht.text
+    assert post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
+                aantal="4", locatie="Oude school", lat="52,1", lon="5,1").status_code == 200
+    assert post(eigenaar, plan, "realisatie", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
+                status="gereed", aantal="1").status_code == 200
+    buiten = post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="domus", jaar="2031", aantal="1")
+    assert buiten.status_code == 400 and "valt buiten de afspraak (2027 tot en met 2029)" in buiten.text
+
+    v = verdeel_kaart(demo_kaart, aantal=50, jaren=3, gemeenten=gemeenten)
+    pagina = eigenaar.pagina(f"/plannen/{plan}").text
+    assert "Regionale afspraak" in pagina and v.formule in pagina.replace("&#39;", "'")
+    for code, rij in v.tabel.iterrows():
+        aandeel = int(rij["totaal"])
+        bod, gereed = (4, 1) if code == gemeenten[0] else (0, 0)
+        assert _cellen(pagina, rij["naam"]) == [
+            f"{getal(aandeel)} ({getal(rij['aandeel'] * 100, 1)}%)", getal(bod), getal(gereed), "0",
+            getal(aandeel - bod), getal(aandeel - gereed)]
+    assert "Oude school" in pagina and 'action="/plannen/%d/bod"' % plan in pagina
+
+    lezer = Browser(site)
+    lezer.s.get(links["lezer"], timeout=30)
+    gelezen = lezer.pagina(f"/plannen/{plan}").text
+    assert _cellen(gelezen, v.tabel["naam"].iloc[0]) == _cellen(pagina, v.tabel["naam"].iloc[0])
+    assert "<form" not in re.search(r'<section id="regionaal">.*?</section>', gelezen, re.S).group(0)
+    lezer.pagina("/plannen/nieuw")  # a valid CSRF token: the reader's page has no forms
+    assert post(lezer, plan, "bod", gemeente=gemeenten[1], woonproduct="domus", jaar="2027",
+                aantal="1").status_code == 403
