@@ -193,7 +193,7 @@ def _gemeenten(url: str) -> list[str]:
 
 def _cellen(pagina: str, naam: str) -> list[str]:
     """The cells of a gemeente's row in the table per gemeente, as text."""
-    tabel = re.search(r'<table class="regiotabel">.*?</table>', pagina, re.S).group(0)
+    tabel = re.search(r'<table class="regiotabel"[^>]*>.*?</table>', pagina, re.S).group(0)
     rij = re.search(rf'<th scope="row">{re.escape(naam)}</th>(.*?)</tr>', tabel, re.S).group(1)
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", rij, re.S)]
 
@@ -240,3 +240,31 @@ def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_for
     lezer.pagina("/plannen/nieuw")  # a valid CSRF token: the reader's page has no forms
     assert post(lezer, plan, "bod", gemeente=gemeenten[1], woonproduct="domus", jaar="2027",
                 aantal="1").status_code == 403
+
+
+@pytest.mark.browser
+def test_the_regional_agreement_fits_a_phone_and_prints_without_its_forms(site, chromium):
+    from _browser import gesloten_pagina
+    from test_schermen import BUREAU, METEN, TELEFOON, _problemen
+
+    gemeenten = _gemeenten(site)
+    eigenaar, plan, links = nieuw_plan(site, titel="Regionale afspraak", soort="regio", gebieden=gemeenten)
+    post(eigenaar, plan, "verdeelsleutel", aantal="50", jaren="3", eerste_jaar="2027", basis="huishoudens")
+    post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="skaeve_huse", jaar="2028", aantal="2",
+         locatie="Terrein aan de rand van het bedrijventerrein bij de oude suikerfabriek", lat="52,1", lon="5,1")
+    for viewport in (TELEFOON, BUREAU):
+        context, page, fouten = gesloten_pagina(chromium, viewport, has_touch=viewport is TELEFOON,
+                                                is_mobile=viewport is TELEFOON)
+        try:
+            page.goto(links["eigenaar"])
+            page.wait_for_load_state("networkidle")
+            assert page.locator("#regionaal .regiotabel").count() == 3
+            assert _problemen(page.evaluate(METEN), viewport) == [] and fouten == []
+            houders = page.evaluate("""() => [...document.querySelectorAll('#regionaal .tabelhouder')]
+                .map(e => e.getBoundingClientRect().right)""")
+            assert max(houders) <= viewport["width"]  # a wide table scrolls inside its box, not the page
+            page.emulate_media(media="print")
+            assert not page.locator("#verdeelsleutel").is_visible() and not page.locator("#bod").is_visible()
+            assert page.locator("#regionaal .regiotabel").first.is_visible()
+        finally:
+            context.close()

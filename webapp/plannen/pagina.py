@@ -16,7 +16,7 @@ from datetime import date
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from kaart.verdeelsleutel import BASISSEN, REGIOSOORTEN
+from kaart.verdeelsleutel import BASISSEN, FICTIEF, REGIOSOORTEN
 from webapp.download import download
 from webapp import organisatiecode
 from webapp.errors import Weigering
@@ -181,7 +181,7 @@ def _toon(plan_id: int, fout: str | None = None, status: int = 200, actie: str =
             rollen_plan=ROLLEN_PLAN, werksessies=werksessies, indelingen=REGIOSOORTEN,
             gebiedsnamen=omgeving.gebieden.namen, tijdlijn=_tijdlijn(versie), overzicht=overzicht,
             regiofout=regiofout, basissen=BASISSEN, woonproducten=WOONPRODUCTEN,
-            status_realisatie=STATUS_REALISATIE), status))
+            status_realisatie=STATUS_REALISATIE, fictief=FICTIEF), status))
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 
