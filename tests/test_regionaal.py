@@ -209,6 +209,7 @@ def test_a_new_version_and_an_export_carry_the_agreement(opslag, demo_eenjarig, 
     kapot(0, "regioafspraak", {**een["regioafspraak"], "basis": "oppervlakte"},
           "Versie 1, regionale afspraak: Kies de basis", rij=None)
     kapot(1, "boden", [*twee["boden"], twee["boden"][0]], "bod 3 staat twee keer", rij=None)
+    kapot(0, "soort", "gebied", "Versie 1: een regionale afspraak hoort bij een plan voor een regio", rij=None)
     p_ = uit_bestand(export)
     p_["versies"][1]["regioafspraak"] = None
     geweigerd(opslag, lambda s: importeer(s, p_, BEKEND, index, gebieden, demo_eenjarig),

@@ -25,7 +25,15 @@ from kaart.kaartbestand import Kaart
 from kaart.verdeelsleutel import BASISSEN, MAX_AANTAL, MAX_JAREN, Verdeling, lees_grens, verdeel_kaart
 from webapp.errors import Weigering
 from webapp.plannen import regels
-from webapp.plannen.model import STATUS_REALISATIE, WOONPRODUCTEN, Bod, Planversie, Realisatie, Regioafspraak
+from webapp.plannen.model import (
+    AFSPRAAKVELDEN,
+    STATUS_REALISATIE,
+    WOONPRODUCTEN,
+    Bod,
+    Planversie,
+    Realisatie,
+    Regioafspraak,
+)
 from webapp.werksessies import velden
 
 EERSTE_JAAR = (2000, 2100)
@@ -45,13 +53,18 @@ def gemeenten(versie: Planversie) -> list[str]:
     return [g.code for g in versie.gebieden]
 
 
-def verdeling(afspraak: Regioafspraak | dict, codes: list[str], kaart: Kaart) -> Verdeling:
-    """The engine's outcome for stored (or checked) settings over exactly ``codes``; its message as a Weigering."""
-    waarde = afspraak.get if isinstance(afspraak, dict) else lambda veld: getattr(afspraak, veld)
+def instellingen(versie: Planversie) -> dict | None:
+    """A version's stored verdeelsleutel settings as :func:`lees_afspraak` returns them (None when it has none)."""
+    afspraak = versie.regioafspraak
+    return None if afspraak is None else {k: getattr(afspraak, k) for k in AFSPRAAKVELDEN}
+
+
+def verdeling(afspraak: dict, codes: list[str], kaart: Kaart) -> Verdeling:
+    """The engine's outcome for checked settings over exactly ``codes``; its message as a Weigering."""
     try:
-        return verdeel_kaart(kaart, aantal=waarde("aantal"), jaren=waarde("jaren"), basis=waarde("basis"),
-                             correctie=waarde("correctie"), minimum=lees_grens(waarde("minimum"), "minimum"),
-                             maximum=lees_grens(waarde("maximum"), "maximum"), gemeenten=codes)
+        return verdeel_kaart(kaart, aantal=afspraak["aantal"], jaren=afspraak["jaren"], basis=afspraak["basis"],
+                             correctie=afspraak["correctie"], minimum=lees_grens(afspraak["minimum"], "minimum"),
+                             maximum=lees_grens(afspraak["maximum"], "maximum"), gemeenten=codes)
     except InputError as err:
         raise Weigering(f"De verdeelsleutel kan zo niet: {err}") from None
 
@@ -72,16 +85,15 @@ def lees_afspraak(data: dict, codes: list[str], kaart: Kaart) -> dict:
     return kolommen
 
 
-def _jaren(afspraak: Regioafspraak | dict) -> range:
-    waarde = afspraak.get if isinstance(afspraak, dict) else lambda veld: getattr(afspraak, veld)
-    return range(waarde("eerste_jaar"), waarde("eerste_jaar") + waarde("jaren"))
+def _jaren(afspraak: dict) -> range:
+    return range(afspraak["eerste_jaar"], afspraak["eerste_jaar"] + afspraak["jaren"])
 
 
 def _periode(jaren: range) -> str:
     return str(jaren[0]) if len(jaren) == 1 else f"{jaren[0]} tot en met {jaren[-1]}"
 
 
-def _sleutel(data: dict, codes: Collection[str], afspraak: Regioafspraak | dict | None, wat: str) -> dict:
+def _sleutel(data: dict, codes: Collection[str], afspraak: dict | None, wat: str) -> dict:
     """The gemeente, woonproduct and year a bod or realisation is about, each checked against the agreement."""
     if afspraak is None:
         raise Weigering(f"Leg eerst de verdeelsleutel van de regionale afspraak vast: {wat} hoort bij een jaar van "
@@ -105,7 +117,7 @@ def _aantal(waarde: object) -> int:
     return 0 if waarde is None or waarde == "" else velden.heel(waarde, "aantal", 0, MAX_AANTAL)
 
 
-def lees_bod(data: dict, codes: Collection[str], afspraak: Regioafspraak | dict | None) -> dict:
+def lees_bod(data: dict, codes: Collection[str], afspraak: dict | None) -> dict:
     """The checked columns of a bod; a candidate site is a description, with a point on the map or without."""
     kolommen = {**_sleutel(data, codes, afspraak, "een bod"), "aantal": _aantal(data.get("aantal")),
                 "locatie": velden.tekst(data.get("locatie"), "kandidaat-locatie", 200),
@@ -123,7 +135,7 @@ def lees_bod(data: dict, codes: Collection[str], afspraak: Regioafspraak | dict 
     return kolommen
 
 
-def lees_realisatie(data: dict, codes: Collection[str], afspraak: Regioafspraak | dict | None) -> dict:
+def lees_realisatie(data: dict, codes: Collection[str], afspraak: dict | None) -> dict:
     """The checked columns of a realisation: how many of a woonproduct a gemeente has in a year, in one state."""
     return {**_sleutel(data, codes, afspraak, "de realisatie"),
             "status": velden.keuze(data.get("status"), STATUS_REALISATIE, "Kies de stand van de realisatie"),
@@ -164,14 +176,14 @@ def _zet(session: Session, versie: Planversie, rijen: list, kolommen: dict, sleu
 def zet_bod(session: Session, versie: Planversie, data: dict) -> Bod | None:
     """A gemeente's bod of one woonproduct in one year, new or replacing the one it had; 0 or empty removes it."""
     vereis_regio(versie)
-    kolommen = lees_bod(data, gemeenten(versie), versie.regioafspraak)
+    kolommen = lees_bod(data, gemeenten(versie), instellingen(versie))
     return _zet(session, versie, versie.boden, kolommen, ("gemeente", "woonproduct", "jaar"), Bod)
 
 
 def zet_realisatie(session: Session, versie: Planversie, data: dict) -> Realisatie | None:
     """How many of one woonproduct a gemeente has in one year in one state; 0 or empty removes the row."""
     vereis_regio(versie)
-    kolommen = lees_realisatie(data, gemeenten(versie), versie.regioafspraak)
+    kolommen = lees_realisatie(data, gemeenten(versie), instellingen(versie))
     return _zet(session, versie, versie.realisaties, kolommen, ("gemeente", "woonproduct", "jaar", "status"),
                 Realisatie)
 
@@ -207,7 +219,8 @@ class Gemeentestand:
     code: str
     naam: str
     percentage: float
-    """Its part of the task, 0 to 100 (the corrected share when the key corrects for zorgdruk)."""
+    """Its part of the task, 0 to 100: its exact quota over the units a year (after the correction and the
+    bounds; the key's share when there are no units to share)."""
     totaal: Stand
     per_jaar: dict[int, Stand]
 
@@ -270,19 +283,19 @@ def _stand(aandeel: int, boden: Iterable[Bod], realisaties: Iterable[Realisatie]
 def overzicht(versie: Planversie, kaart: Kaart) -> Overzicht | None:
     """The overview of a regional plan's version (None while it has no verdeelsleutel); a Weigering when the
     stored settings no longer fit the kaart (a kaart rebuilt without a gemeente's figures)."""
-    afspraak = versie.regioafspraak
+    afspraak = instellingen(versie)
     if afspraak is None:
         return None
     v = verdeling(afspraak, gemeenten(versie), kaart)
     jaren = list(_jaren(afspraak))
     kolom = dict(zip(jaren, v.jaarkolommen))
-    percentage = "aandeel_gecorrigeerd" if v.correctie > 0 else "aandeel"
 
     def van(rijen, code=None, jaar=None):
         return [r for r in rijen if (code is None or r.gemeente == code) and (jaar is None or r.jaar == jaar)]
 
     rijen = [Gemeentestand(
-        code=code, naam=str(r["naam"]), percentage=float(r[percentage]) * 100,
+        code=code, naam=str(r["naam"]),
+        percentage=float(r["quotum"] / v.aantal if v.aantal else r["aandeel_gecorrigeerd"]) * 100,
         totaal=_stand(int(r["totaal"]), van(versie.boden, code), van(versie.realisaties, code)),
         per_jaar={j: _stand(int(r[kolom[j]]), van(versie.boden, code, j), van(versie.realisaties, code, j))
                   for j in jaren})

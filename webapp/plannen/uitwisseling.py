@@ -25,7 +25,6 @@ from kaart.kaartbestand import Kaart
 from webapp.errors import Weigering
 from webapp.plannen import regels, regionaal
 from webapp.plannen.model import (
-    AFSPRAAKVELDEN,
     STATUS_PLAN,
     Bod,
     Fase,
@@ -91,8 +90,7 @@ def _versie(versie: Planversie, nummers: dict[int, int], werksessies: list[int])
                    "mijlpalen": [{"datum": _tekst(m.datum), "omschrijving": m.omschrijving} for m in f.mijlpalen],
                    "werksessies": [werksessies.index(s.werksessie_id) + 1 for s in f.sessies]}
                   for f in versie.fasen],
-        "regioafspraak": ({k: getattr(versie.regioafspraak, k) for k in AFSPRAAKVELDEN}
-                          if versie.regioafspraak else None),
+        "regioafspraak": regionaal.instellingen(versie),
         "boden": [{"gemeente": b.gemeente, "woonproduct": b.woonproduct, "jaar": b.jaar, "aantal": b.aantal,
                    "locatie": b.locatie, "lat": b.lat, "lon": b.lon} for b in versie.boden],
         "realisaties": [{"gemeente": r.gemeente, "woonproduct": r.woonproduct, "jaar": r.jaar, "status": r.status,
