@@ -230,6 +230,12 @@ def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_for
         assert _cellen(pagina, rij["naam"]) == [
             f"{getal(aandeel)} ({getal(rij['aandeel'] * 100, 1)}%)", getal(bod), getal(gereed), "0",
             getal(aandeel - bod), getal(aandeel - gereed)]
+    per_jaar = re.search(r'<table class="regiotabel" aria-labelledby="regio-gemeente-jaar">.*?</table>', pagina,
+                         re.S).group(0)
+    eerste = v.tabel.loc[gemeenten[0]]
+    rij = re.search(rf'<th scope="row">{re.escape(eerste["naam"])}</th>(.*?)</tr>', per_jaar, re.S).group(1)
+    assert re.findall(r"<td>(.*?)</td>", rij)[:6] == [getal(eerste["jaar_1"]), "4", "1", getal(eerste["jaar_2"]),
+                                                      "0", "0"]
     assert "Oude school" in pagina and 'action="/plannen/%d/bod"' % plan in pagina
 
     lezer = Browser(site)
@@ -258,7 +264,7 @@ def test_the_regional_agreement_fits_a_phone_and_prints_without_its_forms(site, 
         try:
             page.goto(links["eigenaar"])
             page.wait_for_load_state("networkidle")
-            assert page.locator("#regionaal .regiotabel").count() == 3
+            assert page.locator("#regionaal .regiotabel").count() == 4
             assert _problemen(page.evaluate(METEN), viewport) == [] and fouten == []
             houders = page.evaluate("""() => [...document.querySelectorAll('#regionaal .tabelhouder')]
                 .map(e => e.getBoundingClientRect().right)""")

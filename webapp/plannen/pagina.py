@@ -39,6 +39,7 @@ from webapp.plannen.model import (
 )
 from webapp.plannen.toegang import bezoeker, eerste_links, open_link, vereis_eigenaar, vervang
 from webapp.staat import staat
+from webapp.verdeling import JAREN_IN_TABEL
 from webapp.werksessies import velden
 from webapp.werksessies.model import ROLLEN_PARTIJ, Werksessie
 
@@ -181,7 +182,7 @@ def _toon(plan_id: int, fout: str | None = None, status: int = 200, actie: str =
             rollen_plan=ROLLEN_PLAN, werksessies=werksessies, indelingen=REGIOSOORTEN,
             gebiedsnamen=omgeving.gebieden.namen, tijdlijn=_tijdlijn(versie), overzicht=overzicht,
             regiofout=regiofout, basissen=BASISSEN, woonproducten=WOONPRODUCTEN,
-            status_realisatie=STATUS_REALISATIE, fictief=FICTIEF), status))
+            status_realisatie=STATUS_REALISATIE, fictief=FICTIEF, jaren_in_tabel=JAREN_IN_TABEL), status))
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 

@@ -72,12 +72,11 @@ def verdeling(afspraak: dict, codes: list[str], kaart: Kaart) -> Verdeling:
 def lees_afspraak(data: dict, codes: list[str], kaart: Kaart) -> dict:
     """The checked settings of a verdeelsleutel (``AFSPRAAKVELDEN``): each field on its own, then the whole by
     the engine itself (a base the kaart lacks, bounds that cannot be met, a correction without zorgdruk)."""
-    basis = data.get("basis") or "huishoudens"
     kolommen = {
         "aantal": velden.heel(data.get("aantal"), "aantal per jaar", 0, MAX_AANTAL),
         "jaren": velden.heel(data.get("jaren"), "aantal jaren", 1, MAX_JAREN),
         "eerste_jaar": velden.heel(data.get("eerste_jaar"), "eerste jaar", *EERSTE_JAAR),
-        "basis": velden.keuze(basis, BASISSEN, "Kies de basis van de verdeelsleutel"),
+        "basis": velden.keuze(data.get("basis"), BASISSEN, "Kies de basis van de verdeelsleutel"),
         "correctie": velden.getal_of_niets(data.get("correctie"), "correctie voor bestaande zorgdruk") or 0.0,
         "minimum": velden.tekst(data.get("minimum"), "minimum per gemeente per jaar", 2000),
         "maximum": velden.tekst(data.get("maximum"), "maximum per gemeente per jaar", 2000)}
