@@ -1,7 +1,8 @@
 """The inrichtingsplan pages over real HTTP: create a plan through the form, add parties, roles, phases with
 werksessies, read the role matrix and timeline; link rights (reader 403, revoked link 404); bad input
 refused with a Dutch message and nothing saved; a vastgesteld version refuses changes (409) and a new concept
-carries on; the JSON export imports again through the pages."""
+carries on; the JSON export imports again through the pages; a regional plan's agreement shows the
+verdeelsleutel's shares with the bods and gaps to everyone, its forms only to the owner, on a phone and in print."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from _browser import gesloten_pagina
+from test_paginataal import ISODATUM, MODULEPAD, zichtbare_tekst
+from test_schermen import BUREAU, METEN, TELEFOON, _problemen
 from test_werksessies import INSTELLINGEN, Browser, nieuwe_werksessie
+
+from kaart.getallen import getal
+from kaart.verdeelsleutel import verdeel_kaart
 
 VANDAAG = date.today()
 
@@ -199,8 +206,6 @@ def _cellen(pagina: str, naam: str) -> list[str]:
 
 
 def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_forms(site, demo_kaart):
-    from kaart.getallen import getal
-    from kaart.verdeelsleutel import verdeel_kaart
 
     gemeenten = _gemeenten(site)[:3]
     eigenaar, plan, links = nieuw_plan(site, titel="Regionale afspraak Housing First", soort="regio",
@@ -238,6 +243,10 @@ def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_for
                                                       "0", "0"]
     assert "Oude school" in pagina and 'action="/plannen/%d/bod"' % plan in pagina
 
+    sectie = zichtbare_tekst(re.search(r'<section id="regionaal">.*?</section>', pagina, re.S).group(0))
+    assert MODULEPAD.findall(sectie) == [] and ISODATUM.findall(sectie) == [] and "GM" not in sectie.replace(
+        "GEMEENTECODE", "")  # names, not codes
+
     lezer = Browser(site)
     lezer.s.get(links["lezer"], timeout=30)
     gelezen = lezer.pagina(f"/plannen/{plan}").text
@@ -250,9 +259,6 @@ def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_for
 
 @pytest.mark.browser
 def test_the_regional_agreement_fits_a_phone_and_prints_without_its_forms(site, chromium):
-    from _browser import gesloten_pagina
-    from test_schermen import BUREAU, METEN, TELEFOON, _problemen
-
     gemeenten = _gemeenten(site)
     eigenaar, plan, links = nieuw_plan(site, titel="Regionale afspraak", soort="regio", gebieden=gemeenten)
     post(eigenaar, plan, "verdeelsleutel", aantal="50", jaren="3", eerste_jaar="2027", basis="huishoudens")
