@@ -1,4 +1,5 @@
-"""The rules of an inrichtingsplan: every change to a plan goes through one function here.
+"""The rules of an inrichtingsplan: every change to a plan goes through one function here (those of a regional
+plan's agreement in :mod:`webapp.plannen.regionaal`, by the same pattern).
 
 Each function takes the session of one write transaction (``Opslag.schrijf``), checks everything it was
 given before it writes anything, and raises a :class:`Weigering` with a Dutch message naming the field and
