@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from _browser import gesloten_pagina
 from test_paginataal import ISODATUM, MODULEPAD, zichtbare_tekst
+from test_regionaal import punt
 from test_schermen import BUREAU, METEN, TELEFOON, _problemen
 from test_werksessies import INSTELLINGEN, Browser, nieuwe_werksessie
 
@@ -219,8 +220,9 @@ def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_for
                   aantal="-3", locatie="Mijn getypte locatie")
     assert slecht.status_code == 400 and "‘aantal’ moet een heel getal" in slecht.text
     assert "Mijn getypte locatie" in slecht.text
+    lat, lon = punt(demo_kaart, gemeenten[0])
     assert post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
-                aantal="4", locatie="Oude school", lat="52,1", lon="5,1").status_code == 200
+                aantal="4", locatie="Oude school", lat=str(lat), lon=str(lon)).status_code == 200
     assert post(eigenaar, plan, "realisatie", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
                 status="gereed", aantal="1").status_code == 200
     buiten = post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="domus", jaar="2031", aantal="1")
@@ -258,12 +260,14 @@ def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_for
 
 
 @pytest.mark.browser
-def test_the_regional_agreement_fits_a_phone_and_prints_without_its_forms(site, chromium):
+def test_the_regional_agreement_fits_a_phone_and_prints_without_its_forms(site, chromium, demo_kaart):
     gemeenten = _gemeenten(site)
     eigenaar, plan, links = nieuw_plan(site, titel="Regionale afspraak", soort="regio", gebieden=gemeenten)
     post(eigenaar, plan, "verdeelsleutel", aantal="50", jaren="3", eerste_jaar="2027", basis="huishoudens")
-    post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="skaeve_huse", jaar="2028", aantal="2",
-         locatie="Terrein aan de rand van het bedrijventerrein bij de oude suikerfabriek", lat="52,1", lon="5,1")
+    lat, lon = punt(demo_kaart, gemeenten[0])
+    assert post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="skaeve_huse", jaar="2028", aantal="2",
+                locatie="Terrein aan de rand van het bedrijventerrein bij de oude suikerfabriek", lat=str(lat),
+                lon=str(lon)).status_code == 200
     for viewport in (TELEFOON, BUREAU):
         context, page, fouten = gesloten_pagina(chromium, viewport, has_touch=viewport is TELEFOON,
                                                 is_mobile=viewport is TELEFOON)

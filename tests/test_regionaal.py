@@ -37,6 +37,12 @@ def drechtsteden(drechtsteden_2023):
     return drechtsteden_2023()
 
 
+def punt(kaart_, code: str) -> tuple[float, float]:
+    """(lat, lon) of a point inside a gemeente of ``kaart_``."""
+    p = kaart_.gebieden["gemeente"].loc[[code]].to_crs("EPSG:4326").geometry.iloc[0].representative_point()
+    return p.y, p.x
+
+
 def regioplan(opslag, codes, bekend_=None) -> int:
     with opslag.schrijf() as s:
         return regels.maak_plan(s, {**GEBIED, "titel": "Regionale afspraak wonen en zorg", "soort": "regio",
@@ -52,14 +58,16 @@ def test_the_shares_are_the_verdeelsleutels_and_bods_and_realisations_give_the_g
             ("GM0505", "housing_first", 2029, 8), ("GM0642", "domus", 2029, 3)]
     for gemeente, product, jaar, aantal in bods:
         wijzig(opslag, plan, regionaal.zet_bod, {"gemeente": gemeente, "woonproduct": product, "jaar": str(jaar),
-                                                 "aantal": str(aantal)})
+                                                 "aantal": str(aantal)}, drechtsteden)
+    lat, lon = punt(drechtsteden, "GM0505")
     wijzig(opslag, plan, regionaal.zet_bod, {"gemeente": "GM0505", "woonproduct": "housing_first", "jaar": "2029",
                                              "aantal": "12", "locatie": "Voormalige school Noordstraat",
-                                             "lat": "51,81", "lon": "4,67"})  # replaces the bod of 8
+                                             "lat": str(lat).replace(".", ","), "lon": str(lon)},
+           drechtsteden)  # replaces the bod of 8
     wijzig(opslag, plan, regionaal.zet_bod, {"gemeente": "GM0590", "woonproduct": "domus", "jaar": "2028",
-                                             "aantal": "2"})
+                                             "aantal": "2"}, drechtsteden)
     wijzig(opslag, plan, regionaal.zet_bod, {"gemeente": "GM0590", "woonproduct": "domus", "jaar": "2028",
-                                             "aantal": ""})  # and an empty aantal takes it out
+                                             "aantal": ""}, drechtsteden)  # and an empty aantal takes it out
     for status, aantal in (("gereed", 4), ("in_voorbereiding", 6), ("nog_niet", 2)):
         wijzig(opslag, plan, regionaal.zet_realisatie, {"gemeente": "GM0505", "woonproduct": "housing_first",
                                                         "jaar": "2027", "status": status, "aantal": str(aantal)})
@@ -96,14 +104,15 @@ def test_the_shares_are_the_verdeelsleutels_and_bods_and_realisations_give_the_g
     assert (o.totaal.tekort_in_bod, o.totaal.nog_te_realiseren) == (150 - 26, 150 - 5)
     assert o.per_jaar[2029].bod == 15 and o.per_jaar[2029].bod_per_product["domus"] == 3
     assert [(k.gemeente, k.woonproduct, k.jaar, k.aantal, k.locatie, k.lat, k.lon) for k in o.kandidaten] == [
-        ("Dordrecht", "Housing First-woning", 2029, 12, "Voormalige school Noordstraat", 51.81, 4.67)]
+        ("Dordrecht", "Housing First-woning", 2029, 12, "Voormalige school Noordstraat", pytest.approx(lat),
+         pytest.approx(lon))]
 
 
 def test_bad_input_is_refused_in_dutch_and_nothing_changes(opslag, demo_eenjarig):
     gemeenten = sorted(demo_eenjarig.gebieden["gemeente"].index)
     plan = regioplan(opslag, gemeenten[:2])
     bod = {"gemeente": gemeenten[0], "woonproduct": "housing_first", "jaar": "2027", "aantal": "2"}
-    geweigerd(opslag, lambda s: regionaal.zet_bod(s, s.get(Planversie, plan), bod),
+    geweigerd(opslag, lambda s: regionaal.zet_bod(s, s.get(Planversie, plan), bod, demo_eenjarig),
               "Leg eerst de verdeelsleutel van de regionale afspraak vast")
 
     def sleutel(**data):
@@ -117,7 +126,7 @@ def test_bad_input_is_refused_in_dutch_and_nothing_changes(opslag, demo_eenjarig
     wijzig(opslag, plan, regionaal.zet_verdeelsleutel, SLEUTEL, demo_eenjarig)
 
     def bod_(**data):
-        return lambda s: regionaal.zet_bod(s, s.get(Planversie, plan), {**bod, **data})
+        return lambda s: regionaal.zet_bod(s, s.get(Planversie, plan), {**bod, **data}, demo_eenjarig)
     assert geweigerd(opslag, bod_(gemeente=gemeenten[2]), "hoort niet bij de regio") == (
         f"De gemeente {gemeenten[2]} hoort niet bij de regio van dit plan. Kies een gemeente van de regio uit de "
         "lijst.")
@@ -129,12 +138,16 @@ def test_bad_input_is_refused_in_dutch_and_nothing_changes(opslag, demo_eenjarig
     geweigerd(opslag, bod_(lat="51,8"), "zowel de breedtegraad als de lengtegraad")
     geweigerd(opslag, bod_(lat="151", lon="4", locatie="Ergens"), "ligt niet op aarde")
     geweigerd(opslag, bod_(lat="51,8", lon="4,6"), "Beschrijf de kandidaat-locatie")
+    elders = dict(zip(("lat", "lon"), punt(demo_eenjarig, gemeenten[1])))
+    naam = demo_eenjarig.gebieden["gemeente"].loc[gemeenten[0], "naam"]
+    geweigerd(opslag, bod_(locatie="Oude school", **elders), f"‘Oude school’ ligt niet in {naam}. Kies een plek in "
+                                                            "de gemeente van het bod")
     geweigerd(opslag, lambda s: regionaal.zet_realisatie(s, s.get(Planversie, plan), {**bod, "status": "klaar"}),
               "Kies de stand van de realisatie: gereed, in voorbereiding, nog niet gestart")
     geweigerd(opslag, lambda s: regionaal.zet_realisatie(s, s.get(Planversie, plan), {**bod, "status": "gereed",
                                                                                      "aantal": "-2"}),
               "‘aantal’ moet een heel getal")
-    wijzig(opslag, plan, regionaal.zet_bod, {**bod, "jaar": "2029"})
+    wijzig(opslag, plan, regionaal.zet_bod, {**bod, "jaar": "2029"}, demo_eenjarig)
     geweigerd(opslag, sleutel(jaren="2"), "Er staan boden of realisaties voor 2029, buiten de nieuwe afspraak "
                                           r"\(2027 tot en met 2028\)")
     geweigerd(opslag, lambda s: regels.werk_bij(s, s.get(Planversie, plan), {"gebieden": gemeenten[1:3]}, BEKEND),
@@ -143,17 +156,19 @@ def test_bad_input_is_refused_in_dutch_and_nothing_changes(opslag, demo_eenjarig
         "soort": "gebied", "gebieden": ["BU99010001"]}, BEKEND), "hoort bij een regio")
 
     gebied = nieuw_plan(opslag)
-    for functie, data in ((regionaal.zet_bod, bod), (regionaal.zet_realisatie, {**bod, "status": "gereed"})):
-        geweigerd(opslag, lambda s: functie(s, s.get(Planversie, gebied), data), "dit plan geldt een gebied")
+    geweigerd(opslag, lambda s: regionaal.zet_bod(s, s.get(Planversie, gebied), bod, demo_eenjarig),
+              "dit plan geldt een gebied")
+    geweigerd(opslag, lambda s: regionaal.zet_realisatie(s, s.get(Planversie, gebied), {**bod, "status": "gereed"}),
+              "dit plan geldt een gebied")
     geweigerd(opslag, lambda s: regionaal.zet_verdeelsleutel(s, s.get(Planversie, gebied), SLEUTEL, demo_eenjarig),
               "hoort bij een plan voor een regio van gemeenten")
 
     tafel = wijzig(opslag, plan, regels.voeg_tafel_toe, TAFEL, BEKEND)
     wijzig(opslag, plan, regels.stel_vast, tafel, VANDAAG.isoformat())
-    for functie, data in ((regionaal.zet_bod, bod), (regionaal.zet_realisatie, {**bod, "status": "gereed"}),
-                          (regionaal.zet_verdeelsleutel, SLEUTEL)):
-        extra = (demo_eenjarig,) if functie is regionaal.zet_verdeelsleutel else ()
-        geweigerd(opslag, lambda s: functie(s, s.get(Planversie, plan), data, *extra), "is vastgesteld")
+    for functie, *args in ((regionaal.zet_bod, bod, demo_eenjarig),
+                           (regionaal.zet_realisatie, {**bod, "status": "gereed"}),
+                           (regionaal.zet_verdeelsleutel, SLEUTEL, demo_eenjarig)):
+        geweigerd(opslag, lambda s: functie(s, s.get(Planversie, plan), *args), "is vastgesteld")
 
 
 def test_a_new_version_and_an_export_carry_the_agreement(opslag, demo_eenjarig, kaart):
@@ -162,16 +177,17 @@ def test_a_new_version_and_an_export_carry_the_agreement(opslag, demo_eenjarig, 
     plan = regioplan(opslag, codes)
     wijzig(opslag, plan, regionaal.zet_verdeelsleutel, {**SLEUTEL, "aantal": "12", "jaren": "2",
                                                         "minimum": "1", "maximum": f"{codes[0]}=8"}, demo_eenjarig)
+    lat, lon = punt(demo_eenjarig, codes[1])
     wijzig(opslag, plan, regionaal.zet_bod, {"gemeente": codes[1], "woonproduct": "skaeve_huse", "jaar": "2028",
-                                             "aantal": "2", "locatie": "Bij het sportpark", "lat": 52.1,
-                                             "lon": 5.2})
+                                             "aantal": "2", "locatie": "Bij het sportpark", "lat": lat,
+                                             "lon": lon}, demo_eenjarig)
     wijzig(opslag, plan, regionaal.zet_realisatie, {"gemeente": codes[1], "woonproduct": "skaeve_huse",
                                                     "jaar": "2027", "status": "in_voorbereiding", "aantal": "2"})
     tafel = wijzig(opslag, plan, regels.voeg_tafel_toe, TAFEL, BEKEND)
     wijzig(opslag, plan, regels.stel_vast, tafel, VANDAAG.isoformat())
     tweede = wijzig(opslag, plan, regels.nieuwe_versie)
     wijzig(opslag, tweede, regionaal.zet_bod, {"gemeente": codes[2], "woonproduct": "domus", "jaar": "2027",
-                                               "aantal": "1"})
+                                               "aantal": "1"}, demo_eenjarig)
     with opslag.lees() as s:
         eerste = s.get(Planversie, plan)
         p = pakket(s, eerste.plan)
@@ -181,7 +197,7 @@ def test_a_new_version_and_an_export_carry_the_agreement(opslag, demo_eenjarig, 
         "aantal": 12, "jaren": 2, "eerste_jaar": 2027, "basis": "huishoudens", "correctie": 0.0, "minimum": "1",
         "maximum": f"{codes[0]}=8"}
     assert twee["boden"][:-1] == een["boden"] and twee["realisaties"] == een["realisaties"]
-    assert een["boden"][0]["lat"] == 52.1 and len(twee["boden"]) == 2
+    assert (een["boden"][0]["lat"], een["boden"][0]["lon"]) == (lat, lon) and len(twee["boden"]) == 2
 
     export = naar_json(p)
     voor = rijen(opslag)
@@ -206,6 +222,8 @@ def test_a_new_version_and_an_export_carry_the_agreement(opslag, demo_eenjarig, 
     kapot(0, "realisaties", {"aantal": -3}, "Versie 1, realisatie 1: Het veld ‘aantal’ moet een heel getal")
     kapot(0, "realisaties", {"aantal": 0}, "geef een aantal van 1 of meer")
     kapot(0, "boden", {"woonproduct": "villa"}, "Kies het woonproduct")
+    kapot(0, "boden", {"gemeente": codes[0]}, "Versie 1, bod 1: De kandidaat-locatie ‘Bij het sportpark’ ligt "
+                                              "niet in")
     kapot(0, "regioafspraak", {**een["regioafspraak"], "basis": "oppervlakte"},
           "Versie 1, regionale afspraak: Kies de basis", rij=None)
     kapot(1, "boden", [*twee["boden"], twee["boden"][0]], "bod 3 staat twee keer", rij=None)

@@ -239,7 +239,7 @@ ACTIES = {
     "verdeelsleutel": lambda s, v, f: regionaal.zet_verdeelsleutel(s, v, _velden(f, *AFSPRAAKVELDEN),
                                                                    _omgeving().kaart),
     "bod": lambda s, v, f: regionaal.zet_bod(
-        s, v, _velden(f, "gemeente", "woonproduct", "jaar", "aantal", "locatie", "lat", "lon")),
+        s, v, _velden(f, "gemeente", "woonproduct", "jaar", "aantal", "locatie", "lat", "lon"), _omgeving().kaart),
     "realisatie": lambda s, v, f: regionaal.zet_realisatie(
         s, v, _velden(f, "gemeente", "woonproduct", "jaar", "status", "aantal")),
 }

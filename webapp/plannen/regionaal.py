@@ -18,8 +18,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+import shapely
+from pyproj import Transformer
 from sqlalchemy.orm import Session
 
+from kaart.crs import RD_NEW
 from kaart.errors import InputError
 from kaart.kaartbestand import Kaart
 from kaart.verdeelsleutel import BASISSEN, MAX_AANTAL, MAX_JAREN, Verdeling, lees_grens, verdeel_kaart
@@ -38,6 +41,7 @@ from webapp.werksessies import velden
 
 EERSTE_JAAR = (2000, 2100)
 """The calendar years an agreement can start in."""
+_NAAR_RD = Transformer.from_crs("EPSG:4326", RD_NEW, always_xy=True)
 
 
 def vereis_regio(versie: Planversie) -> None:
@@ -116,8 +120,8 @@ def _aantal(waarde: object) -> int:
     return 0 if waarde is None or waarde == "" else velden.heel(waarde, "aantal", 0, MAX_AANTAL)
 
 
-def lees_bod(data: dict, codes: Collection[str], afspraak: dict | None) -> dict:
-    """The checked columns of a bod; a candidate site is a description, with a point on the map or without."""
+def lees_bod(data: dict, codes: Collection[str], afspraak: dict | None, kaart: Kaart) -> dict:
+    """The checked columns of a bod; a candidate site is a description, with a point in the gemeente or without."""
     kolommen = {**_sleutel(data, codes, afspraak, "een bod"), "aantal": _aantal(data.get("aantal")),
                 "locatie": velden.tekst(data.get("locatie"), "kandidaat-locatie", 200),
                 "lat": velden.getal_of_niets(data.get("lat"), "breedtegraad"),
@@ -131,6 +135,11 @@ def lees_bod(data: dict, codes: Collection[str], afspraak: dict | None) -> dict:
                             "tot 180). Kies de locatie met de locatiezoeker.")
         if not kolommen["locatie"]:
             raise Weigering("Beschrijf de kandidaat-locatie, zoals ‘voormalig schoolterrein Noordstraat’.")
+        gemeente = kaart.gebieden["gemeente"].loc[[kolommen["gemeente"]]].to_crs(RD_NEW)
+        punt = shapely.Point(*_NAAR_RD.transform(kolommen["lon"], kolommen["lat"]))
+        if not gemeente.geometry.iloc[0].covers(punt):
+            raise Weigering(f"De kandidaat-locatie ‘{kolommen['locatie']}’ ligt niet in {gemeente['naam'].iloc[0]}. "
+                            "Kies een plek in de gemeente van het bod, bijvoorbeeld met de locatiezoeker.")
     return kolommen
 
 
@@ -172,10 +181,10 @@ def _zet(session: Session, versie: Planversie, rijen: list, kolommen: dict, sleu
     return rij
 
 
-def zet_bod(session: Session, versie: Planversie, data: dict) -> Bod | None:
+def zet_bod(session: Session, versie: Planversie, data: dict, kaart: Kaart) -> Bod | None:
     """A gemeente's bod of one woonproduct in one year, new or replacing the one it had; 0 or empty removes it."""
     vereis_regio(versie)
-    kolommen = lees_bod(data, gemeenten(versie), instellingen(versie))
+    kolommen = lees_bod(data, gemeenten(versie), instellingen(versie), kaart)
     return _zet(session, versie, versie.boden, kolommen, ("gemeente", "woonproduct", "jaar"), Bod)
 
 

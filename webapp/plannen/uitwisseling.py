@@ -238,7 +238,8 @@ def _regionaal_uit(v: dict, versie: Planversie, codes: list[str], kaart: Kaart) 
         afspraak = _benoemd("regionale afspraak", lambda: regionaal.lees_afspraak(afspraak, codes, kaart))
         versie.regioafspraak = Regioafspraak(**afspraak)
     for soort, rijen, lees, doel, sleutel, wat in (
-            (Bod, boden, regionaal.lees_bod, versie.boden, ("gemeente", "woonproduct", "jaar"), "bod"),
+            (Bod, boden, lambda *rij: regionaal.lees_bod(*rij, kaart), versie.boden,
+             ("gemeente", "woonproduct", "jaar"), "bod"),
             (Realisatie, realisaties, regionaal.lees_realisatie, versie.realisaties,
              ("gemeente", "woonproduct", "jaar", "status"), "realisatie")):
         gezien = set()
