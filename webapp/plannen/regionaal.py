@@ -135,6 +135,9 @@ def lees_bod(data: dict, codes: Collection[str], afspraak: dict | None, kaart: K
                             "tot 180). Kies de locatie met de locatiezoeker.")
         if not kolommen["locatie"]:
             raise Weigering("Beschrijf de kandidaat-locatie, zoals ‘voormalig schoolterrein Noordstraat’.")
+        if kolommen["gemeente"] not in kaart.gebieden["gemeente"].index:  # a kaart built later without it
+            raise Weigering(f"Deze kaart heeft geen grens van {kolommen['gemeente']}, dus de kandidaat-locatie is "
+                            "niet te controleren. Laat de breedte- en lengtegraad leeg.")
         gemeente = kaart.gebieden["gemeente"].loc[[kolommen["gemeente"]]].to_crs(RD_NEW)
         punt = shapely.Point(*_NAAR_RD.transform(kolommen["lon"], kolommen["lat"]))
         if not gemeente.geometry.iloc[0].covers(punt):
