@@ -525,11 +525,25 @@ def regio_gemeenten(kaart: Kaart, regio: str | None) -> tuple[list[str], str]:
     return codes, f"{soorten[0].replace('_', ' ')} {treffers['regio'].iloc[0]}"
 
 
+def eigen_gemeenten(kaart: Kaart, gemeenten: list[str]) -> tuple[list[str], str]:
+    """The gemeente codes a caller chose (a plan's region), each one checked against the kaart, and a label."""
+    bekend = kaart.gebieden["gemeente"].index
+    codes = list(dict.fromkeys(gemeenten))
+    vreemd = [c for c in codes if c not in bekend]
+    if not codes or vreemd:
+        raise InputError(f"De kaart heeft geen cijfers voor {', '.join(vreemd) or 'een lege regio'}.",
+                         "Kies gemeenten van deze kaart.", parameter="gemeenten")
+    return codes, f"{getal(len(codes))} gekozen gemeenten"
+
+
 def verdeel_kaart(kaart: Kaart, *, aantal: int, regio: str | None = None, jaren: int = 1,
                   basis: str = "huishoudens", correctie: float = 0.0, minimum: Grens = None,
-                  maximum: Grens = None) -> Verdeling:
-    """:func:`verdeel` on the gemeenten of a kaart (or of one of its regions)."""
-    codes, label = regio_gemeenten(kaart, regio)
+                  maximum: Grens = None, gemeenten: list[str] | None = None) -> Verdeling:
+    """:func:`verdeel` on the gemeenten of a kaart, of one of its regions, or (``gemeenten``) exactly those
+    gemeenten: a plan's region need not be one of the kaart's regio-indelingen."""
+    if gemeenten is not None and regio:
+        raise ValueError("give a regio or the gemeenten, not both")
+    codes, label = eigen_gemeenten(kaart, gemeenten) if gemeenten is not None else regio_gemeenten(kaart, regio)
     waarden = basiswaarden(kaart, basis).reindex(codes)
     gemeenten = kaart.gebieden["gemeente"]
     zorgdruk = None

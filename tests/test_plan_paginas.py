@@ -1,7 +1,8 @@
 """The inrichtingsplan pages over real HTTP: create a plan through the form, add parties, roles, phases with
 werksessies, read the role matrix and timeline; link rights (reader 403, revoked link 404); bad input
 refused with a Dutch message and nothing saved; a vastgesteld version refuses changes (409) and a new concept
-carries on; the JSON export imports again through the pages."""
+carries on; the JSON export imports again through the pages; a regional plan's agreement shows the
+verdeelsleutel's shares with the bods and gaps to everyone, its forms only to the owner, on a phone and in print."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from _browser import gesloten_pagina
+from test_paginataal import ISODATUM, MODULEPAD, zichtbare_tekst
+from test_regionaal import punt
+from test_schermen import BUREAU, METEN, TELEFOON, _problemen
 from test_werksessies import INSTELLINGEN, Browser, nieuwe_werksessie
+
+from kaart.getallen import getal
+from kaart.verdeelsleutel import verdeel_kaart
 
 VANDAAG = date.today()
 
@@ -185,3 +193,94 @@ def test_forms_need_the_csrf_token(site):
     response = eigenaar.s.post(f"{site}/plannen/{plan}/partij", data={"naam": "X", "domein": "gemeente",
                                                                        "niveau": "bestuurlijk"}, timeout=30)
     assert response.status_code == 400 and "beveiligingscode" in response.text
+
+
+def _gemeenten(url: str) -> list[str]:
+    return sorted(set(re.findall(r'<option value="(GM\d+)"', Browser(url).pagina("/plannen/nieuw").text)))
+
+
+def _cellen(pagina: str, naam: str) -> list[str]:
+    """The cells of a gemeente's row in the table per gemeente, as text."""
+    tabel = re.search(r'<table class="regiotabel"[^>]*>.*?</table>', pagina, re.S).group(0)
+    rij = re.search(rf'<th scope="row">{re.escape(naam)}</th>(.*?)</tr>', tabel, re.S).group(1)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", rij, re.S)]
+
+
+def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_forms(site, demo_kaart):
+
+    gemeenten = _gemeenten(site)[:3]
+    eigenaar, plan, links = nieuw_plan(site, titel="Regionale afspraak Housing First", soort="regio",
+                                       gebieden=gemeenten)
+    sleutel = {"aantal": "50", "jaren": "3", "eerste_jaar": "2027", "basis": "huishoudens", "correctie": "0"}
+    slecht = post(eigenaar, plan, "verdeelsleutel", **{**sleutel, "jaren": "40", "minimum": "2"})
+    assert slecht.status_code == 400 and "‘aantal jaren’ moet een heel getal van 1 tot 30" in slecht.text
+    assert 'name="minimum" maxlength="2000" value="2"' in slecht.text  # typed values kept
+    assert post(eigenaar, plan, "verdeelsleutel", **sleutel).status_code == 200
+    slecht = post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
+                  aantal="-3", locatie="Mijn getypte locatie")
+    assert slecht.status_code == 400 and "‘aantal’ moet een heel getal" in slecht.text
+    assert "Mijn getypte locatie" in slecht.text
+    lat, lon = punt(demo_kaart, gemeenten[0])
+    assert post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
+                aantal="4", locatie="Oude school", lat=str(lat), lon=str(lon)).status_code == 200
+    assert post(eigenaar, plan, "realisatie", gemeente=gemeenten[0], woonproduct="housing_first", jaar="2027",
+                status="gereed", aantal="1").status_code == 200
+    buiten = post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="domus", jaar="2031", aantal="1")
+    assert buiten.status_code == 400 and "valt buiten de afspraak (2027 tot en met 2029)" in buiten.text
+
+    v = verdeel_kaart(demo_kaart, aantal=50, jaren=3, gemeenten=gemeenten)
+    pagina = eigenaar.pagina(f"/plannen/{plan}").text
+    assert "Regionale afspraak" in pagina and v.formule in pagina.replace("&#39;", "'")
+    for code, rij in v.tabel.iterrows():
+        aandeel = int(rij["totaal"])
+        bod, gereed = (4, 1) if code == gemeenten[0] else (0, 0)
+        assert _cellen(pagina, rij["naam"]) == [
+            f"{getal(aandeel)} ({getal(rij['aandeel'] * 100, 1)}%)", getal(bod), getal(gereed), "0",
+            getal(aandeel - bod), getal(aandeel - gereed)]
+    per_jaar = re.search(r'<table class="regiotabel" aria-labelledby="regio-gemeente-jaar">.*?</table>', pagina,
+                         re.S).group(0)
+    eerste = v.tabel.loc[gemeenten[0]]
+    rij = re.search(rf'<th scope="row">{re.escape(eerste["naam"])}</th>(.*?)</tr>', per_jaar, re.S).group(1)
+    assert re.findall(r"<td>(.*?)</td>", rij)[:6] == [getal(eerste["jaar_1"]), "4", "1", getal(eerste["jaar_2"]),
+                                                      "0", "0"]
+    assert "Oude school" in pagina and 'action="/plannen/%d/bod"' % plan in pagina
+
+    sectie = zichtbare_tekst(re.search(r'<section id="regionaal">.*?</section>', pagina, re.S).group(0))
+    assert MODULEPAD.findall(sectie) == [] and ISODATUM.findall(sectie) == [] and "GM" not in sectie.replace(
+        "GEMEENTECODE", "")  # names, not codes
+
+    lezer = Browser(site)
+    lezer.s.get(links["lezer"], timeout=30)
+    gelezen = lezer.pagina(f"/plannen/{plan}").text
+    assert _cellen(gelezen, v.tabel["naam"].iloc[0]) == _cellen(pagina, v.tabel["naam"].iloc[0])
+    assert "<form" not in re.search(r'<section id="regionaal">.*?</section>', gelezen, re.S).group(0)
+    lezer.pagina("/plannen/nieuw")  # a valid CSRF token: the reader's page has no forms
+    assert post(lezer, plan, "bod", gemeente=gemeenten[1], woonproduct="domus", jaar="2027",
+                aantal="1").status_code == 403
+
+
+@pytest.mark.browser
+def test_the_regional_agreement_fits_a_phone_and_prints_without_its_forms(site, chromium, demo_kaart):
+    gemeenten = _gemeenten(site)
+    eigenaar, plan, links = nieuw_plan(site, titel="Regionale afspraak", soort="regio", gebieden=gemeenten)
+    post(eigenaar, plan, "verdeelsleutel", aantal="50", jaren="3", eerste_jaar="2027", basis="huishoudens")
+    lat, lon = punt(demo_kaart, gemeenten[0])
+    assert post(eigenaar, plan, "bod", gemeente=gemeenten[0], woonproduct="skaeve_huse", jaar="2028", aantal="2",
+                locatie="Terrein aan de rand van het bedrijventerrein bij de oude suikerfabriek", lat=str(lat),
+                lon=str(lon)).status_code == 200
+    for viewport in (TELEFOON, BUREAU):
+        context, page, fouten = gesloten_pagina(chromium, viewport, has_touch=viewport is TELEFOON,
+                                                is_mobile=viewport is TELEFOON)
+        try:
+            page.goto(links["eigenaar"])
+            page.wait_for_load_state("networkidle")
+            assert page.locator("#regionaal .regiotabel").count() == 4
+            assert _problemen(page.evaluate(METEN), viewport) == [] and fouten == []
+            houders = page.evaluate("""() => [...document.querySelectorAll('#regionaal .tabelhouder')]
+                .map(e => e.getBoundingClientRect().right)""")
+            assert max(houders) <= viewport["width"]  # a wide table scrolls inside its box, not the page
+            page.emulate_media(media="print")
+            assert not page.locator("#verdeelsleutel").is_visible() and not page.locator("#bod").is_visible()
+            assert page.locator("#regionaal .regiotabel").first.is_visible()
+        finally:
+            context.close()

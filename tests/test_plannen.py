@@ -1,6 +1,6 @@
 """The inrichtingsplan's storage and rules, on SQLite and on a throwaway PostgreSQL alike.
 
-Every test runs on both databases (the ``opslag`` fixture): the plan tables come from migration 0004 and
+Every test runs on both databases (the ``opslag`` fixture): the plan tables come from migrations 0004 to 0006 and
 must equal the models, every rule refuses in Dutch and leaves every table as it was (rows counted before
 and after), a vastgesteld version refuses every change, a new version copies everything, and a plan with
 its werksessies goes through an export and an import without losing anything.
@@ -28,7 +28,7 @@ from webapp.werksessies.opslag import MIGRATIES, Opslag, verschillen
 from webapp.werksessies.toegang import maak_werksessie, open_link
 
 PLANTABELLEN = {"plan", "planversie", "plangebied", "partij", "partijrol", "tafel", "tafellid", "fase", "mijlpaal",
-                "fasesessie"}
+                "fasesessie", "plantoegang", "regioafspraak", "bod", "realisatie"}
 VANDAAG = date.today()
 
 
@@ -95,7 +95,7 @@ def _kaartcodes(bekend):
     BEKEND.update(bekend)
 
 
-def test_migration_0004_makes_the_plan_models_and_goes_back(opslag):
+def test_the_migrations_make_the_plan_models_and_go_back(opslag):
     assert verschillen(opslag.engine) == []
     assert PLANTABELLEN <= set(inspect(opslag.engine).get_table_names())
     if opslag.engine.dialect.name != "sqlite":
@@ -382,8 +382,11 @@ def zonder_ids(ws: dict) -> dict:
             "stemmen": [{**v, "deelnemer": deelnemers[v["deelnemer"]]} for v in ws["stemmen"]]}
 
 
-def test_export_and_import_of_a_plan_with_its_werksessies_loses_nothing(opslag, kaart):
+def test_export_and_import_of_a_plan_with_its_werksessies_loses_nothing(opslag, kaart, demo_eenjarig):
     index, gebieden, punt = kaart
+
+    def importeer_(s, p):
+        return importeer(s, p, BEKEND, index, gebieden, demo_eenjarig)
     plan, tafel = volledig_plan(opslag)
     with opslag.schrijf() as s:
         ws = s.get(Planversie, plan).fasen[1].sessies[0].werksessie_id
@@ -397,7 +400,7 @@ def test_export_and_import_of_a_plan_with_its_werksessies_loses_nothing(opslag, 
         export = naar_json(pakket(s, s.get(Planversie, plan).plan))
     voor = rijen(opslag)
     with opslag.schrijf() as s:
-        nieuw, links = importeer(s, uit_bestand(export), BEKEND, index, gebieden)
+        nieuw, links = importeer_(s, uit_bestand(export))
         nieuw_id = nieuw.id
     assert len(links) == 1 and set(links[0]) == {"facilitator", "deelnemer"}
     with opslag.lees() as s:
@@ -415,18 +418,18 @@ def test_export_and_import_of_a_plan_with_its_werksessies_loses_nothing(opslag, 
 
     kapot = uit_bestand(export)
     kapot["versies"][1]["fasen"][0]["mijlpalen"][0]["datum"] = "2020-01-01"
-    melding = geweigerd(opslag, lambda s: importeer(s, kapot, BEKEND, index, gebieden), "valt buiten")
+    melding = geweigerd(opslag, lambda s: importeer_(s, kapot), "valt buiten")
     assert melding.startswith("Versie 2, fase 1: De mijlpaal ‘Startbijeenkomst’ (1 januari 2020) valt buiten")
     kapot = uit_bestand(export)
     kapot["versies"][0]["partijen"][1]["rollen"] = {"kaart": "beslissen"}
-    geweigerd(opslag, lambda s: importeer(s, kapot, BEKEND, index, gebieden),
+    geweigerd(opslag, lambda s: importeer_(s, kapot),
               "Versie 1, partij 2: Kies een rol: adviseren")
     kapot = uit_bestand(export)
     kapot["versies"][0]["gebieden"] = ["BU00000000"]
-    geweigerd(opslag, lambda s: importeer(s, kapot, BEKEND, index, gebieden), "Versie 1: ‘BU00000000’ is geen gebied")
+    geweigerd(opslag, lambda s: importeer_(s, kapot), "Versie 1: ‘BU00000000’ is geen gebied")
     kapot = uit_bestand(export)
     kapot["versies"][0]["status"] = "concept"
-    geweigerd(opslag, lambda s: importeer(s, kapot, BEKEND, index, gebieden), "alleen de nieuwste versie")
+    geweigerd(opslag, lambda s: importeer_(s, kapot), "alleen de nieuwste versie")
     with pytest.raises(Weigering, match="geen export van een inrichtingsplan"):
         uit_bestand(b'{"formaat": "maatschappelijke-kaart/werksessie/1"}')
     with pytest.raises(Weigering, match="geen JSON"):

@@ -266,6 +266,19 @@ def test_on_the_demo_kaart_with_its_fictitious_regions(demo_kaart):
         verdeel_kaart(demo_kaart, aantal=10, basis="oppervlakte")
 
 
+def test_a_chosen_set_of_gemeenten_is_shared_over_exactly_those(demo_kaart):
+    """A plan's region is any set of gemeenten: the key shares over those only, by their own base."""
+    codes = list(demo_kaart.gebieden["gemeente"].index[:3])
+    v = verdeel_kaart(demo_kaart, aantal=20, jaren=2, gemeenten=[codes[2], *codes, codes[0]])
+    huishoudens = demo_kaart.gebieden["gemeente"]["huishoudens"].reindex([codes[2], codes[0], codes[1]])
+    assert list(v.tabel.index) == list(huishoudens.index) and v.regio == "3 gekozen gemeenten"
+    assert v.tabel["totaal"].to_dict() == verdeel(huishoudens, 20, jaren=2)["totaal"].to_dict()
+    with pytest.raises(InputError, match="geen cijfers voor GM0000"):
+        verdeel_kaart(demo_kaart, aantal=20, gemeenten=[codes[0], "GM0000"])
+    with pytest.raises(ValueError):
+        verdeel_kaart(demo_kaart, aantal=20, gemeenten=codes, regio="Zorgkantoor Noord (fictief)")
+
+
 def test_the_settings_travel_with_the_table(demo_kaart):
     v = verdeel_kaart(demo_kaart, aantal=12, jaren=2, correctie=0.25, minimum={"GM9902": 3}, maximum=1000)
     tabel = v.tabel_met_instellingen()

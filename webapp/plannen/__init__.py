@@ -3,6 +3,8 @@ and the afspraken into the process a council adopts (issue 18).
 
 A plan runs through a voorfase and the four phases of the werksessies, names its parties and their role
 per phase, its governance (the tafels) and per phase the six questions (wat, wie, hoe, waarom, waar,
-wanneer). It lives in the werksessies' database, in the same migrations (``model``), changes only through
-the rules in ``regels`` and travels as one JSON file (``uitwisseling``).
+wanneer); a regional plan holds the regional agreement: the verdeelsleutel's shares per gemeente, their
+bods and the realisation (``regionaal``). It lives in the werksessies' database, in the same migrations
+(``model``), changes only through the rules in ``regels`` and ``regionaal`` and travels as one JSON file
+(``uitwisseling``).
 """

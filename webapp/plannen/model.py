@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.werksessies.model import FASEN, Basis
@@ -85,6 +85,10 @@ class Planversie(Basis):
                                                order_by="Tafel.id", foreign_keys="Tafel.versie_id")
     fasen: Mapped[list[Fase]] = relationship(back_populates="versie", cascade="all, delete-orphan",
                                              order_by="Fase.id")
+    regioafspraak: Mapped[Regioafspraak | None] = relationship(cascade="all, delete-orphan", uselist=False)
+    """A regional plan's verdeelsleutel settings (None until they are set, and always for a gebied)."""
+    boden: Mapped[list[Bod]] = relationship(cascade="all, delete-orphan", order_by="Bod.id")
+    realisaties: Mapped[list[Realisatie]] = relationship(cascade="all, delete-orphan", order_by="Realisatie.id")
 
 
 class Plangebied(Basis):
@@ -203,6 +207,69 @@ class Fasesessie(Basis):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fase_id: Mapped[int] = mapped_column(ForeignKey("fase.id", ondelete="CASCADE"), index=True)
     werksessie_id: Mapped[int] = mapped_column(ForeignKey("werksessie.id", ondelete="CASCADE"), index=True)
+
+
+WOONPRODUCTEN = {"housing_first": "Housing First-woning", "skaeve_huse": "Skaeve Huse", "domus": "Domus",
+                 "maatwerkwoning": "Maatwerkwoning"}
+"""What a gemeente can offer in its bod: homes for the regional task and woon-tussenvoorzieningen."""
+AFSPRAAKVELDEN = ("aantal", "jaren", "eerste_jaar", "basis", "correctie", "minimum", "maximum")
+"""The settings of a verdeelsleutel as a :class:`Regioafspraak` stores them."""
+STATUS_REALISATIE = {"gereed": "Gereed", "in_voorbereiding": "In voorbereiding", "nog_niet": "Nog niet gestart"}
+
+
+class Regioafspraak(Basis):
+    """The verdeelsleutel of a regional plan's version: the settings, not the outcome.
+
+    The shares are computed from these settings and the kaart when they are read (``regionaal.overzicht``), so
+    they always follow the engine and the kaart's figures; the bounds are kept as typed (``2`` or
+    ``GM0505=3, GM0642=1``), as the verdeel page takes them."""
+
+    __tablename__ = "regioafspraak"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    versie_id: Mapped[int] = mapped_column(ForeignKey("planversie.id", ondelete="CASCADE"), unique=True)
+    aantal: Mapped[int] = mapped_column(Integer)
+    """Units a year."""
+    jaren: Mapped[int] = mapped_column(Integer)
+    eerste_jaar: Mapped[int] = mapped_column(Integer)
+    """The calendar year of the verdeelsleutel's first year (its ``jaar_1``)."""
+    basis: Mapped[str] = mapped_column(String(40))
+    correctie: Mapped[float] = mapped_column(Float, default=0.0)
+    minimum: Mapped[str] = mapped_column(String(2000), default="")
+    maximum: Mapped[str] = mapped_column(String(2000), default="")
+
+
+class Bod(Basis):
+    """What one gemeente offers of one woonproduct in one year, with at most one candidate site."""
+
+    __tablename__ = "bod"
+    __table_args__ = (UniqueConstraint("versie_id", "gemeente", "woonproduct", "jaar"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    versie_id: Mapped[int] = mapped_column(ForeignKey("planversie.id", ondelete="CASCADE"), index=True)
+    gemeente: Mapped[str] = mapped_column(String(20))
+    woonproduct: Mapped[str] = mapped_column(String(40))
+    jaar: Mapped[int] = mapped_column(Integer)
+    aantal: Mapped[int] = mapped_column(Integer)
+    locatie: Mapped[str] = mapped_column(String(200), default="")
+    """The candidate site in words ("Voormalig schoolterrein Noordstraat"), or empty."""
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Realisatie(Basis):
+    """How many of one woonproduct a gemeente has in one year in one state (``STATUS_REALISATIE``)."""
+
+    __tablename__ = "realisatie"
+    __table_args__ = (UniqueConstraint("versie_id", "gemeente", "woonproduct", "jaar", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    versie_id: Mapped[int] = mapped_column(ForeignKey("planversie.id", ondelete="CASCADE"), index=True)
+    gemeente: Mapped[str] = mapped_column(String(20))
+    woonproduct: Mapped[str] = mapped_column(String(40))
+    jaar: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    aantal: Mapped[int] = mapped_column(Integer)
 
 
 ROLLEN_PLAN = {"eigenaar": "Eigenaar", "lezer": "Lezer"}

@@ -4,8 +4,9 @@ Pages: ``/plannen/nieuw`` (create, then the owner's and reader's link, shown onc
 link: the role goes into the signed session, then a redirect to the clean ``/plannen/<id>``),
 ``/plannen/<id>`` (the plan; ``?versie=`` an older version), ``/plannen/<id>/export.json`` and
 ``/plannen/importeer``. Every change is a form posted with the CSRF token to ``/plannen/<id>/<actie>``,
-runs one rule of :mod:`webapp.plannen.regels` in one write transaction and redirects back; a refusal shows
-the rule's Dutch message on the plan page with its status, the typed values kept and nothing saved.
+runs one rule of :mod:`webapp.plannen.regels` (the regional agreement's of :mod:`webapp.plannen.regionaal`)
+in one write transaction and redirects back; a refusal shows the rule's Dutch message on the plan page with
+its status, the typed values kept and nothing saved.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from datetime import date
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from kaart.verdeelsleutel import REGIOSOORTEN
+from kaart.verdeelsleutel import BASISSEN, FICTIEF, REGIOSOORTEN
 from webapp.download import download
 from webapp import organisatiecode
 from webapp.errors import Weigering
 from webapp.kopregels import extern
-from webapp.plannen import regels, uitwisseling
+from webapp.plannen import regels, regionaal, uitwisseling
 from webapp.plannen.model import (
+    AFSPRAAKVELDEN,
     DOMEINEN,
     FASEN_PLAN,
     NIVEAUS_PARTIJ,
@@ -30,11 +32,14 @@ from webapp.plannen.model import (
     SOORTEN_TAFEL,
     STATUS_FASE,
     STATUS_PLAN,
+    STATUS_REALISATIE,
+    WOONPRODUCTEN,
     Plan,
     Planversie,
 )
 from webapp.plannen.toegang import bezoeker, eerste_links, open_link, vereis_eigenaar, vervang
 from webapp.staat import staat
+from webapp.verdeling import JAREN_IN_TABEL
 from webapp.werksessies import velden
 from webapp.werksessies.model import ROLLEN_PARTIJ, Werksessie
 
@@ -162,6 +167,12 @@ def _toon(plan_id: int, fout: str | None = None, status: int = 200, actie: str =
         fasen = {f.fase: f for f in versie.fasen}
         wie = {fase: regels.wie(versie, fase) for fase in FASEN_PLAN}
         rollen = {(p.id, r.fase): r.rol for p in versie.partijen for r in p.rollen}
+        overzicht, regiofout = None, None
+        if versie.soort == "regio":
+            try:
+                overzicht = regionaal.overzicht(versie, omgeving.kaart)
+            except Weigering as err:  # settings the kaart no longer supports: say so, show the rest
+                regiofout = err.melding
         response = current_app.make_response((render_template(
             "plan.html", kaart=omgeving.kaart, plan=plan, versie=versie, nieuwste=versie is plan.versies[-1],
             eigenaar=toegang.rol == "eigenaar", fout=fout, actie=actie, form=form or {},
@@ -169,7 +180,9 @@ def _toon(plan_id: int, fout: str | None = None, status: int = 200, actie: str =
             domeinen=DOMEINEN, niveaus_partij=NIVEAUS_PARTIJ, soorten_tafel=SOORTEN_TAFEL,
             niveaus_tafel=NIVEAUS_TAFEL, status_fase=STATUS_FASE, status_plan=STATUS_PLAN,
             rollen_plan=ROLLEN_PLAN, werksessies=werksessies, indelingen=REGIOSOORTEN,
-            gebiedsnamen=omgeving.gebieden.namen, tijdlijn=_tijdlijn(versie)), status))
+            gebiedsnamen=omgeving.gebieden.namen, tijdlijn=_tijdlijn(versie), overzicht=overzicht,
+            regiofout=regiofout, basissen=BASISSEN, woonproducten=WOONPRODUCTEN,
+            status_realisatie=STATUS_REALISATIE, fictief=FICTIEF, jaren_in_tabel=JAREN_IN_TABEL), status))
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 
@@ -223,6 +236,12 @@ ACTIES = {
     "ontkoppel": lambda s, v, f: regels.ontkoppel_werksessie(s, v, f.get("fase"), f.get("werksessie")),
     "vaststellen": lambda s, v, f: regels.stel_vast(s, v, f.get("tafel"), f.get("op", "")),
     "nieuwe-versie": lambda s, v, f: regels.nieuwe_versie(s, v),
+    "verdeelsleutel": lambda s, v, f: regionaal.zet_verdeelsleutel(s, v, _velden(f, *AFSPRAAKVELDEN),
+                                                                   _omgeving().kaart),
+    "bod": lambda s, v, f: regionaal.zet_bod(
+        s, v, _velden(f, "gemeente", "woonproduct", "jaar", "aantal", "locatie", "lat", "lon"), _omgeving().kaart),
+    "realisatie": lambda s, v, f: regionaal.zet_realisatie(
+        s, v, _velden(f, "gemeente", "woonproduct", "jaar", "status", "aantal")),
 }
 """Each form of the plan page: the rule it runs on the newest version."""
 
@@ -275,7 +294,8 @@ def importeren():
                 raise Weigering("Kies een bestand: de JSON-export van een inrichtingsplan.")
             inhoud = uitwisseling.uit_bestand(bestand.read())
             with omgeving.opslag.schrijf() as s:
-                rij, ws_links = uitwisseling.importeer(s, inhoud, _bekend(), omgeving.index, omgeving.gebieden)
+                rij, ws_links = uitwisseling.importeer(s, inhoud, _bekend(), omgeving.index, omgeving.gebieden,
+                                                      omgeving.kaart)
                 links = eerste_links(s, rij)
                 eigenaar = open_link(s, links["eigenaar"])
                 plan_id, titel = rij.id, rij.versies[-1].titel

@@ -1,4 +1,5 @@
-"""The rules of an inrichtingsplan: every change to a plan goes through one function here.
+"""The rules of an inrichtingsplan: every change to a plan goes through one function here (those of a regional
+plan's agreement in :mod:`webapp.plannen.regionaal`, by the same pattern).
 
 Each function takes the session of one write transaction (``Opslag.schrijf``), checks everything it was
 given before it writes anything, and raises a :class:`Weigering` with a Dutch message naming the field and
@@ -24,6 +25,7 @@ from kaart.datums import datum
 from kaart.verdeelsleutel import REGIOSOORTEN as INDELINGEN
 from webapp.errors import Weigering
 from webapp.plannen.model import (
+    AFSPRAAKVELDEN,
     DOMEINEN,
     FASEN_PLAN,
     NIVEAUS_PARTIJ,
@@ -31,6 +33,7 @@ from webapp.plannen.model import (
     SOORTEN_PLAN,
     SOORTEN_TAFEL,
     STATUS_FASE,
+    Bod,
     Fase,
     Fasesessie,
     Mijlpaal,
@@ -39,6 +42,8 @@ from webapp.plannen.model import (
     Plan,
     Plangebied,
     Planversie,
+    Realisatie,
+    Regioafspraak,
     Tafel,
     Tafellid,
 )
@@ -199,7 +204,8 @@ def vereis_concept(versie: Planversie) -> None:
                         "verandert niet meer. Maak een nieuwe versie om verder te werken.", 409)
 
 
-def _gewijzigd(session: Session, versie: Planversie) -> Planversie:
+def gewijzigd(session: Session, versie: Planversie) -> Planversie:
+    """Stamp the version as changed now (every rule ends here, also those of ``regionaal``)."""
     versie.gewijzigd = nu()
     session.flush()
     return versie
@@ -228,20 +234,26 @@ def werk_bij(session: Session, versie: Planversie, data: dict, bekend: Collectio
     if onbekend:
         raise Weigering(f"Dit veld hoort niet bij een plan: {', '.join(sorted(onbekend))}.")
     kolommen, gebieden = lees_plan({**huidige_velden(versie), **data}, bekend)
+    if kolommen["soort"] != "regio" and versie.regioafspraak is not None:
+        raise Weigering("Dit plan heeft een regionale afspraak, en die hoort bij een regio. Houd het plan een regio.")
+    weg = sorted({r.gemeente for r in [*versie.boden, *versie.realisaties]} - set(gebieden))
+    if weg:
+        raise Weigering(f"De regionale afspraak heeft boden of realisaties van {', '.join(weg)}. Haal die eerst "
+                        "weg, of houd die gemeenten in de regio.")
     for k, v in kolommen.items():
         setattr(versie, k, v)
     if gebieden != [g.code for g in versie.gebieden]:
         versie.gebieden.clear()
         session.flush()  # the old rows go before new ones with the same code arrive
         versie.gebieden.extend(Plangebied(code=c) for c in gebieden)
-    return _gewijzigd(session, versie)
+    return gewijzigd(session, versie)
 
 
 def voeg_partij_toe(session: Session, versie: Planversie, data: dict) -> Partij:
     vereis_concept(versie)
     partij = Partij(**lees_partij(data))
     versie.partijen.append(partij)
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
     return partij
 
 
@@ -252,7 +264,7 @@ def werk_partij_bij(session: Session, versie: Planversie, partij_id: object, dat
     huidig = {k: getattr(partij, k) for k in ("naam", "domein", "niveau", "functie")}
     for k, v in lees_partij({**huidig, **data}).items():
         setattr(partij, k, v)
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
     return partij
 
 
@@ -263,7 +275,7 @@ def verwijder_partij(session: Session, versie: Planversie, partij_id: object) ->
     for tafel in versie.tafels:
         tafel.leden[:] = [lid for lid in tafel.leden if lid.partij_id != partij.id]
     versie.partijen.remove(partij)
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
 
 
 def _partij(versie: Planversie, partij_id: object) -> Partij:
@@ -288,7 +300,7 @@ def zet_rol(session: Session, versie: Planversie, partij_id: object, fase: objec
             partij.rollen.append(Partijrol(fase=fase, rol=rol))
         else:
             bestaand.rol = rol
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
     return partij
 
 
@@ -307,7 +319,7 @@ def voeg_tafel_toe(session: Session, versie: Planversie, data: dict, bekend: Col
     partijen = list(dict.fromkeys(_partij(versie, lid) for lid in leden))
     tafel = Tafel(leden=[Tafellid(partij=p) for p in partijen], **kolommen)
     versie.tafels.append(tafel)
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
     return tafel
 
 
@@ -322,7 +334,7 @@ def _tafel(versie: Planversie, tafel_id: object, melding: str) -> Tafel:
 def verwijder_tafel(session: Session, versie: Planversie, tafel_id: object) -> None:
     vereis_concept(versie)
     versie.tafels.remove(_tafel(versie, tafel_id, "Deze tafel hoort niet bij dit plan."))
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
 
 
 def _fase(versie: Planversie, fase: str) -> Fase | None:
@@ -345,7 +357,7 @@ def zet_fase(session: Session, versie: Planversie, data: dict, bekend: Collectio
         setattr(fase, k, v)
     if mijlpalen is not None:
         fase.mijlpalen[:] = [Mijlpaal(**m) for m in mijlpalen]
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
     return fase
 
 
@@ -363,7 +375,7 @@ def koppel_werksessie(session: Session, versie: Planversie, fase: object, werkse
         versie.fasen.append(rij_fase)
     if all(s.werksessie_id != rij for s in rij_fase.sessies):
         rij_fase.sessies.append(Fasesessie(werksessie_id=rij))
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
     return rij_fase
 
 
@@ -376,7 +388,7 @@ def ontkoppel_werksessie(session: Session, versie: Planversie, fase: object, wer
     if rij_fase is None or all(s.werksessie_id != rij for s in rij_fase.sessies):
         raise Weigering(f"Deze werksessie hoort niet bij de fase {FASEN_PLAN[fase].lower()}.", 404)
     rij_fase.sessies[:] = [s for s in rij_fase.sessies if s.werksessie_id != rij]
-    _gewijzigd(session, versie)
+    gewijzigd(session, versie)
     return rij_fase
 
 
@@ -389,7 +401,7 @@ def stel_vast(session: Session, versie: Planversie, tafel_id: object, op: object
         raise Weigering(f"De datum van vaststelling ({datum(dag)}) ligt in de toekomst. Stel het plan vast op of "
                         "na de dag van het besluit.")
     versie.status, versie.vastgesteld_door, versie.vastgesteld_op = "vastgesteld", tafel, dag
-    return _gewijzigd(session, versie)
+    return gewijzigd(session, versie)
 
 
 def nieuwe_versie(session: Session, versie: Planversie) -> Planversie:
@@ -422,6 +434,12 @@ def kopieer(versie: Planversie) -> Planversie:
         kopie.tafels.append(Tafel(naam=t.naam, soort=t.soort, niveau=t.niveau, besluit=t.besluit,
                                   frequentie=t.frequentie, gebied=t.gebied,
                                   leden=[Tafellid(partij=partijen[lid.partij_id]) for lid in t.leden]))
+    if versie.regioafspraak is not None:
+        kopie.regioafspraak = Regioafspraak(**{k: getattr(versie.regioafspraak, k) for k in AFSPRAAKVELDEN})
+    kopie.boden = [Bod(gemeente=b.gemeente, woonproduct=b.woonproduct, jaar=b.jaar, aantal=b.aantal,
+                       locatie=b.locatie, lat=b.lat, lon=b.lon) for b in versie.boden]
+    kopie.realisaties = [Realisatie(gemeente=r.gemeente, woonproduct=r.woonproduct, jaar=r.jaar, status=r.status,
+                                    aantal=r.aantal) for r in versie.realisaties]
     for f in versie.fasen:
         kopie.fasen.append(Fase(
             fase=f.fase, wat=f.wat, hoe=f.hoe, waarom=f.waarom, waar=f.waar, waar_indeling=f.waar_indeling,

@@ -1,11 +1,12 @@
 """A whole inrichtingsplan as one JSON file and back: every version, with the werksessies held in it.
 
-The file carries each version as the rules read it (``regels.lees_*``): its fields and areas, its parties
-with their role per phase, its tafels, its phases with milestones, and its status with the tafel that
-adopted it. Inside a version, a tafel's members and the adopting tafel are named by their place in the
-version's lists (1 is the first party); the werksessies are embedded once, each as the werksessies' own
-export package (``webapp.werksessies.uitwisseling.pakket``), and a phase names them by their place in that
-list. Nothing depends on database ids, so an export of an import equals the export it came from.
+The file carries each version as the rules read it (``regels.lees_*``, ``regionaal.lees_*``): its fields and
+areas, its parties with their role per phase, its tafels, its phases with milestones, for a region its
+verdeelsleutel settings, bods and realisations, and its status with the tafel that adopted it. Inside a
+version, a tafel's members and the adopting tafel are named by their place in the version's lists (1 is the
+first party); the werksessies are embedded once, each as the werksessies' own export package
+(``webapp.werksessies.uitwisseling.pakket``), and a phase names them by their place in that list. Nothing
+depends on database ids, so an export of an import equals the export it came from.
 
 Importing makes a new plan with new werksessies (and their new links); every record passes the checks a
 change through the rules passes, and the first bad one stops the whole import, named in the message.
@@ -20,10 +21,12 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from kaart.kaartbestand import Kaart
 from webapp.errors import Weigering
-from webapp.plannen import regels
+from webapp.plannen import regels, regionaal
 from webapp.plannen.model import (
     STATUS_PLAN,
+    Bod,
     Fase,
     Fasesessie,
     Mijlpaal,
@@ -32,6 +35,8 @@ from webapp.plannen.model import (
     Plan,
     Plangebied,
     Planversie,
+    Realisatie,
+    Regioafspraak,
     Tafel,
     Tafellid,
 )
@@ -85,6 +90,11 @@ def _versie(versie: Planversie, nummers: dict[int, int], werksessies: list[int])
                    "mijlpalen": [{"datum": _tekst(m.datum), "omschrijving": m.omschrijving} for m in f.mijlpalen],
                    "werksessies": [werksessies.index(s.werksessie_id) + 1 for s in f.sessies]}
                   for f in versie.fasen],
+        "regioafspraak": regionaal.instellingen(versie),
+        "boden": [{"gemeente": b.gemeente, "woonproduct": b.woonproduct, "jaar": b.jaar, "aantal": b.aantal,
+                   "locatie": b.locatie, "lat": b.lat, "lon": b.lon} for b in versie.boden],
+        "realisaties": [{"gemeente": r.gemeente, "woonproduct": r.woonproduct, "jaar": r.jaar, "status": r.status,
+                         "aantal": r.aantal} for r in versie.realisaties],
     }
 
 
@@ -140,7 +150,7 @@ def _plek(lijst: list, nummer: object, wat: str):
 
 
 def importeer(session: Session, p: dict, bekend: Collection[str], index: Gebiedsindex,
-              gebieden: Gebieden) -> tuple[Plan, list[dict[str, str]]]:
+              gebieden: Gebieden, kaart: Kaart) -> tuple[Plan, list[dict[str, str]]]:
     """A new plan from a package, and the links of its new werksessies (in the package's order)."""
     versies = _rijen(p.get("versies"), "de versies")
     if not versies or len(versies) > MAX_VERSIES:
@@ -154,7 +164,7 @@ def importeer(session: Session, p: dict, bekend: Collection[str], index: Gebieds
     plan = Plan(aangemaakt=velden.tijdstip(p.get("aangemaakt"), "aangemaakt"))
     for nummer, v in enumerate(versies, 1):
         versie = _benoemd(f"Versie {nummer}", lambda: _versie_uit(v, nummer, len(versies), plan, bekend,
-                                                                   werksessies))
+                                                                   werksessies, kaart))
         plan.versies.append(versie)
         session.add(plan)
         session.flush()
@@ -162,7 +172,7 @@ def importeer(session: Session, p: dict, bekend: Collection[str], index: Gebieds
 
 
 def _versie_uit(v: dict, nummer: int, aantal: int, plan: Plan, bekend: Collection[str],
-                werksessies: list[Werksessie]) -> Planversie:
+                werksessies: list[Werksessie], kaart: Kaart) -> Planversie:
     if v.get("versie") != nummer:
         raise Weigering(f"de versies lopen niet op van 1 tot {aantal}.")
     vorige = v.get("vorige")
@@ -185,6 +195,7 @@ def _versie_uit(v: dict, nummer: int, aantal: int, plan: Plan, bekend: Collectio
         versie.fasen.append(_benoemd(f"fase {n}", lambda: _fase_uit(data, bekend, werksessies)))
     if len({f.fase for f in versie.fasen}) < len(versie.fasen):
         raise Weigering("een fase staat twee keer in de versie.")
+    _regionaal_uit(v, versie, codes, kaart)
     if status == "vastgesteld":
         tafel = _plek(versie.tafels, v.get("vastgesteld_door"), "tafel die het plan vaststelde")
         op = velden.dag(v.get("vastgesteld_op"), "vastgesteld op")
@@ -211,3 +222,37 @@ def _fase_uit(data: dict, bekend: Collection[str], werksessies: list[Werksessie]
                                    for n in _lijst(data.get("werksessies") or [], "de werksessies")))
     return Fase(**kolommen, mijlpalen=[Mijlpaal(**m) for m in mijlpalen or []],
                 sessies=[Fasesessie(werksessie_id=ws.id) for ws in gekoppeld])
+
+
+def _regionaal_uit(v: dict, versie: Planversie, codes: list[str], kaart: Kaart) -> None:
+    """The regional agreement, its bods and realisations, checked as :mod:`regionaal`'s rules check them."""
+    afspraak = v.get("regioafspraak")
+    boden, realisaties = _rijen(v.get("boden") or [], "de boden"), _rijen(v.get("realisaties") or [], "de realisaties")
+    if afspraak is None and not boden and not realisaties:
+        return
+    if versie.soort != "regio":
+        raise Weigering("een regionale afspraak hoort bij een plan voor een regio, niet bij een gebied.")
+    if afspraak is not None:
+        if not isinstance(afspraak, dict):
+            raise Weigering("de regionale afspraak is geen record met de instellingen van de verdeelsleutel.")
+        afspraak = _benoemd("regionale afspraak", lambda: regionaal.lees_afspraak(afspraak, codes, kaart))
+        versie.regioafspraak = Regioafspraak(**afspraak)
+    for soort, rijen, lees, doel, sleutel, wat in (
+            (Bod, boden, lambda *rij: regionaal.lees_bod(*rij, kaart), versie.boden,
+             ("gemeente", "woonproduct", "jaar"), "bod"),
+            (Realisatie, realisaties, regionaal.lees_realisatie, versie.realisaties,
+             ("gemeente", "woonproduct", "jaar", "status"), "realisatie")):
+        gezien = set()
+        for n, data in enumerate(rijen, 1):
+            kolommen = _benoemd(f"{wat} {n}", lambda: _regionaal_rij(lees, data, codes, afspraak))
+            if tuple(kolommen[k] for k in sleutel) in gezien:
+                raise Weigering(f"{wat} {n} staat twee keer in de versie.")
+            gezien.add(tuple(kolommen[k] for k in sleutel))
+            doel.append(soort(**kolommen))
+
+
+def _regionaal_rij(lees, data: dict, codes: list[str], afspraak: dict | None) -> dict:
+    kolommen = lees(data, codes, afspraak)
+    if not kolommen["aantal"]:
+        raise Weigering("geef een aantal van 1 of meer (een export bevat geen lege rijen).")
+    return kolommen
