@@ -1,0 +1,429 @@
+"""The document of an inrichtingsplan: one version as the text a council adopts, as a page, a PDF and a DOCX.
+
+The version is read ONCE into a plain structure (:class:`Document`: sections with headings, paragraphs,
+tables of text rows and an optional map), and every format is drawn from that structure: the page
+(``plan_document.html``), the PDF (that page through WeasyPrint, :func:`webapp.pdf.als_pdf`) and the Word
+file (:func:`als_docx`, python-docx). So the three never disagree: a figure, a role or an afspraak in one is
+in all three, written the same way. Everything in the structure is already Dutch display text (dates through
+:func:`kaart.datums.datum`, figures as the gebiedsprofiel writes them), so a renderer only lays it out.
+
+The order is the order of the decision document: status, voorfase, the gebied (its kaart and key figures),
+the ervaringen, the priorities, the afspraken with the uitvoeringsagenda, the role matrix, the governance and
+the planning; then ``regionale_secties`` (see :func:`document`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import pandas as pd
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kaart.datums import datum
+from kaart.figuurjaren import Figuurjaren
+from kaart.getallen import kort, met_teken
+from kaart.kaartbestand import Kaart
+from webapp.choropleth import NIVEAU_LABELS
+from webapp.errors import UnknownArea
+from webapp.gebiedskaart import gebiedskaart
+from webapp.gebiedsprofiel import niveau_van, regels
+from webapp.plannen.model import (
+    DOMEINEN,
+    FASEN_PLAN,
+    NIVEAUS_PARTIJ,
+    NIVEAUS_TAFEL,
+    SOORTEN_TAFEL,
+    STATUS_FASE,
+    Planversie,
+)
+from webapp.plannen.regels import WAAR_INDELINGEN, wie
+from webapp.werksessies import afspraken as afspraken_
+from webapp.werksessies.afspraken import Gebieden
+from webapp.werksessies.model import (
+    CATEGORIEEN,
+    ROLLEN_PARTIJ,
+    STATUS_AFSPRAAK,
+    Annotatie,
+    Deelnemer,
+    Werksessie,
+)
+from webapp.werksessies.stemmen import ranglijst
+
+MAX_GEBIEDEN = 5
+"""Areas of a plan that get their own kaart and key figures in the document; the others are named."""
+REFERENTIES = ("gebied", "gemeente", "regio", "nederland")
+
+
+@dataclass(frozen=True)
+class Alinea:
+    """A paragraph, optionally led by a label in bold ("Doel")."""
+
+    tekst: str
+    label: str = ""
+    soort: ClassVar[str] = "alinea"
+
+
+@dataclass(frozen=True)
+class Tabel:
+    """A table of text: column heads and rows; the first cell of each row names the row."""
+
+    kolommen: list[str]
+    rijen: list[list[str]]
+    bijschrift: str = ""
+    klasse: str = ""
+    """An extra class for the page's table ("rolmatrix"); the Word file ignores it."""
+    soort: ClassVar[str] = "tabel"
+
+
+@dataclass(frozen=True)
+class Kaartbeeld:
+    """A map as inline SVG with its caption; the Word file, which cannot hold the SVG, gives the caption."""
+
+    svg: Markup
+    bijschrift: str
+    soort: ClassVar[str] = "kaart"
+
+
+Blok = Alinea | Tabel | Kaartbeeld
+
+
+@dataclass
+class Sectie:
+    kop: str
+    anker: str
+    """The section's id on the page (a link target)."""
+    blokken: list[Blok] = field(default_factory=list)
+    subsecties: list[Sectie] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    titel: str
+    status: str
+    """The version and its status in one sentence: concept, or vastgesteld by which tafel on which date."""
+    secties: list[Sectie]
+    bron: str
+    """The kaart's source line, for the foot of the document."""
+    fictief: bool = False
+    """The kaart is the fictitious demo: the page says so in its banner, the Word file at its top."""
+
+
+def document(s: Session, versie: Planversie, kaart: Kaart, gebieden: Gebieden, figuurjaren: Figuurjaren,
+             regionale_secties: Sequence[Sectie] = ()) -> Document:
+    """The document of one plan version, read in the open session ``s``.
+
+    ``regionale_secties`` is the hook for a regional plan: the sections on the shares from the verdeelsleutel,
+    the bods and the realisation per gemeente, made elsewhere (``webapp.plannen.regionaal``) and placed after
+    the planning, where the regional agreement closes the document. A gebied's plan passes none."""
+    werksessies = _werksessies(s, versie)
+    secties = [_status(versie, gebieden), _voorfase(versie), _gebied(versie, kaart, figuurjaren),
+               _ervaringen(s, werksessies, gebieden), _prioriteiten(s, werksessies, gebieden),
+               _afspraken(werksessies, gebieden), _rollen(versie), _governance(versie),
+               _planning(versie, gebieden, werksessies), *regionale_secties]
+    return Document(titel=versie.titel, status=_statuszin(versie), secties=secties, bron=kaart.bronvermelding,
+                    fictief=bool(kaart.metadata.get("fictief")))
+
+
+def _statuszin(versie: Planversie) -> str:
+    if versie.status == "vastgesteld":
+        door = versie.vastgesteld_door.naam if versie.vastgesteld_door else "een tafel"
+        return f"Versie {versie.versie}, vastgesteld door {door} op {datum(versie.vastgesteld_op)}."
+    return f"Versie {versie.versie}, concept: nog niet vastgesteld."
+
+
+def _werksessies(s: Session, versie: Planversie) -> list[Werksessie]:
+    """The werksessies linked to the version's phases, each once, in the order of the phases."""
+    volgorde = list(FASEN_PLAN)
+    ids = dict.fromkeys(sessie.werksessie_id for fase in sorted(versie.fasen, key=lambda f: volgorde.index(f.fase))
+                        for sessie in fase.sessies)
+    gevonden = {w.id: w for w in s.scalars(select(Werksessie).where(Werksessie.id.in_(ids)))} if ids else {}
+    return [gevonden[i] for i in ids if i in gevonden]
+
+
+def _namen(codes: Sequence[str], gebieden: Gebieden) -> str:
+    return ", ".join(gebieden.namen.get(c, c) for c in codes)
+
+
+def _status(versie: Planversie, gebieden: Gebieden) -> Sectie:
+    soort = "Regio" if versie.soort == "regio" else "Gebied"
+    namen = _namen([g.code for g in versie.gebieden], gebieden)
+    if versie.getekend:
+        namen = f"{versie.gebiedsnaam}: {namen}"
+    elif versie.indeling_naam:
+        namen = f"{versie.indeling_naam} ({WAAR_INDELINGEN.get(versie.indeling_soort, '')}): {namen}"
+    return Sectie("Status", "status", [Alinea(_statuszin(versie)), Alinea(namen, soort)])
+
+
+def _voorfase(versie: Planversie) -> Sectie:
+    return Sectie("Voorfase", "voorfase", [
+        Alinea(getattr(versie, veld) or "—", label) for veld, label in
+        (("doel", "Doel"), ("opzet", "Opzet"), ("verwachtingen", "Verwachtingen"),
+         ("initiatiefnemers", "Initiatiefnemers"))])
+
+
+def _gebied(versie: Planversie, kaart: Kaart, fj: Figuurjaren) -> Sectie:
+    """The kaart and key figures of each of the plan's areas, up to :data:`MAX_GEBIEDEN`.
+
+    Per area, not summed: a council adopts the plan for these areas and compares each with its gemeente, the
+    region and the Netherlands; the figures of a set of buurten cannot honestly be averaged here (a ratio
+    must be recomputed from summed counts, which only the kaart's build does), and one area's figures would
+    speak for all. A drawn kern of many buurten would make the document a book, so beyond the first
+    :data:`MAX_GEBIEDEN` areas the others are named, with the way to their gebiedsprofiel."""
+    codes = [g.code for g in versie.gebieden]
+    sectie = Sectie("Het gebied", "gebied", [Alinea(
+        "Per gebied de kaart met de gebieden eromheen en de kerncijfers naast de gemeente, de regio en "
+        "Nederland, met de bron en het jaar van elk cijfer.")])
+    for code in codes[:MAX_GEBIEDEN]:
+        try:
+            niveau = niveau_van(kaart, code)
+        except UnknownArea:  # a kaart built later without this area: the plan still reads
+            continue
+        sectie.subsecties.append(_gebiedsprofiel(kaart, fj, niveau, code))
+    if len(codes) > MAX_GEBIEDEN:
+        rest = [str(kaart.gebieden[n].at[c, "naam"]) for c in codes[MAX_GEBIEDEN:]
+                for n in kaart.gebieden if c in kaart.gebieden[n].index]
+        sectie.blokken.append(Alinea(f"De kerncijfers van {', '.join(rest)} staan in hun gebiedsprofiel op de "
+                                     "kaart.", "Verder"))
+    return sectie
+
+
+def _gebiedsprofiel(kaart: Kaart, fj: Figuurjaren, niveau: str, code: str) -> Sectie:
+    """One area: its map (with the drukpunten among its neighbours named), its drukpunt score and its
+    indicators against its references, as the gebiedsprofiel gives them (:func:`webapp.gebiedsprofiel.regels`)."""
+    frame = kaart.gebieden[niveau]
+    rij = frame.loc[code]
+    naam = str(rij["naam"])
+    sectie = Sectie(f"{naam} ({NIVEAU_LABELS[niveau].lower()})", f"gebied-{code.lower()}")
+    beeld = gebiedskaart(kaart, niveau, code)
+    if beeld is not None:
+        drukpunt = frame["drukpunt"].fillna(False).astype(bool) if "drukpunt" in frame else None
+        buren = [n for c, n in beeld.buren if drukpunt is not None and drukpunt.get(c, False)]
+        bijschrift = f"{naam} (donker) en de gebieden ernaast"
+        if beeld.buren:
+            bijschrift += f": {', '.join(n for _, n in beeld.buren)}"
+        bijschrift += "." + (f" Drukpunt{'en' if len(buren) > 1 else ''} ernaast: {', '.join(buren)}." if buren else "")
+        sectie.blokken.append(Kaartbeeld(beeld.svg, bijschrift + " Bron van de grenzen: "
+                                         + kaart.bronvermelding.replace("Bron: ", "") + "."))
+    score = rij.get("drukpuntscore")
+    if score is not None and pd.notna(score):
+        is_drukpunt = bool(rij.get("drukpunt")) if pd.notna(rij.get("drukpunt")) else False
+        tekst = (f"{met_teken(score)} (0 is het midden van de regio, {kort(kaart.metadata.get('drempel', 1))} of "
+                 f"hoger is een drukpunt). {'Dit gebied is een drukpunt.' if is_drukpunt else 'Dit gebied is geen drukpunt.'}")
+        redenen = rij.get("drukpunt_redenen")
+        if isinstance(redenen, str) and redenen:
+            tekst += f" {redenen}"
+        sectie.blokken.append(Alinea(tekst + f" {kaart.bronvermelding}.", "Drukpuntscore"))
+    koppen = {"gebied": naam, "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
+              "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None}
+    refs = [r for r in REFERENTIES if koppen[r]]
+    for thema, lijst in regels(kaart, rij, fj).items():
+        sectie.blokken.append(Tabel(
+            ["Indicator", *(str(koppen[r]) for r in refs), "Bron"],
+            [[r.label, *(_cijfer(r, ref) for ref in refs), r.bron] for r in lijst], thema, "cijfers"))
+    return sectie
+
+
+def _cijfer(regel, ref: str) -> str:
+    """A figure as the gebiedsprofiel writes it, with what it is when not CBS's own and its year when older."""
+    waarde = regel.waarden.get(ref)
+    if waarde is None:
+        return "onbekend"
+    extra = [regel.herkomst[ref]] if ref in regel.herkomst else []
+    if ref in regel.jaren:
+        extra.append(f"cijfer van {regel.jaren[ref]}")
+    return waarde + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def _ervaringen(s: Session, werksessies: list[Werksessie], gebieden: Gebieden) -> Sectie:
+    """The annotations of the linked werksessies by category: only the approved, undeleted ones (what a
+    reader of the werksessie sees), without the display names people typed (a council document names no one)."""
+    sectie = Sectie("Ervaringen", "ervaringen")
+    titels = {w.id: w.titel for w in werksessies}
+    annotaties = s.scalars(select(Annotatie).where(
+        Annotatie.werksessie_id.in_(titels), Annotatie.verwijderd.is_(False), Annotatie.status == "zichtbaar")
+        .order_by(Annotatie.id)).all() if titels else []
+    for categorie, label in CATEGORIEEN.items():
+        rijen = [[a.tekst, _namen([c for c in a.buurten.split(",") if c], gebieden) or "—", titels[a.werksessie_id]]
+                 for a in annotaties if a.categorie == categorie]
+        if rijen:
+            sectie.blokken.append(Tabel(["Ervaring", "Waar", "Werksessie"], rijen, f"{label} ({len(rijen)})"))
+    if not sectie.blokken:
+        sectie.blokken.append(Alinea("Nog geen ervaringen: de werksessies van het plan hebben nog geen annotaties."))
+    return sectie
+
+
+def _buitenstaander(werksessie: Werksessie) -> Deelnemer:
+    """A reader of the werksessie who spent no dots and wrote nothing (never saved): the document shows the
+    ranking as the werksessie's reader link shows it, whoever reads the plan."""
+    return Deelnemer(id=0, werksessie_id=werksessie.id, rol="lezer")
+
+
+def _prioriteiten(s: Session, werksessies: list[Werksessie], gebieden: Gebieden) -> Sectie:
+    """The dot ranking of each linked werksessie that has dots (each werksessie has its own budget of dots,
+    so rankings are not added up)."""
+    sectie = Sectie("Prioriteiten", "prioriteiten")
+    for w in werksessies:
+        lijst = ranglijst(s, w, _buitenstaander(w), gebieden.namen)
+        if lijst:
+            sectie.blokken.append(Tabel(
+                ["Rang", "Drukpunt of ervaring", "Stippen", "Deelnemers"],
+                [[str(i), r["label"], str(r["stippen"]), str(r["deelnemers"])] for i, r in enumerate(lijst, 1)],
+                f"{w.titel}: {w.stippen} stippen per deelnemer"))
+    if not sectie.blokken:
+        sectie.blokken.append(Alinea("Nog geen prioriteiten: in de werksessies van het plan zijn nog geen stippen "
+                                     "gezet."))
+    return sectie
+
+
+def _afspraken(werksessies: list[Werksessie], gebieden: Gebieden) -> Sectie:
+    """The afspraken of the linked werksessies by date: the uitvoeringsagenda, each SMART (wat, wie, wanneer, a
+    target on an indicator) with its baseline and progress as the werksessie's monitor gives them."""
+    alle = sorted((a for w in werksessies for a in w.afspraken), key=lambda a: (a.wanneer, a.id))
+    sectie = Sectie("Afspraken en uitvoeringsagenda", "afspraken")
+    if not alle:
+        sectie.blokken.append(Alinea("Nog geen afspraken: die worden gemaakt in een werksessie van de fase "
+                                     "afspraken."))
+        return sectie
+    rijen = []
+    for a in alle:
+        m = afspraken_.monitorregel(a, gebieden)
+        doel = f"{m.indicator}: {m.basis or 'basis onbekend'} naar {m.doel}" if m.doel else (m.indicator or "—")
+        wie_ = ", ".join(f"{p['partij']} ({ROLLEN_PARTIJ.get(p['rol'], p['rol']).lower()})"
+                         for p in json.loads(a.wie))
+        voortgang = f"{m.status}: {m.regel}" if m.status else m.regel
+        rijen.append([a.wat, m.gebied, wie_, datum(a.wanneer), doel, voortgang,
+                      STATUS_AFSPRAAK.get(a.status, a.status)])
+    sectie.blokken.append(Tabel(["Wat", "Gebied", "Wie", "Wanneer", "Doel op indicator", "Voortgang", "Status"],
+                                rijen, f"{len(rijen)} afspra{'ak' if len(rijen) == 1 else 'ken'}, op datum",
+                                "afsprakentabel"))
+    return sectie
+
+
+def _rollen(versie: Planversie) -> Sectie:
+    """The parties and the role matrix: per party its role in each phase."""
+    sectie = Sectie("Partijen en rollen", "rollen")
+    if not versie.partijen:
+        sectie.blokken.append(Alinea("Nog geen partijen."))
+        return sectie
+    sectie.blokken.append(Tabel(["Organisatie", "Domein", "Niveau", "Functie"], [
+        [p.naam, DOMEINEN[p.domein], NIVEAUS_PARTIJ[p.niveau], p.functie or "—"] for p in versie.partijen],
+        "Partijen"))
+    rollen = {(p.id, r.fase): r.rol for p in versie.partijen for r in p.rollen}
+    sectie.blokken.append(Tabel(["Partij", *FASEN_PLAN.values()], [
+        [p.naam, *(ROLLEN_PARTIJ[rollen[p.id, f]] if (p.id, f) in rollen else "—" for f in FASEN_PLAN)]
+        for p in versie.partijen], "Rol per fase: adviseren, co-creëren of meebeslissen", "rolmatrix"))
+    return sectie
+
+
+def _governance(versie: Planversie) -> Sectie:
+    sectie = Sectie("Governance", "governance")
+    if not versie.tafels:
+        sectie.blokken.append(Alinea("Nog geen tafels."))
+        return sectie
+    sectie.blokken.append(Tabel(["Tafel", "Soort en niveau", "Leden", "Besluit over", "Hoe vaak"], [
+        [t.naam, f"{SOORTEN_TAFEL[t.soort]}, {NIVEAUS_TAFEL[t.niveau].lower()}",
+         ", ".join(lid.partij.naam for lid in t.leden) or "—", t.besluit or "—", t.frequentie or "—"]
+        for t in versie.tafels], "De tafels, hun leden en wat zij besluiten"))
+    return sectie
+
+
+def _wanneer(fase) -> str:
+    if fase.begin and fase.einde:
+        return f"{datum(fase.begin)} tot en met {datum(fase.einde)}"
+    if fase.begin:
+        return f"vanaf {datum(fase.begin)}"
+    return f"tot en met {datum(fase.einde)}" if fase.einde else "—"
+
+
+def _planning(versie: Planversie, gebieden: Gebieden, werksessies: list[Werksessie]) -> Sectie:
+    """Each described phase with its six questions (WIE from the role matrix) and werksessies; the milestones."""
+    sectie = Sectie("Planning", "planning")
+    titels = {w.id: f"{w.titel} ({datum(w.begin)})" for w in werksessies}
+    volgorde = list(FASEN_PLAN)
+    fasen = sorted(versie.fasen, key=lambda f: volgorde.index(f.fase))
+    for f in fasen:
+        waar = _namen([c for c in f.waar.split(",") if c], gebieden) or "het gebied van het plan"
+        if f.waar_indeling:
+            waar += f", {WAAR_INDELINGEN.get(f.waar_indeling, f.waar_indeling)}"
+        wie_ = ", ".join(f"{p.naam} ({ROLLEN_PARTIJ[rol].lower()})" for p, rol in wie(versie, f.fase)) or "—"
+        sessies = ", ".join(titels[s.werksessie_id] for s in f.sessies if s.werksessie_id in titels) or "—"
+        sectie.subsecties.append(Sectie(
+            f"{FASEN_PLAN[f.fase]} — {STATUS_FASE[f.status].lower()}", f"fase-{f.fase}", [Tabel(
+                ["Vraag", "Antwoord"],
+                [["Wat", f.wat or "—"], ["Wie", wie_], ["Hoe", f.hoe or "—"], ["Waarom", f.waarom or "—"],
+                 ["Waar", waar], ["Wanneer", _wanneer(f)], ["Werksessies", sessies]])]))
+    mijlpalen = sorted((m.datum, FASEN_PLAN[f.fase], m.omschrijving) for f in fasen for m in f.mijlpalen)
+    if mijlpalen:
+        sectie.blokken.append(Tabel(["Datum", "Fase", "Mijlpaal"],
+                                    [[datum(d), fase, tekst] for d, fase, tekst in mijlpalen], "Mijlpalen"))
+    if not fasen:
+        sectie.blokken.append(Alinea("Nog geen fasen beschreven."))
+    return sectie
+
+
+# --- the Word file ----------------------------------------------------------------------------------------------
+
+
+def als_docx(doc: Document) -> bytes:
+    """The document as a Word file: headings, paragraphs and real Word tables (a header row that repeats on
+    every page). A map is given by its caption: Word cannot hold the SVG, and the area's figures follow it
+    as tables."""
+    from docx import Document as Word
+
+    word = Word()
+    word.core_properties.title = doc.titel
+    word.add_heading(doc.titel, 0)
+    if doc.fictief:
+        word.add_paragraph().add_run("Fictieve voorbeeldregio — geen echte gegevens.").bold = True
+    word.add_paragraph(doc.status)
+    for sectie in doc.secties:
+        _word_sectie(word, sectie, 1)
+    word.add_paragraph(doc.bron)
+    uit = io.BytesIO()
+    word.save(uit)
+    return uit.getvalue()
+
+
+def _word_sectie(word, sectie: Sectie, niveau: int) -> None:
+    word.add_heading(sectie.kop, niveau)
+    for blok in sectie.blokken:
+        if isinstance(blok, Alinea):
+            alinea = word.add_paragraph()
+            if blok.label:
+                alinea.add_run(f"{blok.label}: ").bold = True
+            alinea.add_run(blok.tekst)
+        elif isinstance(blok, Tabel):
+            _word_tabel(word, blok)
+        else:
+            word.add_paragraph().add_run(f"Kaart: {blok.bijschrift} De kaart zelf staat op de pagina en in de "
+                                         "PDF van dit plan.").italic = True
+    for sub in sectie.subsecties:
+        _word_sectie(word, sub, min(niveau + 1, 9))
+
+
+def _word_tabel(word, tabel: Tabel) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if tabel.bijschrift:
+        word.add_paragraph().add_run(tabel.bijschrift).bold = True
+    tab = word.add_table(rows=1, cols=len(tabel.kolommen))
+    tab.style = "Table Grid"
+    kop = tab.rows[0]
+    herhaal = OxmlElement("w:tblHeader")  # the header row repeats on every page the table runs over
+    herhaal.set(qn("w:val"), "true")
+    kop._tr.get_or_add_trPr().append(herhaal)
+    for cel, tekst in zip(kop.cells, tabel.kolommen):
+        cel.paragraphs[0].add_run(tekst).bold = True
+    for rij in tabel.rijen:
+        cellen = tab.add_row().cells
+        for i, (cel, tekst) in enumerate(zip(cellen, rij)):
+            run = cel.paragraphs[0].add_run(tekst)
+            run.bold = i == 0
+    word.add_paragraph()
