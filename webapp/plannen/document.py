@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaart.datums import datum
+from kaart.drukpunten import VOETNOOT
 from kaart.figuurjaren import Figuurjaren
 from kaart.getallen import kort, met_teken
 from kaart.kaartbestand import Kaart
@@ -222,18 +223,25 @@ def _gebiedsprofiel(kaart: Kaart, fj: Figuurjaren, niveau: str, code: str) -> Se
     koppen = {"gebied": naam, "gemeente": rij.get("gemeentenaam") if niveau != "gemeente" else None,
               "regio": "Regio", "nederland": "Nederland" if "nederland" in kaart.tabellen else None}
     refs = [r for r in REFERENTIES if koppen[r]]
-    for thema, lijst in regels(kaart, rij, fj).items():
+    lijsten = regels(kaart, rij, fj)
+    for thema, lijst in lijsten.items():
         sectie.blokken.append(Tabel(
             ["Indicator", *(str(koppen[r]) for r in refs), "Bron"],
             [[r.label, *(_cijfer(r, ref) for ref in refs), r.bron] for r in lijst], thema, "cijfers"))
+    if any(r.afgeleid for lijst in lijsten.values() for r in lijst):
+        sectie.blokken.append(Alinea(f"{VOETNOOT}: de bron geeft hier alleen het percentage; het aantal is daaruit "
+                                     "en uit de noemer berekend."))
     return sectie
 
 
 def _cijfer(regel, ref: str) -> str:
-    """A figure as the gebiedsprofiel writes it, with what it is when not CBS's own and its year when older."""
+    """A figure as the gebiedsprofiel writes it (with its star when derived from a percentage), with what it is
+    when not CBS's own and its year when older than the kaart's."""
     waarde = regel.waarden.get(ref)
     if waarde is None:
         return "onbekend"
+    if ref == "gebied" and regel.afgeleid:
+        waarde += "*"  # as the gebiedsprofiel marks it; the footnote (VOETNOOT) follows the tables
     extra = [regel.herkomst[ref]] if ref in regel.herkomst else []
     if ref in regel.jaren:
         extra.append(f"cijfer van {regel.jaren[ref]}")
