@@ -106,8 +106,6 @@ class Sectie:
 @dataclass
 class Document:
     titel: str
-    status: str
-    """The version and its status in one sentence: concept, or vastgesteld by which tafel on which date."""
     secties: list[Sectie]
     bron: str
     """The kaart's source line, for the foot of the document."""
@@ -127,11 +125,12 @@ def document(s: Session, versie: Planversie, kaart: Kaart, gebieden: Gebieden, f
                _ervaringen(s, werksessies, gebieden), _prioriteiten(s, werksessies, gebieden),
                _afspraken(werksessies, gebieden), _rollen(versie), _governance(versie),
                _planning(versie, gebieden, werksessies), *regionale_secties]
-    return Document(titel=versie.titel, status=_statuszin(versie), secties=secties, bron=kaart.bronvermelding,
+    return Document(titel=versie.titel, secties=secties, bron=kaart.bronvermelding,
                     fictief=bool(kaart.metadata.get("fictief")))
 
 
 def _statuszin(versie: Planversie) -> str:
+    """The version and its status in one sentence: concept, or vastgesteld by which tafel on which date."""
     if versie.status == "vastgesteld":
         door = versie.vastgesteld_door.naam if versie.vastgesteld_door else "een tafel"
         return f"Versie {versie.versie}, vastgesteld door {door} op {datum(versie.vastgesteld_op)}."
@@ -225,24 +224,41 @@ def _gebiedsprofiel(kaart: Kaart, fj: Figuurjaren, niveau: str, code: str) -> Se
     refs = [r for r in REFERENTIES if koppen[r]]
     lijsten = regels(kaart, rij, fj)
     for thema, lijst in lijsten.items():
+        gedeeld = _gedeelde_herkomst(lijst, refs)
         sectie.blokken.append(Tabel(
             ["Indicator", *(str(koppen[r]) for r in refs), "Bron"],
-            [[r.label, *(_cijfer(r, ref) for ref in refs), r.bron] for r in lijst], thema, "cijfers"))
+            [[r.label, *(_cijfer(r, ref, ref not in gedeeld) for ref in refs), r.bron.removeprefix("Bron: ")]
+             for r in lijst], thema, "cijfers"))
+        if gedeeld:
+            sectie.blokken.append(Alinea("; ".join(f"{koppen[ref]}: {label}" for ref, label in gedeeld.items())
+                                         + ".", "Cijfers in deze tabel"))
     if any(r.afgeleid for lijst in lijsten.values() for r in lijst):
         sectie.blokken.append(Alinea(f"{VOETNOOT}: de bron geeft hier alleen het percentage; het aantal is daaruit "
                                      "en uit de noemer berekend."))
     return sectie
 
 
-def _cijfer(regel, ref: str) -> str:
+def _gedeelde_herkomst(lijst, refs: Sequence[str]) -> dict[str, str]:
+    """Per reference whose every figure in the table is made the same way ("herberekend uit opgetelde
+    buurten"), that label: said once under the table instead of in every cell."""
+    gedeeld = {}
+    for ref in refs:
+        labels = {r.herkomst.get(ref) for r in lijst if ref in r.waarden}
+        if len(labels) == 1 and None not in labels:
+            gedeeld[ref] = labels.pop()
+    return gedeeld
+
+
+def _cijfer(regel, ref: str, herkomst: bool = True) -> str:
     """A figure as the gebiedsprofiel writes it (with its star when derived from a percentage), with what it is
-    when not CBS's own and its year when older than the kaart's."""
+    when not CBS's own (unless ``herkomst`` is off: the table says it once) and its year when older than the
+    kaart's."""
     waarde = regel.waarden.get(ref)
     if waarde is None:
         return "onbekend"
     if ref == "gebied" and regel.afgeleid:
         waarde += "*"  # as the gebiedsprofiel marks it; the footnote (VOETNOOT) follows the tables
-    extra = [regel.herkomst[ref]] if ref in regel.herkomst else []
+    extra = [regel.herkomst[ref]] if herkomst and ref in regel.herkomst else []
     if ref in regel.jaren:
         extra.append(f"cijfer van {regel.jaren[ref]}")
     return waarde + (f" ({'; '.join(extra)})" if extra else "")
@@ -389,7 +405,6 @@ def als_docx(doc: Document) -> bytes:
     word.add_heading(doc.titel, 0)
     if doc.fictief:
         word.add_paragraph().add_run("Fictieve voorbeeldregio — geen echte gegevens.").bold = True
-    word.add_paragraph(doc.status)
     for sectie in doc.secties:
         _word_sectie(word, sectie, 1)
     word.add_paragraph(doc.bron)
