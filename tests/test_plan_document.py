@@ -123,6 +123,10 @@ def test_the_document_of_a_buurt_plan_downloads_as_pdf_and_docx(site, chromium, 
             page.click(f".documentlinks a:has-text('{link}')")
         bestanden[link] = tmp_path / naam
         download.value.save_as(bestanden[link])
+        assert download.value.suggested_filename == f"inrichtingsplan-{plan}-versie-1.{naam.split('.')[1]}"
+    page.click(".documentlinks a:has-text('lezen')")
+    assert page.locator("#planning .tijdlijn-balk").count() == 2  # the plan page's timeline, in the document too
+    assert page.locator("#gebied svg.gebiedskaart").count() == 1
     assert fouten == []
     context.close()
 
@@ -153,6 +157,8 @@ def test_the_document_of_a_buurt_plan_downloads_as_pdf_and_docx(site, chromium, 
     assert AFSPRAAK in pdf and datum(date(2027, 5, 1)) in pdf
     assert ERVARING in pdf and ERVARING in docx  # the ervaringen and the priorities
     assert "Samen ouder worden in de buurt" in pdf and "concept" in docx
+    tijdlijn = next(t for t in tabellen if t[0] == ["Fase", "Periode", "Status"])
+    assert [r[0] for r in tijdlijn[1:]] == ["Waarderen en prioriteren", "Afspraken maken"]
 
 
 def test_the_role_matrix_fits_a_phone_or_scrolls_in_its_own_box(site, chromium):

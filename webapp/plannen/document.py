@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -91,7 +92,19 @@ class Kaartbeeld:
     soort: ClassVar[str] = "kaart"
 
 
-Blok = Alinea | Tabel | Kaartbeeld
+@dataclass(frozen=True)
+class Tijdlijn:
+    """The dated phases as bars on one scale (``links`` and ``breedte`` in percent of the whole span), their
+    milestones as marks; the page draws it, the Word file gives it as a table of the phases and their dates."""
+
+    periode: str
+    fasen: list[dict]
+    """Per phase: ``naam``, ``periode``, ``status``, ``links``, ``breedte`` and ``mijlpalen`` (``plek``,
+    ``datum``, ``omschrijving``)."""
+    soort: ClassVar[str] = "tijdlijn"
+
+
+Blok = Alinea | Tabel | Kaartbeeld | Tijdlijn
 
 
 @dataclass
@@ -365,12 +378,37 @@ def _wanneer(fase) -> str:
     return f"tot en met {datum(fase.einde)}" if fase.einde else "—"
 
 
+def tijdlijn(versie: Planversie) -> Tijdlijn | None:
+    """The timeline of a version's phases that have a start and an end (None when none has), shared by the plan
+    page and the document."""
+    gedateerd = [f for f in versie.fasen if f.begin and f.einde]
+    if not gedateerd:
+        return None
+    begin = min(f.begin for f in gedateerd)
+    einde = max(f.einde for f in gedateerd)
+    dagen = max((einde - begin).days, 1)
+
+    def plek(dag: date) -> float:
+        return round(100 * (dag - begin).days / dagen, 2)
+
+    volgorde = list(FASEN_PLAN)
+    return Tijdlijn(f"{datum(begin)} tot en met {datum(einde)}", [
+        {"naam": FASEN_PLAN[f.fase], "periode": _wanneer(f), "links": plek(f.begin),
+         "breedte": max(plek(f.einde) - plek(f.begin), 1), "status": STATUS_FASE[f.status],
+         "mijlpalen": [{"plek": plek(m.datum), "datum": datum(m.datum), "omschrijving": m.omschrijving}
+                       for m in f.mijlpalen]}
+        for f in sorted(gedateerd, key=lambda f: volgorde.index(f.fase))])
+
+
 def _planning(versie: Planversie, gebieden: Gebieden, werksessies: list[Werksessie]) -> Sectie:
     """Each described phase with its six questions (WIE from the role matrix) and werksessies; the milestones."""
     sectie = Sectie("Planning", "planning")
     titels = {w.id: f"{w.titel} ({datum(w.begin)})" for w in werksessies}
     volgorde = list(FASEN_PLAN)
     fasen = sorted(versie.fasen, key=lambda f: volgorde.index(f.fase))
+    balken = tijdlijn(versie)
+    if balken is not None:
+        sectie.blokken.append(balken)
     for f in fasen:
         waar = _namen([c for c in f.waar.split(",") if c], gebieden) or "het gebied van het plan"
         if f.waar_indeling:
@@ -423,6 +461,10 @@ def _word_sectie(word, sectie: Sectie, niveau: int) -> None:
             alinea.add_run(blok.tekst)
         elif isinstance(blok, Tabel):
             _word_tabel(word, blok)
+        elif isinstance(blok, Tijdlijn):
+            _word_tabel(word, Tabel(["Fase", "Periode", "Status"],
+                                    [[f["naam"], f["periode"], f["status"]] for f in blok.fasen],
+                                    f"Tijdlijn: {blok.periode}"))
         else:
             word.add_paragraph().add_run(f"Kaart: {blok.bijschrift} De kaart zelf staat op de pagina en in de "
                                          "PDF van dit plan.").italic = True

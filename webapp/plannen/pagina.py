@@ -11,8 +11,6 @@ the rule's Dutch message on the plan page with its status, the typed values kept
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
@@ -132,27 +130,6 @@ def _laad(s, plan_id: int):
     return plan, bezoeker(s, plan_id, _plannen().get(str(plan_id)))
 
 
-def _tijdlijn(versie: Planversie) -> dict | None:
-    """The phases with dates as bars on one scale (percentages of the whole span), milestones as marks."""
-    gedateerd = [f for f in versie.fasen if f.begin and f.einde]
-    if not gedateerd:
-        return None
-    begin = min(f.begin for f in gedateerd)
-    einde = max(f.einde for f in gedateerd)
-    dagen = max((einde - begin).days, 1)
-
-    def plek(dag: date) -> float:
-        return round(100 * (dag - begin).days / dagen, 2)
-
-    volgorde = list(FASEN_PLAN)
-    return {"begin": begin, "einde": einde, "fasen": [
-        {"naam": FASEN_PLAN[f.fase], "begin": f.begin, "einde": f.einde, "links": plek(f.begin),
-         "breedte": max(plek(f.einde) - plek(f.begin), 1), "status": STATUS_FASE[f.status],
-         "mijlpalen": [{"plek": plek(m.datum), "datum": m.datum, "omschrijving": m.omschrijving}
-                       for m in f.mijlpalen]}
-        for f in sorted(gedateerd, key=lambda f: volgorde.index(f.fase))]}
-
-
 def _versie(plan: Plan) -> Planversie:
     """The version ``?versie=`` asks for, the newest without it."""
     nummer = velden.heel(request.args.get("versie", plan.versies[-1].versie), "versie", 1, 10**6)
@@ -178,7 +155,7 @@ def _toon(plan_id: int, fout: str | None = None, status: int = 200, actie: str =
             domeinen=DOMEINEN, niveaus_partij=NIVEAUS_PARTIJ, soorten_tafel=SOORTEN_TAFEL,
             niveaus_tafel=NIVEAUS_TAFEL, status_fase=STATUS_FASE, status_plan=STATUS_PLAN,
             rollen_plan=ROLLEN_PLAN, werksessies=werksessies, indelingen=REGIOSOORTEN,
-            gebiedsnamen=omgeving.gebieden.namen, tijdlijn=_tijdlijn(versie)), status))
+            gebiedsnamen=omgeving.gebieden.namen, tijdlijn=document.tijdlijn(versie)), status))
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 
