@@ -5,7 +5,8 @@ two phases each with a werksessie); the werksessies get an annotation, dots and 
 API; then the PDF and the Word file are downloaded from the plan page's links and read back (pypdf,
 python-docx): the buurt's figures as the gebiedsprofiel shows them, the role matrix and the afspraak must be
 in both. Also: the role matrix fits a phone (390 px) or scrolls in its own box, a reader's link reads the
-document, an unknown plan is a Dutch 404, and a vastgesteld older version's document shows that version.
+document, an unknown plan is a Dutch 404, a vastgesteld older version's document shows that version, and a
+plan of many buurten profiles the first few and names the rest, its typed text escaped.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ import requests
 from _browser import gesloten_pagina
 from docx import Document as Word
 from pypdf import PdfReader
+from test_paginataal import ISODATUM, MODULEPAD, zichtbare_tekst
 from test_plan_paginas import nieuw_plan, post
 from test_werksessies import INSTELLINGEN, midden, nieuwe_werksessie, vlak
 
 from kaart.datums import datum
+from webapp.plannen.document import MAX_GEBIEDEN
 
 pytestmark = pytest.mark.browser
 
@@ -223,3 +226,24 @@ def test_the_document_of_a_vastgesteld_older_version_shows_that_version(site):
     tekst = " ".join(p.text for p in word.paragraphs)
     assert f"vastgesteld door Regiegroep Oost op {datum(VANDAAG)}" in tekst
     assert "Welzijn Oost" not in " ".join(c.text for t in word.tables for r in t.rows for c in r.cells)
+
+
+def test_a_plan_of_many_buurten_names_the_rest_and_the_page_speaks_dutch(site):
+    eigenaar = requests.Session()
+    pagina = eigenaar.get(f"{site}/plannen/nieuw", timeout=30).text
+    buurten = [(c, html.unescape(n)) for c, n in re.findall(r'<option value="(BU\d+)">([^<]+)</option>', pagina)][
+        :MAX_GEBIEDEN + 1]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', pagina).group(1)
+    aangemaakt = eigenaar.post(f"{site}/plannen/nieuw", timeout=30, data={
+        "csrf_token": csrf, "titel": "<b>Kern</b> Oost", "soort": "gebied", "getekend": "on",
+        "gebiedsnaam": "Kern Oost", "gebieden": [c for c, _ in buurten]})
+    assert aangemaakt.status_code == 201, aangemaakt.text
+    plan = int(re.search(r'href="/plannen/(\d+)"', aangemaakt.text).group(1))
+    document = eigenaar.get(f"{site}/plannen/{plan}/document", timeout=60).text
+    profielen = re.findall(r'<section id="gebied-(bu\d+)"', document)
+    assert profielen == [c.lower() for c, _ in buurten[:MAX_GEBIEDEN]]
+    assert f"De kerncijfers van {html.escape(buurten[-1][1])} staan in hun gebiedsprofiel" in document
+    assert "&lt;b&gt;Kern&lt;/b&gt; Oost" in document and "<b>Kern</b>" not in document  # typed text is text
+    tekst = zichtbare_tekst(document)
+    assert ISODATUM.findall(tekst) == [] and MODULEPAD.findall(tekst) == []
+    assert tekst.count("Fictieve voorbeeldregio") == 1
