@@ -31,6 +31,7 @@ from kaart.drukpunten import VOETNOOT
 from kaart.figuurjaren import Figuurjaren
 from kaart.getallen import kort, met_teken
 from kaart.kaartbestand import Kaart
+from kaart.verdeelsleutel import REGIOSOORTEN
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
 from webapp.gebiedskaart import gebiedskaart
@@ -42,6 +43,7 @@ from webapp.plannen.model import (
     NIVEAUS_TAFEL,
     SOORTEN_TAFEL,
     STATUS_FASE,
+    Fase,
     Planversie,
 )
 from webapp.plannen.regels import WAAR_INDELINGEN, wie
@@ -152,11 +154,15 @@ def _statuszin(versie: Planversie) -> str:
 
 def _werksessies(s: Session, versie: Planversie) -> list[Werksessie]:
     """The werksessies linked to the version's phases, each once, in the order of the phases."""
-    volgorde = list(FASEN_PLAN)
-    ids = dict.fromkeys(sessie.werksessie_id for fase in sorted(versie.fasen, key=lambda f: volgorde.index(f.fase))
-                        for sessie in fase.sessies)
+    ids = dict.fromkeys(sessie.werksessie_id for fase in _op_volgorde(versie.fasen) for sessie in fase.sessies)
     gevonden = {w.id: w for w in s.scalars(select(Werksessie).where(Werksessie.id.in_(ids)))} if ids else {}
     return [gevonden[i] for i in ids if i in gevonden]
+
+
+def _op_volgorde(fasen: Sequence[Fase]) -> list[Fase]:
+    """Phases in the plan's order (voorfase first), whatever order they were described in."""
+    volgorde = list(FASEN_PLAN)
+    return sorted(fasen, key=lambda f: volgorde.index(f.fase))
 
 
 def _namen(codes: Sequence[str], gebieden: Gebieden) -> str:
@@ -169,7 +175,7 @@ def _status(versie: Planversie, gebieden: Gebieden) -> Sectie:
     if versie.getekend:
         namen = f"{versie.gebiedsnaam}: {namen}"
     elif versie.indeling_naam:
-        namen = f"{versie.indeling_naam} ({WAAR_INDELINGEN.get(versie.indeling_soort, '')}): {namen}"
+        namen = f"{versie.indeling_naam} ({REGIOSOORTEN.get(versie.indeling_soort, '')}): {namen}"
     return Sectie("Status", "status", [Alinea(_statuszin(versie)), Alinea(namen, soort)])
 
 
@@ -370,7 +376,7 @@ def _governance(versie: Planversie) -> Sectie:
     return sectie
 
 
-def _wanneer(fase) -> str:
+def _wanneer(fase: Fase) -> str:
     if fase.begin and fase.einde:
         return f"{datum(fase.begin)} tot en met {datum(fase.einde)}"
     if fase.begin:
@@ -391,21 +397,19 @@ def tijdlijn(versie: Planversie) -> Tijdlijn | None:
     def plek(dag: date) -> float:
         return round(100 * (dag - begin).days / dagen, 2)
 
-    volgorde = list(FASEN_PLAN)
     return Tijdlijn(f"{datum(begin)} tot en met {datum(einde)}", [
         {"naam": FASEN_PLAN[f.fase], "periode": _wanneer(f), "links": plek(f.begin),
          "breedte": max(plek(f.einde) - plek(f.begin), 1), "status": STATUS_FASE[f.status],
          "mijlpalen": [{"plek": plek(m.datum), "datum": datum(m.datum), "omschrijving": m.omschrijving}
                        for m in f.mijlpalen]}
-        for f in sorted(gedateerd, key=lambda f: volgorde.index(f.fase))])
+        for f in _op_volgorde(gedateerd)])
 
 
 def _planning(versie: Planversie, gebieden: Gebieden, werksessies: list[Werksessie]) -> Sectie:
     """Each described phase with its six questions (WIE from the role matrix) and werksessies; the milestones."""
     sectie = Sectie("Planning", "planning")
     titels = {w.id: f"{w.titel} ({datum(w.begin)})" for w in werksessies}
-    volgorde = list(FASEN_PLAN)
-    fasen = sorted(versie.fasen, key=lambda f: volgorde.index(f.fase))
+    fasen = _op_volgorde(versie.fasen)
     balken = tijdlijn(versie)
     if balken is not None:
         sectie.blokken.append(balken)
