@@ -130,6 +130,7 @@ def test_the_document_of_a_buurt_plan_downloads_as_pdf_and_docx(site, chromium, 
     page.click(".documentlinks a:has-text('lezen')")
     assert page.locator("#planning .tijdlijn-balk").count() == 2  # the plan page's timeline, in the document too
     assert page.locator("#gebied svg.gebiedskaart").count() == 1
+    assert page.locator("#ervaringen svg.ervaringenkaart .ervaring").count() == 2  # one drawn per werksessie
     assert fouten == []
     context.close()
 

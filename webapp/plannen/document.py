@@ -21,8 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import geopandas as gpd
 import pandas as pd
 from markupsafe import Markup
+from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,7 +36,7 @@ from kaart.kaartbestand import Kaart
 from kaart.verdeelsleutel import REGIOSOORTEN
 from webapp.choropleth import NIVEAU_LABELS
 from webapp.errors import UnknownArea
-from webapp.gebiedskaart import gebiedskaart
+from webapp.gebiedskaart import ervaringenkaart, gebiedskaart
 from webapp.gebiedsprofiel import niveau_van, regels
 from webapp.plannen.model import (
     DOMEINEN,
@@ -50,6 +52,7 @@ from webapp.plannen.regels import WAAR_INDELINGEN, wie
 from webapp.werksessies import afspraken as afspraken_
 from webapp.werksessies.afspraken import Gebieden
 from webapp.werksessies.model import (
+    CATEGORIE_KLEUREN,
     CATEGORIEEN,
     ROLLEN_PARTIJ,
     STATUS_AFSPRAAK,
@@ -137,7 +140,7 @@ def document(s: Session, versie: Planversie, kaart: Kaart, gebieden: Gebieden, f
     the planning, where the regional agreement closes the document. A gebied's plan passes none."""
     werksessies = _werksessies(s, versie)
     secties = [_status(versie, gebieden), _voorfase(versie), _gebied(versie, kaart, figuurjaren),
-               _ervaringen(s, werksessies, gebieden), _prioriteiten(s, werksessies, gebieden),
+               _ervaringen(s, versie, kaart, werksessies, gebieden), _prioriteiten(s, werksessies, gebieden),
                _afspraken(werksessies, gebieden), _rollen(versie), _governance(versie),
                _planning(versie, gebieden, werksessies), *regionale_secties]
     return Document(titel=versie.titel, secties=secties, bron=kaart.bronvermelding,
@@ -283,22 +286,46 @@ def _cijfer(regel, ref: str, herkomst: bool = True) -> str:
     return waarde + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def _ervaringen(s: Session, werksessies: list[Werksessie], gebieden: Gebieden) -> Sectie:
-    """The annotations of the linked werksessies by category: only the approved, undeleted ones (what a
-    reader of the werksessie sees), without the display names people typed (a council document names no one)."""
+def _ervaringen(s: Session, versie: Planversie, kaart: Kaart, werksessies: list[Werksessie],
+                gebieden: Gebieden) -> Sectie:
+    """The annotations of the linked werksessies on a map and by category: only the approved, undeleted ones
+    (what a reader of the werksessie sees), without the display names people typed (a council document names
+    no one)."""
     sectie = Sectie("Ervaringen", "ervaringen")
     titels = {w.id: w.titel for w in werksessies}
     annotaties = s.scalars(select(Annotatie).where(
         Annotatie.werksessie_id.in_(titels), Annotatie.verwijderd.is_(False), Annotatie.status == "zichtbaar")
         .order_by(Annotatie.id)).all() if titels else []
+    annotaties = [a for c in CATEGORIEEN for a in annotaties if a.categorie == c]  # numbered by category
+    nummers = {a.id: str(i) for i, a in enumerate(annotaties, 1)}
+    beeld = _ervaringenkaart(kaart, versie, annotaties, nummers) if annotaties else None
+    if beeld is not None:
+        sectie.blokken.append(beeld)
     for categorie, label in CATEGORIEEN.items():
-        rijen = [[a.tekst, _namen([c for c in a.buurten.split(",") if c], gebieden) or "—", titels[a.werksessie_id]]
-                 for a in annotaties if a.categorie == categorie]
+        rijen = [[nummers[a.id], a.tekst, _namen([c for c in a.buurten.split(",") if c], gebieden) or "—",
+                  titels[a.werksessie_id]] for a in annotaties if a.categorie == categorie]
         if rijen:
-            sectie.blokken.append(Tabel(["Ervaring", "Waar", "Werksessie"], rijen, f"{label} ({len(rijen)})"))
-    if not sectie.blokken:
+            sectie.blokken.append(Tabel(["Nr.", "Ervaring", "Waar", "Werksessie"], rijen, f"{label} ({len(rijen)})"))
+    if not annotaties:
         sectie.blokken.append(Alinea("Nog geen ervaringen: de werksessies van het plan hebben nog geen annotaties."))
     return sectie
+
+
+def _ervaringenkaart(kaart: Kaart, versie: Planversie, annotaties: list[Annotatie],
+                     nummers: dict[int, str]) -> Kaartbeeld | None:
+    """The plan's areas with the ervaringen drawn on them in their category's colour, numbered as in the tables."""
+    crs = kaart.gebieden[list(kaart.gebieden)[-1]].crs
+    vormen = gpd.GeoSeries([shape(json.loads(a.geometrie)) for a in annotaties], crs="EPSG:4326").to_crs(crs)
+    gebieden = [frame.geometry[g.code] for g in versie.gebieden for frame in kaart.gebieden.values()
+                if g.code in frame.index]
+    svg = ervaringenkaart(kaart, gebieden, [(v, CATEGORIE_KLEUREN.get(a.categorie, "#333333"), nummers[a.id])
+                                            for v, a in zip(vormen, annotaties)])
+    if svg is None:
+        return None
+    legenda = ", ".join(f"{CATEGORIEEN[c].lower()}" for c in CATEGORIEEN if any(a.categorie == c for a in annotaties))
+    return Kaartbeeld(svg, f"Het gebied van het plan (omlijnd) met wat deelnemers tekenden ({legenda}), elk met het "
+                           "nummer uit de tabellen hieronder. Bron van de grenzen: "
+                           + kaart.bronvermelding.replace("Bron: ", "") + ".")
 
 
 def _buitenstaander(werksessie: Werksessie) -> Deelnemer:
