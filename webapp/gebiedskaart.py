@@ -142,7 +142,7 @@ def ervaringenkaart(kaart: Kaart, gebieden: list[shapely.Geometry],
                          f'{VLAK["overig"]} fill-rule="evenodd"><title>{escape(naam)}</title></path>')
     if not plan.is_empty:
         delen.append(f'<path class="buur" d="{_pad(plan.simplify(tolerantie), punt)}" {VLAK["buur"]} '
-                     'stroke-width="2.5" fill-rule="evenodd"><title>Het gebied van het plan</title></path>')
+                     'fill-rule="evenodd"><title>Het gebied van het plan</title></path>')
     nummers = []
     for geom, kleur, nummer in ervaringen:
         if geom is None or geom.is_empty:
@@ -157,9 +157,9 @@ def ervaringenkaart(kaart: Kaart, gebieden: list[shapely.Geometry],
         else:
             delen.append(f'<path class="ervaring" d="{_pad(geom, punt)}" fill="{kleur}" fill-opacity="0.35" '
                          f'stroke="{kleur}" stroke-width="2.5" fill-rule="evenodd"/>')
-        plek = geom.representative_point() if geom.geom_type != "LineString" else geom.interpolate(0.5, True)
-        x, y = punt(plek.x, plek.y).split(" ")
-        nummers.append(f'<text x="{x}" y="{y}" dy="-10" text-anchor="middle" font-size="15" font-weight="700" '
+        links, _, rechts, boven = geom.bounds  # the number just above the drawing, not over it
+        x, y = punt((links + rechts) / 2, boven).split(" ")
+        nummers.append(f'<text x="{x}" y="{y}" dy="-9" text-anchor="middle" font-size="15" font-weight="700" '
                        f'fill="{kleur}" stroke="#fff" stroke-width="3" paint-order="stroke" '
                        f'font-family="sans-serif">{escape(nummer)}</text>')
     delen += nummers + ["</svg>"]
