@@ -4,5 +4,6 @@ and the afspraken into the process a council adopts (issue 18).
 A plan runs through a voorfase and the four phases of the werksessies, names its parties and their role
 per phase, its governance (the tafels) and per phase the six questions (wat, wie, hoe, waarom, waar,
 wanneer). It lives in the werksessies' database, in the same migrations (``model``), changes only through
-the rules in ``regels`` and travels as one JSON file (``uitwisseling``).
+the rules in ``regels``, travels as one JSON file (``uitwisseling``) and is adopted as one document, a page, PDF
+or Word file (``document``).
 """
