@@ -6,10 +6,12 @@ verdeelsleutel's shares with the bods and gaps to everyone, its forms only to th
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
 import pytest
+from docx import Document as Word
 from _browser import gesloten_pagina
 from test_paginataal import ISODATUM, MODULEPAD, zichtbare_tekst
 from test_regionaal import punt
@@ -257,6 +259,14 @@ def test_a_regional_plan_shows_the_shares_bods_and_gaps_and_a_reader_sees_no_for
     lezer.pagina("/plannen/nieuw")  # a valid CSRF token: the reader's page has no forms
     assert post(lezer, plan, "bod", gemeente=gemeenten[1], woonproduct="domus", jaar="2027",
                 aantal="1").status_code == 403
+
+    # The plan's document, as a page and as a Word file, has the owner's row for the gemeente.
+    naam = v.tabel["naam"].iloc[0]
+    regio = lezer.pagina(f"/plannen/{plan}/document").text.split('<section id="regionaal"')[1]
+    rij = re.search(rf'<th scope="row">{re.escape(naam)}</th>(.*?)</tr>', regio, re.S).group(1)
+    assert re.findall(r"<td>(.*?)</td>", rij) == _cellen(pagina, naam)
+    woord = Word(io.BytesIO(lezer.pagina(f"/plannen/{plan}/document.docx").content))
+    assert [naam, *_cellen(pagina, naam)] in [[c.text for c in r.cells] for t in woord.tables for r in t.rows]
 
 
 @pytest.mark.browser

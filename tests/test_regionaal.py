@@ -1,11 +1,14 @@
 """The regional agreement of an inrichtingsplan, on SQLite and PostgreSQL alike (the ``opslag`` fixture of
 test_plannen): a plan over the real Drechtsteden gemeenten whose shares are the verdeelsleutel's own outcome,
-bods and realisations that give the gaps, bad input refused in Dutch with no row changed, and the agreement
-carried by a new version and by an export and import."""
+bods and realisations that give the gaps (and the plan's document the same table), bad input refused in
+Dutch with no row changed, and the agreement carried by a new version and by an export and import."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from docx import Document as Word
 from test_plannen import (  # noqa: F401  (the fixtures and helpers of the plan tests)
     BEKEND,
     GEBIED,
@@ -22,10 +25,13 @@ from test_plannen import (  # noqa: F401  (the fixtures and helpers of the plan 
     wijzig,
 )
 
+from kaart.figuurjaren import Figuurjaren
+from kaart.getallen import getal
 from kaart.verdeelsleutel import verdeel_kaart
-from webapp.plannen import regels, regionaal
+from webapp.plannen import document, regels, regionaal
 from webapp.plannen.model import Plan, Planversie
 from webapp.plannen.uitwisseling import importeer, naar_json, pakket, uit_bestand
+from webapp.werksessies.afspraken import Gebieden
 
 DRECHTSTEDEN = ["GM0505", "GM0642", "GM0590", "GM0610", "GM0482", "GM0523", "GM0531"]
 SLEUTEL = {"aantal": "50", "jaren": "3", "eerste_jaar": "2027", "basis": "huishoudens", "correctie": "",
@@ -106,6 +112,22 @@ def test_the_shares_are_the_verdeelsleutels_and_bods_and_realisations_give_the_g
     assert [(k.gemeente, k.woonproduct, k.jaar, k.aantal, k.locatie, k.lat, k.lon) for k in o.kandidaten] == [
         ("Dordrecht", "Housing First-woning", 2029, 12, "Voormalige school Noordstraat", pytest.approx(lat),
          pytest.approx(lon))]
+
+    # The plan's document (page and PDF from the same structure, and the Word file) has the same table.
+    namen = {c: str(n) for c, n in drechtsteden.gebieden["gemeente"]["naam"].items()}
+    with opslag.lees() as s:
+        doc = document.document(s, s.get(Planversie, plan), drechtsteden, Gebieden(namen, {}, lambda c, i: None),
+                                Figuurjaren(drechtsteden))
+    sectie = doc.secties[-1]
+    assert sectie.kop == "Regionale afspraak"
+    tabel = sectie.blokken[1]
+    verwacht = [[namen[c], f"{getal(int(v.tabel.loc[c, 'totaal']))} ({getal(float(v.tabel.loc[c, 'aandeel']) * 100, 1)}%)"]
+                for c in DRECHTSTEDEN] + [["Totaal", "150"]]
+    assert [rij[:2] for rij in tabel.rijen] == verwacht
+    assert tabel.rijen[0][2:] == ["23", "4", "6", regionaal.gat(aandeel - 23), regionaal.gat(aandeel - 4)]
+    woord = Word(io.BytesIO(document.als_docx(doc)))
+    tabellen = [[[c.text for c in r.cells] for r in t.rows] for t in woord.tables]
+    assert [tabel.kolommen, *tabel.rijen] in tabellen
 
 
 def test_bad_input_is_refused_in_dutch_and_nothing_changes(opslag, demo_eenjarig):

@@ -93,6 +93,9 @@ ROUTES = {
     "plannen.wijzig": [("POST", "/plannen/1/voorfase", 400)],
     "plannen.vervang_link": [("POST", "/plannen/1/links/lezer", 400)],
     "plannen.export": [("/plannen/1/export.json", 404)],
+    "plannen.plandocument": [("/plannen/1/document", 404), ("/plannen/x/document", 404)],
+    "plannen.plandocument_pdf": [("/plannen/1/document.pdf", 404)],
+    "plannen.plandocument_docx": [("/plannen/1/document.docx", 404)],
 }
 CASES = [(endpoint, *(case if len(case) == 3 else ("GET", *case))) for endpoint, cases in ROUTES.items()
          for case in cases]

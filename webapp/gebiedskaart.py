@@ -5,7 +5,8 @@ static picture drawn from the kaart's own geometry (shapely, in RD New) looks th
 same on screen, on paper and in the PDF. The area is dark, the areas of the same
 level that touch it are light with their names, the rest of the view is pale.
 :func:`drukpuntenkaart` draws the ranking page's map the same way: the whole
-level, its drukpunten dark and the ranked areas numbered.
+level, its drukpunten dark and the ranked areas numbered; :func:`ervaringenkaart` draws a plan's areas with
+what its werksessies drew on them, for the plan's document.
 """
 
 from __future__ import annotations
@@ -111,6 +112,56 @@ def drukpuntenkaart(kaart: Kaart, niveau: str, drukpunten: set[str], rangen: dic
             x, y = punt(plek.x, plek.y).split(" ")
             nummers.append(f'<text class="{soort}" x="{x}" y="{y}" text-anchor="middle" dominant-baseline="central" '
                            f'{RANGTEKST[soort]} font-family="sans-serif">{rangen[code]}</text>')
+    delen += nummers + ["</svg>"]
+    return Markup("".join(delen))
+
+
+def ervaringenkaart(kaart: Kaart, gebieden: list[shapely.Geometry],
+                    ervaringen: list[tuple[shapely.Geometry, str, str]]) -> Markup | None:
+    """The areas of a plan (light, outlined) in the kaart's finest level, with what people drew in its
+    werksessies on top: each drawing (point, line or area, in the kaart's CRS) in ``kleur`` and numbered with
+    ``nummer`` as in the list beside it, given as (geometry, kleur, nummer). None without a drawing."""
+    vormen = [v for v, _, _ in ervaringen if v is not None and not v.is_empty]
+    if not vormen:
+        return None
+    frame = kaart.gebieden[list(kaart.gebieden)[-1]]
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    plan = shapely.union_all([g for g in gebieden if g is not None])
+    minx, miny, maxx, maxy = shapely.union_all([plan, *vormen]).bounds
+    rand = 0.1 * max(maxx - minx, maxy - miny, 200.0)
+    beeld = box(minx - rand, miny - rand, maxx + rand, maxy + rand)
+    punt, schaal, hoogte = _projectie(beeld.bounds)
+    tolerantie = 1 / schaal
+    delen = [f'<svg class="gebiedskaart ervaringenkaart" viewBox="0 0 {BREEDTE} {hoogte}" role="img" '
+             'aria-labelledby="ervaringenkaart-titel" xmlns="http://www.w3.org/2000/svg">',
+             '<title id="ervaringenkaart-titel">Kaart van de ervaringen uit de werksessies, genummerd als in de lijst'
+             '</title>']
+    for geom, naam in zip(frame.geometry, frame["naam"]):
+        if geom.intersects(beeld):
+            delen.append(f'<path class="overig" d="{_pad(shapely.intersection(geom.simplify(tolerantie), beeld), punt)}" '
+                         f'{VLAK["overig"]} fill-rule="evenodd"><title>{escape(naam)}</title></path>')
+    if not plan.is_empty:
+        delen.append(f'<path class="buur" d="{_pad(plan.simplify(tolerantie), punt)}" {VLAK["buur"]} '
+                     'fill-rule="evenodd"><title>Het gebied van het plan</title></path>')
+    nummers = []
+    for geom, kleur, nummer in ervaringen:
+        if geom is None or geom.is_empty:
+            continue
+        if geom.geom_type == "Point":
+            x, y = punt(geom.x, geom.y).split(" ")
+            delen.append(f'<circle class="ervaring" cx="{x}" cy="{y}" r="7" fill="{kleur}" stroke="#fff" '
+                         'stroke-width="1.5"/>')
+        elif geom.geom_type == "LineString":
+            lijn = "M" + " L".join(punt(x, y) for x, y in geom.coords)
+            delen.append(f'<path class="ervaring" d="{lijn}" fill="none" stroke="{kleur}" stroke-width="4"/>')
+        else:
+            delen.append(f'<path class="ervaring" d="{_pad(geom, punt)}" fill="{kleur}" fill-opacity="0.35" '
+                         f'stroke="{kleur}" stroke-width="2.5" fill-rule="evenodd"/>')
+        links, _, rechts, boven = geom.bounds  # the number just above the drawing, not over it
+        x, y = punt((links + rechts) / 2, boven).split(" ")
+        nummers.append(f'<text x="{x}" y="{y}" dy="-9" text-anchor="middle" font-size="15" font-weight="700" '
+                       f'fill="{kleur}" stroke="#fff" stroke-width="3" paint-order="stroke" '
+                       f'font-family="sans-serif">{escape(nummer)}</text>')
     delen += nummers + ["</svg>"]
     return Markup("".join(delen))
 

@@ -5,6 +5,6 @@ A plan runs through a voorfase and the four phases of the werksessies, names its
 per phase, its governance (the tafels) and per phase the six questions (wat, wie, hoe, waarom, waar,
 wanneer); a regional plan holds the regional agreement: the verdeelsleutel's shares per gemeente, their
 bods and the realisation (``regionaal``). It lives in the werksessies' database, in the same migrations
-(``model``), changes only through the rules in ``regels`` and ``regionaal`` and travels as one JSON file
-(``uitwisseling``).
+(``model``), changes only through the rules in ``regels`` and ``regionaal``, travels as one JSON file
+(``uitwisseling``) and is adopted as one document, a page, PDF or Word file (``document``).
 """

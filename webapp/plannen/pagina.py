@@ -3,15 +3,14 @@
 Pages: ``/plannen/nieuw`` (create, then the owner's and reader's link, shown once), ``/p/<token>`` (open a
 link: the role goes into the signed session, then a redirect to the clean ``/plannen/<id>``),
 ``/plannen/<id>`` (the plan; ``?versie=`` an older version), ``/plannen/<id>/export.json`` and
-``/plannen/importeer``. Every change is a form posted with the CSRF token to ``/plannen/<id>/<actie>``,
-runs one rule of :mod:`webapp.plannen.regels` (the regional agreement's of :mod:`webapp.plannen.regionaal`)
-in one write transaction and redirects back; a refusal shows the rule's Dutch message on the plan page with
-its status, the typed values kept and nothing saved.
+``/plannen/importeer``; ``/plannen/<id>/document`` (and ``.pdf``, ``.docx``): the version as the document a
+council adopts (:mod:`webapp.plannen.document`). Every change is a form posted with the CSRF token to
+``/plannen/<id>/<actie>``, runs one rule of :mod:`webapp.plannen.regels` (the regional agreement's of
+:mod:`webapp.plannen.regionaal`) in one write transaction and redirects back; a refusal shows the rule's Dutch
+message on the plan page with its status, the typed values kept and nothing saved.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy import select
@@ -21,7 +20,8 @@ from webapp.download import download
 from webapp import organisatiecode
 from webapp.errors import Weigering
 from webapp.kopregels import extern
-from webapp.plannen import regels, regionaal, uitwisseling
+from webapp.pdf import als_pdf
+from webapp.plannen import document, regels, regionaal, uitwisseling
 from webapp.plannen.model import (
     AFSPRAAKVELDEN,
     DOMEINEN,
@@ -44,6 +44,7 @@ from webapp.werksessies import velden
 from webapp.werksessies.model import ROLLEN_PARTIJ, Werksessie
 
 bp = Blueprint("plannen", __name__)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 WAT_DE_LINK_MAG = {"eigenaar": "Met deze link leest en wijzigt u het plan en beheert u de links. Geef hem alleen "
                                 "aan wie het plan mee opstelt.",
@@ -134,35 +135,20 @@ def _laad(s, plan_id: int):
     return plan, bezoeker(s, plan_id, _plannen().get(str(plan_id)))
 
 
-def _tijdlijn(versie: Planversie) -> dict | None:
-    """The phases with dates as bars on one scale (percentages of the whole span), milestones as marks."""
-    gedateerd = [f for f in versie.fasen if f.begin and f.einde]
-    if not gedateerd:
-        return None
-    begin = min(f.begin for f in gedateerd)
-    einde = max(f.einde for f in gedateerd)
-    dagen = max((einde - begin).days, 1)
-
-    def plek(dag: date) -> float:
-        return round(100 * (dag - begin).days / dagen, 2)
-
-    volgorde = list(FASEN_PLAN)
-    return {"begin": begin, "einde": einde, "fasen": [
-        {"naam": FASEN_PLAN[f.fase], "begin": f.begin, "einde": f.einde, "links": plek(f.begin),
-         "breedte": max(plek(f.einde) - plek(f.begin), 1), "status": STATUS_FASE[f.status],
-         "mijlpalen": [{"plek": plek(m.datum), "datum": m.datum, "omschrijving": m.omschrijving}
-                       for m in f.mijlpalen]}
-        for f in sorted(gedateerd, key=lambda f: volgorde.index(f.fase))]}
+def _versie(plan: Plan) -> Planversie:
+    """The version ``?versie=`` asks for, the newest without it."""
+    nummer = velden.heel(request.args.get("versie", plan.versies[-1].versie), "versie", 1, 10**6)
+    versie = next((v for v in plan.versies if v.versie == nummer), None)
+    if versie is None:
+        raise Weigering(f"Dit plan heeft geen versie {nummer}.", 404)
+    return versie
 
 
 def _toon(plan_id: int, fout: str | None = None, status: int = 200, actie: str = "", form=None):
     omgeving = _omgeving()
     with omgeving.opslag.lees() as s:
         plan, toegang = _laad(s, plan_id)
-        nummer = velden.heel(request.args.get("versie", plan.versies[-1].versie), "versie", 1, 10**6)
-        versie = next((v for v in plan.versies if v.versie == nummer), None)
-        if versie is None:
-            raise Weigering(f"Dit plan heeft geen versie {nummer}.", 404)
+        versie = _versie(plan)
         werksessies = {w.id: w for w in s.scalars(select(Werksessie).order_by(Werksessie.begin)).all()}
         fasen = {f.fase: f for f in versie.fasen}
         wie = {fase: regels.wie(versie, fase) for fase in FASEN_PLAN}
@@ -180,9 +166,10 @@ def _toon(plan_id: int, fout: str | None = None, status: int = 200, actie: str =
             domeinen=DOMEINEN, niveaus_partij=NIVEAUS_PARTIJ, soorten_tafel=SOORTEN_TAFEL,
             niveaus_tafel=NIVEAUS_TAFEL, status_fase=STATUS_FASE, status_plan=STATUS_PLAN,
             rollen_plan=ROLLEN_PLAN, werksessies=werksessies, indelingen=REGIOSOORTEN,
-            gebiedsnamen=omgeving.gebieden.namen, tijdlijn=_tijdlijn(versie), overzicht=overzicht,
+            gebiedsnamen=omgeving.gebieden.namen, tijdlijn=document.tijdlijn(versie), overzicht=overzicht,
             regiofout=regiofout, basissen=BASISSEN, woonproducten=WOONPRODUCTEN,
-            status_realisatie=STATUS_REALISATIE, fictief=FICTIEF, jaren_in_tabel=JAREN_IN_TABEL), status))
+            status_realisatie=STATUS_REALISATIE, fictief=FICTIEF, jaren_in_tabel=JAREN_IN_TABEL, gat=regionaal.gat),
+            status))
     response.headers["Referrer-Policy"] = "same-origin"
     return response
 
@@ -280,6 +267,48 @@ def export(plan: int):
         rij, _ = _laad(s, plan)
         inhoud = uitwisseling.naar_json(uitwisseling.pakket(s, rij))
     return download(inhoud, "application/json", f"inrichtingsplan-{plan}.json")
+
+
+def _document(plan_id: int) -> tuple[Planversie, document.Document]:
+    """The document of the version asked for, read in one session (a reader's link is enough)."""
+    omgeving = _omgeving()
+    with omgeving.opslag.lees() as s:
+        plan, _ = _laad(s, plan_id)
+        versie = _versie(plan)
+        return versie, document.document(s, versie, omgeving.kaart, omgeving.gebieden, staat().figuurjaren)
+
+
+def _documentpagina(plan_id: int, versie: Planversie, doc: document.Document, als_document: bool = False) -> str:
+    return render_template("plan_document.html", kaart=_omgeving().kaart, plan_id=plan_id, versie=versie.versie,
+                           doc=doc, als_document=als_document)
+
+
+def _bestandsnaam(plan_id: int, versie: Planversie, extensie: str) -> str:
+    return f"inrichtingsplan-{plan_id}-versie-{versie.versie}.{extensie}"
+
+
+@bp.get("/plannen/<int:plan>/document")
+def plandocument(plan: int):
+    """The plan version as the document a council adopts, to read, print or download."""
+    versie, doc = _document(plan)
+    response = current_app.make_response(_documentpagina(plan, versie, doc))
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@bp.get("/plannen/<int:plan>/document.pdf")
+def plandocument_pdf(plan: int):
+    """The document as an A4 PDF: its own page through WeasyPrint. Not kept: a concept and its werksessies
+    change."""
+    versie, doc = _document(plan)
+    pdf = als_pdf(_documentpagina(plan, versie, doc, als_document=True), request.url_root)
+    return download(pdf, "application/pdf", _bestandsnaam(plan, versie, "pdf"))
+
+
+@bp.get("/plannen/<int:plan>/document.docx")
+def plandocument_docx(plan: int):
+    versie, doc = _document(plan)
+    return download(document.als_docx(doc), DOCX, _bestandsnaam(plan, versie, "docx"))
 
 
 @bp.route("/plannen/importeer", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kaart.crs import RD_NEW
 from kaart.errors import InputError
+from kaart.getallen import getal
 from kaart.kaartbestand import Kaart
 from kaart.verdeelsleutel import BASISSEN, MAX_AANTAL, MAX_JAREN, Verdeling, lees_grens, verdeel_kaart
 from webapp.errors import Weigering
@@ -279,6 +280,12 @@ class Overzicht:
     kandidaten: list[Kandidaat]
     verdeling: Verdeling
     """The engine's full outcome, for a renderer that wants more (exact quota, correction factors)."""
+
+
+def gat(n: int) -> str:
+    """A gap as the page and the document write it: what is still missing, or how much more was offered or
+    built than the share ("3 meer")."""
+    return f"{getal(-n)} meer" if n < 0 else getal(n)
 
 
 def _stand(aandeel: int, boden: Iterable[Bod], realisaties: Iterable[Realisatie]) -> Stand:
