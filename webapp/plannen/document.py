@@ -566,5 +566,5 @@ def _regionaal(versie: Planversie, kaart: Kaart) -> Sectie:
     sectie.blokken.append(Alinea("Tekort in bod is het aandeel min het bod, nog te realiseren het aandeel min wat "
                                  "gereed is; meer geboden of gereed dan het aandeel staat er als ‘meer’."))
     sectie.blokken.append(Alinea(o.formule, "Zo is verdeeld"))
-    sectie.blokken.append(Alinea(f"{o.bron}."))  # a fictitious kaart says so once, at the top
+    sectie.blokken.append(Alinea(f"{o.basis}, {o.bron.removeprefix('Bron: ')}.", "Bron van de basis"))
     return sectie
