@@ -128,8 +128,10 @@ def _tooltip_of_open_buurt(closed, site, demo_kaart):
     """Hover the open buurt on the inhabitants map: the buurt, the page and its visible tooltip."""
     buurt, punt = _open_buurt(demo_kaart)
     page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
+    page.wait_for_function("() => window.kaartGetekend !== undefined")  # the areas are in, not just a first path
     x, y = _screen_point(page, punt)
-    page.mouse.move(x, y)
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=8)  # as a hand moves it: over the neighbours, then into the buurt
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for(state="visible")
     return buurt, page, tooltip
