@@ -1,5 +1,6 @@
 """A browser page on a closed network, for the browser tests: only the tests' own server (127.0.0.1) answers,
-as on a municipal network that blocks CDNs; every page error is recorded."""
+as on a municipal network that blocks CDNs; every page error is recorded. And pointing at the map as a hand
+does (:func:`wijs_aan`)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,13 @@ def gesloten_pagina(chromium, viewport: dict, **opties):
     fouten: list[str] = []
     page.on("pageerror", lambda err: fouten.append(str(err)))
     return context, page, fouten
+
+
+def wijs_aan(page, x: float, y: float) -> None:
+    """Point at ``(x, y)`` on the map as a hand does, once the map has drawn its areas: from a little way off,
+    over the neighbours, into the spot. One jump onto an area right after its first path appeared missed the
+    area's mouseover on a loaded machine, so its tooltip never opened."""
+    page.wait_for_function("() => window.kaartGetekend !== undefined")
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=8)
+

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
+from _browser import wijs_aan
 from _server import running
 
 from webapp import create_app
@@ -128,10 +129,8 @@ def _tooltip_of_open_buurt(closed, site, demo_kaart):
     """Hover the open buurt on the inhabitants map: the buurt, the page and its visible tooltip."""
     buurt, punt = _open_buurt(demo_kaart)
     page = closed.open(f"{site}/?niveau=buurt&indicator=inwoners")
-    page.wait_for_function("() => window.kaartGetekend !== undefined")  # the areas are in, not just a first path
     x, y = _screen_point(page, punt)
-    page.mouse.move(x - 40, y - 40)
-    page.mouse.move(x, y, steps=8)  # as a hand moves it: over the neighbours, then into the buurt
+    wijs_aan(page, x, y)
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for(state="visible")
     return buurt, page, tooltip
@@ -278,7 +277,7 @@ def test_names_in_tooltips_and_popups_are_text_not_markup(browser, tmp_path, dem
         closed = ClosedNetworkPage(browser)
         page = closed.open(f"{url}/?niveau=buurt&indicator=inwoners")
         x, y = _screen_point(page, punt)
-        page.mouse.move(x, y)
+        wijs_aan(page, x, y)
         tooltip = page.locator(".leaflet-tooltip")
         tooltip.wait_for(state="visible")
         assert evil in tooltip.inner_text() and tooltip.locator("img").count() == 0

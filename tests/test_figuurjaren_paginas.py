@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 import requests
+from _browser import wijs_aan
 from test_browser import ClosedNetworkPage, _open_buurt, _screen_point
 from test_cli import run
 
@@ -163,7 +164,7 @@ def test_the_tooltip_and_legend_say_the_year_in_chromium(chromium, site, demo_ka
     try:
         buurt, punt = _open_buurt(demo_kaart)
         page = pagina.open(f"{site}/?niveau=buurt&indicator={INKOMEN}")
-        page.mouse.move(*_screen_point(page, punt))
+        wijs_aan(page, *_screen_point(page, punt))
         tooltip = page.locator(".leaflet-tooltip")
         tooltip.wait_for(state="visible")
         jaar = jaren[buurt.name]

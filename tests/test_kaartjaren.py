@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import requests
-from _browser import gesloten_pagina
+from _browser import gesloten_pagina, wijs_aan
 from _server import running
 from test_api import _validate
 
@@ -213,7 +213,7 @@ def _hover(page, kaart, code: str, niveau: str):
     }""", [punt.y, punt.x])
     # The facility markers lie on top of the areas: out of the way, the pointer reaches the area itself.
     page.evaluate("document.querySelector('.leaflet-marker-pane').style.display = 'none'")
-    page.mouse.move(x, y)
+    wijs_aan(page, x, y)
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for(state="visible")
     return tooltip.inner_text()
