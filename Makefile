@@ -52,6 +52,7 @@ wheel: install
 
 benchmark: install
 	$(BIN)/python benchmarks/bouwen.py
+	$(BIN)/python benchmarks/bouwen_nationaal.py
 	$(BIN)/python benchmarks/drukpunten.py
 	$(BIN)/python benchmarks/voorzieningen.py
 	$(BIN)/python benchmarks/kaartpagina.py

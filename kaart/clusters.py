@@ -28,8 +28,7 @@ import warnings
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from esda import Moran_Local, fdr
-from libpysal.weights import Queen
+import shapely
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -61,6 +60,8 @@ def hotspots(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore", vlag: str = 
     w = _connected_weights(scored)
     if w is None:
         return out
+    from esda import Moran_Local, fdr  # here, not at the top: PySAL's import takes a second every command would pay
+
     scored = scored.loc[w.id_order]
     y = scored[kolom].to_numpy(dtype=float)
     with warnings.catch_warnings():
@@ -82,19 +83,52 @@ def hotspots(frame: gpd.GeoDataFrame, kolom: str = "drukpuntscore", vlag: str = 
 
 
 def _connected_weights(scored: gpd.GeoDataFrame):
-    """Queen weights over the areas that have neighbours, or None when fewer than five do."""
+    """Queen weights over the areas that have neighbours, or None when fewer than five do.
+
+    The neighbours are found once (:func:`buren`) and the islands dropped from them, so the weights are built
+    once: an island is nobody's neighbour, so leaving it out changes no other area's neighbours."""
     if len(scored) < 5:
         return None
+    from libpysal.weights import W  # only an analysis needs PySAL, whose import takes a second
+
+    neighbours = buren(scored.geometry)
+    connected = [i for i in scored.index if neighbours[i]]
+    if len(connected) < 5:
+        return None
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # islands and disconnected components are expected in a region
-        w = Queen.from_dataframe(scored, use_index=True, silence_warnings=True)
-        connected = [i for i in scored.index if w.cardinalities[i] > 0]
-        if len(connected) < 5:
-            return None
-        if len(connected) < len(scored):
-            w = Queen.from_dataframe(scored.loc[connected], use_index=True, silence_warnings=True)
+        warnings.simplefilter("ignore")  # disconnected components are expected in a region
+        w = W({i: neighbours[i] for i in connected}, id_order=connected, silence_warnings=True)
     w.transform = "r"
     return w
+
+
+def buren(vormen: gpd.GeoSeries) -> dict:
+    """Queen contiguity: per area (by index) the areas sharing at least one boundary vertex with it.
+
+    The same neighbours as libpysal's ``Queen`` (which matches vertices exactly, in a Python loop over every
+    vertex: 40% of a national build), found with array operations: all boundary vertices with their area,
+    sorted, and the areas that meet at one vertex paired.
+    """
+    ids = vormen.index
+    xy, eigenaar = shapely.get_coordinates(vormen.values, return_index=True)
+    x, y = xy[:, 0] + 0.0, xy[:, 1] + 0.0  # -0.0 becomes 0.0, equal as Python's tuples hold them
+    volgorde = np.lexsort((eigenaar, y, x))
+    x, y, eigenaar = x[volgorde], y[volgorde], eigenaar[volgorde]
+    punt = np.cumsum(np.r_[True, (x[1:] != x[:-1]) | (y[1:] != y[:-1])])
+    eenmaal = np.r_[True, (punt[1:] != punt[:-1]) | (eigenaar[1:] != eigenaar[:-1])]  # an area once per vertex
+    punt, eigenaar = punt[eenmaal], eigenaar[eenmaal]
+    van, naar = [], []
+    for afstand in range(1, len(punt)):  # sorted by vertex: the areas of one vertex are consecutive
+        zelfde = punt[afstand:] == punt[:-afstand]
+        if not zelfde.any():
+            break
+        van.append(eigenaar[:-afstand][zelfde])
+        naar.append(eigenaar[afstand:][zelfde])
+    van, naar = np.concatenate([*van, *naar, []]).astype(int), np.concatenate([*naar, *van, []]).astype(int)
+    paren = np.unique(van * len(ids) + naar)
+    van, naar = paren // len(ids), paren % len(ids)
+    grenzen = np.searchsorted(van, np.arange(len(ids) + 1))
+    return {ids[i]: ids[naar[grenzen[i]:grenzen[i + 1]]].tolist() for i in range(len(ids))}
 
 
 def clustertoets(adjacency: csr_matrix, y: np.ndarray, flagged: np.ndarray, alpha: float = ALPHA,

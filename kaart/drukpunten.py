@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from esda.smoothing import Empirical_Bayes
 
 from kaart.export import met_jaren
 from kaart.figuurjaren import Figuurjaren
@@ -92,6 +91,8 @@ def gestabiliseerd(frame: pd.DataFrame, ind: Indicator) -> pd.Series:
     usable = values.notna() & (noemer > 0) & teller.notna()
     if usable.sum() < 3 or teller[usable].sum() <= 0:
         return values
+    from esda.smoothing import Empirical_Bayes  # here: the web app imports this module, PySAL costs a second
+
     rates = Empirical_Bayes(teller[usable].to_numpy().reshape(-1, 1), noemer[usable].to_numpy().reshape(-1, 1)).r
     smoothed = values.copy()
     smoothed[usable] = np.asarray(rates).ravel() * ind.schaal

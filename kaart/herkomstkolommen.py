@@ -24,6 +24,7 @@ area's counts when it has them, labelled as computed (see
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 OFFICIEEL = "officieel"
@@ -55,7 +56,15 @@ def eigen(frame: pd.DataFrame, kolom: str) -> pd.Series:
     if kolom not in frame:
         return pd.Series(False, index=frame.index)
     cijfers = frame["cijfers"] if "cijfers" in frame else pd.Series(OFFICIEEL, index=frame.index)
-    gemaakt = pd.Series([kolom in lijst(a) or kolom in lijst(b) for a, b in zip(
-        frame.get("opgeteld", pd.Series(None, index=frame.index)),
-        frame.get("herberekend", pd.Series(None, index=frame.index)))], index=frame.index)
-    return (cijfers == OFFICIEEL) & ~gemaakt
+    gemaakt = _noemt(frame.get("opgeteld"), kolom) | _noemt(frame.get("herberekend"), kolom)
+    return (cijfers == OFFICIEEL) & ~pd.Series(gemaakt, index=frame.index)
+
+
+def _noemt(cellen: pd.Series | None, kolom: str) -> np.ndarray | bool:
+    """Per cell of an ``opgeteld`` or ``herberekend`` column, whether it names ``kolom``: read once per distinct
+    text (a level holds few), not once per row and indicator (a second of a national build)."""
+    if cellen is None:
+        return False
+    codes, teksten = pd.factorize(cellen.to_numpy(dtype=object))
+    noemt = np.array([kolom in lijst(t) for t in teksten] + [False], dtype=bool)
+    return noemt[codes]  # a missing cell is code -1: the False at the end

@@ -214,3 +214,27 @@ def test_voorzieningen_osm_without_network_is_a_clear_error(tmp_path, demo_gpkg)
     assert_clean_failure(result)
     assert "OpenStreetMap" in result.stderr
     assert kaart_pad.read_bytes() == original
+
+
+ZWAAR = ("esda", "libpysal")
+"""PySAL's packages: a second to import, needed only where the analysis runs (a build)."""
+
+
+def _zwaar_na(code: str) -> list[str]:
+    """The heavy packages a fresh interpreter has imported after running ``code``."""
+    script = f"import sys\n{code}\nprint('zwaar:' + ','.join(m for m in {ZWAAR!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **NO_NETWORK})
+    assert result.returncode == 0, result.stderr
+    return [m for m in result.stdout.splitlines()[-1].removeprefix("zwaar:").split(",") if m]
+
+
+def test_help_and_serving_do_not_import_pysal(demo_gebouwd, tmp_path):
+    """``kaart --help`` and a served kaart (start-up and its first page) leave PySAL unimported;
+    the build that needs it does import it, so the check can fail."""
+    assert _zwaar_na("sys.argv = ['kaart', '--help']\nfrom commando.cli import main\n"
+                     "try:\n    main()\nexcept SystemExit:\n    pass") == []
+    assert _zwaar_na(f"from webapp import create_app\n"
+                     f"app = create_app({{'KAART_PAD': {str(demo_gebouwd)!r}}}, instance_path={str(tmp_path)!r})\n"
+                     f"assert app.test_client().get('/').status_code == 200") == []
+    assert _zwaar_na("from layers.demo import build_demo\nbuild_demo()") == list(ZWAAR)

@@ -6,7 +6,7 @@ import pandas as pd
 from libpysal.weights import lat2W
 from shapely.geometry import box
 
-from kaart.clusters import clustertoets, drukpuntgebieden, hotspots
+from kaart.clusters import buren, clustertoets, drukpuntgebieden, hotspots
 from kaart.drukpunten import markeer
 
 
@@ -103,3 +103,99 @@ def test_drechtsteden_has_a_drukpuntgebied_across_gemeente_borders(drechtsteden_
     algemeen = analyseer(kaart.gebieden, "Drechtsteden", "algemeen", clusters=False)
     assert "aandeel_corporatiewoningen" in algemeen.ontbrekend["buurt"]  # the 2023 file has no housing figures
     assert algemeen.gebieden["buurt"]["drukpuntscore"].isna().all()
+
+
+def _queen(frame):
+    """Today's reference: libpysal's Queen over the areas, as the analysis built it before :func:`buren`."""
+    import warnings
+
+    from libpysal.weights import Queen
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Queen.from_dataframe(frame, use_index=True, silence_warnings=True)
+
+
+def _same_neighbours(frame):
+    ours, queen = buren(frame.geometry), _queen(frame)
+    assert set(ours) == set(queen.neighbors) == set(frame.index)
+    differ = [c for c in frame.index if sorted(ours[c]) != sorted(queen.neighbors[c])]
+    assert not differ, f"{len(differ)} areas have other neighbours, e.g. {differ[:5]}"
+    assert sum(map(len, ours.values())) > len(frame)  # areas do have neighbours: the check compares something
+
+
+def test_neighbours_are_libpysal_queen_on_the_demo(demo_kaart):
+    for niveau in ("buurt", "wijk", "gemeente"):
+        _same_neighbours(demo_kaart.gebieden[niveau])
+
+
+def test_neighbours_are_libpysal_queen_on_the_real_drechtsteden(drechtsteden_2023):
+    gebieden = drechtsteden_2023().gebieden
+    for niveau in ("buurt", "wijk"):
+        _same_neighbours(gebieden[niveau])
+
+
+def test_neighbours_are_libpysal_queen_on_the_national_2014_buurten(shared_file):
+    import shapely
+
+    from layers.bestanden import load_bestand
+
+    rows = load_bestand(shared_file("nl_buurten_2014_topojson/Buurt_2014_layer_q1e3.topojson"), jaar=2014)[0].rijen
+    rows = rows.to_crs("EPSG:28992").set_index("code")
+    rows = rows[~(shapely.is_missing(rows.geometry.values) | shapely.is_empty(rows.geometry.values))]
+    assert len(rows) > 10_000
+    _same_neighbours(rows)
+
+
+def _old_hotspots(frame, kolom="drukpuntscore"):
+    """Local Moran and the cluster test as the analysis computed them on libpysal's Queen (built again without
+    the islands): the reference the weights from :func:`buren` must reproduce."""
+    import warnings
+
+    from esda import Moran_Local
+
+    scored = frame[frame[kolom].notna() & ~frame.geometry.is_empty & frame.geometry.notna()].sort_index()
+    w = _queen(scored)
+    connected = [i for i in scored.index if w.cardinalities[i] > 0]
+    if len(connected) < len(scored):
+        w = _queen(scored.loc[connected])
+    w.transform = "r"
+    scored = scored.loc[w.id_order]
+    y = scored[kolom].to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
+        lisa = Moran_Local(y, w, permutations=999, seed=12345, n_jobs=1, keep_simulations=False)
+    groep, p = clustertoets(w.sparse.tocsr(), y, scored["drukpunt"].fillna(False).to_numpy(dtype=bool))
+    return pd.DataFrame({"lisa_i": lisa.Is, "lisa_p": lisa.p_sim, "drukpuntgebied": groep,
+                         "drukpuntgebied_p": p}, index=scored.index)
+
+
+def _same_statistics(frame):
+    ours, old = hotspots(frame), _old_hotspots(frame)
+    ours = ours.loc[old.index]
+    assert ours["lisa_i"].notna().all() and len(old) >= 5
+    np.testing.assert_allclose(ours["lisa_i"].to_numpy(float), old["lisa_i"].to_numpy(float), rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(ours["lisa_p"].to_numpy(float), old["lisa_p"].to_numpy(float))
+    pd.testing.assert_series_equal(ours["drukpuntgebied"], old["drukpuntgebied"], check_dtype=False)
+    np.testing.assert_array_equal(ours["drukpuntgebied_p"].to_numpy(float), old["drukpuntgebied_p"].to_numpy(float))
+
+
+def test_local_moran_and_the_cluster_test_are_unchanged_on_the_demo(demo_kaart):
+    _same_statistics(demo_kaart.gebieden["buurt"])
+
+
+def test_local_moran_and_the_cluster_test_are_unchanged_on_the_real_drechtsteden(drechtsteden_2023):
+    from kaart.drukpunten import analyseer
+
+    buurten = analyseer(drechtsteden_2023().gebieden, "Drechtsteden", "bevolking", clusters=False).gebieden["buurt"]
+    assert buurten["drukpunt"].any()
+    _same_statistics(buurten)
+
+
+def test_an_island_changes_no_statistic_of_the_others():
+    """The islands are left out of the one set of neighbours, not found by building the weights again."""
+    grid = _grid(hot={(4, 4), (4, 5), (5, 4), (5, 5)})
+    island = gpd.GeoDataFrame({"gemeentenaam": ["GM0003"], "inwoners": [500.0], "drukpuntscore": [3.0],
+                               "drukpunt": [True]}, geometry=[box(20_000, 20_000, 20_500, 20_500)],
+                              index=["BU00030101"], crs="EPSG:28992")
+    _same_statistics(pd.concat([grid, island]))
