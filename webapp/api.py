@@ -99,6 +99,10 @@ class Geometrieen:
         return webgeometrie.web(vormen.iloc[np.sort(vormen.sindex.query(kader, predicate="intersects"))], detail,
                                 dekking=True)
 
+    def bewaard(self) -> dict[str, int]:
+        """How many whole levels and views' areas are kept."""
+        return {"niveaus": len(self._niveaus), "uitsneden": len(self._uitsneden)}
+
     def voorbereid(self, zoom_van) -> None:
         """Compute every level's geometry for the zoom ``zoom_van(areas)`` says its map opens at."""
         for niveau, frame in self._kaart.gebieden.items():

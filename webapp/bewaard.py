@@ -27,6 +27,11 @@ class Bewaard:
         self._lock = threading.Lock()
         self._sloten: dict[Hashable, threading.Lock] = {}
 
+    def __len__(self) -> int:
+        """How many values are kept (a bounded cache stays bounded: tests and benchmarks check it)."""
+        with self._lock:
+            return len(self._waarden)
+
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._waarden
