@@ -176,6 +176,11 @@ def test_the_views_kept_are_bounded(demo_kaart):
     heel = vormen.get("buurt", 12)
     assert vormen.in_beeld("buurt", 12, (west, south, east, north)).index.isin(heel.index).all()
     assert vormen.bewaard() == {"niveaus": 1, "uitsneden": UITSNEDEN_BEWAARD}  # a kept level serves its views
+    # A view of most of the level is the level: simplified once for its zoom, whatever the box.
+    alles = tuple(float(v) for v in demo_kaart.gebieden["buurt"].to_crs("EPSG:4326").total_bounds)
+    assert len(vormen.in_beeld("buurt", 9, alles)) == len(vormen.in_beeld("buurt", 9, alles[:2] + (
+        alles[2] + 0.01, alles[3] + 0.01))) > 0
+    assert vormen.bewaard() == {"niveaus": 2, "uitsneden": UITSNEDEN_BEWAARD}
 
 
 def test_a_view_from_the_api_has_only_the_areas_in_it_and_from_zoom_15_cut_to_it(api, demo_kaart):

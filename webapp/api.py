@@ -53,14 +53,17 @@ drukpunt_redenen: the indicators that make it one, in Dutch words, for the toolt
 UITSNEDEN_BEWAARD = 16
 """Views' areas kept (least recently used dropped): a box is rarely asked twice, but the browser's back and
 forth and two tabs on one view are."""
+HEEL_VANAF = 0.5
+"""The share of a level's areas from which a view's box is served from the whole level at its detail: the
+widest zooms (the country at zoom 9 and 10) are then simplified once, not once per box."""
 
 
 class Geometrieen:
     """The areas' web geometry per level and zoom, in EPSG:4326, simplified as a coverage (shared borders stay
     shared) to the zoom's :class:`webgeometrie.Detail`.
 
-    Whole levels (a map's opening view, one gemeente) are kept per level and detail: a bounded set, as many as
-    the zooms whole levels are asked at. A view's box past that asks only for the areas intersecting it: those
+    Whole levels (a map's opening view, one gemeente, a view of more than half the level) are kept per level
+    and detail: a bounded set, as many as the zooms whole levels are asked at. A view's box past that asks only for the areas intersecting it: those
     are simplified on their own (their coverage, so borders shared inside it stay shared), which costs a city's
     areas instead of the country's, and the last :data:`UITSNEDEN_BEWAARD` of them are kept. Each value is
     computed once with a lock of its own (:class:`Bewaard`): a slow one never holds up requests for others.
@@ -80,24 +83,22 @@ class Geometrieen:
 
     def in_beeld(self, niveau: str, zoom: int, bbox: tuple[float, float, float, float]) -> gpd.GeoSeries:
         """The areas of ``niveau`` intersecting ``bbox`` (west, south, east, north in degrees) at ``zoom``'s
-        detail; unsimplified ones (:data:`webgeometrie.EXACT_VANAF`) cut to the box. From the whole level
-        where it is kept at that detail (its borders, as the map's), else from their own coverage."""
+        detail; unsimplified ones (:data:`webgeometrie.EXACT_VANAF`) cut to the box. From their own coverage,
+        or from the whole level where it is kept at that detail or the box holds more than
+        :data:`HEEL_VANAF` of it (a view that wide is the whole level again for each box)."""
         detail = webgeometrie.Detail.voor_zoom(zoom)
-        if (niveau, detail) in self._niveaus:
-            return _binnen(self._niveaus[(niveau, detail)], bbox, detail)
-        return self._uitsneden((niveau, detail, bbox), lambda: _binnen(self._uitsnede(niveau, detail, bbox),
-                                                                          bbox, detail))
-
-    def _uitsnede(self, niveau: str, detail: webgeometrie.Detail,
-                  bbox: tuple[float, float, float, float]) -> gpd.GeoSeries:
-        vormen = self._rd(niveau, lambda: _geindexeerd(self._kaart.gebieden[niveau].geometry.to_crs(
-            webgeometrie.RD_NEW)))
-        west, south, east, north = bbox
-        # The box's edges are straight in degrees, slightly curved in metres: densified before reprojecting.
-        kader = gpd.GeoSeries([shapely.segmentize(shapely.box(*bbox), (east - west) / 16)],
-                              crs=webgeometrie.WGS84).to_crs(webgeometrie.RD_NEW).values[0]
-        return webgeometrie.web(vormen.iloc[np.sort(vormen.sindex.query(kader, predicate="intersects"))], detail,
-                                dekking=True)
+        if (niveau, detail) not in self._niveaus:
+            vormen = self._rd(niveau, lambda: _geindexeerd(self._kaart.gebieden[niveau].geometry.to_crs(
+                webgeometrie.RD_NEW)))
+            west, south, east, north = bbox
+            # The box's edges are straight in degrees, slightly curved in metres: densified before reprojecting.
+            kader = gpd.GeoSeries([shapely.segmentize(shapely.box(*bbox), (east - west) / 16)],
+                                  crs=webgeometrie.WGS84).to_crs(webgeometrie.RD_NEW).values[0]
+            raakt = np.sort(vormen.sindex.query(kader, predicate="intersects"))
+            if len(raakt) <= HEEL_VANAF * len(vormen):
+                return self._uitsneden((niveau, detail, bbox), lambda: _binnen(
+                    webgeometrie.web(vormen.iloc[raakt], detail, dekking=True), bbox, detail))
+        return _binnen(self.get(niveau, zoom), bbox, detail)
 
     def bewaard(self) -> dict[str, int]:
         """How many whole levels and views' areas are kept."""
