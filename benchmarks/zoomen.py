@@ -91,7 +91,8 @@ def meet(pad: str) -> dict[str, float]:
                 time.sleep(0.1)
             uit["start-up, s"] = time.perf_counter() - begin
             uit["RSS at start, MB"] = rss_mb()
-            uit["first map (whole level, start zoom), s"] = vraag(url, f"/api/v1/gebieden/buurt?indicator=drukpuntscore&zoom={start}")
+            uit["first map (whole level, start zoom), s"] = vraag(
+                url, f"/api/v1/gebieden/buurt?indicator=drukpuntscore&zoom={start}")
             uit["RSS after the first map, MB"] = rss_mb()
             for zoom in EERSTE_ZOOMS:
                 wachten: list[float] = []
@@ -152,7 +153,7 @@ def main() -> None:
             for naam in (list(bomen) if i % 2 == 0 else list(bomen)[::-1]):
                 env = {**os.environ, "PYTHONPATH": str(bomen[naam])}
                 kind = subprocess.run([sys.executable, __file__, "--meet", pad], env=env, cwd=bomen[naam],
-                                      capture_output=True, text=True, check=True)
+                                      stdout=subprocess.PIPE, text=True, check=True)  # its steps on stderr
                 runs[naam].append(json.loads(kind.stdout.strip().splitlines()[-1]))
                 print(f"run {i + 1} {naam}: " + ", ".join(f"{v:.2f}" for v in runs[naam][-1].values()), flush=True)
     print(f"\n{'median of ' + str(args.herhalingen) + ' runs':58s} {'basis':>9s} {'ours':>9s} {'ours/basis':>11s}")

@@ -63,10 +63,12 @@ class Geometrieen:
     shared) to the zoom's :class:`webgeometrie.Detail`.
 
     Whole levels (a map's opening view, one gemeente, a view of more than half the level) are kept per level
-    and detail: a bounded set, as many as the zooms whole levels are asked at. A view's box past that asks only for the areas intersecting it: those
-    are simplified on their own (their coverage, so borders shared inside it stay shared), which costs a city's
-    areas instead of the country's, and the last :data:`UITSNEDEN_BEWAARD` of them are kept. Each value is
-    computed once with a lock of its own (:class:`Bewaard`): a slow one never holds up requests for others.
+    and detail: a bounded set, as many as the zooms whole levels are asked at. Any other view's box asks only
+    for the areas intersecting it: those are simplified on their own (their coverage, so borders shared inside
+    it stay shared), which costs a city's areas instead of the country's, and the last
+    :data:`UITSNEDEN_BEWAARD` of them are kept. Each value is computed once under a lock of its own
+    (:class:`Bewaard`): a slow one never holds up requests for others, and the GEOS and PROJ work in it runs
+    without the GIL.
     """
 
     def __init__(self, kaart: Kaart):
@@ -340,7 +342,7 @@ def gebied(niveau: str, code: str):
     frame = _niveau(niveau)
     if code not in frame.index:
         raise UnknownArea(f"Er is geen {niveau} met code ‘{code}’ in deze kaart.")
-    # Its own box: the area and the neighbours it shares borders with simplified, not the whole level.
+    # The areas in its own box simplified together (its borders as its neighbours have them), not the level.
     west, south, east, north = frame.loc[[code]].geometry.to_crs(webgeometrie.WGS84).total_bounds
     vorm = None if not west <= east else staat().geometrie.in_beeld(
         niveau, _zoom(), (float(west), float(south), float(east), float(north))).get(code)
