@@ -68,12 +68,14 @@ class Geometrieen:
     it stay shared), which costs a city's areas instead of the country's, and the last
     :data:`UITSNEDEN_BEWAARD` of them are kept. Each value is computed once under a lock of its own
     (:class:`Bewaard`): a slow one never holds up requests for others, and the GEOS and PROJ work in it runs
-    without the GIL. The working memory of each goes back to the system after it (``teruggeven``).
+    without the GIL. The working memory goes back to the system after each view (``teruggeven``).
     """
 
     def __init__(self, kaart: Kaart):
         self._kaart = kaart
-        self._niveaus = Bewaard(None, teruggeven=True)
+        # Views give their working memory back (every view's, the whole levels' too, as the heap is one); the
+        # whole levels themselves do not: the opening map is serialised right after its level, in the same memory.
+        self._niveaus = Bewaard(None)
         self._uitsneden = Bewaard(UITSNEDEN_BEWAARD, teruggeven=True)
         self._rd = Bewaard(None)
 
