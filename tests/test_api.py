@@ -107,6 +107,103 @@ def test_geometry_is_simplified_for_the_zoom_and_neighbours_still_touch(shared_f
         assert rd.union_all().area == pytest.approx(dordrecht.to_crs("EPSG:28992").union_all().area, rel=0.01)
 
 
+def _dordrecht(shared_file) -> Kaart:
+    rows = load_bestand(shared_file("drechtsteden_2023/buurten_2023_drechtsteden.geojson"), jaar=2023)[0].rijen
+    return Kaart(gebieden={"buurt": rows[rows["gemeentecode"] == "GM0505"].set_index("code")},
+                 metadata={"jaar": 2023})
+
+
+def _kwart(frame) -> tuple[float, float, float, float]:
+    """The middle of ``frame``'s extent in degrees, half as wide and high: a view that cuts through areas."""
+    west, south, east, north = frame.to_crs("EPSG:4326").total_bounds
+    breed, hoog = (east - west) / 4, (north - south) / 4
+    return float(west + breed), float(south + hoog), float(east - breed), float(north - hoog)
+
+
+def test_a_view_at_a_new_zoom_simplifies_only_its_own_areas_and_they_share_their_borders(shared_file):
+    kaart = _dordrecht(shared_file)
+    buurten = kaart.gebieden["buurt"]
+    vormen = Geometrieen(kaart)
+    bbox = _kwart(buurten)
+    uit = vormen.in_beeld("buurt", 12, bbox)
+    assert vormen.bewaard() == {"niveaus": 0, "uitsneden": 1}  # the whole level was not simplified
+    origineel = buurten.geometry.to_crs("EPSG:4326")
+    raakt = set(origineel.index[origineel.intersects(shapely.box(*bbox))])
+    assert set(uit.index) <= raakt and len(uit) >= 0.9 * len(raakt) and len(uit) < 0.6 * len(buurten)
+    assert all(uit.intersects(shapely.box(*bbox)))
+    assert shapely.get_num_coordinates(uit.values).sum() < 0.8 * shapely.get_num_coordinates(
+        origineel[uit.index].values).sum()
+    # Every two neighbours meet in the same line from both sides: no gap, no overlap.
+    rd = buurten.geometry.to_crs("EPSG:28992")
+    paren = [(a, b) for i, a in enumerate(uit.index) for b in uit.index[i + 1:]
+             if rd[a].intersection(rd[b]).length > 200]
+    assert len(paren) > 20
+    web_rd = uit.to_crs("EPSG:28992")
+    for a, b in paren:
+        gedeeld = shapely.intersection(uit[a].boundary, uit[b].boundary)
+        assert gedeeld.geom_type in ("LineString", "MultiLineString"), (a, b)
+        assert web_rd[a].boundary.intersection(web_rd[b].boundary).length > 0.7 * rd[a].intersection(rd[b]).length
+        assert web_rd[a].intersection(web_rd[b]).area < 1.0  # square metres: rounding, not overlap
+    assert vormen.in_beeld("buurt", 12, bbox) is uit  # kept
+
+
+def test_from_zoom_15_a_view_gets_the_shapes_unsimplified_cut_to_it(shared_file):
+    from webapp.webgeometrie import decimalen
+
+    kaart = _dordrecht(shared_file)
+    vormen = Geometrieen(kaart)
+    bbox = _kwart(kaart.gebieden["buurt"])
+    uit = vormen.in_beeld("buurt", 16, bbox)
+    assert vormen.in_beeld("buurt", 18, bbox) is uit  # zooms 15 to 18 share one copy
+    origineel = kaart.gebieden["buurt"].geometry.to_crs("EPSG:4326")
+    gesneden = shapely.clip_by_rect(origineel[uit.index].values, *bbox)
+    assert list(shapely.get_num_coordinates(uit.values)) == list(shapely.get_num_coordinates(gesneden))
+    # The same points, to the zoom's precision (rounded before the cut and again after it).
+    assert shapely.get_coordinates(uit.values) == pytest.approx(
+        shapely.get_coordinates(gesneden), abs=3 * 10 ** -decimalen(16))
+    assert set(uit.index) == set(origineel.index[shapely.area(shapely.clip_by_rect(origineel.values, *bbox)) > 0])
+
+
+def test_the_views_kept_are_bounded(demo_kaart):
+    from webapp.api import UITSNEDEN_BEWAARD
+
+    vormen = Geometrieen(demo_kaart)
+    west, south, east, north = _kwart(demo_kaart.gebieden["buurt"])
+    for i in range(3 * UITSNEDEN_BEWAARD):
+        stap = (east - west) * i / (6 * UITSNEDEN_BEWAARD)
+        assert len(vormen.in_beeld("buurt", 10 + i % 8, (west + stap, south, east + stap, north)))
+    assert vormen.bewaard() == {"niveaus": 0, "uitsneden": UITSNEDEN_BEWAARD}
+    heel = vormen.get("buurt", 12)
+    assert vormen.in_beeld("buurt", 12, (west, south, east, north)).index.isin(heel.index).all()
+    assert vormen.bewaard() == {"niveaus": 1, "uitsneden": UITSNEDEN_BEWAARD}  # a kept level serves its views
+    # A view of most of the level is the level: simplified once for its zoom, whatever the box.
+    alles = tuple(float(v) for v in demo_kaart.gebieden["buurt"].to_crs("EPSG:4326").total_bounds)
+    assert len(vormen.in_beeld("buurt", 9, alles)) == len(vormen.in_beeld("buurt", 9, alles[:2] + (
+        alles[2] + 0.01, alles[3] + 0.01))) > 0
+    assert vormen.bewaard() == {"niveaus": 2, "uitsneden": UITSNEDEN_BEWAARD}
+
+
+def test_a_view_from_the_api_has_only_the_areas_in_it_and_from_zoom_15_cut_to_it(api, demo_kaart):
+    from webapp.webgeometrie import decimalen
+
+    url, _ = api
+    buurten = demo_kaart.gebieden["buurt"]
+    bbox = _kwart(buurten)
+    origineel = buurten.geometry.to_crs("EPSG:4326")
+    raakt = set(origineel.index[origineel.intersects(shapely.box(*bbox))])
+    for zoom in (12, 16):
+        data = _get(url, f"/api/v1/gebieden/buurt?zoom={zoom}&indicator=inwoners&bbox="
+                         + ",".join(map(str, bbox))).json()
+        _validate(data, "Gebieden")
+        ids = [f["id"] for f in data["features"]]
+        assert set(ids) <= raakt and len(ids) >= 0.8 * len(raakt) and len(ids) < len(buurten)
+    gesneden = shapely.clip_by_rect(origineel[ids].values, *bbox)
+    aantallen = [len(shapely.get_coordinates(shapely.geometry.shape(f["geometry"]))) for f in data["features"]]
+    assert aantallen == list(shapely.get_num_coordinates(gesneden))
+    gekregen = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
+    assert shapely.hausdorff_distance(gekregen, gesneden).max() <= 3 * 10 ** -decimalen(16)
+
+
 def test_the_api_serves_the_simplified_geometry_of_its_zoom(api):
     url, _ = api
     for zoom in (8, 16):
@@ -251,3 +348,30 @@ def test_a_kept_level_is_compressed_once_and_sent_as_kept(api, monkeypatch):
     current = requests.get(url + path, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]},
                            timeout=60)
     assert current.status_code == 304 and current.content == b""
+
+
+def test_the_working_memory_of_a_computation_goes_back_to_the_system():
+    """GEOS frees a computation's working memory into the C heap, which keeps it unless given back."""
+    import numpy as np
+
+    from webapp import bewaard
+
+    if bewaard._MALLOC_TRIM is None:
+        pytest.skip("this C library has no malloc_trim; its allocator gives memory back on its own")
+
+    def rss_mb() -> float:
+        regel = next(r for r in Path("/proc/self/status").read_text().splitlines() if r.startswith("VmRSS:"))
+        return int(regel.split()[1]) / 1024
+
+    punten = shapely.points(np.random.default_rng(1).random((200_000, 2)) * 1000)
+    genomen = []
+
+    def bereken() -> float:  # a small result; its working memory (200,000 polygons) freed when it ends
+        vlakken = shapely.buffer(punten, 1.0)
+        genomen.append(rss_mb())
+        return float(shapely.area(vlakken).sum())
+
+    voor = rss_mb()
+    bewaard.Bewaard(4, teruggeven=True)("vlak", bereken)
+    assert genomen[0] - voor > 50
+    assert rss_mb() < genomen[0] - 50

@@ -46,6 +46,24 @@ def test_the_detail_of_a_zoom_is_half_a_pixel_and_the_decimals_it_resolves():
     assert tolerantie(14) == pytest.approx(tolerantie(13) / 2)
 
 
+def test_from_the_exact_zoom_on_shapes_are_not_simplified_and_every_zoom_shares_one_detail():
+    assert Detail.voor_zoom(webgeometrie.EXACT_VANAF - 1).tolerantie_m > 0
+    assert {Detail.voor_zoom(z) for z in range(webgeometrie.EXACT_VANAF, 19)} == {Detail(0.0, 6)}
+
+
+def test_a_cut_keeps_what_lies_in_the_box_and_the_border_neighbours_share():
+    links, rechts = shapely.box(120_000, 480_000, 121_000, 481_000), shapely.box(121_000, 480_000, 122_000, 481_000)
+    buiten = shapely.box(125_000, 480_000, 126_000, 481_000)
+    web = webgeometrie.web(_rd(links, rechts, buiten), webgeometrie.EXACT)
+    west, south, east, north = web.loc[["BU0", "BU1"]].total_bounds
+    rand = (west + 0.001, south + 0.001, east - 0.001, north - 0.001)
+    uit = webgeometrie.bijgesneden(web, rand, 6)
+    assert list(uit.index) == ["BU0", "BU1"]
+    assert uit.union_all().bounds == pytest.approx(rand)
+    gedeeld = shapely.intersection(uit["BU0"].boundary, uit["BU1"].boundary)
+    assert gedeeld.geom_type in ("LineString", "MultiLineString") and gedeeld.length > 0.8 * (rand[3] - rand[1])
+
+
 def test_the_extent_is_west_south_east_north():
     west, south, east, north = webgeometrie.grenzen(_rd(shapely.box(120_000, 480_000, 121_000, 481_000)))
     assert west < east and south < north and 4.85 < west < 4.9 and 52.3 < south < 52.33

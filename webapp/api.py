@@ -3,8 +3,9 @@
 For maps that fetch their data instead of inlining it, and for anyone who
 wants the kaart's figures in their own tools. Areas come as GeoJSON in
 EPSG:4326, simplified for the requested zoom with shared borders kept intact
-(coverage simplification in RD New, so neighbours never gap or overlap); the
-simplified geometry is computed once per level and zoom and kept. Every
+(coverage simplification in RD New, so neighbours never gap or overlap; from zoom 15 unsimplified, cut to
+the asked box); a whole level's geometry is computed once per level and zoom and kept, a box's only for the
+areas in it (see :class:`Geometrieen`). Every
 response is documented in ``webapp/openapi.json``, which the tests check the
 routes and responses against. Every area says per figure where it comes from (``herkomst``: CBS's own, summed
 from the areas below, or recomputed; see ``kaart.herkomst``). Errors are JSON too, in one shape:
@@ -49,16 +50,63 @@ IDENTITEIT = ["naam", "niveau", "jaar", "wijkcode", "gemeentecode", "gemeentenaa
 drukpunt_redenen: the indicators that make it one, in Dutch words, for the tooltip)."""
 
 
+UITSNEDEN_BEWAARD = 16
+"""Views' areas kept (least recently used dropped): a box is rarely asked twice, but the browser's back and
+forth and two tabs on one view are."""
+HEEL_VANAF = 0.5
+"""The share of a level's areas from which a view's box is served from the whole level at its detail: the
+widest zooms (the country at zoom 9 and 10) are then simplified once, not once per box."""
+
+
 class Geometrieen:
-    """Per level and zoom: the areas' geometry simplified as a coverage, in EPSG:4326, computed once."""
+    """The areas' web geometry per level and zoom, in EPSG:4326, simplified as a coverage (shared borders stay
+    shared) to the zoom's :class:`webgeometrie.Detail`.
+
+    Whole levels (a map's opening view, one gemeente, a view of more than half the level) are kept per level
+    and detail: a bounded set, as many as the zooms whole levels are asked at. Any other view's box asks only
+    for the areas intersecting it: those are simplified on their own (their coverage, so borders shared inside
+    it stay shared), which costs a city's areas instead of the country's, and the last
+    :data:`UITSNEDEN_BEWAARD` of them are kept. Each value is computed once under a lock of its own
+    (:class:`Bewaard`): a slow one never holds up requests for others, and the GEOS and PROJ work in it runs
+    without the GIL. The working memory goes back to the system after each view (``teruggeven``).
+    """
 
     def __init__(self, kaart: Kaart):
         self._kaart = kaart
-        self._bewaard = Bewaard(None)  # a level has 14 zooms at most
+        # Views give their working memory back (every view's, the whole levels' too, as the heap is one); the
+        # whole levels themselves do not: the opening map is serialised right after its level, in the same memory.
+        self._niveaus = Bewaard(None)
+        self._uitsneden = Bewaard(UITSNEDEN_BEWAARD, teruggeven=True)
+        self._rd = Bewaard(None)
 
     def get(self, niveau: str, zoom: int) -> gpd.GeoSeries:
-        return self._bewaard((niveau, zoom), lambda: webgeometrie.web(
-            self._kaart.gebieden[niveau].geometry, webgeometrie.Detail.voor_zoom(zoom), dekking=True))
+        """Every area of ``niveau`` at ``zoom``'s detail."""
+        detail = webgeometrie.Detail.voor_zoom(zoom)
+        return self._niveaus((niveau, detail), lambda: _geindexeerd(
+            webgeometrie.web(self._kaart.gebieden[niveau].geometry, detail, dekking=True)))
+
+    def in_beeld(self, niveau: str, zoom: int, bbox: tuple[float, float, float, float]) -> gpd.GeoSeries:
+        """The areas of ``niveau`` intersecting ``bbox`` (west, south, east, north in degrees) at ``zoom``'s
+        detail; unsimplified ones (:data:`webgeometrie.EXACT_VANAF`) cut to the box. From their own coverage,
+        or from the whole level where it is kept at that detail or the box holds more than
+        :data:`HEEL_VANAF` of it (a view that wide is the whole level again for each box)."""
+        detail = webgeometrie.Detail.voor_zoom(zoom)
+        if (niveau, detail) not in self._niveaus:
+            vormen = self._rd(niveau, lambda: _geindexeerd(self._kaart.gebieden[niveau].geometry.to_crs(
+                webgeometrie.RD_NEW)))
+            west, south, east, north = bbox
+            # The box's edges are straight in degrees, slightly curved in metres: densified before reprojecting.
+            kader = gpd.GeoSeries([shapely.segmentize(shapely.box(*bbox), (east - west) / 16)],
+                                  crs=webgeometrie.WGS84).to_crs(webgeometrie.RD_NEW).values[0]
+            raakt = np.sort(vormen.sindex.query(kader, predicate="intersects"))
+            if len(raakt) <= HEEL_VANAF * len(vormen):
+                return self._uitsneden((niveau, detail, bbox), lambda: _binnen(
+                    webgeometrie.web(vormen.iloc[raakt], detail, dekking=True), bbox, detail))
+        return _binnen(self.get(niveau, zoom), bbox, detail)
+
+    def bewaard(self) -> dict[str, int]:
+        """How many whole levels and views' areas are kept."""
+        return {"niveaus": len(self._niveaus), "uitsneden": len(self._uitsneden)}
 
     def voorbereid(self, zoom_van) -> None:
         """Compute every level's geometry for the zoom ``zoom_van(areas)`` says its map opens at."""
@@ -66,6 +114,20 @@ class Geometrieen:
             shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
             if len(shaped):
                 self.get(niveau, zoom_van(shaped))
+
+
+def _geindexeerd(vormen: gpd.GeoSeries) -> gpd.GeoSeries:
+    """``vormen`` with their spatial index built now, by the one computation that keeps them."""
+    vormen.sindex
+    return vormen
+
+
+def _binnen(vormen: gpd.GeoSeries, bbox: tuple[float, float, float, float],
+            detail: webgeometrie.Detail) -> gpd.GeoSeries:
+    """The shapes of ``vormen`` (web geometry with its index) intersecting ``bbox``, in their order; cut to it
+    when they are sent unsimplified."""
+    binnen = vormen.iloc[np.sort(vormen.sindex.query(shapely.box(*bbox), predicate="intersects"))]
+    return webgeometrie.bijgesneden(binnen, bbox, detail.decimalen) if detail.tolerantie_m == 0 else binnen
 
 
 def _niveau(niveau: str) -> pd.DataFrame:
@@ -262,10 +324,11 @@ def _gebieden_body(frame: pd.DataFrame, niveau: str, kolommen: list[str], gemeen
         if gemeente not in set(frame.get("gemeentecode", pd.Series(dtype=str))):
             raise UnknownArea(f"De gemeente ‘{gemeente}’ ligt niet in deze kaart.")
         frame = frame[frame["gemeentecode"] == gemeente]
-    vormen = staat().geometrie.get(niveau, zoom)
     if bbox:
-        binnen = vormen.index[vormen.sindex.query(shapely.box(*bbox), predicate="intersects")]
-        frame = frame[frame.index.isin(binnen)]
+        vormen = staat().geometrie.in_beeld(niveau, zoom, bbox)
+        frame = frame[frame.index.isin(vormen.index)]
+    else:
+        vormen = staat().geometrie.get(niveau, zoom)
     geometrie = vormen.reindex(frame.index)
     features = [{"type": "Feature", "id": code, "geometry": None if geom is None else shapely.geometry.mapping(geom),
                  "properties": props}
@@ -281,7 +344,10 @@ def gebied(niveau: str, code: str):
     frame = _niveau(niveau)
     if code not in frame.index:
         raise UnknownArea(f"Er is geen {niveau} met code ‘{code}’ in deze kaart.")
-    vorm = staat().geometrie.get(niveau, _zoom()).get(code)
+    # The areas in its own box simplified together (its borders as its neighbours have them), not the level.
+    west, south, east, north = frame.loc[[code]].geometry.to_crs(webgeometrie.WGS84).total_bounds
+    vorm = None if not west <= east else staat().geometrie.in_beeld(
+        niveau, _zoom(), (float(west), float(south), float(east), float(north))).get(code)
     props = _eigenschappen(frame, code, kaartbaar(frame.loc[[code]], staat().catalogus))
     for extra in ("drukpunt", "drukpunt_redenen", "rang", "rang_min", "rang_max"):
         if extra in frame.columns:

@@ -6,7 +6,8 @@ a response bigger. So every map of the app, whatever draws it, sends its shapes
 through :func:`web`: simplify in RD New (where a tolerance is metres), reproject,
 round. How much detail a use needs is a :class:`Detail`: fixed for a page's own
 map (:data:`GEBIEDEN`, :data:`OMTREK`, ...), or per zoom level for the API
-(:meth:`Detail.voor_zoom`).
+(:meth:`Detail.voor_zoom`), and from :data:`EXACT_VANAF` the shapes as they are, cut to the view
+(:func:`bijgesneden`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ METRES_PER_PIXEL_Z0 = 156_543.03 * math.cos(math.radians(52.2))
 """Web Mercator's metres per pixel at zoom 0, at the Netherlands' latitude."""
 DECIMALEN_MAX = 6
 """About 0.1 m: finer only makes the page bigger."""
+EXACT_VANAF = 15
+"""The zoom from which the API sends shapes unsimplified: half a pixel is 1.5 m there and under 0.8 m beyond,
+finer than most source boundaries, so simplifying would cost a request seconds and save next to nothing. Every
+zoom from here shares one copy (the same :class:`Detail`)."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +43,8 @@ class Detail:
 
     @classmethod
     def voor_zoom(cls, zoom: int) -> Detail:
-        """The detail a web map at ``zoom`` can show."""
-        return cls(tolerantie(zoom), decimalen(zoom))
+        """The detail a web map at ``zoom`` can show (from :data:`EXACT_VANAF` on: all of it)."""
+        return cls(0.0 if zoom >= EXACT_VANAF else tolerantie(zoom), decimalen(zoom))
 
 
 def tolerantie(zoom: int) -> float:
@@ -78,8 +83,22 @@ def web(geometry: gpd.GeoSeries, detail: Detail, dekking: bool = False) -> gpd.G
     if detail.tolerantie_m > 0:
         vormen = _vereenvoudigd(vormen, detail.tolerantie_m, dekking)
     lonlat = gpd.GeoSeries(vormen, index=geometry.index, crs=RD_NEW).to_crs(WGS84)
-    return gpd.GeoSeries(shapely.transform(lonlat.values, lambda xy: np.round(xy, detail.decimalen)),
-                         index=geometry.index, crs=WGS84)
+    return gpd.GeoSeries(_afgerond(lonlat.values, detail.decimalen), index=geometry.index, crs=WGS84)
+
+
+def bijgesneden(geometry: gpd.GeoSeries, rand: tuple[float, float, float, float], decimalen_: int) -> gpd.GeoSeries:
+    """Web ``geometry`` (EPSG:4326) cut to the box ``rand`` (west, south, east, north), rounded again: shapes
+    sent in full detail carry only the part a view can show. What only touches the box is left out.
+
+    Neighbours cut by the same box still share their borders (the cut of a shared edge is the same line from
+    either side)."""
+    vormen = _afgerond(shapely.clip_by_rect(geometry.values, *rand), decimalen_)
+    vlak = shapely.area(vormen) > 0
+    return gpd.GeoSeries(vormen[vlak], index=geometry.index[vlak], crs=WGS84)
+
+
+def _afgerond(vormen: np.ndarray, decimalen_: int) -> np.ndarray:
+    return shapely.transform(vormen, lambda xy: np.round(xy, decimalen_))
 
 
 def _vereenvoudigd(vormen: np.ndarray, tolerantie_m: float, dekking: bool) -> np.ndarray:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +33,7 @@ from kaart import reeksen
 from kaart.kaartbestand import Kaart
 from kaart.voorzieningen import regiovorm
 from webapp import webgeometrie
+from webapp.bewaard import Bewaard
 from webapp.errors import Fout, antwoord
 from webapp.staat import staat
 from webapp.werksessies.afspraken import Gebieden
@@ -61,16 +61,13 @@ class Omgeving:
     gebieden: Gebieden
     omtrek: object
     """The region's outline (kaart CRS), for :meth:`kaartlagen`."""
-    _gemaakt: dict[str, object] = field(default_factory=dict)
-    _slot: threading.Lock = field(default_factory=threading.Lock)
+    _gemaakt: Bewaard = field(default_factory=lambda: Bewaard(None))
 
     def _eenmaal(self, naam: str, maak):
         """``maak()`` on first use, then kept: a large kaart's app starts without waiting for what only a
-        werksessie page needs."""
-        with self._slot:
-            if naam not in self._gemaakt:
-                self._gemaakt[naam] = maak()
-            return self._gemaakt[naam]
+        werksessie page needs. A lock per name: the boundaries being made hold up no request for the
+        drukpunten."""
+        return self._gemaakt(naam, maak)
 
     def kaartlagen(self) -> bytes:
         """The map's boundaries and names (see ``kaartlagen``)."""
