@@ -479,3 +479,35 @@ def test_exports_carry_the_sized_plots_with_their_area_as_context(metingen, tmp_
     laag = gpd.read_file(pad, layer="kandidaten")
     assert np.allclose(laag.geometry.area / 10_000, u.lijst["oppervlakte_ha"])  # the plots, not the areas
     assert "gebied_gemiddelde_score" in laag
+
+
+def test_a_region_too_large_for_the_grid_is_refused_with_the_way_out(demo_kaart_pad, tmp_path, monkeypatch, caplog):
+    """A kaart of the whole country would measure 3.5 million cells and exhaust the server's memory: the engine
+    refuses before it makes the grid, the page says so in Dutch (400, no traceback), and the start-up warm-up
+    logs it once instead of trying every woonvorm."""
+    import logging
+
+    import requests
+    from _server import running
+
+    from kaart.locatiezoeker import meten
+    from kaart.kaartbestand import read_kaart
+    from webapp import create_app
+    from webapp.staat import staat
+
+    kaart = read_kaart(demo_kaart_pad)
+    land = meten._gebieden(kaart)
+    km2 = float(land[meten._land(land)].geometry.area.sum()) / 1e6
+    monkeypatch.setattr(meten, "MAX_LAND_KM2", int(km2) - 1)
+    with pytest.raises(InputError, match="km² land; de locatiezoeker zoekt op vierkanten van 100 m in hooguit"):
+        meet(kaart, woonvorm("skaeve-huse"))
+    app = create_app({"KAART_PAD": demo_kaart_pad}, instance_path=tmp_path / "instance")
+    with running(app) as url:
+        pagina = requests.get(f"{url}/locaties", timeout=60)
+    assert pagina.status_code == 400 and "Bouw een kaart van een provincie" in pagina.text
+    assert "Traceback" not in pagina.text
+    with caplog.at_level(logging.WARNING, logger="webapp.locaties"), app.app_context():
+        staat().locatiezoeker.voorbereid()
+    waarschuwingen = [r for r in caplog.records if "not prepared" in r.getMessage()]
+    assert len(waarschuwingen) == 1
+    assert meet(kaart, woonvorm("skaeve-huse"), locaties=land.iloc[:3]).kandidaten is not None  # own sites still

@@ -156,6 +156,9 @@ class Zoeker:
         for naam in woonvormen():
             try:
                 self.uitkomst(Keuze(naam, None, TOP, (), (), None))
+            except InvalidChoice as err:  # the page says the same to its visitor; no use trying each woonvorm
+                log.warning("The locatiezoeker is not prepared: %s", err.melding)
+                break
             except Exception:  # noqa: BLE001 - a background warm-up must never take the app down
                 log.exception("Preparing the locatiezoeker for %s failed; the page computes it on request", naam)
         self.regio  # noqa: B018 - computed once, kept
@@ -172,8 +175,11 @@ class Zoeker:
         return self.uitkomsten(k, lambda: self._bereken(k, sites))
 
     def _bereken(self, k: Keuze, sites) -> tuple[lz.Uitkomst, dict]:
-        metingen = self.metingen((k.profiel, k.kavels),
-                                 lambda: lz.meet(self.kaart, woonvormen()[k.profiel], locaties=sites))
+        try:
+            metingen = self.metingen((k.profiel, k.kavels),
+                                     lambda: lz.meet(self.kaart, woonvormen()[k.profiel], locaties=sites))
+        except InputError as err:  # a region without land to search, or too large for the grid
+            raise InvalidChoice(str(err)) from None
         u = lz.beoordeel(metingen, k.woonvorm(), top=k.top, gemeente=k.gemeente)
         kaartbeeld = {"kandidaten": _geojson(u), "gebieden": _gebieden_geojson(u), "zoom": self.zoom(k.gemeente)}
         if u.is_raster:

@@ -124,6 +124,10 @@ def _naaste(vanaf: np.ndarray, naar: np.ndarray, namen: np.ndarray, tot: float,
     return Afstand(meter, naam)
 
 
+MAX_LAND_KM2 = 6_000
+"""The most land the grid search covers: 600,000 cells of 100 m, some 3 GB while measuring. The largest
+province (Gelderland, about 5,000 km² of land) fits; the whole country (3.5 million cells) filled 15.8 GB on a
+24 GB machine before the process was killed, so it is refused with the way out instead."""
 BUREN = 8
 
 
@@ -199,6 +203,12 @@ def meet(kaart: Kaart, woonvorm: Woonvorm, locaties: gpd.GeoDataFrame | None = N
     land = frame[_land(frame)]
     waarschuwingen: list[str] = []
     if locaties is None:
+        km2 = float(land.geometry.area.sum()) / 1e6
+        if km2 > MAX_LAND_KM2:
+            raise InputError(f"De regio van deze kaart heeft {getal(km2)} km² land; de locatiezoeker zoekt op "
+                             f"vierkanten van 100 m in hooguit {getal(MAX_LAND_KM2)} km².",
+                             "Bouw een kaart van een provincie of een kleinere regio en zoek daarin, of geef eigen "
+                             "kavels op.")
         grid = raster(land)
         if not len(grid.cel):
             raise InputError("De regio heeft geen land met geometrie om in te zoeken.",
