@@ -1,0 +1,106 @@
+"""The national kaart the map and load benchmarks serve, and the server they serve it from.
+
+The kaart is the national buurt layer (the generated detailed one of
+``_detail.py`` by default, or the coarse 2014 one) with the generated figures
+of ``drukpunten.py``, analysed and written as the app reads it. The server is a
+fresh Python process (``create_app`` and waitress with the production
+settings, as ``kaart serve`` runs them, but with its instance folder and
+werksessie database in a temporary folder), so a benchmark can time a truly
+cold start, read the server's own memory from /proc and keep its CPU apart
+from the browser's driver.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+from drukpunten import N, buurten, gemeenten
+
+from _detail import gedetailleerd
+from kaart.drukpunten import verrijk
+from kaart.kaartbestand import Kaart, write_kaart
+
+REPO = Path(__file__).resolve().parents[1]
+SERVER = """
+import sys
+from webapp import create_app
+from webapp import serve
+pad, map_, poort, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+app = create_app({"KAART_PAD": pad, "WERKSESSIE_DB": f"sqlite:///{map_}/w.sqlite"}, instance_path=map_)
+if threads:
+    serve.SERVERINSTELLINGEN = {**serve.SERVERINSTELLINGEN, "threads": threads}
+serve.maak_server(app, port=poort).run()
+"""
+
+
+def kaart_van_nederland(detail: bool = True) -> Kaart:
+    """The national kaart: buurten with generated figures and the gemeenten they sum to, analysed."""
+    frame = buurten(gedetailleerd(N) if detail else None)
+    kaart = Kaart(gebieden={"gemeente": gemeenten(frame), "buurt": frame},
+                  metadata={"titel": "Nederland (gegenereerd)", "jaar": 2014, "bron": "benchmark", "fictief": True})
+    verrijk(kaart)
+    return kaart
+
+
+def schrijf(kaart: Kaart, map_: Path) -> Path:
+    return write_kaart(kaart, map_ / "nederland.gpkg")
+
+
+def vrije_poort() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    proces: subprocess.Popen
+    gestart: float  # perf_counter when the process was started
+    opgestart: float  # seconds from the start until the server first answered
+
+    def geheugen(self) -> tuple[float, float]:
+        """(resident now, peak resident) in MiB, from /proc."""
+        velden = dict(regel.split(":", 1) for regel in Path(f"/proc/{self.proces.pid}/status").read_text().splitlines())
+        return tuple(int(velden[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+
+
+@contextmanager
+def server(pad: Path, map_: Path, threads: int = 0) -> Iterator[Server]:
+    """A fresh server process for the kaart at ``pad`` (with ``threads``: that many waitress threads instead of
+    the production setting); yields as soon as it answers an HTTP request (the indicator catalogue, the
+    cheapest page that needs the kaart)."""
+    poort = vrije_poort()
+    url = f"http://127.0.0.1:{poort}"
+    instance = map_ / f"instance-{poort}"
+    instance.mkdir()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    gestart = time.perf_counter()
+    proces = subprocess.Popen([sys.executable, "-c", SERVER, str(pad), str(instance), str(poort), str(threads)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if proces.poll() is not None:
+                raise RuntimeError(f"the server stopped at start-up (exit {proces.returncode})")
+            try:
+                requests.get(url + "/api/v1/indicatoren", timeout=60)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.02)
+        yield Server(url, proces, gestart, time.perf_counter() - gestart)
+    finally:
+        proces.terminate()
+        try:
+            proces.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proces.kill()
+            proces.wait()
