@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import requests
 
-from _nationaal import kaart_van_nederland, schrijf, server
+from _nationaal import kaart_van_nederland, server
 from webapp.serve import SERVERINSTELLINGEN
 
 DOEL_PER_SECONDE = 60
@@ -135,11 +135,10 @@ def main() -> None:
     parser.add_argument("--seconden", type=float, default=30)
     parser.add_argument("--clients", type=int, default=24)
     args = parser.parse_args()
-    kaart = kaart_van_nederland(detail=not args.grof)
+    kaart, pad = kaart_van_nederland(detail=not args.grof)
     frame = kaart.gebieden["buurt"]
     basis = None
     with tempfile.TemporaryDirectory() as tmp:
-        pad = schrijf(kaart, Path(tmp))
         for threads in (SERVERINSTELLINGEN["threads"], 2 * SERVERINSTELLINGEN["threads"]):
             with server(pad, Path(tmp), threads=threads) as s:
                 start = time.perf_counter()
