@@ -13,6 +13,7 @@ from the browser's driver.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
 import socket
@@ -87,9 +88,12 @@ class Server:
     gestopt: bool = False  # stopped for passing MAX_MIB
 
     def geheugen(self) -> tuple[float, float]:
-        """(resident now, peak resident) in MiB, from /proc."""
-        velden = dict(regel.split(":", 1) for regel in Path(f"/proc/{self.proces.pid}/status").read_text().splitlines())
-        return tuple(int(velden[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+        """(resident now, peak resident) in MiB, from /proc; nan when the process has ended."""
+        try:
+            velden = dict(r.split(":", 1) for r in Path(f"/proc/{self.proces.pid}/status").read_text().splitlines())
+            return tuple(int(velden[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+        except (OSError, KeyError):
+            return math.nan, math.nan
 
     def bewaak(self) -> None:
         """Stop the server when it passes MAX_MIB (checked every 0.2 s until it ends)."""
@@ -100,7 +104,7 @@ class Server:
                     print(f"the server passed {MAX_MIB:.0f} MiB resident and was stopped", file=sys.stderr)
                     self.proces.kill()
                     return
-            except (OSError, ValueError, KeyError):
+            except ValueError:
                 return
             time.sleep(0.2)
 
