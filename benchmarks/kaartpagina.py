@@ -274,7 +274,9 @@ def main() -> None:
             b, s, n = laad(page, meter, plain_url + "/maatstaf", GETEKEND)
             noteer("maatstaf bytes", b), noteer("maatstaf s", s)
             ctx.close()
-            print(f"round {ronde + 1}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in m.items()))
+            print(f"round {ronde + 1}: " + ", ".join(
+                f"{k} {v[-1] / MB:.3f} MB" if k.endswith("bytes") else f"{k} {v[-1]:.{0 if k.endswith('nodes') or k.startswith('rss') else 2}f}"
+                for k, v in m.items()))
         browser.close()
 
     verslag(m, gemeente, args.herhalingen)
