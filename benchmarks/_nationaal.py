@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import signal
 import threading
 import socket
 import subprocess
@@ -114,6 +115,8 @@ def server(pad: Path, map_: Path, threads: int = 0) -> Iterator[Server]:
     """A fresh server process for the kaart at ``pad`` (with ``threads``: that many waitress threads instead of
     the production setting); yields as soon as it answers an HTTP request (the indicator catalogue, the
     cheapest page that needs the kaart)."""
+    if threading.current_thread() is threading.main_thread():  # a benchmark stopped with SIGTERM stops its server
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     poort = vrije_poort()
     url = f"http://127.0.0.1:{poort}"
     instance = map_ / f"instance-{poort}"

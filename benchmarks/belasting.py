@@ -16,8 +16,9 @@ ask, drawn at random (seeded):
 - a buurt's gebiedsprofiel page (20%);
 - the drukpunten ranking (10%).
 
-First each kind is asked once, untimed, and the time of that first round is
-printed (what the first visitors after a start meet); then the timed run.
+First each kind (a view at each zoom) is asked once, untimed, and the time of
+that first round is printed (what the first visitors after a start meet, as
+each zoom is made once); then the timed run, of a server that has made them.
 Prints requests/s, p50 and p99 latency overall and per kind, and the errors,
 for the production thread count and for twice as many waitress threads (the
 same settings otherwise), with the ratio against the first; the issue's target
@@ -42,8 +43,12 @@ from _nationaal import kaart_van_nederland, server
 from webapp.serve import SERVERINSTELLINGEN
 
 DOEL_PER_SECONDE = 60
+ZOOMS = (10, 12, 14, 16)
 MIX = [("kaartpagina", 20), ("api niveau", 10), ("api bbox", 35), ("api gemeente", 5), ("gebiedsprofiel", 20),
        ("ranglijst", 10)]
+
+
+SOORTEN = [s for s, _ in MIX if s != "api bbox"] + [f"api bbox z{z}" for z in ZOOMS]
 
 
 def bbox(lon: float, lat: float, zoom: int) -> str:
@@ -54,7 +59,7 @@ def bbox(lon: float, lat: float, zoom: int) -> str:
 
 
 def verzoeken(frame, rng: random.Random):
-    """An endless stream of (kind, path) in the mix's proportions."""
+    """An endless stream of (kind, path) in the mix's proportions (a view's kind names its zoom)."""
     codes = list(frame.index)
     punten = frame.to_crs("EPSG:4326").geometry.representative_point()
     gemeenten = sorted(set(frame["gemeentecode"]))
@@ -67,8 +72,9 @@ def verzoeken(frame, rng: random.Random):
             pad = "/api/v1/gebieden/buurt?indicator=drukpuntscore&zoom=8"
         elif soort == "api bbox":
             p = punten.iloc[rng.randrange(len(punten))]
-            pad = (f"/api/v1/gebieden/buurt?indicator=drukpuntscore&zoom={(z := rng.choice((10, 12, 14, 16)))}"
-                   f"&bbox={bbox(p.x, p.y, z)}")
+            z = rng.choice(ZOOMS)
+            soort = f"api bbox z{z}"
+            pad = f"/api/v1/gebieden/buurt?indicator=drukpuntscore&zoom={z}&bbox={bbox(p.x, p.y, z)}"
         elif soort == "api gemeente":
             pad = f"/api/v1/gebieden/buurt?indicator=drukpuntscore&zoom=12&gemeente={rng.choice(gemeenten)}"
         elif soort == "gebiedsprofiel":
@@ -124,7 +130,7 @@ def verslag(label: str, uitkomst: dict[str, list[tuple[float, int]]], seconden: 
     ratio = f"  {per_seconde / basis:5.2f}x" if basis else ""
     print(f"{label}: {per_seconde:6.1f} requests/s{ratio}  p50 {np.percentile(alle, 50) * 1000:7.0f} ms  "
           f"p99 {np.percentile(alle, 99) * 1000:7.0f} ms  ({len(alle)} requests, {fout} not 200)")
-    for soort, _ in MIX:
+    for soort in SOORTEN:
         tijden = [d for d, _ in uitkomst.get(soort, [])]
         if tijden:
             print(f"    {soort:16s} {len(tijden):6d}  p50 {np.percentile(tijden, 50) * 1000:7.0f} ms  "
@@ -148,7 +154,7 @@ def main() -> None:
                 eerste = {}
                 with requests.Session() as sessie:
                     stroom = verzoeken(frame, random.Random(-1))
-                    while len(eerste) < len(MIX):
+                    while len(eerste) < len(SOORTEN):
                         soort, p = next(stroom)
                         if soort not in eerste:
                             t = time.perf_counter()
