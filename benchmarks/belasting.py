@@ -91,9 +91,10 @@ def haal(sessie: requests.Session, url: str) -> int:
     return r.status_code
 
 
-def run(url: str, frame, clients: int, seconden: float) -> tuple[dict[str, list[tuple[float, int]]], float]:
+def run(url: str, frame, clients: int, seconden: float, gestopt) -> tuple[dict[str, list[tuple[float, int]]], float]:
     """Per kind, (latency, status) of every request the clients sent in ``seconden`` (each finishes the one it
-    has under way), and the seconds until the last one came back."""
+    has under way; all stop when ``gestopt()`` says the server was stopped), and the seconds until the last one
+    came back."""
     uitkomst: dict[str, list[tuple[float, int]]] = {}
     slot = threading.Lock()
     begin = time.perf_counter()
@@ -102,7 +103,7 @@ def run(url: str, frame, clients: int, seconden: float) -> tuple[dict[str, list[
     def client(i: int) -> None:
         stroom = verzoeken(frame, random.Random(i))
         with requests.Session() as sessie:
-            while time.perf_counter() < einde:
+            while time.perf_counter() < einde and not gestopt():
                 soort, pad = next(stroom)
                 start = time.perf_counter()
                 try:
@@ -123,15 +124,16 @@ def run(url: str, frame, clients: int, seconden: float) -> tuple[dict[str, list[
 
 def verslag(label: str, uitkomst: dict[str, list[tuple[float, int]]], seconden: float,
             basis: float | None) -> float:
-    """Print the run's throughput (requests that came back, over the time until the last did) and latencies."""
-    alle = [d for v in uitkomst.values() for d, _ in v]
+    """Print the run's throughput (requests answered 200, over the time until the last came back) and their
+    latencies; the others are counted apart."""
+    alle = [d for v in uitkomst.values() for d, s in v if s == 200] or [math.nan]
     fout = sum(1 for v in uitkomst.values() for _, s in v if s != 200)
-    per_seconde = len(alle) / seconden
+    per_seconde = sum(1 for v in uitkomst.values() for _, s in v if s == 200) / seconden
     ratio = f"  {per_seconde / basis:5.2f}x" if basis else ""
     print(f"{label}: {per_seconde:6.1f} requests/s{ratio}  p50 {np.percentile(alle, 50) * 1000:7.0f} ms  "
-          f"p99 {np.percentile(alle, 99) * 1000:7.0f} ms  ({len(alle)} requests, {fout} not 200)")
+          f"p99 {np.percentile(alle, 99) * 1000:7.0f} ms  ({len(alle)} answered, {fout} failed or not 200)")
     for soort in SOORTEN:
-        tijden = [d for d, _ in uitkomst.get(soort, [])]
+        tijden = [d for d, s in uitkomst.get(soort, []) if s == 200]
         if tijden:
             print(f"    {soort:16s} {len(tijden):6d}  p50 {np.percentile(tijden, 50) * 1000:7.0f} ms  "
                   f"p99 {np.percentile(tijden, 99) * 1000:7.0f} ms")
@@ -163,7 +165,7 @@ def main() -> None:
                 print(f"\nwaitress threads {threads}, {args.clients} clients, {args.seconden:.0f} s; server start-up "
                       f"{s.opgestart:.1f} s; each kind once after the start: {time.perf_counter() - start:.1f} s ("
                       + ", ".join(f"{k} {v:.1f} s" for k, v in eerste.items()) + ")")
-                uitkomst, duur = run(s.url, frame, args.clients, args.seconden)
+                uitkomst, duur = run(s.url, frame, args.clients, args.seconden, lambda: s.gestopt)
                 per_seconde = verslag(f"threads {threads}", uitkomst, duur, basis)
                 rss, piek = s.geheugen()
                 print(f"    server RSS after the run {rss:.0f} MB (peak {piek:.0f} MB)" +
