@@ -57,6 +57,7 @@ benchmark: install
 	$(BIN)/python benchmarks/kaartpagina.py
 	$(BIN)/python benchmarks/kaartpagina.py --grof --herhalingen 1
 	$(BIN)/python benchmarks/belasting.py
+	$(BIN)/python benchmarks/belasting.py --grof
 	$(BIN)/python benchmarks/locatiezoeker.py
 	$(BIN)/python benchmarks/werksessie.py
 
