@@ -158,21 +158,33 @@ def main() -> None:
                     stroom = verzoeken(frame, random.Random(-1))
                     while len(eerste) < len(SOORTEN):
                         soort, p = next(stroom)
-                        if soort not in eerste:
+                        if soort not in eerste and not s.gestopt:
                             t = time.perf_counter()
-                            haal(sessie, s.url + p)
+                            try:
+                                haal(sessie, s.url + p)
+                            except requests.RequestException:
+                                if not s.gestopt:  # else the memory guard stopped it: said below
+                                    raise
                             eerste[soort] = time.perf_counter() - t
+                        if s.gestopt:
+                            break
                 print(f"\nwaitress threads {threads}, {args.clients} clients, {args.seconden:.0f} s; server start-up "
                       f"{s.opgestart:.1f} s; each kind once after the start: {time.perf_counter() - start:.1f} s ("
                       + ", ".join(f"{k} {v:.1f} s" for k, v in eerste.items()) + ")")
+                if s.gestopt:
+                    print(f"threads {threads}: the server passed the memory guard before the timed run; not measured")
+                    continue
                 uitkomst, duur = run(s.url, frame, args.clients, args.seconden, lambda: s.gestopt)
                 per_seconde = verslag(f"threads {threads}", uitkomst, duur, basis)
                 rss, piek = s.geheugen()
                 print(f"    server RSS after the run {rss:.0f} MB (peak {piek:.0f} MB)" +
                       (" (stopped: it passed the memory guard)" if s.gestopt else ""))
                 basis = basis or per_seconde
-    print(f"target of issue 19: at least {DOEL_PER_SECONDE} requests/s for the mix: "
-          f"{'MET' if basis >= DOEL_PER_SECONDE else 'MISSED'} ({basis:.1f} at the production settings)")
+    if basis is None:
+        print(f"target of issue 19: at least {DOEL_PER_SECONDE} requests/s for the mix: not measured")
+    else:
+        print(f"target of issue 19: at least {DOEL_PER_SECONDE} requests/s for the mix: "
+              f"{'MET' if basis >= DOEL_PER_SECONDE else 'MISSED'} ({basis:.1f} at the production settings)")
 
 
 if __name__ == "__main__":
