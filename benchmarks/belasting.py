@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import requests
+import urllib3
 
 from _nationaal import kaart_van_nederland, server
 from webapp.serve import SERVERINSTELLINGEN
@@ -108,7 +109,7 @@ def run(url: str, frame, clients: int, seconden: float, gestopt) -> tuple[dict[s
                 start = time.perf_counter()
                 try:
                     status = haal(sessie, url + pad)
-                except requests.RequestException:
+                except (requests.RequestException, urllib3.exceptions.HTTPError):  # a body cut off counts too
                     status = 0
                 duur = time.perf_counter() - start
                 with slot:
