@@ -56,6 +56,9 @@ benchmark: install
 	$(BIN)/python benchmarks/drukpunten.py
 	$(BIN)/python benchmarks/voorzieningen.py
 	$(BIN)/python benchmarks/kaartpagina.py
+	$(BIN)/python benchmarks/kaartpagina.py --grof --herhalingen 1
+	$(BIN)/python benchmarks/belasting.py
+	$(BIN)/python benchmarks/belasting.py --grof
 	$(BIN)/python benchmarks/locatiezoeker.py
 	$(BIN)/python benchmarks/werksessie.py
 

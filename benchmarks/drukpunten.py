@@ -28,8 +28,9 @@ DOEL_SECONDEN = 2.0
 DOEL_GEHEUGEN_MIB = 1024
 
 
-def buurten() -> gpd.GeoDataFrame:
-    frame = buurtvormen(N)
+def buurten(vormen: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """Generated figures for ``vormen`` (code and geometry; default: the 2014 layer topped up to N)."""
+    frame = buurtvormen(N) if vormen is None else vormen
     rng = np.random.default_rng(42)
     n = len(frame)
     centre = frame.geometry.representative_point()
