@@ -14,9 +14,9 @@ zooms 9 to 18 over five cities. Memory is the server process's resident size
 (VmRSS) at start, after the first map and after the session.
 
 Prints the median per figure for both trees and their ratio (this tree over the
-basis); asserts nothing. ``--kaart`` serves a built kaart instead (the 2014 layer has a median of 6 vertices
+basis); asserts nothing. ``--detail`` serves the map benchmark's detailed national kaart (cached), ``--kaart`` a built kaart (the 2014 layer has a median of 6 vertices
 per buurt, so it shows little of what geometry costs; the map benchmark's detailed national kaart has 136).
-Run: ``.venv/bin/python benchmarks/zoomen.py [--basis PAD] [--herhalingen N] [--kaart PAD]``.
+Run: ``.venv/bin/python benchmarks/zoomen.py [--basis PAD] [--herhalingen N] [--kaart PAD | --detail]``.
 """
 
 from __future__ import annotations
@@ -126,7 +126,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--basis", type=Path, default=HIER.parent / "main", help="the code tree to compare with")
     parser.add_argument("--herhalingen", type=int, default=3, help="runs per tree")
-    parser.add_argument("--kaart", type=Path, help="a built kaart (GeoPackage) to serve instead of the 2014 layer")
+    parser.add_argument("--kaart", type=Path, help="a built kaart (GeoPackage) to serve instead of the national one")
+    parser.add_argument("--detail", action="store_true",
+                        help="the generated detailed national layer (benchmarks/_detail.py) instead of the 2014 one")
     parser.add_argument("--meet", help=argparse.SUPPRESS)  # one run, in a child process
     args = parser.parse_args()
     if args.meet:
@@ -135,27 +137,24 @@ def main() -> None:
 
     bomen = {"basis": args.basis.resolve(), "ours": HIER}
     runs: dict[str, list[dict[str, float]]] = {naam: [] for naam in bomen}
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.kaart:
-            pad = str(args.kaart)
-        else:
-            sys.path.insert(0, str(HIER))
-            from kaartpagina import kaart_van_nederland  # the national kaart of the map benchmark
+    if args.kaart:
+        pad = str(args.kaart)
+    else:
+        sys.path.insert(0, str(HIER / "benchmarks"))
+        from _nationaal import kaart_van_nederland  # the national kaart of the map benchmark, cached
 
-            from kaart.kaartbestand import write_kaart
-
-            begin = time.perf_counter()
-            kaart = kaart_van_nederland()
-            print(f"{len(kaart.gebieden['buurt'])} buurten; kaart built in {time.perf_counter() - begin:.0f} s")
-            pad = str(write_kaart(kaart, Path(tmp) / "nederland.gpkg"))
-            del kaart
-        for i in range(args.herhalingen):
-            for naam in (list(bomen) if i % 2 == 0 else list(bomen)[::-1]):
-                env = {**os.environ, "PYTHONPATH": str(bomen[naam])}
-                kind = subprocess.run([sys.executable, __file__, "--meet", pad], env=env, cwd=bomen[naam],
-                                      stdout=subprocess.PIPE, text=True, check=True)  # its steps on stderr
-                runs[naam].append(json.loads(kind.stdout.strip().splitlines()[-1]))
-                print(f"run {i + 1} {naam}: " + ", ".join(f"{v:.2f}" for v in runs[naam][-1].values()), flush=True)
+        begin = time.perf_counter()
+        kaart, gebouwd = kaart_van_nederland(detail=args.detail)
+        print(f"{len(kaart.gebieden['buurt'])} buurten; kaart ready in {time.perf_counter() - begin:.0f} s")
+        pad = str(gebouwd)
+        del kaart
+    for i in range(args.herhalingen):
+        for naam in (list(bomen) if i % 2 == 0 else list(bomen)[::-1]):
+            env = {**os.environ, "PYTHONPATH": str(bomen[naam])}
+            kind = subprocess.run([sys.executable, __file__, "--meet", pad], env=env, cwd=bomen[naam],
+                                  stdout=subprocess.PIPE, text=True, check=True)  # its steps on stderr
+            runs[naam].append(json.loads(kind.stdout.strip().splitlines()[-1]))
+            print(f"run {i + 1} {naam}: " + ", ".join(f"{v:.2f}" for v in runs[naam][-1].values()), flush=True)
     print(f"\n{'median of ' + str(args.herhalingen) + ' runs':58s} {'basis':>9s} {'ours':>9s} {'ours/basis':>11s}")
     for figuur in runs["ours"][0]:
         basis, ours = (statistics.median(r[figuur] for r in runs[naam]) for naam in bomen)
