@@ -220,9 +220,9 @@ ZWAAR = ("esda", "libpysal")
 """PySAL's packages: a second to import, needed only where the analysis runs (a build)."""
 
 
-def _zwaar_na(code: str) -> list[str]:
-    """The heavy packages a fresh interpreter has imported after running ``code``."""
-    script = f"import sys\n{code}\nprint('zwaar:' + ','.join(m for m in {ZWAAR!r} if m in sys.modules))"
+def _zwaar_na(code: str, zwaar: tuple[str, ...] = ZWAAR) -> list[str]:
+    """The heavy packages (of ``zwaar``) a fresh interpreter has imported after running ``code``."""
+    script = f"import sys\n{code}\nprint('zwaar:' + ','.join(m for m in {zwaar!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                             env={**os.environ, **NO_NETWORK})
     assert result.returncode == 0, result.stderr
@@ -238,3 +238,13 @@ def test_help_and_serving_do_not_import_pysal(demo_gebouwd, tmp_path):
                      f"app = create_app({{'KAART_PAD': {str(demo_gebouwd)!r}}}, instance_path={str(tmp_path)!r})\n"
                      f"assert app.test_client().get('/').status_code == 200") == []
     assert _zwaar_na("from layers.demo import build_demo\nbuild_demo()") == list(ZWAAR)
+
+
+def test_the_app_starts_without_the_class_breaks_and_the_first_map_loads_them(demo_gebouwd, tmp_path):
+    """mapclassify (with scipy.stats and scikit-learn, 0.7 s of every start-up) is imported by the first map
+    that needs class breaks, not by the app's start."""
+    app = (f"from webapp import create_app\n"
+           f"app = create_app({{'KAART_PAD': {str(demo_gebouwd)!r}, 'LOCATIEZOEKER_VOORBEREIDEN': False}}, "
+           f"instance_path={str(tmp_path)!r})\n")
+    assert _zwaar_na(app, ("mapclassify",)) == []
+    assert _zwaar_na(app + "assert app.test_client().get('/').status_code == 200", ("mapclassify",)) == ["mapclassify"]

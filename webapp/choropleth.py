@@ -24,7 +24,6 @@ from functools import cached_property
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -111,6 +110,8 @@ def class_breaks(values: pd.Series, drempel: float | None = None) -> Classes | N
         edges = [distinct[0] - gap / 2, *((distinct[:-1] + distinct[1:]) / 2), distinct[-1] + gap / 2]
         return Classes(upper_bounds=[float(v) for v in distinct], legend_index=[float(e) for e in edges],
                        tick_labels=[float(v) for v in distinct])
+    import mapclassify  # with scipy.stats and scikit-learn 0.7 s of every start-up; the first map pays it once
+
     sample = y if len(y) <= FISHER_JENKS_MAX else np.quantile(y, np.linspace(0, 1, FISHER_JENKS_MAX))
     with warnings.catch_warnings():
         # With the sample bounded, the pure-Python version is fast enough: no warning on every new map.
