@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 from _browser import wijs_aan
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from _server import running
 
 from webapp import create_app
@@ -161,9 +162,19 @@ def test_voorzieningen_cluster_and_open_a_popup(closed, site):
         page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')", timeout=10_000)
         page.wait_for_timeout(300)
     assert markers.count(), "no single facility marker after zooming into the clusters"
-    markers.first.click()
+    # The clusters fade their markers in and out after the zoom (``leaflet-cluster-anim``); a marker clicked
+    # while it is being replaced opens nothing. Click once they are still, and again as a hand would.
+    page.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim')",
+                           timeout=10_000)
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for(state="visible")
+    for _ in range(3):
+        markers.first.click()
+        try:
+            popup.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.wait_for_timeout(500)
+    assert popup.is_visible(), "a click on a facility marker opened no popup"
     assert "(fictief)" in popup.inner_text()
     assert closed.errors == []
 
