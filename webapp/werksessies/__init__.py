@@ -62,20 +62,16 @@ class Omgeving:
     omtrek: object
     """The region's outline (kaart CRS), for :meth:`kaartlagen`."""
     _gemaakt: Bewaard = field(default_factory=lambda: Bewaard(None))
-
-    def _eenmaal(self, naam: str, maak):
-        """``maak()`` on first use, then kept: a large kaart's app starts without waiting for what only a
-        werksessie page needs. A lock per name: the boundaries being made hold up no request for the
-        drukpunten."""
-        return self._gemaakt(naam, maak)
+    """What only a werksessie page needs, made on its first use and kept: a large kaart's app starts without
+    waiting for it. A lock per value: the boundaries being made hold up no request for the drukpunten."""
 
     def kaartlagen(self) -> bytes:
         """The map's boundaries and names (see ``kaartlagen``)."""
-        return self._eenmaal("kaartlagen", lambda: kaartlagen(self.kaart, self.omtrek))
+        return self._gemaakt("kaartlagen", lambda: kaartlagen(self.kaart, self.omtrek))
 
     def drukpunten_geojson(self) -> dict:
         """The drukpunten as GeoJSON for the werksessie map, simplified for it."""
-        return self._eenmaal("drukpunten", lambda: _drukpuntvormen(self.kaart, self.drukpunten))
+        return self._gemaakt("drukpunten", lambda: _drukpuntvormen(self.kaart, self.drukpunten))
 
 
 def _drukpuntvormen(kaart: Kaart, drukpunten: list[str]) -> dict:
